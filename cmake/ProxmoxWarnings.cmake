@@ -1,0 +1,15 @@
+# Compiler warnings and sanitizers applied to every target the project builds.
+option(PROXMOX_WERROR "Treat warnings as errors (on in CI)" OFF)
+option(PROXMOX_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+
+function(proxmox_target_defaults target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(PROXMOX_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+endfunction()
+
+if(PROXMOX_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,104 @@
+#ifndef PROXMOX_CLIENT_HPP
+#define PROXMOX_CLIENT_HPP
+
+#include <proxmox/detail/async.hpp>
+#include <proxmox/error.hpp>
+#include <proxmox/models/guest.hpp>
+#include <proxmox/models/node.hpp>
+#include <proxmox/models/version.hpp>
+#include <proxmox/options.hpp>
+#include <proxmox/resources/cluster.hpp>
+#include <proxmox/resources/node.hpp>
+#include <proxmox/resources/qemu.hpp>
+#include <proxmox/task.hpp>
+#include <proxmox/types.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace proxmox {
+
+/// What `{"data": ..., "total": N}` carried.
+struct api_response {
+    boost::json::value data;
+    std::optional<std::int64_t> total; ///< list endpoints with paging (task lists, logs)
+};
+
+namespace detail {
+state_ptr make_client_state(boost::asio::any_io_executor executor, client_options options);
+boost::asio::any_io_executor state_executor(const state_ptr& state);
+void op_request(const state_ptr& state, http_method method, std::string path, request_params params,
+                handler<api_response> h);
+void op_version(const state_ptr& state, handler<version_info> h);
+void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h);
+} // namespace detail
+
+/// An asynchronous client for one PVE cluster.
+///
+/// Every `async_*` operation takes an Asio completion token (default `asio::deferred`, so
+/// `co_await client.async_nodes()` works) and completes with `void(proxmox::result<T>)`.
+/// Operations never throw; `result<T>::value()` throws proxmox::exception on error.
+///
+/// Thread safety: a client and its handles may be used from one thread (or strand) at a time.
+/// Object lifetimes: handles and pending operations keep the client's state alive; the
+/// executor must outlive them.
+class client {
+public:
+    /// Sends nothing yet. An unusable option (bad URL, malformed token id) makes every
+    /// operation fail with errc::invalid_argument naming the option.
+    client(boost::asio::any_io_executor executor, client_options options)
+        : state_(detail::make_client_state(std::move(executor), std::move(options))) {}
+
+    boost::asio::any_io_executor get_executor() const { return detail::state_executor(state_); }
+
+    /// Cluster-wide views (`/cluster/...`).
+    cluster_handle cluster() const { return cluster_handle(state_); }
+    /// One node (`/nodes/{name}`).
+    node_handle node(std::string name) const { return {state_, std::move(name)}; }
+    /// A handle for a task known by its UPID string (e.g. from a previous run).
+    result<task_handle> task(std::string_view upid_text) const {
+        auto id = upid::parse(upid_text);
+        if (!id) return id.error();
+        return task_handle(state_, std::move(*id));
+    }
+
+    /// PVE version. PVE endpoint: GET /version (any authenticated user).
+    /// Completion: void(result<version_info>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_version(Token&& token = {}) const {
+        return detail::initiate<version_info>(std::forward<Token>(token),
+                                              [s = state_](auto h) { detail::op_version(s, std::move(h)); });
+    }
+
+    /// The cluster's nodes. PVE endpoint: GET /nodes (any authenticated user).
+    /// Completion: void(result<std::vector<node_summary>>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_nodes(Token&& token = {}) const {
+        return detail::initiate<std::vector<node_summary>>(std::forward<Token>(token),
+                                                           [s = state_](auto h) { detail::op_nodes(s, std::move(h)); });
+    }
+
+    /// The escape hatch: any endpoint, e.g. one newer than this SDK. `path` is relative to
+    /// `/api2/json` (`/nodes/pve/qemu/100/config`); GET/DELETE parameters go in the query,
+    /// POST/PUT parameters in a form body. Completion: void(result<api_response>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_request(http_method method, std::string path, request_params params = {}, Token&& token = {}) const {
+        return detail::initiate<api_response>(
+            std::forward<Token>(token), [s = state_, method, p = std::move(path), q = std::move(params)](auto h) {
+                detail::op_request(s, method, p, q, std::move(h));
+            });
+    }
+
+private:
+    detail::state_ptr state_;
+};
+
+} // namespace proxmox
+
+#endif

@@ -1,0 +1,54 @@
+#ifndef PROXMOX_OPTIONS_HPP
+#define PROXMOX_OPTIONS_HPP
+
+#include <proxmox/credentials.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace proxmox {
+
+class transport;
+
+/// How the server certificate is checked. Verification is on by default.
+struct tls_options {
+    /// Verify the certificate chain and host name (system CAs, or ca_file / ca_path).
+    /// false = no verification at all; the client logs a warning once. Prefer `fingerprint`.
+    bool verify = true;
+    /// PEM file with the CA to trust, e.g. the cluster's /etc/pve/pve-root-ca.pem.
+    std::string ca_file;
+    /// Directory of hashed CA certificates (OpenSSL c_rehash layout).
+    std::string ca_path;
+    /// SHA-256 fingerprint of the node's leaf certificate as `pvenode cert info` prints it
+    /// (`AA:BB:...`, case-insensitive, colons optional). When set, it replaces CA verification.
+    std::string fingerprint;
+};
+
+enum class log_level { debug, info, warning, error };
+
+/// Receives the SDK's log lines (never containing secrets). Default: none.
+using log_sink = std::function<void(log_level, std::string_view)>;
+
+/// Everything a client needs to reach one PVE cluster.
+struct client_options {
+    /// `https://host:8006` (the `/api2/json` prefix is added by the SDK).
+    std::string url;
+    /// API token used for every request.
+    api_token token;
+    tls_options tls;
+    /// Keep-alive connections kept per host.
+    std::size_t max_connections = 4;
+    std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
+    std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
+    log_sink logger;
+    /// Replaces the HTTPS stack (tests, proxies, recording). Null = the built-in Beast transport.
+    std::shared_ptr<proxmox::transport> custom_transport;
+};
+
+} // namespace proxmox
+
+#endif

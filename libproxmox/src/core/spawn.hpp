@@ -1,0 +1,36 @@
+#ifndef PROXMOX_SRC_CORE_SPAWN_HPP
+#define PROXMOX_SRC_CORE_SPAWN_HPP
+
+// Runs a coroutine producing result<T> and completes a type-erased handler with it, on the
+// handler's associated executor; the handler's cancellation slot reaches the coroutine.
+
+#include <proxmox/error.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+
+#include <exception>
+
+namespace proxmox::detail {
+
+error internal_error(std::exception_ptr e);
+
+template <class T>
+void spawn_on(boost::asio::any_io_executor ex, boost::asio::awaitable<result<T>> op,
+              boost::asio::any_completion_handler<void(result<T>)> h) {
+    auto slot = boost::asio::get_associated_cancellation_slot(h);
+    auto completion = [h = std::move(h), ex](std::exception_ptr e, result<T> r) mutable {
+        if (e) r = internal_error(e);
+        auto handler_ex = boost::asio::get_associated_executor(h, ex);
+        boost::asio::dispatch(handler_ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+    };
+    boost::asio::co_spawn(ex, std::move(op), boost::asio::bind_cancellation_slot(slot, std::move(completion)));
+}
+
+} // namespace proxmox::detail
+
+#endif

@@ -1,0 +1,117 @@
+// Task status and waiting (WIRE.md §6): poll GET /nodes/{node}/tasks/{upid}/status with backoff
+// until `stopped`; OK and "WARNINGS: n" succeed, anything else is errc::task_failed.
+
+#include "core/client_state.hpp"
+#include "core/json_read.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace proxmox {
+
+bool task_status::succeeded() const noexcept {
+    if (status != "stopped" || !exit_status) return false;
+    return *exit_status == "OK" || exit_status->starts_with("WARNINGS: ");
+}
+
+unsigned task_status::warnings() const noexcept {
+    constexpr std::string_view prefix = "WARNINGS: ";
+    if (!exit_status || !exit_status->starts_with(prefix)) return 0;
+    unsigned n = 0;
+    std::from_chars(exit_status->data() + prefix.size(), exit_status->data() + exit_status->size(), n);
+    return n;
+}
+
+task_status tag_invoke(boost::json::value_to_tag<task_status>, const boost::json::value& v) {
+    using namespace detail;
+    const auto& o = as_object_or_empty(v);
+    task_status s;
+    s.upid = read_string(o, "upid");
+    s.node = read_string(o, "node");
+    s.type = read_string(o, "type");
+    s.id = read_string(o, "id");
+    s.user = read_string(o, "user");
+    s.status = read_string(o, "status");
+    if (o.contains("exitstatus")) s.exit_status = read_string(o, "exitstatus");
+    s.starttime = read_int(o, "starttime");
+    s.raw = o;
+    return s;
+}
+
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const task_status& s) {
+    boost::json::object o{{"upid", s.upid}, {"node", s.node},     {"type", s.type},          {"id", s.id},
+                          {"user", s.user}, {"status", s.status}, {"starttime", s.starttime}};
+    if (s.exit_status) o["exitstatus"] = *s.exit_status;
+    v = std::move(o);
+}
+
+namespace detail {
+namespace {
+
+using boost::asio::awaitable;
+
+awaitable<result<task_status>> status(state_ptr state, upid id) {
+    auto path = fmt::format("/nodes/{}/tasks/{}/status", id.node, id.text);
+    auto response = co_await request(state, http_method::get, std::move(path), {});
+    if (!response) co_return response.error();
+    co_return convert<task_status>(*response, "task status");
+}
+
+error task_error(errc code, const upid& id, std::string message) {
+    error e = make_error(code, std::move(message));
+    e.upid = id.text;
+    return e;
+}
+
+awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options opts) {
+    const auto start = std::chrono::steady_clock::now();
+    auto interval = std::max(opts.initial_interval, std::chrono::milliseconds(10));
+    boost::asio::steady_timer timer(state->executor);
+    for (;;) {
+        auto current = co_await status(state, id);
+        if (!current) co_return current.error();
+        if (!current->running()) {
+            if (current->succeeded()) co_return current;
+            auto exit = current->exit_status.value_or("unknown exit status");
+            error e = task_error(errc::task_failed, id, fmt::format("task {} failed: {}", id.text, exit));
+            e.exit_status = exit;
+            co_return e;
+        }
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        if (opts.timeout.count() > 0 && elapsed >= opts.timeout)
+            co_return task_error(errc::task_timeout, id,
+                                 fmt::format("task {} still running after {} ms", id.text, opts.timeout.count()));
+        auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
+        if (opts.timeout.count() > 0)
+            delay = std::min(delay, std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout - elapsed) +
+                                        std::chrono::milliseconds(1));
+        timer.expires_after(delay);
+        auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) {
+            error e = make_error(ec, fmt::format("waiting for task {} was cancelled", id.text));
+            e.upid = id.text;
+            co_return e;
+        }
+        interval = std::min(interval * 2, opts.max_interval);
+    }
+}
+
+} // namespace
+
+void op_task_status(const state_ptr& state, upid id, handler<task_status> h) {
+    spawn(state, status(state, std::move(id)), std::move(h));
+}
+
+void op_task_wait(const state_ptr& state, upid id, task_wait_options opts, handler<task_status> h) {
+    spawn(state, wait(state, std::move(id), opts), std::move(h));
+}
+
+} // namespace detail
+} // namespace proxmox

@@ -1,0 +1,288 @@
+// The built-in transport: Beast TLS sessions kept alive in a small per-host pool.
+// This is the only SDK translation unit that includes Beast and OpenSSL's stream layer.
+
+#include <proxmox/transport.hpp>
+
+#include "core/spawn.hpp"
+#include "http/endpoint.hpp"
+#include "http/fingerprint.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <fmt/format.h>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <memory>
+#include <vector>
+
+namespace proxmox::detail {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t max_body_bytes = 256ull << 20;
+
+struct session {
+    session(const asio::any_io_executor& ex, ssl::context& ctx) : stream(ex, ctx) {}
+    beast::ssl_stream<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+    std::string seen_fingerprint; ///< leaf certificate, 64 hex digits, recorded during the handshake
+    std::string verify_failure;   ///< first chain / host name verification failure
+};
+using session_ptr = std::unique_ptr<session>;
+
+/// An idle keep-alive connection the server already closed shows EOF (or a TLS alert) on a peek.
+bool still_open(session& s) {
+    if (s.buffer.size() != 0) return false; // leftover bytes: the previous answer was not what we think
+    auto fd = beast::get_lowest_layer(s.stream).socket().native_handle();
+    char byte;
+    auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+http::verb to_verb(http_method m) {
+    switch (m) {
+    case http_method::get: return http::verb::get;
+    case http_method::post: return http::verb::post;
+    case http_method::put: return http::verb::put;
+    case http_method::del: return http::verb::delete_;
+    }
+    return http::verb::get;
+}
+
+std::string leaf_fingerprint(X509* cert) {
+    int len = i2d_X509(cert, nullptr);
+    if (len <= 0) return {};
+    std::vector<unsigned char> der(static_cast<std::size_t>(len));
+    unsigned char* out = der.data();
+    i2d_X509(cert, &out);
+    return sha256_hex(der.data(), der.size());
+}
+
+struct exchange_outcome {
+    result<http_response> response = make_error(errc::protocol_error, "no answer");
+    bool keep_alive = false;
+    bool received_any = false;
+};
+
+class https_transport final : public transport, public std::enable_shared_from_this<https_transport> {
+public:
+    https_transport(asio::any_io_executor ex, endpoint ep, const client_options& opts, std::string pin)
+        : ex_(std::move(ex)), ctx_(ssl::context::tls_client), endpoint_(std::move(ep)), pin_(std::move(pin)),
+          verify_(opts.tls.verify), max_idle_(std::max<std::size_t>(opts.max_connections, 1)),
+          connect_timeout_(opts.connect_timeout), request_timeout_(opts.request_timeout) {}
+
+    result<void> configure_tls(const tls_options& tls) {
+        SSL_CTX_set_min_proto_version(ctx_.native_handle(), TLS1_2_VERSION);
+        boost::system::error_code ec;
+        if (!tls.ca_file.empty()) {
+            ctx_.load_verify_file(tls.ca_file, ec);
+            if (ec)
+                return make_error(errc::invalid_argument, fmt::format("tls.ca_file '{}' cannot be loaded: {}",
+                                                                      tls.ca_file, ec.message()));
+        }
+        if (!tls.ca_path.empty()) {
+            ctx_.add_verify_path(tls.ca_path, ec);
+            if (ec)
+                return make_error(errc::invalid_argument,
+                                  fmt::format("tls.ca_path '{}' cannot be used: {}", tls.ca_path, ec.message()));
+        }
+        if (tls.ca_file.empty() && tls.ca_path.empty()) ctx_.set_default_verify_paths(ec);
+        return {};
+    }
+
+    void async_send(http_request request, handler_type handler) override {
+        spawn_on(ex_, send(shared_from_this(), std::move(request)), std::move(handler));
+    }
+
+    asio::any_io_executor get_executor() const override { return ex_; }
+
+private:
+    static awaitable<result<http_response>> send(std::shared_ptr<https_transport> self, http_request request) {
+        // Only a GET is re-sent, and only when a reused connection failed before any answer byte
+        // (the server had closed it); a write is never sent twice.
+        const bool may_resend = request.method == http_method::get;
+        for (int attempt = 0;; ++attempt) {
+            session_ptr s = self->take_idle();
+            const bool reused = s != nullptr;
+            if (!s) {
+                auto fresh = co_await self->connect();
+                if (!fresh) co_return fresh.error();
+                s = std::move(*fresh);
+            }
+            auto outcome = co_await self->exchange(*s, request);
+            if (outcome.response) {
+                if (outcome.keep_alive) self->give_back(std::move(s));
+                co_return std::move(outcome.response);
+            }
+            if (reused && !outcome.received_any && may_resend && attempt == 0) continue;
+            co_return std::move(outcome.response);
+        }
+    }
+
+    session_ptr take_idle() {
+        while (!idle_.empty()) {
+            session_ptr s = std::move(idle_.back());
+            idle_.pop_back();
+            if (still_open(*s)) return s;
+        }
+        return nullptr;
+    }
+
+    void give_back(session_ptr s) {
+        if (idle_.size() < max_idle_) idle_.push_back(std::move(s));
+    }
+
+    error io_error(boost::system::error_code ec, std::string_view step, std::chrono::milliseconds limit) const {
+        if (ec == beast::error::timeout)
+            return make_error(errc::timeout, fmt::format("{} {} took longer than {} ms", step, endpoint_.display,
+                                                         limit.count()));
+        return make_error(ec, fmt::format("{} {} failed: {}", step, endpoint_.display, ec.message()));
+    }
+
+    awaitable<result<session_ptr>> connect() {
+        tcp::resolver resolver(ex_);
+        auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, use_tuple);
+        if (rec) co_return make_error(rec, fmt::format("cannot resolve {}: {}", endpoint_.host, rec.message()));
+
+        auto s = std::make_unique<session>(ex_, ctx_);
+        auto& tcp_layer = beast::get_lowest_layer(s->stream);
+        tcp_layer.expires_after(connect_timeout_);
+        auto [cec, connected] = co_await tcp_layer.async_connect(results, use_tuple);
+        if (cec) co_return io_error(cec, "connecting to", connect_timeout_);
+
+        if (!endpoint_.host_is_ip) SSL_set_tlsext_host_name(s->stream.native_handle(), endpoint_.host.c_str());
+        session* raw = s.get();
+        if (!pin_.empty()) {
+            // A pinned leaf replaces CA trust: PVE's default certificate comes from a cluster-local CA.
+            s->stream.set_verify_mode(ssl::verify_peer);
+            s->stream.set_verify_callback([raw, pin = pin_](bool, ssl::verify_context& ctx) {
+                auto* store = ctx.native_handle();
+                if (X509_STORE_CTX_get_error_depth(store) > 0) return true;
+                raw->seen_fingerprint = leaf_fingerprint(X509_STORE_CTX_get_current_cert(store));
+                return raw->seen_fingerprint == pin;
+            });
+        } else if (verify_) {
+            s->stream.set_verify_mode(ssl::verify_peer);
+            s->stream.set_verify_callback([raw, host = endpoint_.host, check = ssl::host_name_verification(endpoint_.host)](
+                                              bool preverified, ssl::verify_context& ctx) mutable {
+                bool ok = check(preverified, ctx);
+                if (!ok && raw->verify_failure.empty()) {
+                    int err = X509_STORE_CTX_get_error(ctx.native_handle());
+                    raw->verify_failure = err != X509_V_OK ? X509_verify_cert_error_string(err)
+                                                           : fmt::format("certificate is not valid for host {}", host);
+                }
+                return ok;
+            });
+        } else {
+            s->stream.set_verify_mode(ssl::verify_none);
+        }
+
+        auto [hec] = co_await s->stream.async_handshake(ssl::stream_base::client, use_tuple);
+        if (hec) {
+            if (!pin_.empty() && !raw->seen_fingerprint.empty() && raw->seen_fingerprint != pin_) {
+                error e = make_error(errc::tls_fingerprint_mismatch,
+                                     fmt::format("server certificate of {} has SHA-256 fingerprint {}, but "
+                                                 "tls.fingerprint pins {}",
+                                                 endpoint_.display, format_fingerprint(raw->seen_fingerprint),
+                                                 format_fingerprint(pin_)));
+                co_return e;
+            }
+            if (!raw->verify_failure.empty())
+                co_return make_error(errc::tls_verification_failed,
+                                     fmt::format("TLS verification of {} failed: {}; trust the cluster CA with "
+                                                 "tls.ca_file (/etc/pve/pve-root-ca.pem) or pin tls.fingerprint",
+                                                 endpoint_.display, raw->verify_failure));
+            co_return io_error(hec, "TLS handshake with", connect_timeout_);
+        }
+        tcp_layer.expires_never();
+        co_return s;
+    }
+
+    awaitable<exchange_outcome> exchange(session& s, const http_request& request) {
+        exchange_outcome out;
+        http::request<http::string_body> msg{to_verb(request.method), request.target, 11};
+        msg.set(http::field::host, endpoint_.host_header);
+        msg.set(http::field::user_agent, "libproxmox/" PROXMOX_VERSION);
+        for (const auto& [name, value] : request.headers) msg.set(name, value);
+        if (!request.content_type.empty()) msg.set(http::field::content_type, request.content_type);
+        msg.body() = request.body;
+        if (request.method == http_method::post || request.method == http_method::put) msg.prepare_payload();
+        msg.keep_alive(true);
+
+        auto& tcp_layer = beast::get_lowest_layer(s.stream);
+        tcp_layer.expires_after(request_timeout_);
+        auto [wec, written] = co_await http::async_write(s.stream, msg, use_tuple);
+        if (wec) {
+            out.response = io_error(wec, "sending the request to", request_timeout_);
+            co_return out;
+        }
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(max_body_bytes);
+        auto [rec, read] = co_await http::async_read(s.stream, s.buffer, parser, use_tuple);
+        out.received_any = parser.got_some() || read > 0;
+        if (rec) {
+            out.response = io_error(rec, "reading the answer of", request_timeout_);
+            co_return out;
+        }
+        tcp_layer.expires_never();
+        auto& res = parser.get();
+        out.keep_alive = res.keep_alive();
+        out.response = http_response{res.result_int(), std::string(res.reason()),
+                                     std::string(res[http::field::content_type]), std::move(res.body())};
+        co_return out;
+    }
+
+    asio::any_io_executor ex_;
+    ssl::context ctx_;
+    endpoint endpoint_;
+    std::string pin_; ///< 64 uppercase hex digits, or empty
+    bool verify_;
+    std::size_t max_idle_;
+    std::chrono::milliseconds connect_timeout_;
+    std::chrono::milliseconds request_timeout_;
+    std::vector<session_ptr> idle_;
+};
+
+} // namespace
+} // namespace proxmox::detail
+
+namespace proxmox {
+
+result<std::shared_ptr<transport>> make_https_transport(boost::asio::any_io_executor executor,
+                                                        const client_options& options) {
+    auto ep = detail::parse_endpoint(options.url);
+    if (!ep) return ep.error();
+    std::string pin;
+    if (!options.tls.fingerprint.empty()) {
+        auto normalized = detail::normalize_fingerprint(options.tls.fingerprint);
+        if (!normalized) return normalized.error();
+        pin = std::move(*normalized);
+    } else if (!options.tls.verify && options.logger) {
+        options.logger(log_level::warning,
+                       fmt::format("TLS verification is off for {} (tls.verify = false): anyone on the path can "
+                                   "read and change the traffic; pin tls.fingerprint instead",
+                                   ep->display));
+    }
+    auto t = std::make_shared<detail::https_transport>(std::move(executor), std::move(*ep), options, std::move(pin));
+    if (auto ok = t->configure_tls(options.tls); !ok) return ok.error();
+    return std::shared_ptr<transport>(std::move(t));
+}
+
+} // namespace proxmox

@@ -1,0 +1,82 @@
+#include <proxmox/client.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include "http/endpoint.hpp"
+#include "http/fingerprint.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace proxmox;
+
+TEST(Fingerprint, AcceptsColonsAnyCaseOrBareHex) {
+    const std::string canonical(64, 'A');
+    std::string with_colons;
+    for (int i = 0; i < 32; ++i) with_colons += (i ? ":aa" : "aa");
+    auto a = detail::normalize_fingerprint(with_colons);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(*a, canonical);
+    auto b = detail::normalize_fingerprint(std::string(64, 'a'));
+    ASSERT_TRUE(b);
+    EXPECT_EQ(*b, canonical);
+    EXPECT_EQ(detail::format_fingerprint("ABCD"), "AB:CD");
+}
+
+TEST(Fingerprint, RejectsWrongLengthOrCharacters) {
+    auto short_fp = detail::normalize_fingerprint("AA:BB");
+    ASSERT_FALSE(short_fp);
+    EXPECT_NE(short_fp.error().message.find("64"), std::string::npos);
+    EXPECT_FALSE(detail::normalize_fingerprint(std::string(63, 'A') + "G"));
+}
+
+TEST(Endpoint, DefaultsToPort8006AndKeepsIpv6Brackets) {
+    auto a = detail::parse_endpoint("https://pve.example.com");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->host, "pve.example.com");
+    EXPECT_EQ(a->port, "8006");
+    EXPECT_FALSE(a->host_is_ip);
+    auto b = detail::parse_endpoint("https://[::1]:9000/api2/json");
+    ASSERT_TRUE(b) << b.error().to_string();
+    EXPECT_EQ(b->host, "::1");
+    EXPECT_TRUE(b->host_is_ip);
+    EXPECT_EQ(b->host_header, "[::1]:9000");
+}
+
+TEST(Endpoint, RejectsPlainHttpAndPaths) {
+    for (const char* bad : {"http://pve:8006", "pve:8006", "", "https://pve:8006/ui", "https://:8006"}) {
+        auto e = detail::parse_endpoint(bad);
+        ASSERT_FALSE(e) << bad;
+        EXPECT_EQ(e.error().code, errc::invalid_argument);
+        EXPECT_NE(e.error().message.find("client_options.url"), std::string::npos);
+    }
+}
+
+TEST(ClientOptions, BadOptionsFailEveryOperationWithoutThrowing) {
+    boost::asio::io_context io;
+    client_options opts;
+    opts.url = "https://127.0.0.1:1";
+    opts.token = {"not-a-token-id", "s3cr3t-value"};
+    client c(io.get_executor(), opts);
+    std::optional<result<version_info>> out;
+    c.async_version([&](result<version_info> r) { out = std::move(r); });
+    io.run();
+    ASSERT_TRUE(out);
+    ASSERT_FALSE(*out);
+    EXPECT_EQ(out->error().code, errc::invalid_argument);
+    EXPECT_NE(out->error().message.find("client_options.token"), std::string::npos);
+    EXPECT_EQ(out->error().to_string().find("s3cr3t-value"), std::string::npos);
+}
+
+TEST(ClientOptions, MissingCaFileIsReported) {
+    boost::asio::io_context io;
+    client_options opts;
+    opts.url = "https://127.0.0.1:1";
+    opts.token = {"root@pam!test", "secret"};
+    opts.tls.ca_file = "/nonexistent/ca.pem";
+    client c(io.get_executor(), opts);
+    std::optional<result<std::vector<node_summary>>> out;
+    c.async_nodes([&](auto r) { out = std::move(r); });
+    io.run();
+    ASSERT_TRUE(out && !*out);
+    EXPECT_NE(out->error().message.find("tls.ca_file"), std::string::npos);
+}

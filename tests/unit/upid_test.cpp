@@ -1,0 +1,56 @@
+#include <proxmox/types.hpp>
+#include <proxmox/credentials.hpp>
+
+#include <gtest/gtest.h>
+
+using proxmox::upid;
+
+TEST(Upid, ParsesAllFields) {
+    auto u = upid::parse("UPID:pve1:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:");
+    ASSERT_TRUE(u) << u.error().to_string();
+    EXPECT_EQ(u->node, "pve1");
+    EXPECT_EQ(u->pid, 0x0012AB34u);
+    EXPECT_EQ(u->pstart, 0x0A1B2C3Du);
+    EXPECT_EQ(u->starttime, 0x6650A1B2);
+    EXPECT_EQ(u->type, "qmstart");
+    EXPECT_EQ(u->id, "100");
+    EXPECT_EQ(u->user, "root@pam");
+    EXPECT_EQ(u->text, "UPID:pve1:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:");
+}
+
+TEST(Upid, AcceptsEmptyIdTokenUserAndNineDigitPstart) {
+    auto u = upid::parse("UPID:node-2:00000001:1A1B2C3D4:6650A1B2:vzdump::root@pam!ci:");
+    ASSERT_TRUE(u) << u.error().to_string();
+    EXPECT_EQ(u->id, "");
+    EXPECT_EQ(u->user, "root@pam!ci");
+    EXPECT_EQ(u->pstart, 0x1A1B2C3D4u);
+}
+
+TEST(Upid, RejectsMalformed) {
+    for (const char* bad : {"", "UPID:pve:1:2:3:qmstart:100:root@pam:", // short hex fields
+                            "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam", // no trailing colon
+                            "XPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
+                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:"}) {
+        auto u = upid::parse(bad);
+        ASSERT_FALSE(u) << bad;
+        EXPECT_EQ(u.error().code, proxmox::errc::invalid_argument);
+    }
+}
+
+TEST(ApiToken, ParsesAtLastEquals) {
+    // PVE splits at the last '=': an id that then contains '=' is not a token id.
+    EXPECT_FALSE(proxmox::api_token::parse("root@pam!mcp=aaaa-bbbb=cc"));
+    auto ok = proxmox::api_token::parse("root@pam!mcp=aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->id, "root@pam!mcp");
+    EXPECT_EQ(ok->secret, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+}
+
+TEST(ApiToken, ErrorsNameTheProblemButNeverTheSecret) {
+    auto no_user = proxmox::api_token::parse("mcp=topsecret");
+    ASSERT_FALSE(no_user);
+    EXPECT_NE(no_user.error().message.find("USER@REALM!TOKENID"), std::string::npos);
+    EXPECT_EQ(no_user.error().to_string().find("topsecret"), std::string::npos);
+    EXPECT_FALSE(proxmox::api_token::parse("root@pam!mcp="));
+    EXPECT_FALSE(proxmox::api_token::parse("no-equals-sign"));
+}
