@@ -40,8 +40,10 @@ struct client_options {
     /// API token used for every request.
     api_token token;
     tls_options tls;
-    /// Keep-alive connections kept per host.
+    /// Connections open at once per host; further concurrent requests wait their turn (FIFO).
     std::size_t max_connections = 4;
+    /// An idle keep-alive connection older than this is closed instead of reused.
+    std::chrono::milliseconds idle_timeout{10'000};
     std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
     std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
     log_sink logger;

@@ -10,6 +10,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,6 +24,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -44,6 +46,7 @@ struct session {
     beast::flat_buffer buffer;
     std::string seen_fingerprint; ///< leaf certificate, 64 hex digits, recorded during the handshake
     std::string verify_failure;   ///< first chain / host name verification failure
+    std::chrono::steady_clock::time_point idle_since{};
 };
 using session_ptr = std::unique_ptr<session>;
 
@@ -81,12 +84,27 @@ struct exchange_outcome {
     bool received_any = false;
 };
 
+/// A request waiting for a connection while all `max_connections` are busy. Released
+/// connections go to the oldest waiter first, so concurrent requests are served in order.
+struct waiter {
+    explicit waiter(const asio::any_io_executor& ex) : wake(ex) { wake.expires_at(asio::steady_timer::time_point::max()); }
+    asio::steady_timer wake;
+    session_ptr handed;       ///< a keep-alive connection handed over directly
+    bool may_connect = false; ///< a slot freed up: open a new connection
+};
+
+struct lease {
+    session_ptr s;
+    bool reused = false;
+};
+
 class https_transport final : public transport, public std::enable_shared_from_this<https_transport> {
 public:
     https_transport(asio::any_io_executor ex, endpoint ep, const client_options& opts, std::string pin)
         : ex_(std::move(ex)), ctx_(ssl::context::tls_client), endpoint_(std::move(ep)), pin_(std::move(pin)),
-          verify_(opts.tls.verify), max_idle_(std::max<std::size_t>(opts.max_connections, 1)),
-          connect_timeout_(opts.connect_timeout), request_timeout_(opts.request_timeout) {}
+          verify_(opts.tls.verify), max_open_(std::max<std::size_t>(opts.max_connections, 1)),
+          idle_timeout_(opts.idle_timeout), connect_timeout_(opts.connect_timeout),
+          request_timeout_(opts.request_timeout) {}
 
     result<void> configure_tls(const tls_options& tls) {
         SSL_CTX_set_min_proto_version(ctx_.native_handle(), TLS1_2_VERSION);
@@ -119,34 +137,80 @@ private:
         // (the server had closed it); a write is never sent twice.
         const bool may_resend = request.method == http_method::get;
         for (int attempt = 0;; ++attempt) {
-            session_ptr s = self->take_idle();
-            const bool reused = s != nullptr;
-            if (!s) {
-                auto fresh = co_await self->connect();
-                if (!fresh) co_return fresh.error();
-                s = std::move(*fresh);
-            }
-            auto outcome = co_await self->exchange(*s, request);
-            if (outcome.response) {
-                if (outcome.keep_alive) self->give_back(std::move(s));
-                co_return std::move(outcome.response);
-            }
-            if (reused && !outcome.received_any && may_resend && attempt == 0) continue;
+            auto acquired = co_await self->acquire();
+            if (!acquired) co_return acquired.error();
+            auto outcome = co_await self->exchange(*acquired->s, request);
+            const bool reusable = outcome.response && outcome.keep_alive;
+            self->release(std::move(acquired->s), reusable);
+            if (outcome.response) co_return std::move(outcome.response);
+            if (acquired->reused && !outcome.received_any && may_resend && attempt == 0) continue;
             co_return std::move(outcome.response);
         }
     }
 
+    /// An idle connection, a new one while fewer than max_connections are open, or the next
+    /// one released (FIFO). Cancellation while waiting completes with operation_aborted.
+    awaitable<result<lease>> acquire() {
+        if (auto s = take_idle()) co_return lease{std::move(s), true};
+        if (open_ < max_open_) {
+            ++open_;
+            co_return co_await connect_counted();
+        }
+        auto w = std::make_shared<waiter>(ex_);
+        waiters_.push_back(w);
+        auto [ec] = co_await w->wake.async_wait(use_tuple);
+        if (w->handed) co_return lease{std::move(w->handed), true};
+        if (w->may_connect) co_return co_await connect_counted();
+        std::erase(waiters_, w);
+        co_return make_error(ec ? ec : asio::error::operation_aborted,
+                             fmt::format("waiting for a connection to {} was cancelled", endpoint_.display));
+    }
+
+    /// Opens a connection for a slot already counted in open_; gives the slot back on failure.
+    awaitable<result<lease>> connect_counted() {
+        auto fresh = co_await connect();
+        if (!fresh) {
+            release(nullptr, false);
+            co_return fresh.error();
+        }
+        co_return lease{std::move(*fresh), false};
+    }
+
     session_ptr take_idle() {
+        const auto now = std::chrono::steady_clock::now();
         while (!idle_.empty()) {
             session_ptr s = std::move(idle_.back());
             idle_.pop_back();
-            if (still_open(*s)) return s;
+            if (now - s->idle_since < idle_timeout_ && still_open(*s)) return s;
+            --open_; // closed by the server or idle too long: drop it
         }
         return nullptr;
     }
 
-    void give_back(session_ptr s) {
-        if (idle_.size() < max_idle_) idle_.push_back(std::move(s));
+    /// Returns a connection after a request: reusable ones go to the oldest waiter or the idle
+    /// list; anything else (error, Connection: close, cancelled mid-answer) is closed, never pooled.
+    void release(session_ptr s, bool reusable) {
+        if (!reusable) {
+            --open_;
+            s.reset();
+            if (!waiters_.empty() && open_ < max_open_) {
+                auto w = std::move(waiters_.front());
+                waiters_.pop_front();
+                ++open_;
+                w->may_connect = true;
+                w->wake.cancel();
+            }
+            return;
+        }
+        if (!waiters_.empty()) {
+            auto w = std::move(waiters_.front());
+            waiters_.pop_front();
+            w->handed = std::move(s);
+            w->wake.cancel();
+            return;
+        }
+        s->idle_since = std::chrono::steady_clock::now();
+        idle_.push_back(std::move(s));
     }
 
     error io_error(boost::system::error_code ec, std::string_view step, std::chrono::milliseconds limit) const {
@@ -254,10 +318,13 @@ private:
     endpoint endpoint_;
     std::string pin_; ///< 64 uppercase hex digits, or empty
     bool verify_;
-    std::size_t max_idle_;
+    std::size_t max_open_;
+    std::chrono::milliseconds idle_timeout_;
     std::chrono::milliseconds connect_timeout_;
     std::chrono::milliseconds request_timeout_;
+    std::size_t open_ = 0; ///< connections idle, in use or being opened
     std::vector<session_ptr> idle_;
+    std::deque<std::shared_ptr<waiter>> waiters_;
 };
 
 } // namespace
