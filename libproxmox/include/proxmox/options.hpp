@@ -33,6 +33,18 @@ enum class log_level { debug, info, warning, error };
 /// Receives the SDK's log lines (never containing secrets). Default: none.
 using log_sink = std::function<void(log_level, std::string_view)>;
 
+/// When a failed request is sent again. Retries back off exponentially with jitter.
+/// Retried: connection failures and timeouts, and 595/596/597/599 (the contacted node could not
+/// reach the target node) and 503. Never retried: 4xx, 500, 501, TLS verification failures.
+struct retry_policy {
+    unsigned max_attempts = 3;                         ///< 1 = never retry
+    std::chrono::milliseconds initial_backoff{200};    ///< doubles per attempt, up to max_backoff
+    std::chrono::milliseconds max_backoff{5'000};
+    std::chrono::milliseconds max_total{30'000};       ///< no new attempt once this much time passed
+    /// POST/PUT/DELETE are retried only when true: a write that may have reached PVE could run twice.
+    bool retry_writes = false;
+};
+
 /// Everything a client needs to reach one PVE cluster.
 struct client_options {
     /// `https://host:8006` (the `/api2/json` prefix is added by the SDK).
@@ -46,6 +58,7 @@ struct client_options {
     std::chrono::milliseconds idle_timeout{10'000};
     std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
     std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
+    retry_policy retry;
     log_sink logger;
     /// Replaces the HTTPS stack (tests, proxies, recording). Null = the built-in Beast transport.
     std::shared_ptr<proxmox::transport> custom_transport;

@@ -3,6 +3,8 @@
 #include "core/encoding.hpp"
 #include "core/envelope.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
@@ -42,6 +44,9 @@ error internal_error(std::exception_ptr e) {
     }
 }
 
+boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_method method, std::string path,
+                                                          request_params params);
+
 namespace {
 boost::asio::awaitable<result<http_response>> send(std::shared_ptr<transport> t, http_request req) {
     return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(result<http_response>)>(
@@ -50,8 +55,45 @@ boost::asio::awaitable<result<http_response>> send(std::shared_ptr<transport> t,
 }
 } // namespace
 
+bool retryable(const error& e, http_method method, const retry_policy& policy) {
+    if (method != http_method::get && !policy.retry_writes) return false;
+    if (e.http_status != 0) return e.code == errc::proxy_unreachable || e.http_status == 503;
+    if (e.code.category() == proxmox_category())
+        return e.code == errc::timeout; // TLS and option errors do not heal by themselves
+    return e.code != boost::asio::error::operation_aborted;
+}
+
+std::chrono::milliseconds backoff(client_state& state, unsigned attempt) {
+    const auto& p = state.options.retry;
+    auto base = p.initial_backoff;
+    for (unsigned i = 1; i < attempt && base < p.max_backoff; ++i) base *= 2;
+    base = std::min(base, p.max_backoff);
+    // "Equal jitter": half fixed, half random, so clients that failed together spread out.
+    std::uniform_int_distribution<long long> spread(0, base.count() / 2);
+    return std::chrono::milliseconds(base.count() - base.count() / 2 + spread(state.jitter));
+}
+
 boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, std::string path,
                                                      request_params params) {
+    const auto& policy = state->options.retry;
+    const auto started = std::chrono::steady_clock::now();
+    boost::asio::steady_timer timer(state->executor);
+    for (unsigned attempt = 1;; ++attempt) {
+        auto answer = co_await request_once(state, method, path, params);
+        if (answer || attempt >= policy.max_attempts || !retryable(answer.error(), method, policy)) co_return answer;
+        auto delay = backoff(*state, attempt);
+        if (std::chrono::steady_clock::now() + delay - started > policy.max_total) co_return answer;
+        if (state->options.logger)
+            state->options.logger(log_level::info, fmt::format("retrying in {} ms after: {}", delay.count(),
+                                                               answer.error().to_string()));
+        timer.expires_after(delay);
+        auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return answer;
+    }
+}
+
+boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_method method, std::string path,
+                                                          request_params params) {
     if (state->config_error) co_return *state->config_error;
     const bool params_in_query = method == http_method::get || method == http_method::del;
     auto target = make_target(path, params_in_query ? params : request_params{});

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <random>
 
 namespace proxmox::detail {
 
@@ -24,6 +25,7 @@ struct client_state {
     std::shared_ptr<proxmox::transport> transport;
     std::optional<error> config_error; ///< set when options are unusable; every op fails with it
     std::string authorization;         ///< `PVEAPIToken=...`: a secret, never logged
+    std::minstd_rand jitter{std::random_device{}()};
 };
 
 /// Sends one API request and unwraps the envelope.
