@@ -50,6 +50,7 @@ struct error {
     std::string path;                                ///< API path without `/api2/json`, e.g. `/nodes/pve/status`
     std::string upid;                                ///< the task, for task_failed / task_timeout
     std::string exit_status;                         ///< the task's exit status, for task_failed
+    std::string log_tail;                            ///< last lines of the task log, for task_failed
 
     /// One line for humans: "POST /nodes/pve/qemu/100/status/start: 500 VM 100 not running".
     std::string to_string() const;

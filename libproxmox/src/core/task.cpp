@@ -70,28 +70,77 @@ error task_error(errc code, const upid& id, std::string message) {
     return e;
 }
 
+struct log_page {
+    std::vector<std::string> lines;
+    std::int64_t next_line = 0; ///< 0-based index of the first line not read yet
+    std::int64_t total = 0;
+};
+
+/// GET /nodes/{node}/tasks/{upid}/log?start=N&limit=L -> [{n,t}] + total (WIRE.md §6.5).
+awaitable<result<log_page>> read_log(state_ptr state, upid id, std::int64_t start, std::int64_t limit) {
+    request_params params;
+    params.add("start", start).add("limit", limit);
+    auto response = co_await request(state, http_method::get, fmt::format("/nodes/{}/tasks/{}/log", id.node, id.text),
+                                     std::move(params));
+    if (!response) co_return response.error();
+    log_page page;
+    page.next_line = start;
+    if (const auto* lines = response->data.if_array())
+        for (const auto& entry : *lines) {
+            const auto& o = as_object_or_empty(entry);
+            page.lines.push_back(read_string(o, "t"));
+            page.next_line = std::max(page.next_line, read_int(o, "n", page.next_line + 1)); // n is 1-based
+        }
+    page.total = response->total.value_or(page.next_line);
+    co_return page;
+}
+
+constexpr std::int64_t log_tail_lines = 20;
+
+/// The last lines of the log for an error message; empty when the log cannot be read.
+awaitable<std::string> log_tail(state_ptr state, upid id) {
+    auto probe = co_await read_log(state, id, 0, 1);
+    if (!probe) co_return std::string();
+    auto page = co_await read_log(state, id, std::max<std::int64_t>(0, probe->total - log_tail_lines), log_tail_lines);
+    if (!page) co_return std::string();
+    std::string out;
+    for (const auto& line : page->lines) out += (out.empty() ? "" : "\n") + line;
+    co_return out;
+}
+
 awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options opts) {
     const auto start = std::chrono::steady_clock::now();
     auto interval = std::max(opts.initial_interval, std::chrono::milliseconds(10));
     boost::asio::steady_timer timer(state->executor);
+    std::int64_t log_position = 0;
     for (;;) {
         auto current = co_await status(state, id);
         if (!current) co_return current.error();
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        if (opts.on_progress) {
+            task_progress progress;
+            auto page = co_await read_log(state, id, log_position, 500);
+            if (page) {
+                log_position = page->next_line;
+                progress.new_lines = std::move(page->lines);
+            }
+            progress.elapsed = elapsed;
+            progress.status = &*current;
+            opts.on_progress(progress);
+        }
         if (!current->running()) {
             if (current->succeeded()) co_return current;
             auto exit = current->exit_status.value_or("unknown exit status");
             error e = task_error(errc::task_failed, id, fmt::format("task {} failed: {}", id.text, exit));
             e.exit_status = exit;
+            e.log_tail = co_await log_tail(state, id);
             co_return e;
         }
-        auto elapsed = std::chrono::steady_clock::now() - start;
         if (opts.timeout.count() > 0 && elapsed >= opts.timeout)
             co_return task_error(errc::task_timeout, id,
                                  fmt::format("task {} still running after {} ms", id.text, opts.timeout.count()));
-        auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
-        if (opts.timeout.count() > 0)
-            delay = std::min(delay, std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout - elapsed) +
-                                        std::chrono::milliseconds(1));
+        auto delay = interval;
+        if (opts.timeout.count() > 0) delay = std::min(delay, opts.timeout - elapsed + std::chrono::milliseconds(1));
         timer.expires_after(delay);
         auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec) {
@@ -103,6 +152,13 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
     }
 }
 
+awaitable<result<task_status>> stop(state_ptr state, upid id) {
+    auto response =
+        co_await request(state, http_method::del, fmt::format("/nodes/{}/tasks/{}", id.node, id.text), {});
+    if (!response) co_return response.error();
+    co_return co_await status(state, id);
+}
+
 } // namespace
 
 void op_task_status(const state_ptr& state, upid id, handler<task_status> h) {
@@ -110,7 +166,11 @@ void op_task_status(const state_ptr& state, upid id, handler<task_status> h) {
 }
 
 void op_task_wait(const state_ptr& state, upid id, task_wait_options opts, handler<task_status> h) {
-    spawn(state, wait(state, std::move(id), opts), std::move(h));
+    spawn(state, wait(state, std::move(id), std::move(opts)), std::move(h));
+}
+
+void op_task_stop(const state_ptr& state, upid id, handler<task_status> h) {
+    spawn(state, stop(state, std::move(id)), std::move(h));
 }
 
 } // namespace detail
