@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 using namespace proxmox;
@@ -253,12 +254,38 @@ TEST_F(SdkAgainstSim, RawRequestReportsSchemaErrors) {
     EXPECT_EQ(ok->data.as_array().size(), 3u);
 }
 
-TEST_F(SdkAgainstSim, GuestOnAnotherNodeIsNotFound) {
+TEST_F(SdkAgainstSim, StartOnTheWrongNodeFailsInItsTask) {
+    // qemu-server loads the config inside the worker: the call succeeds, the task fails.
     blocking_client pve(pinned());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.node != "pve"; });
     auto task = pve.run(pve.async().node("pve").qemu(vm.vmid).async_start());
-    ASSERT_FALSE(task);
-    EXPECT_EQ(task.error().code, errc::not_found) << task.error().to_string();
+    ASSERT_TRUE(task) << task.error().to_string();
+    auto done = pve.run(task->async_wait({.timeout = 10s, .initial_interval = 10ms}));
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().code, errc::task_failed);
+    EXPECT_NE(done.error().exit_status.find("does not exist"), std::string::npos) << done.error().exit_status;
+    EXPECT_NE(done.error().log_tail.find("TASK ERROR"), std::string::npos) << done.error().log_tail;
+}
+
+TEST_F(SdkAgainstSim, ProgressReportsLogLinesAndElapsedTime) {
+    blocking_client pve(pinned());
+    auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
+    auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_stop());
+    ASSERT_TRUE(task);
+    std::vector<std::string> lines;
+    int reports = 0;
+    auto done = pve.run(task->async_wait({.timeout = 10s,
+                                          .initial_interval = 10ms,
+                                          .on_progress = [&](const task_progress& p) {
+                                              ++reports;
+                                              ASSERT_NE(p.status, nullptr);
+                                              lines.insert(lines.end(), p.new_lines.begin(), p.new_lines.end());
+                                          }}));
+    ASSERT_TRUE(done) << done.error().to_string();
+    EXPECT_GE(reports, 1);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back(), "TASK OK"); // each line reported once, in order
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), "TASK OK"), 1);
 }
 
 TEST_F(SdkAgainstSim, CoroutinesAndFuturesWork) {

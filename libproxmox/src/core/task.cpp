@@ -85,13 +85,22 @@ awaitable<result<log_page>> read_log(state_ptr state, upid id, std::int64_t star
     if (!response) co_return response.error();
     log_page page;
     page.next_line = start;
-    if (const auto* lines = response->data.if_array())
+    page.total = response->total.value_or(0);
+    const auto* lines = response->data.if_array();
+    // PVE's dump_logfile answers an empty log with the placeholder line {"n":1,"t":"no content"}:
+    // it is not part of the log, and counting it would skip the task's real first line.
+    if (lines && page.total == 1 && lines->size() == 1 &&
+        read_string(as_object_or_empty((*lines)[0]), "t") == "no content") {
+        page.total = 0;
+        co_return page;
+    }
+    if (lines)
         for (const auto& entry : *lines) {
             const auto& o = as_object_or_empty(entry);
             page.lines.push_back(read_string(o, "t"));
             page.next_line = std::max(page.next_line, read_int(o, "n", page.next_line + 1)); // n is 1-based
         }
-    page.total = response->total.value_or(page.next_line);
+    if (!response->total) page.total = page.next_line;
     co_return page;
 }
 

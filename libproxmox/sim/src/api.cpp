@@ -1,0 +1,452 @@
+#include "api.hpp"
+
+#include "handlers.hpp"
+#include "schema.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace proxmox::sim::detail {
+
+namespace json = boost::json;
+namespace urls = boost::urls;
+
+namespace {
+
+constexpr std::uint64_t limit_max_post = 64 * 1024; // AnyEvent.pm $limit_max_post
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/// Percent-decodes with Boost.URL; text that is not valid percent-encoding is kept as it is
+/// (Perl's decoders leave broken escapes alone, too).
+std::string pct_decode(std::string_view s, bool plus_as_space) {
+    auto pv = urls::make_pct_string_view(s);
+    if (!pv)
+        return std::string(s);
+    return pv->decode(urls::encoding_opts(plus_as_space));
+}
+
+/// JSON text like Perl's JSON encoder writes it: floating point numbers as `%.15g` (0.154185303035537,
+/// 0) instead of Boost.JSON's exponent form (1.54185303035537E-1, 0E0). Everything else is
+/// serialized by Boost.JSON.
+void write_json(const json::value& v, std::string& out) {
+    switch (v.kind()) {
+    case json::kind::object: {
+        out += '{';
+        bool first = true;
+        for (const auto& [k, item] : v.get_object()) {
+            if (!first)
+                out += ',';
+            first = false;
+            out += json::serialize(json::string(k));
+            out += ':';
+            write_json(item, out);
+        }
+        out += '}';
+        break;
+    }
+    case json::kind::array: {
+        out += '[';
+        bool first = true;
+        for (const auto& item : v.get_array()) {
+            if (!first)
+                out += ',';
+            first = false;
+            write_json(item, out);
+        }
+        out += ']';
+        break;
+    }
+    case json::kind::double_:
+        out += *perl_scalar_text(v);
+        break;
+    default:
+        out += json::serialize(v);
+    }
+}
+
+/// A plain pveproxy error (AnyEvent.pm `error`): status line only, no content.
+response plain_error(unsigned status, std::string_view message) {
+    response r;
+    r.status = status;
+    r.reason = std::string(message.substr(0, message.find('\n')));
+    return r;
+}
+
+std::string first_line(std::string_view msg) { return std::string(msg.substr(0, msg.find('\n'))); }
+
+/// AnyEvent.pm response(): the status line carries the first line of the message; a message
+/// with a CR in it turns the answer into a bare 400.
+response json_response(unsigned status, std::string_view message, json::object body) {
+    response r;
+    r.status = status;
+    r.reason = first_line(message);
+    if (r.reason.find('\r') != std::string::npos) {
+        r.status = 400;
+        r.reason = "Bad Request";
+        return r;
+    }
+    r.json = true;
+    write_json(body, r.body);
+    return r;
+}
+
+response error_response(unsigned status, std::string_view message, const json::object& errors) {
+    json::object body;
+    body["data"] = nullptr;
+    if (!errors.empty())
+        body["errors"] = errors;
+    body["message"] = message;
+    return json_response(status, message, std::move(body));
+}
+
+struct parsed_target {
+    std::string path;  ///< percent-decoded (uri_unescape)
+    std::string query; ///< still encoded
+};
+
+std::optional<parsed_target> parse_target(std::string_view target) {
+    auto u = urls::parse_origin_form(target);
+    if (!u)
+        return std::nullopt;
+    parsed_target t;
+    t.path = u->encoded_path().decode();
+    if (u->has_query())
+        t.query = std::string(u->encoded_query());
+    return t;
+}
+
+/// AnyEvent.pm $split_abs_uri: /api2/FORMAT/REL_PATH
+bool split_abs_uri(std::string_view path, std::string& rel_uri, std::string& format) {
+    constexpr std::string_view base = "/api2";
+    if (!path.starts_with(base))
+        return false;
+    path.remove_prefix(base.size());
+    if (path.empty() || path.front() != '/')
+        return false;
+    while (!path.empty() && path.front() == '/')
+        path.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < path.size() && ((path[n] >= 'a' && path[n] <= 'z') || (n > 0 && path[n] >= '0' && path[n] <= '9')))
+        ++n;
+    if (n < 2 || (n < path.size() && path[n] != '/'))
+        return false;
+    if (path.find('\n') != std::string_view::npos)
+        return false;
+    format = std::string(path.substr(0, n));
+    rel_uri = n < path.size() ? std::string(path.substr(n)) : "/";
+    return true;
+}
+
+/// AnyEvent.pm decode_urlencoded: pairs separated by & or ;, `+` is a space, repeated keys
+/// collect into an array, a key without `=` has an undefined value (JSON null here). Like Perl's
+/// `split(/=/, $kv)`, a value ends at the next unescaped `=`.
+void decode_urlencoded(std::string_view data, json::object& out) {
+    std::size_t i = 0;
+    while (i <= data.size()) {
+        std::size_t j = data.find_first_of("&;", i);
+        if (j == std::string_view::npos)
+            j = data.size();
+        std::string_view kv = data.substr(i, j - i);
+        i = j + 1;
+        if (kv.empty())
+            continue;
+        std::vector<std::string_view> fields;
+        for (std::size_t a = 0;;) {
+            std::size_t b = kv.find('=', a);
+            fields.push_back(kv.substr(a, b == std::string_view::npos ? std::string_view::npos : b - a));
+            if (b == std::string_view::npos)
+                break;
+            a = b + 1;
+        }
+        while (!fields.empty() && fields.back().empty()) // Perl's split drops trailing empty fields
+            fields.pop_back();
+        if (fields.empty())
+            continue;
+        const std::string key = pct_decode(fields[0], true);
+        if (fields.size() < 2) {
+            out[key] = nullptr;
+            continue;
+        }
+        std::string value = pct_decode(fields[1], true);
+        auto* old = out.if_contains(key);
+        if (old && old->is_string()) {
+            json::array both;
+            both.emplace_back(old->get_string());
+            both.emplace_back(value);
+            *old = std::move(both);
+        } else if (old && old->is_array()) {
+            old->get_array().emplace_back(value);
+        } else {
+            out[key] = value;
+        }
+    }
+}
+
+/// Formatter.pm extract_auth_value: /(?:^|\s)KEY(?:=| )([^;]*)/, URI-unescaped.
+std::optional<std::string> extract_auth_value(std::string_view header, std::string_view key) {
+    for (std::size_t pos = header.find(key); pos != std::string_view::npos; pos = header.find(key, pos + 1)) {
+        const bool at_start = pos == 0 || std::isspace(static_cast<unsigned char>(header[pos - 1]));
+        const std::size_t after = pos + key.size();
+        if (!at_start || after >= header.size() || (header[after] != '=' && header[after] != ' '))
+            continue;
+        std::string_view v = header.substr(after + 1);
+        v = v.substr(0, v.find(';'));
+        if (v.empty())
+            return std::nullopt; // Perl: `$value = uri_unescape($value) if $value` - empty is false
+        return pct_decode(v, false);
+    }
+    return std::nullopt;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+    return diff == 0;
+}
+
+/// Calls pveproxy serves without authentication (HTTPServer.pm auth_handler).
+bool no_auth_needed(std::string_view method, std::string_view rel_uri) {
+    return (rel_uri == "/access/domains" && method == "GET") ||
+           (rel_uri == "/access/ticket" && (method == "GET" || method == "POST")) ||
+           (rel_uri == "/access/vncticket" && method == "POST") ||
+           (rel_uri == "/access/openid/login" && method == "POST") ||
+           (rel_uri == "/access/openid/auth-url" && method == "POST");
+}
+
+std::string_view content_type_base(std::string_view ctype) {
+    // AnyEvent.pm parse_content_type: split(/\s*[;,]\s*/) and take the first part
+    std::string_view ct = ctype.substr(0, ctype.find_first_of(";,"));
+    while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back())))
+        ct.remove_suffix(1);
+    return ct;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct api::impl {
+    const api_schema& schema;
+    cluster& state;
+    scheduler& sched;
+    options opts;
+    std::unordered_map<const endpoint*, handler_fn> handlers;
+
+    impl(const api_schema& s, cluster& c, scheduler& sc, const options& o) : schema(s), state(c), sched(sc), opts(o) {
+        for (const auto& h : modelled_endpoints()) {
+            const endpoint* ep = schema.lookup(h.method, h.path);
+            if (!ep)
+                throw std::logic_error(fmt::format("proxmox::sim: handler for {} {} has no endpoint in the schema",
+                                                   h.method, h.path));
+            handlers.emplace(ep, h.fn);
+        }
+    }
+
+    std::optional<auth_result> verify_token(std::string_view value) const {
+        // AccessControl.pm verify_token: split at the last '=', token id is USER!NAME
+        const auto eq = value.rfind('=');
+        if (eq == std::string_view::npos)
+            return std::nullopt;
+        const auto tokenid = value.substr(0, eq);
+        const auto secret = value.substr(eq + 1);
+        for (const auto& t : opts.tokens) {
+            if (tokenid == t.user + "!" + t.name && constant_time_equal(secret, t.secret)) {
+                auth_result a;
+                a.authenticated = true;
+                a.api_token = true;
+                a.user = std::string(tokenid);
+                return a;
+            }
+        }
+        return std::nullopt;
+    }
+
+    response dispatch(std::string_view method, const std::string& rel_uri, json::object params,
+                      const auth_result& auth);
+};
+
+api::api(cluster& state, scheduler& sched, const options& opts)
+    : impl_(std::make_unique<impl>(api_schema::embedded(), state, sched, opts)) {}
+
+api::~api() = default;
+
+std::optional<response> api::check_head(const request_head& head, auth_result& auth) const {
+    const auto m = head.method;
+    if (m != "GET" && m != "POST" && m != "PUT" && m != "DELETE")
+        return plain_error(501, fmt::format("method '{}' not available", m));
+
+    if (!head.transfer_encoding.empty()) {
+        if (iequals(head.transfer_encoding, "chunked"))
+            return plain_error(501, "chunked transfer encoding not supported");
+        return plain_error(501, fmt::format("Unknown transfer encoding '{}'", head.transfer_encoding));
+    }
+
+    auto target = parse_target(head.target);
+    if (!target)
+        return plain_error(400, "bad request");
+
+    if (target->path.starts_with("/api2")) {
+        std::string rel_uri, format;
+        if (!split_abs_uri(target->path, rel_uri, format))
+            return plain_error(501, "no such uri");
+
+        if (no_auth_needed(m, rel_uri)) {
+            auth = auth_result{};
+        } else {
+            auto unauthorized = [this](std::string_view msg) {
+                response r = plain_error(401, msg);
+                r.delay = impl_->opts.unauthorized_delay;
+                return r;
+            };
+            auto ticket = extract_auth_value(head.cookie, "PVEAuthCookie");
+            if (!ticket)
+                ticket = extract_auth_value(head.authorization, "PVEAuthCookie");
+            if (ticket) // ticket auth is not modelled yet: no ticket verifies
+                return unauthorized("permission denied - invalid PVE ticket");
+            auto token = extract_auth_value(head.authorization, "PVEAPIToken");
+            if (!token)
+                return unauthorized("No ticket");
+            auto verified = impl_->verify_token(*token);
+            if (!verified)
+                return unauthorized("Authentication failed!");
+            auth = std::move(*verified);
+        }
+    }
+
+    if (head.content_length && *head.content_length > 0) {
+        if (m != "PUT" && m != "POST")
+            return plain_error(501, fmt::format("Unexpected content for method '{}'", m));
+        if (*head.content_length > limit_max_post)
+            return plain_error(501, "for data too large");
+        const auto ct = content_type_base(head.content_type);
+        if (!ct.empty() && ct != "application/x-www-form-urlencoded" && ct != "application/json")
+            return plain_error(506, fmt::format("upload 'Content-Type '{}' not implemented", head.content_type));
+    }
+    return std::nullopt;
+}
+
+response api::handle(const request_head& head, const auth_result& auth, std::string_view body) {
+    auto target = parse_target(head.target);
+    if (!target)
+        return plain_error(400, "bad request");
+    if (!target->path.starts_with("/api2"))
+        return plain_error(501, fmt::format("no such file '{}'", target->path));
+
+    std::string rel_uri, format;
+    if (!split_abs_uri(target->path, rel_uri, format))
+        return plain_error(501, "no such uri");
+    if (format != "json") // the extjs/html/png formatters are not modelled
+        return plain_error(501, fmt::format("no formatter for uri {}, {}", rel_uri, format));
+
+    // AnyEvent.pm extract_params: body (form or JSON), then the query string over it
+    json::object params;
+    if ((head.method == "POST" || head.method == "PUT") && !body.empty()) {
+        if (content_type_base(head.content_type) == "application/json") {
+            json::error_code ec;
+            json::value v = json::parse(body, ec);
+            if (ec)
+                return plain_error(501, fmt::format("malformed JSON string: {}", ec.message()));
+            if (!v.is_object())
+                return plain_error(501, "Not a HASH reference");
+            params = std::move(v.get_object());
+        } else {
+            decode_urlencoded(body, params);
+        }
+    }
+    json::object query;
+    decode_urlencoded(target->query, query);
+    for (auto& [k, v] : query)
+        params[k] = std::move(v);
+    params.erase("_dc");
+
+    return impl_->dispatch(head.method, rel_uri, std::move(params), auth);
+}
+
+response api::impl::dispatch(std::string_view method, const std::string& rel_uri, json::object params,
+                             const auth_result& auth) {
+    // HTTPServer.pm rest_handler
+    auto route = schema.find(method, rel_uri);
+    if (!route)
+        return error_response(501, fmt::format("Method '{} {}' not implemented", method, rel_uri), {});
+    const endpoint& ep = *route->ep;
+
+    json::object uri_param;
+    for (auto& [name, value] : route->path_params)
+        uri_param[name] = value;
+    std::vector<std::string> keys;
+    for (const auto& kv : params)
+        keys.emplace_back(kv.key());
+    std::sort(keys.begin(), keys.end());
+    for (const auto& k : keys) {
+        auto* existing = uri_param.if_contains(k);
+        const auto& v = params.at(k);
+        if (existing && !existing->is_null() && perl_scalar_text(v) != perl_scalar_text(*existing)) {
+            json::object errors;
+            errors[k] = "duplicate parameter (already defined in URI) with conflicting values!";
+            return error_response(400, "Parameter verification failed.\n", errors);
+        }
+        uri_param[k] = v;
+    }
+
+    if (auth.api_token && !ep.allowtoken)
+        return error_response(
+            403,
+            fmt::format("Permission check failed (URI '{}' not available with API token, need proper ticket.\n)",
+                        rel_uri),
+            {});
+
+    // Permissions are not checked yet: every token acts with its user's full rights.
+
+    if (!ep.proxyto.empty()) {
+        const auto* node = uri_param.if_contains(ep.proxyto);
+        const auto node_name = node ? perl_scalar_text(*node) : std::nullopt;
+        if (!node_name || node_name->empty()) {
+            json::object errors;
+            errors[ep.proxyto] = "proxyto parameter does not exist";
+            return error_response(400, "Parameter verification failed.\n", errors);
+        }
+        // pveproxy forwards to the node; a name that is no cluster member fails in DNS
+        if (*node_name != "localhost" && !state.find_node(*node_name))
+            return error_response(500, hostname_lookup_failed(*node_name), {});
+    }
+
+    // RESTHandler::handle -> JSONSchema::validate
+    auto errors = schema.validate(ep, uri_param);
+    if (!errors.empty())
+        return error_response(400, "Parameter verification failed.\n", errors);
+
+    auto h = handlers.find(&ep);
+    if (h == handlers.end())
+        return error_response(501, fmt::format("proxmox-sim does not implement '{} {}' yet\n", ep.method, ep.path), {});
+
+    call_context ctx{ep, uri_param, auth, state, sched, opts, unix_now(), std::nullopt};
+    try {
+        json::value data = h->second(ctx);
+        json::object body;
+        body["data"] = std::move(data);
+        if (ctx.total && *ctx.total != 0)
+            body["total"] = *ctx.total;
+        return json_response(200, "OK", std::move(body));
+    } catch (const api_error& e) {
+        return error_response(e.status, e.message, e.errors);
+    } catch (const std::exception& e) {
+        return error_response(500, std::string(e.what()) + "\n", {});
+    }
+}
+
+} // namespace proxmox::sim::detail

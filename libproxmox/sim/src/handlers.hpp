@@ -1,0 +1,77 @@
+// Endpoint implementations of the simulator and what they get to work with.
+#ifndef PROXMOX_SIM_SRC_HANDLERS_HPP
+#define PROXMOX_SIM_SRC_HANDLERS_HPP
+
+#include "api.hpp"
+#include "schema.hpp"
+#include "state.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <proxmox/sim/server.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace proxmox::sim::detail {
+
+/// An error a handler raises; becomes the HTTP status, the status line and the JSON `message`
+/// (and `errors` for 400), like a Perl die / PVE::Exception.
+struct api_error {
+    unsigned status = 500;
+    std::string message; ///< as PVE has it, usually with a trailing newline
+    boost::json::object errors;
+};
+
+/// PVE::Exception::raise_param_exc: 400 "Parameter verification failed." with `errors`.
+[[noreturn]] void raise_param_exc(boost::json::object errors);
+/// die "...\n": 500 with the message.
+[[noreturn]] void raise_error(std::string message, unsigned status = 500);
+
+/// What pveproxy answers (500) when `{node}` names no cluster member: it forwards the call and
+/// the node's name does not resolve (PVE::Network::get_ip_from_hostname).
+std::string hostname_lookup_failed(std::string_view node);
+
+struct call_context {
+    const endpoint& ep;
+    boost::json::object& params; ///< validated parameters, path placeholders included
+    const auth_result& auth;
+    cluster& state;
+    scheduler& sched;
+    const options& opts;
+    epoch_seconds now;
+    std::optional<std::int64_t> total; ///< set to add `total` to the envelope
+
+    /// A parameter as Perl sees it (string); nullopt when absent.
+    std::optional<std::string> param(std::string_view key) const;
+    std::optional<std::int64_t> int_param(std::string_view key) const;
+    bool bool_param(std::string_view key) const;
+
+    /// The node a proxied call runs on (`{node}`; `localhost` is the node that answers).
+    node_state& node();
+
+    /// Starts a worker task on `node`: returns its UPID at once; `work` runs when the task ends,
+    /// after options::task_seconds, and decides how it ends.
+    std::string run_worker(node_state& node, std::string type, std::string id,
+                           std::function<task_result(cluster&, epoch_seconds)> work);
+};
+
+using handler_fn = boost::json::value (*)(call_context&);
+
+struct handler_entry {
+    std::string_view method;
+    std::string_view path; ///< schema path template
+    handler_fn fn;
+};
+
+/// Every endpoint the simulator models.
+const std::vector<handler_entry>& modelled_endpoints();
+
+} // namespace proxmox::sim::detail
+
+#endif // PROXMOX_SIM_SRC_HANDLERS_HPP

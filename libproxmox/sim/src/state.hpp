@@ -1,0 +1,181 @@
+// The simulated cluster as plain data: nodes, storages, guests, tasks. Handlers read and mutate it
+// on the server thread only; nothing here knows about HTTP, JSON or Asio.
+#ifndef PROXMOX_SIM_SRC_STATE_HPP
+#define PROXMOX_SIM_SRC_STATE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace proxmox::sim::detail {
+
+/// Seconds since the Unix epoch, the time unit PVE uses on the wire.
+using epoch_seconds = std::int64_t;
+
+epoch_seconds unix_now();
+
+/// Deterministic pseudo random numbers (splitmix64): the same seed gives the same cluster on every
+/// platform, unlike the distributions of <random>.
+class rng {
+public:
+    explicit rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t next();
+    std::uint64_t below(std::uint64_t bound); ///< uniform in [0, bound), bound > 0
+    double unit();                            ///< uniform in [0, 1)
+    double between(double lo, double hi) { return lo + (hi - lo) * unit(); }
+    template <class T, std::size_t N> const T& pick(const T (&items)[N]) { return items[below(N)]; }
+
+private:
+    std::uint64_t state_;
+};
+
+struct bridge_state {
+    std::string iface = "vmbr0";
+    std::string cidr;    ///< e.g. 192.168.1.10/24
+    std::string gateway; ///< e.g. 192.168.1.1
+    std::string ports = "eno1";
+};
+
+/// Usage of one storage on one node.
+struct storage_usage {
+    std::string storage;
+    std::uint64_t total = 0;
+    std::uint64_t used = 0;
+};
+
+struct node_state {
+    std::string name;
+    std::string ip;
+    std::string cpu_model;
+    unsigned sockets = 1;
+    unsigned cores = 8;  ///< physical cores
+    unsigned cpus = 16;  ///< logical threads (maxcpu)
+    double mhz = 3000;
+    std::uint64_t maxmem = 0;
+    std::uint64_t mem_used = 0;
+    std::uint64_t swap_total = 0;
+    std::uint64_t swap_used = 0;
+    std::uint64_t rootfs_total = 0;
+    std::uint64_t rootfs_used = 0;
+    double cpu = 0.05;   ///< fraction of all CPUs in use
+    double iowait = 0.0;
+    epoch_seconds boot_time = 0;
+    std::string kernel_release = "6.17.2-1-pve";
+    std::vector<bridge_state> bridges;
+    std::vector<storage_usage> storages;
+    std::uint32_t next_pid = 0x1000; ///< next worker PID handed out for a task
+
+    const storage_usage* usage(std::string_view storage) const;
+};
+
+/// A storage definition (storage.cfg); every storage here is enabled on every node.
+struct storage_def {
+    std::string id;
+    std::string type;                 ///< plugin type: dir, lvmthin, ...
+    std::vector<std::string> content; ///< sorted, as PVE prints it
+    std::string path;                 ///< dir storages
+    std::string vgname;               ///< lvm storages
+    std::string thinpool;             ///< lvmthin storages
+    bool shared = false;
+};
+
+enum class guest_kind { qemu, lxc };
+
+constexpr std::string_view kind_name(guest_kind k) { return k == guest_kind::qemu ? "qemu" : "lxc"; }
+
+struct guest_state {
+    guest_kind kind = guest_kind::qemu;
+    unsigned vmid = 0;
+    std::string name;
+    std::string node;
+    bool running = false;
+    bool is_template = false;
+    unsigned cores = 1;   ///< vCPUs (qemu: sockets * cores), lxc: cores
+    std::uint64_t maxmem = 0;
+    std::uint64_t maxdisk = 0;
+    std::uint64_t maxswap = 0; ///< lxc only
+    double cpu_load = 0;       ///< fraction of its CPUs while running
+    double mem_fraction = 0;   ///< share of maxmem used while running
+    double disk_fraction = 0;  ///< lxc: share of the root disk used
+    epoch_seconds started = 0; ///< when it was started (meaningful while running)
+    std::uint32_t pid = 0;     ///< QEMU / LXC init PID while running
+    std::uint64_t netin_rate = 0, netout_rate = 0, diskread_rate = 0, diskwrite_rate = 0; ///< bytes/s
+    bool agent = false;        ///< qemu: guest agent configured
+    std::string tags;          ///< `;`-separated, sorted
+    std::string lock;          ///< config lock, empty = none
+    std::vector<std::pair<std::string, std::string>> config; ///< config file keys, in file order
+
+    std::int64_t uptime(epoch_seconds now) const { return running ? std::max<std::int64_t>(0, now - started) : 0; }
+    /// Path of the config file in the cluster file system, as PVE names it in errors.
+    std::string config_path(std::string_view on_node) const;
+};
+
+/// A worker task, identified by its UPID (WIRE.md section 6).
+struct task_state {
+    std::string upid;
+    std::string node;
+    std::uint32_t pid = 0;
+    std::uint32_t pstart = 0;
+    epoch_seconds starttime = 0;
+    std::string type;
+    std::string id;
+    std::string user; ///< USER@REALM or USER@REALM!TOKEN, as in the UPID
+    bool running = true;
+    std::string exitstatus; ///< when stopped: OK, WARNINGS: n, or the error text
+    std::vector<std::string> log;
+};
+
+struct cluster {
+    std::uint64_t seed = 0;
+    std::vector<node_state> nodes;
+    std::vector<storage_def> storages;
+    std::map<unsigned, guest_state> guests; ///< by vmid
+    std::map<std::string, task_state> tasks; ///< by UPID
+    std::string ssl_fingerprint; ///< of the certificate every node serves
+
+    /// The node that answers the API (the one a client is connected to); `localhost` means it.
+    node_state& local_node() { return nodes.front(); }
+
+    node_state* find_node(std::string_view name);
+    const node_state* find_node(std::string_view name) const;
+    guest_state* find_guest(unsigned vmid);
+};
+
+/// Builds the cluster for `nodes` nodes and `guests` guests from `seed` at time `now`.
+/// Throws std::invalid_argument when nodes is 0 or above 100, or guests above 5000.
+cluster generate_cluster(unsigned nodes, unsigned guests, std::uint64_t seed, epoch_seconds now);
+
+/// Formats a UPID: `UPID:node:PID:PSTART:STARTTIME:type:id:user:` (uppercase hex, 8 digits).
+std::string encode_upid(const task_state& t);
+
+/// Registers a new running task on `node` and returns it.
+task_state& create_task(cluster& c, node_state& node, std::string type, std::string id, std::string user,
+                        epoch_seconds now);
+
+/// How a worker ended: `error` empty = success (exit status OK).
+struct task_result {
+    std::vector<std::string> log;
+    std::string error;
+};
+
+/// Marks a task stopped, appends its output and the final `TASK OK` / `TASK ERROR: ...` line.
+void finish_task(task_state& t, task_result result);
+
+/// Runs callbacks later on the server thread. The HTTP layer implements it with Asio timers, so
+/// state and handler code need no Asio.
+class scheduler {
+public:
+    virtual ~scheduler() = default;
+    virtual void after(std::chrono::steady_clock::duration delay, std::function<void()> fn) = 0;
+};
+
+} // namespace proxmox::sim::detail
+
+#endif // PROXMOX_SIM_SRC_STATE_HPP
