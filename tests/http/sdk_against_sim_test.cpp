@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <thread>
 
 using namespace proxmox;
@@ -310,6 +312,29 @@ TEST_F(SdkAgainstSim, CoroutinesAndFuturesWork) {
     work.reset();
     runner.join();
     EXPECT_TRUE(version);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(SdkAgainstSim, ThreadSafeClientServesManyThreadsThroughABoundedPool) {
+    boost::asio::io_context io;
+    auto opts = pinned();
+    opts.thread_safe = true;
+    opts.max_connections = 2; // 24 concurrent calls share two connections
+    client pve(io.get_executor(), opts);
+    std::atomic<int> ok{0}, failed{0};
+    auto work = boost::asio::make_work_guard(io);
+    std::vector<std::thread> runners;
+    for (int i = 0; i < 4; ++i) runners.emplace_back([&] { io.run(); });
+    std::vector<std::future<result<std::vector<node_summary>>>> calls;
+    for (int i = 0; i < 24; ++i) calls.push_back(pve.async_nodes(boost::asio::use_future));
+    for (auto& f : calls) (f.get() ? ok : failed)++;
+    work.reset();
+    for (auto& t : runners) t.join();
+    EXPECT_EQ(ok.load(), 24);
+    EXPECT_EQ(failed.load(), 0);
 }
 
 } // namespace

@@ -45,7 +45,8 @@ void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h);
 /// `co_await client.async_nodes()` works) and completes with `void(proxmox::result<T>)`.
 /// Operations never throw; `result<T>::value()` throws proxmox::exception on error.
 ///
-/// Thread safety: a client and its handles may be used from one thread (or strand) at a time.
+/// Thread safety: with client_options::thread_safe the client and its handles may be used from
+/// any thread; otherwise from one thread (or strand) at a time.
 /// Object lifetimes: handles and pending operations keep the client's state alive; the
 /// executor must outlive them.
 class client {

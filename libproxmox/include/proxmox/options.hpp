@@ -59,6 +59,9 @@ struct client_options {
     std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
     std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
     retry_policy retry;
+    /// true: the client and its handles may be used from several threads at once (its work runs
+    /// on a strand of the executor). false: use it from one thread or strand only (cheaper).
+    bool thread_safe = false;
     log_sink logger;
     /// Replaces the HTTPS stack (tests, proxies, recording). Null = the built-in Beast transport.
     std::shared_ptr<proxmox::transport> custom_transport;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
@@ -13,7 +14,9 @@ namespace proxmox::detail {
 
 state_ptr make_client_state(boost::asio::any_io_executor executor, client_options options) {
     auto state = std::make_shared<client_state>();
+    // With thread_safe, all of the client's work (pool, retries, tasks) is serialized on a strand.
     state->executor = executor;
+    if (options.thread_safe) state->executor = boost::asio::make_strand(executor);
     state->options = std::move(options);
     auto& opts = state->options;
     if (auto ok = opts.token.validate(); !ok) {
@@ -24,7 +27,7 @@ state_ptr make_client_state(boost::asio::any_io_executor executor, client_option
     }
     if (opts.custom_transport) {
         state->transport = opts.custom_transport;
-    } else if (auto t = make_https_transport(executor, opts)) {
+    } else if (auto t = make_https_transport(state->executor, opts)) {
         state->transport = *t;
     } else if (!state->config_error) {
         state->config_error = t.error();
