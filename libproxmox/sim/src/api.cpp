@@ -1,5 +1,4 @@
 #include "api.hpp"
-
 #include "handlers.hpp"
 #include "schema.hpp"
 
@@ -26,7 +25,8 @@ constexpr std::uint64_t limit_max_post = 64 * 1024; // AnyEvent.pm $limit_max_po
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -86,7 +86,9 @@ response plain_error(unsigned status, std::string_view message) {
     return r;
 }
 
-std::string first_line(std::string_view msg) { return std::string(msg.substr(0, msg.find('\n'))); }
+std::string first_line(std::string_view msg) {
+    return std::string(msg.substr(0, msg.find('\n')));
+}
 
 /// AnyEvent.pm response(): the status line carries the first line of the message; a message
 /// with a CR in it turns the answer into a bare 400.
@@ -140,7 +142,8 @@ bool split_abs_uri(std::string_view path, std::string& rel_uri, std::string& for
     while (!path.empty() && path.front() == '/')
         path.remove_prefix(1);
     std::size_t n = 0;
-    while (n < path.size() && ((path[n] >= 'a' && path[n] <= 'z') || (n > 0 && path[n] >= '0' && path[n] <= '9')))
+    while (n < path.size() &&
+           ((path[n] >= 'a' && path[n] <= 'z') || (n > 0 && path[n] >= '0' && path[n] <= '9')))
         ++n;
     if (n < 2 || (n < path.size() && path[n] != '/'))
         return false;
@@ -247,12 +250,13 @@ struct api::impl {
     options opts;
     std::unordered_map<const endpoint*, handler_fn> handlers;
 
-    impl(const api_schema& s, cluster& c, scheduler& sc, const options& o) : schema(s), state(c), sched(sc), opts(o) {
+    impl(const api_schema& s, cluster& c, scheduler& sc, const options& o)
+        : schema(s), state(c), sched(sc), opts(o) {
         for (const auto& h : modelled_endpoints()) {
             const endpoint* ep = schema.lookup(h.method, h.path);
             if (!ep)
-                throw std::logic_error(fmt::format("proxmox::sim: handler for {} {} has no endpoint in the schema",
-                                                   h.method, h.path));
+                throw std::logic_error(fmt::format(
+                    "proxmox::sim: handler for {} {} has no endpoint in the schema", h.method, h.path));
             handlers.emplace(ep, h.fn);
         }
     }
@@ -276,7 +280,9 @@ struct api::impl {
         return std::nullopt;
     }
 
-    response dispatch(std::string_view method, const std::string& rel_uri, json::object params,
+    response dispatch(std::string_view method,
+                      const std::string& rel_uri,
+                      json::object params,
                       const auth_result& auth);
 };
 
@@ -335,7 +341,8 @@ std::optional<response> api::check_head(const request_head& head, auth_result& a
             return plain_error(501, "for data too large");
         const auto ct = content_type_base(head.content_type);
         if (!ct.empty() && ct != "application/x-www-form-urlencoded" && ct != "application/json")
-            return plain_error(506, fmt::format("upload 'Content-Type '{}' not implemented", head.content_type));
+            return plain_error(506,
+                               fmt::format("upload 'Content-Type '{}' not implemented", head.content_type));
     }
     return std::nullopt;
 }
@@ -377,7 +384,9 @@ response api::handle(const request_head& head, const auth_result& auth, std::str
     return impl_->dispatch(head.method, rel_uri, std::move(params), auth);
 }
 
-response api::impl::dispatch(std::string_view method, const std::string& rel_uri, json::object params,
+response api::impl::dispatch(std::string_view method,
+                             const std::string& rel_uri,
+                             json::object params,
                              const auth_result& auth) {
     // HTTPServer.pm rest_handler
     auto route = schema.find(method, rel_uri);
@@ -406,8 +415,9 @@ response api::impl::dispatch(std::string_view method, const std::string& rel_uri
     if (auth.api_token && !ep.allowtoken)
         return error_response(
             403,
-            fmt::format("Permission check failed (URI '{}' not available with API token, need proper ticket.\n)",
-                        rel_uri),
+            fmt::format(
+                "Permission check failed (URI '{}' not available with API token, need proper ticket.\n)",
+                rel_uri),
             {});
 
     // Permissions are not checked yet: every token acts with its user's full rights.
@@ -432,7 +442,8 @@ response api::impl::dispatch(std::string_view method, const std::string& rel_uri
 
     auto h = handlers.find(&ep);
     if (h == handlers.end())
-        return error_response(501, fmt::format("proxmox-sim does not implement '{} {}' yet\n", ep.method, ep.path), {});
+        return error_response(
+            501, fmt::format("proxmox-sim does not implement '{} {}' yet\n", ep.method, ep.path), {});
 
     call_context ctx{ep, uri_param, auth, state, sched, opts, unix_now(), std::nullopt};
     try {

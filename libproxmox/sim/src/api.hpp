@@ -37,9 +37,9 @@ struct request_head {
 /// Cache-Control, Pragma, Connection, Content-Length).
 struct response {
     unsigned status = 200;
-    std::string reason;            ///< status line text
-    std::string body;              ///< empty: no content
-    bool json = false;             ///< Content-Type: application/json;charset=UTF-8
+    std::string reason;                 ///< status line text
+    std::string body;                   ///< empty: no content
+    bool json = false;                  ///< Content-Type: application/json;charset=UTF-8
     std::chrono::milliseconds delay{0}; ///< send no earlier than this after the request arrived
 };
 
@@ -47,7 +47,7 @@ struct response {
 struct auth_result {
     bool authenticated = false; ///< false for the few calls PVE allows without credentials
     bool api_token = false;
-    std::string user;    ///< the RPC environment's user: USER@REALM, or USER@REALM!TOKEN for tokens
+    std::string user; ///< the RPC environment's user: USER@REALM, or USER@REALM!TOKEN for tokens
 };
 
 class api {

@@ -23,7 +23,9 @@ void raise_param_exc(json::object errors) {
     throw api_error{400, "Parameter verification failed.\n", std::move(errors)};
 }
 
-void raise_error(std::string message, unsigned status) { throw api_error{status, std::move(message), {}}; }
+void raise_error(std::string message, unsigned status) {
+    throw api_error{status, std::move(message), {}};
+}
 
 std::optional<std::string> call_context::param(std::string_view key) const {
     const auto* v = params.if_contains(key);
@@ -47,8 +49,9 @@ bool call_context::bool_param(std::string_view key) const {
 }
 
 std::string hostname_lookup_failed(std::string_view node) {
-    return fmt::format("hostname lookup '{0}' failed - failed to get address info for: {0}: Name or service not known\n",
-                       node);
+    return fmt::format(
+        "hostname lookup '{0}' failed - failed to get address info for: {0}: Name or service not known\n",
+        node);
 }
 
 node_state& call_context::node() {
@@ -61,7 +64,9 @@ node_state& call_context::node() {
     return *n;
 }
 
-std::string call_context::run_worker(node_state& on, std::string type, std::string id,
+std::string call_context::run_worker(node_state& on,
+                                     std::string type,
+                                     std::string id,
                                      std::function<task_result(cluster&, epoch_seconds)> work) {
     task_state& t = create_task(state, on, std::move(type), std::move(id), auth.user, now);
     const auto duration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -126,9 +131,13 @@ double node_cpu(const cluster& c, const node_state& n, epoch_seconds now) {
     return std::min(1.0, busy / n.cpus);
 }
 
-std::string loadavg_text(double v) { return fmt::format("{:.2f}", v); }
+std::string loadavg_text(double v) {
+    return fmt::format("{:.2f}", v);
+}
 
-std::string_view guest_status(const guest_state& g) { return g.running ? "running" : "stopped"; }
+std::string_view guest_status(const guest_state& g) {
+    return g.running ? "running" : "stopped";
+}
 
 void add_pressure(json::object& o, const guest_state& g, epoch_seconds now) {
     if (!g.running)
@@ -354,22 +363,24 @@ json::value get_node_status(call_context& ctx) {
     const double load = cpu * n.cpus;
     o["loadavg"] = json::array{json::string(loadavg_text(load)), json::string(loadavg_text(load * 0.93)),
                                json::string(loadavg_text(load * 0.88))};
-    o["cpuinfo"] = json::object{{"model", n.cpu_model},
-                                {"sockets", n.sockets},
-                                {"cores", n.cores},
-                                {"cpus", n.cpus},
-                                {"mhz", fmt::format("{:.3f}", n.mhz)},
-                                {"hvm", "1"},
-                                {"user_hz", 100},
-                                {"flags", "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
-                                          "clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl "
-                                          "pni pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 x2apic movbe popcnt aes "
-                                          "xsave avx f16c rdrand hypervisor lahf_lm abm avx2 bmi1 bmi2 vmx"}};
+    o["cpuinfo"] =
+        json::object{{"model", n.cpu_model},
+                     {"sockets", n.sockets},
+                     {"cores", n.cores},
+                     {"cpus", n.cpus},
+                     {"mhz", fmt::format("{:.3f}", n.mhz)},
+                     {"hvm", "1"},
+                     {"user_hz", 100},
+                     {"flags", "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
+                               "clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl "
+                               "pni pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 x2apic movbe popcnt aes "
+                               "xsave avx f16c rdrand hypervisor lahf_lm abm avx2 bmi1 bmi2 vmx"}};
     o["memory"] = json::object{{"total", n.maxmem},
                                {"used", mem},
                                {"free", n.maxmem - mem},
                                {"available", n.maxmem - mem + n.maxmem / 50}};
-    o["swap"] = json::object{{"total", n.swap_total}, {"used", n.swap_used}, {"free", n.swap_total - n.swap_used}};
+    o["swap"] =
+        json::object{{"total", n.swap_total}, {"used", n.swap_used}, {"free", n.swap_total - n.swap_used}};
     o["rootfs"] = json::object{{"total", n.rootfs_total},
                                {"used", n.rootfs_used},
                                {"free", n.rootfs_total - n.rootfs_used},
@@ -461,27 +472,28 @@ void start_guest(guest_state& g, cluster& c, epoch_seconds now) {
 }
 
 json::value post_qemu_start(call_context& ctx) {
-    root_only(ctx, {"stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network", "targetstorage",
-                    "force-cpu"});
+    root_only(ctx, {"stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network",
+                    "targetstorage", "force-cpu"});
     if (ctx.param("targetstorage") && !ctx.param("migratedfrom"))
         raise_param_exc({{"targetstorage", "targetstorage can only by used with migratedfrom."}});
     node_state& node = ctx.node();
     const auto vmid = static_cast<unsigned>(*ctx.int_param("vmid"));
     // QemuServer::vm_start runs in the worker: load_config, template check, lock, running check
-    return json::string(ctx.run_worker(node, "qmstart", std::to_string(vmid),
-                          [vmid, on = node.name](cluster& c, epoch_seconds now) -> task_result {
-                              guest_state* g = c.find_guest(vmid);
-                              if (!g || g->kind != guest_kind::qemu || g->node != on)
-                                  return {{}, without_newline(missing_config(guest_kind::qemu, vmid, on))};
-                              if (g->is_template)
-                                  return {{}, "you can't start a vm if it's a template"};
-                              if (!g->lock.empty())
-                                  return {{}, fmt::format("VM is locked ({})", g->lock)};
-                              if (g->running)
-                                  return {{}, fmt::format("VM {} already running", vmid)};
-                              start_guest(*g, c, now);
-                              return {};
-                          }));
+    return json::string(
+        ctx.run_worker(node, "qmstart", std::to_string(vmid),
+                       [vmid, on = node.name](cluster& c, epoch_seconds now) -> task_result {
+                           guest_state* g = c.find_guest(vmid);
+                           if (!g || g->kind != guest_kind::qemu || g->node != on)
+                               return {{}, without_newline(missing_config(guest_kind::qemu, vmid, on))};
+                           if (g->is_template)
+                               return {{}, "you can't start a vm if it's a template"};
+                           if (!g->lock.empty())
+                               return {{}, fmt::format("VM is locked ({})", g->lock)};
+                           if (g->running)
+                               return {{}, fmt::format("VM {} already running", vmid)};
+                           start_guest(*g, c, now);
+                           return {};
+                       }));
 }
 
 json::value post_qemu_stop(call_context& ctx) {
@@ -490,20 +502,21 @@ json::value post_qemu_stop(call_context& ctx) {
     const auto vmid = static_cast<unsigned>(*ctx.int_param("vmid"));
     // QemuServer::vm_stop in the worker: check_running asserts the config is on this node; a
     // stopped VM is fine
-    return json::string(ctx.run_worker(node, "qmstop", std::to_string(vmid),
-                          [vmid, on = node.name](cluster& c, epoch_seconds) -> task_result {
-                              guest_state* g = c.find_guest(vmid);
-                              if (!g || g->kind != guest_kind::qemu || g->node != on)
-                                  return {{}, fmt::format("unable to find configuration file for VM {} on node '{}'",
-                                                          vmid, on)};
-                              if (!g->running)
-                                  return {};
-                              if (!g->lock.empty())
-                                  return {{}, fmt::format("VM is locked ({})", g->lock)};
-                              g->running = false;
-                              g->pid = 0;
-                              return {};
-                          }));
+    return json::string(ctx.run_worker(
+        node, "qmstop", std::to_string(vmid),
+        [vmid, on = node.name](cluster& c, epoch_seconds) -> task_result {
+            guest_state* g = c.find_guest(vmid);
+            if (!g || g->kind != guest_kind::qemu || g->node != on)
+                return {{},
+                        fmt::format("unable to find configuration file for VM {} on node '{}'", vmid, on)};
+            if (!g->running)
+                return {};
+            if (!g->lock.empty())
+                return {{}, fmt::format("VM is locked ({})", g->lock)};
+            g->running = false;
+            g->pid = 0;
+            return {};
+        }));
 }
 
 /// pve-common UPID.pm decode
@@ -523,14 +536,14 @@ bool upid_well_formed(std::string_view upid) {
     if (fields.size() != 9 || fields[0] != "UPID" || !fields[8].empty())
         return false;
     auto hex = [](std::string_view s, std::size_t lo, std::size_t hi) {
-        return s.size() >= lo && s.size() <= hi &&
-               std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        return s.size() >= lo && s.size() <= hi && std::all_of(s.begin(), s.end(), [](char c) {
+                   return std::isxdigit(static_cast<unsigned char>(c));
+               });
     };
-    auto no_bad = [](std::string_view s) {
-        return s.find_first_of(" \t\r\n/") == std::string_view::npos;
-    };
+    auto no_bad = [](std::string_view s) { return s.find_first_of(" \t\r\n/") == std::string_view::npos; };
     return !fields[1].empty() && hex(fields[2], 8, 8) && hex(fields[3], 8, 9) && hex(fields[4], 8, 8) &&
-           !fields[5].empty() && no_bad(fields[5]) && no_bad(fields[6]) && !fields[7].empty() && no_bad(fields[7]);
+           !fields[5].empty() && no_bad(fields[5]) && no_bad(fields[6]) && !fields[7].empty() &&
+           no_bad(fields[7]);
 }
 
 task_state& find_task(call_context& ctx) {

@@ -6,10 +6,10 @@
 #include "schema.hpp"
 #include "state.hpp"
 
+#include <proxmox/sim/server.hpp>
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
-#include <proxmox/sim/server.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -57,7 +57,9 @@ struct call_context {
 
     /// Starts a worker task on `node`: returns its UPID at once; `work` runs when the task ends,
     /// after options::task_seconds, and decides how it ends.
-    std::string run_worker(node_state& node, std::string type, std::string id,
+    std::string run_worker(node_state& node,
+                           std::string type,
+                           std::string id,
                            std::function<task_result(cluster&, epoch_seconds)> work);
 };
 

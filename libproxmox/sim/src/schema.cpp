@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -41,7 +40,9 @@ std::optional<std::string> perl_scalar_text(const json::value& v) {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // JSONSchema.pm is_integer: /^[+-]?\d+$/
 bool is_integer(std::string_view s) {
@@ -83,7 +84,9 @@ bool is_number(std::string_view s) {
     return i == s.size();
 }
 
-double perl_numeric(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
+double perl_numeric(const std::string& s) {
+    return std::strtod(s.c_str(), nullptr);
+}
 
 // Perl's length() on a decoded UTF-8 string counts characters.
 std::size_t utf8_length(std::string_view s) {
@@ -135,7 +138,9 @@ std::vector<std::string> split_list(const std::string& text) {
 
 using format_check = std::optional<std::string> (*)(const std::string&);
 
-bool match(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
+bool match(const std::string& s, const std::regex& re) {
+    return std::regex_match(s, re);
+}
 
 bool is_ipv4(const std::string& s) {
     // $IPV4RE: four dot-separated decimal octets of 1-3 digits, each at most 255
@@ -162,7 +167,8 @@ bool is_ipv6(const std::string& s) {
 }
 
 bool is_dns_name(const std::string& s) {
-    static const std::regex re(R"(^(([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)\.)*([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
+    static const std::regex re(
+        R"(^(([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)\.)*([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
     return match(s, re);
 }
 
@@ -312,82 +318,100 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
              return std::nullopt;
          }},
         {"pve-iface",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-z][a-z0-9_]{1,20}([:\.]\d+)?$)", std::regex::icase);
-             if (!match(v, re))
-                 return "invalid network interface name '" + v + "'\n";
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^[a-z][a-z0-9_]{1,20}([:\.]\d+)?$)",
+                                                                     std::regex::icase);
+                                          if (!match(v, re))
+                                              return "invalid network interface name '" + v + "'\n";
+                                          return std::nullopt;
+                                      }},
         {"pve-tag",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-z0-9_][a-z0-9_\-\+\.]*$)", std::regex::icase);
-             if (!match(v, re))
-                 return std::string("invalid characters in tag\n");
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^[a-z0-9_][a-z0-9_\-\+\.]*$)",
+                                                                     std::regex::icase);
+                                          if (!match(v, re))
+                                              return std::string("invalid characters in tag\n");
+                                          return std::nullopt;
+                                      }},
         {"pve-startup-order",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex part(R"(^\s*$|^(order=)?\d+$|^up=\d+$|^down=\d+$)");
-             bool ok = !v.empty() && v != "0";
-             for (const auto& p : split_list(v))
-                 ok = ok && match(p, part);
-             if (!ok)
-                 return std::string("unable to parse startup options\n");
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex part(
+                                              R"(^\s*$|^(order=)?\d+$|^up=\d+$|^down=\d+$)");
+                                          bool ok = !v.empty() && v != "0";
+                                          for (const auto& p : split_list(v))
+                                              ok = ok && match(p, part);
+                                          if (!ok)
+                                              return std::string("unable to parse startup options\n");
+                                          return std::nullopt;
+                                      }},
         {"ldap-simple-attr",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-zA-Z0-9]+$)");
-             if (!match(v, re))
-                 return "value '" + v + "' does not look like a simple ldap attribute name\n";
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^[a-zA-Z0-9]+$)");
+                                          if (!match(v, re))
+                                              return "value '" + v +
+                                                     "' does not look like a simple ldap attribute name\n";
+                                          return std::nullopt;
+                                      }},
         {"pve-task-status-type",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^(ok|error|warning|unknown)$)", std::regex::icase);
-             if (!match(v, re))
-                 return "invalid status '" + v + "'\n";
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^(ok|error|warning|unknown)$)",
+                                                                     std::regex::icase);
+                                          if (!match(v, re))
+                                              return "invalid status '" + v + "'\n";
+                                          return std::nullopt;
+                                      }},
         {"disk-size",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^(\d+(\.\d+)?)([KMGT])?$)");
-             if (!match(v, re))
-                 return "value does not look like a valid disk size: " + v + "\n";
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^(\d+(\.\d+)?)([KMGT])?$)");
+                                          if (!match(v, re))
+                                              return "value does not look like a valid disk size: " + v +
+                                                     "\n";
+                                          return std::nullopt;
+                                      }},
         {"pve-userid",
-         [](const std::string& v) -> std::optional<std::string> {
-             // pve-access-control verify_username
-             const std::size_t len = utf8_length(v);
-             if (len < 3)
-                 return "user name '" + v + "' is too short\n";
-             if (len > 64)
-                 return fmt::format("user name '{}' is too long ({} > 64)\n", v, len);
-             static const std::regex re(R"(^[^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+$)");
-             if (!match(v, re))
-                 return "value '" + v + "' does not look like a valid user name\n";
-             return std::nullopt;
-         }},
+         [](const std::string& v)
+             -> std::
+                 optional<std::string> {
+                     // pve-access-control verify_username
+                     const std::size_t len = utf8_length(v);
+                     if (len < 3)
+                         return "user name '" + v + "' is too short\n";
+                     if (len > 64)
+                         return fmt::format("user name '{}' is too long ({} > 64)\n", v, len);
+                     static const std::regex re(R"(^[^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+$)");
+                     if (!match(v, re))
+                         return "value '" + v + "' does not look like a valid user name\n";
+                     return std::nullopt;
+                 }},
         {"pve-vlan-id-or-range",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^(\d+)(?:-(\d+))?$)");
-             std::smatch m;
-             if (!std::regex_match(v, m, re))
-                 return "invalid VLAN configuration '" + v + "'\n";
-             auto tag = [](const std::string& t) { return t.size() > 5 ? 99999UL : std::stoul(t); };
-             const auto start = tag(m[1].str());
-             if (start < 2 || start > 4094)
-                 return "invalid VLAN tag '" + m[1].str() + "'\n";
-             if (m[2].matched && m[2].str() != "0") {
-                 const auto end = tag(m[2].str());
-                 if (end < 2 || end > 4094)
-                     return "invalid VLAN tag '" + m[2].str() + "'\n";
-                 if (start >= end)
-                     return "VLAN range must go from lower to higher tag '" + v + "'\n";
-             }
-             return std::nullopt;
-         }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          static const std::regex re(R"(^(\d+)(?:-(\d+))?$)");
+                                          std::smatch m;
+                                          if (!std::regex_match(v, m, re))
+                                              return "invalid VLAN configuration '" + v + "'\n";
+                                          auto tag = [](const std::string& t) {
+                                              return t.size() > 5 ? 99999UL : std::stoul(t);
+                                          };
+                                          const auto start = tag(m[1].str());
+                                          if (start < 2 || start > 4094)
+                                              return "invalid VLAN tag '" + m[1].str() + "'\n";
+                                          if (m[2].matched && m[2].str() != "0") {
+                                              const auto end = tag(m[2].str());
+                                              if (end < 2 || end > 4094)
+                                                  return "invalid VLAN tag '" + m[2].str() + "'\n";
+                                              if (start >= end)
+                                                  return "VLAN range must go from lower to higher tag '" + v +
+                                                         "'\n";
+                                          }
+                                          return std::nullopt;
+                                      }},
     };
     return table;
 }
@@ -550,7 +574,8 @@ api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<
         if (!p || !p->is_string())
             return;
         try {
-            patterns_->compiled[&schema] = std::make_unique<std::regex>(compile_perl_pattern(std::string(p->get_string())));
+            patterns_->compiled[&schema] =
+                std::make_unique<std::regex>(compile_perl_pattern(std::string(p->get_string())));
         } catch (const std::regex_error&) {
             patterns_->compiled[&schema] = nullptr; // no ECMAScript equivalent: not checked
         }
@@ -588,8 +613,11 @@ const api_schema& api_schema::embedded() {
     return schema;
 }
 
-bool api_schema::match(const trie_node& n, const std::vector<std::string_view>& segs, std::size_t i,
-                       std::string_view method, route_match& out) const {
+bool api_schema::match(const trie_node& n,
+                       const std::vector<std::string_view>& segs,
+                       std::size_t i,
+                       std::string_view method,
+                       route_match& out) const {
     if (i == segs.size()) {
         for (const auto* ep : n.methods) {
             if (ep->method == method) {
@@ -641,7 +669,9 @@ bool api_schema::pattern_matches(const json::object& schema, const std::string& 
 }
 
 // JSONSchema.pm check_prop, for the property schemas found in the API schema.
-void api_schema::check_prop(const json::value* value, const json::object& schema, const std::string& path,
+void api_schema::check_prop(const json::value* value,
+                            const json::object& schema,
+                            const std::string& path,
                             json::object& errors) const {
     if (!value || value->is_null()) {
         if (string_field(schema, "type") == "null")
@@ -712,7 +742,8 @@ void api_schema::check_prop(const json::value* value, const json::object& schema
     }
     if (const auto* min = schema.if_contains("minLength"); min && min->is_number()) {
         if (static_cast<double>(utf8_length(text)) < min->to_number<double>()) {
-            add_error(errors, path, fmt::format("value must be at least {} characters long", number_text(*min)));
+            add_error(errors, path,
+                      fmt::format("value must be at least {} characters long", number_text(*min)));
             return;
         }
     }
@@ -720,13 +751,15 @@ void api_schema::check_prop(const json::value* value, const json::object& schema
         const double n = perl_numeric(text);
         if (const auto* max = schema.if_contains("maximum"); max && max->is_number()) {
             if (n > max->to_number<double>()) {
-                add_error(errors, path, fmt::format("value must have a maximum value of {}", number_text(*max)));
+                add_error(errors, path,
+                          fmt::format("value must have a maximum value of {}", number_text(*max)));
                 return;
             }
         }
         if (const auto* min = schema.if_contains("minimum"); min && min->is_number()) {
             if (n < min->to_number<double>()) {
-                add_error(errors, path, fmt::format("value must have a minimum value of {}", number_text(*min)));
+                add_error(errors, path,
+                          fmt::format("value must have a minimum value of {}", number_text(*min)));
                 return;
             }
         }
@@ -782,9 +815,11 @@ json::object api_schema::validate(const endpoint& ep, json::object& params) cons
         const auto* prop = props.if_contains(key);
         if (prop && prop->is_object()) {
             const auto requires_key = string_field(prop->get_object(), "requires");
-            if (!requires_key.empty() && (!params.contains(requires_key) || params.at(requires_key).is_null()))
-                add_error(errors, std::string(requires_key),
-                          fmt::format("missing property - '{}' requires this property", std::string_view(key)));
+            if (!requires_key.empty() &&
+                (!params.contains(requires_key) || params.at(requires_key).is_null()))
+                add_error(
+                    errors, std::string(requires_key),
+                    fmt::format("missing property - '{}' requires this property", std::string_view(key)));
             continue;
         }
         add_error(errors, std::string(key),

@@ -23,7 +23,7 @@ struct endpoint {
     std::string method; ///< GET, POST, PUT, DELETE
     std::string name;   ///< Perl handler name
     bool allowtoken = true;
-    std::string proxyto;                           ///< parameter naming the node, or empty
+    std::string proxyto;                             ///< parameter naming the node, or empty
     const boost::json::object* parameters = nullptr; ///< parameter name -> property schema
     const boost::json::object* definition = nullptr; ///< the whole endpoint object
 };
@@ -67,9 +67,14 @@ private:
         std::vector<const endpoint*> methods;
     };
 
-    bool match(const trie_node& n, const std::vector<std::string_view>& segs, std::size_t i,
-               std::string_view method, route_match& out) const;
-    void check_prop(const boost::json::value* value, const boost::json::object& schema, const std::string& path,
+    bool match(const trie_node& n,
+               const std::vector<std::string_view>& segs,
+               std::size_t i,
+               std::string_view method,
+               route_match& out) const;
+    void check_prop(const boost::json::value* value,
+                    const boost::json::object& schema,
+                    const std::string& path,
                     boost::json::object& errors) const;
     bool pattern_matches(const boost::json::object& schema, const std::string& text) const;
 

@@ -30,9 +30,12 @@ extern const char proxmox_sim_schema_end[];
 namespace proxmox::sim::detail {
 
 std::string_view embedded_schema_text() {
-    return {proxmox_sim_schema_begin, static_cast<std::size_t>(proxmox_sim_schema_end - proxmox_sim_schema_begin)};
+    return {proxmox_sim_schema_begin,
+            static_cast<std::size_t>(proxmox_sim_schema_end - proxmox_sim_schema_begin)};
 }
 
-std::string_view embedded_schema_sha256() { return PROXMOX_SIM_SCHEMA_SHA256; }
+std::string_view embedded_schema_sha256() {
+    return PROXMOX_SIM_SCHEMA_SHA256;
+}
 
 } // namespace proxmox::sim::detail

@@ -1,11 +1,11 @@
 // The HTTPS layer: the only translation unit of the simulator with Beast, Asio and SSL. It accepts
 // TLS connections, reads requests, hands them to the sans-I/O pipeline (api.hpp) and writes the
 // answers with pveproxy's headers and connection handling.
-#include <proxmox/sim/server.hpp>
-
 #include "api.hpp"
 #include "state.hpp"
 #include "tls.hpp"
+
+#include <proxmox/sim/server.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -27,8 +27,6 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -40,6 +38,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <unistd.h>
 
 namespace proxmox::sim {
 
@@ -57,7 +56,9 @@ constexpr int requests_per_connection = 100;
 constexpr auto idle_timeout = std::chrono::seconds(5);
 constexpr auto io_timeout = std::chrono::seconds(30);
 
-std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view sv(beast::string_view s) {
+    return {s.data(), s.size()};
+}
 
 std::string http_date() {
     const std::time_t t = std::time(nullptr);
@@ -76,9 +77,10 @@ std::string random_uuid() {
         c = static_cast<unsigned char>(byte(rd));
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                       b[15]);
+    return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:"
+                       "02x}{:02x}{:02x}",
+                       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                       b[14], b[15]);
 }
 
 bool token_part_ok(std::string_view s, bool first_alpha) {
@@ -87,7 +89,8 @@ bool token_part_ok(std::string_view s, bool first_alpha) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-        const bool ok = alpha || (!(first_alpha && i == 0) && ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'));
+        const bool ok = alpha || (!(first_alpha && i == 0) &&
+                                  ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'));
         if (!ok)
             return false;
     }
@@ -119,6 +122,20 @@ bool client_wants_keep_alive(const http::request<http::string_body>& req) {
     for (auto& c : v)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return v.find("close") == std::string::npos;
+}
+
+/// Runs a pipeline step; an exception that escaped it (a bug) becomes a 500 instead of ending
+/// the server thread, like a Perl die.
+template <class Fn> std::optional<detail::response> guarded(Fn&& fn) {
+    try {
+        return fn();
+    } catch (const std::exception& e) {
+        detail::response r;
+        r.status = 500;
+        r.reason = std::string("internal error - ") + e.what();
+        r.reason = r.reason.substr(0, r.reason.find_first_of("\r\n"));
+        return r;
+    }
 }
 
 detail::request_head make_head(const http::request<http::string_body>& req,
@@ -167,8 +184,13 @@ struct server::impl final : detail::scheduler {
     void after(std::chrono::steady_clock::duration delay, std::function<void()> fn) override {
         auto timer = std::make_shared<asio::steady_timer>(*ioc, delay);
         timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
-            if (!ec)
+            if (ec)
+                return;
+            try {
                 fn();
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "proxmox-sim: a timer callback failed: %s\n", e.what());
+            }
         });
     }
 
@@ -197,7 +219,8 @@ const endpoint_info& server::impl::start() {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(opts.listen_host, ec);
     if (ec)
-        throw std::invalid_argument("proxmox::sim: listen_host '" + opts.listen_host + "' is not an IP address");
+        throw std::invalid_argument("proxmox::sim: listen_host '" + opts.listen_host +
+                                    "' is not an IP address");
 
     auto cluster = std::make_unique<detail::cluster>(
         detail::generate_cluster(opts.nodes, opts.guests, opts.seed, detail::unix_now()));
@@ -205,9 +228,8 @@ const endpoint_info& server::impl::start() {
     std::vector<std::string> ips = {"127.0.0.1", "::1"};
     if (!address.is_loopback() && !address.is_unspecified())
         ips.push_back(address.to_string());
-    auto certs = detail::make_certificates({"localhost", cluster->nodes.front().name,
-                                            cluster->nodes.front().name + ".localdomain"},
-                                           ips);
+    auto certs = detail::make_certificates(
+        {"localhost", cluster->nodes.front().name, cluster->nodes.front().name + ".localdomain"}, ips);
     cluster->ssl_fingerprint = certs.fingerprint;
 
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
@@ -316,23 +338,29 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream) {
         parser.header_limit(8 * 1024); // AnyEvent.pm $limit_max_header_size
         parser.body_limit(64 * 1024);  // $limit_max_post; larger bodies are refused from the header
         tcp_layer.expires_after(idle_timeout);
-        co_await http::async_read_header(*stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read_header(*stream, buffer, parser,
+                                         asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
             break; // closed, idle timeout, or garbage: drop the connection
         const auto arrived = std::chrono::steady_clock::now();
 
         detail::auth_result auth;
+        auto early = guarded([&] { return pipeline->check_head(make_head(parser.get(), parser), auth); });
         detail::response res;
-        if (auto early = pipeline->check_head(make_head(parser.get(), parser), auth)) {
+        if (early) {
             res = std::move(*early);
         } else {
             if (!parser.is_done()) {
                 tcp_layer.expires_after(io_timeout);
-                co_await http::async_read(*stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+                co_await http::async_read(*stream, buffer, parser,
+                                          asio::redirect_error(asio::use_awaitable, ec));
                 if (ec)
                     break;
             }
-            res = pipeline->handle(make_head(parser.get(), parser), auth, parser.get().body());
+            res = *guarded([&] {
+                return std::optional(
+                    pipeline->handle(make_head(parser.get(), parser), auth, parser.get().body()));
+            });
         }
 
         const auto& req = parser.get();
@@ -383,12 +411,20 @@ server::server(options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
 
 server::~server() = default;
 
-const endpoint_info& server::start() { return impl_->start(); }
+const endpoint_info& server::start() {
+    return impl_->start();
+}
 
-void server::stop() { impl_->stop(); }
+void server::stop() {
+    impl_->stop();
+}
 
-const endpoint_info& server::info() const { return impl_->info; }
+const endpoint_info& server::info() const {
+    return impl_->info;
+}
 
-std::size_t server::request_count() const { return impl_->answered.load(std::memory_order_relaxed); }
+std::size_t server::request_count() const {
+    return impl_->answered.load(std::memory_order_relaxed);
+}
 
 } // namespace proxmox::sim

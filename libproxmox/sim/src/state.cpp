@@ -27,14 +27,14 @@ constexpr cpu_kind cpu_kinds[] = {
 };
 
 constexpr const char* vm_names[] = {
-    "web01",   "db01",      "app01",  "web02",       "db02",       "cache01",    "mail01",
-    "monitor01", "ci-runner01", "files01", "gitlab01", "k8s-node01", "k8s-node02", "k8s-node03",
-    "vpn01",   "win-dc01",  "win-srv01", "backup01",  "log01",      "proxy01",
+    "web01",     "db01",        "app01",     "web02",    "db02",       "cache01",    "mail01",
+    "monitor01", "ci-runner01", "files01",   "gitlab01", "k8s-node01", "k8s-node02", "k8s-node03",
+    "vpn01",     "win-dc01",    "win-srv01", "backup01", "log01",      "proxy01",
 };
 
 constexpr const char* ct_names[] = {
-    "ct-dns01",   "ct-proxy01", "ct-ntp01",   "ct-redis01", "ct-grafana01",
-    "ct-pihole01", "ct-syslog01", "ct-mqtt01", "ct-git01",  "ct-nginx01",
+    "ct-dns01",    "ct-proxy01",  "ct-ntp01",  "ct-redis01", "ct-grafana01",
+    "ct-pihole01", "ct-syslog01", "ct-mqtt01", "ct-git01",   "ct-nginx01",
 };
 
 std::string tags_for(std::string_view name) {
@@ -98,8 +98,8 @@ void make_lxc_config(guest_state& g, rng& r) {
     c.emplace_back("features", "nesting=1");
     c.emplace_back("hostname", g.name);
     c.emplace_back("memory", std::to_string(g.maxmem / MiB));
-    c.emplace_back("net0", fmt::format("name=eth0,bridge=vmbr0,firewall=1,hwaddr={},ip=dhcp,type=veth",
-                                       mac_address(r)));
+    c.emplace_back(
+        "net0", fmt::format("name=eth0,bridge=vmbr0,firewall=1,hwaddr={},ip=dhcp,type=veth", mac_address(r)));
     c.emplace_back("ostype", "debian");
     c.emplace_back("rootfs", fmt::format("local-lvm:vm-{}-disk-0,size={}", g.vmid, size_text(g.maxdisk)));
     c.emplace_back("swap", std::to_string(g.maxswap / MiB));
@@ -123,7 +123,8 @@ void make_running(guest_state& g, const node_state& node, rng& r, epoch_seconds 
 } // namespace
 
 epoch_seconds unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -134,9 +135,13 @@ std::uint64_t rng::next() {
     return z ^ (z >> 31);
 }
 
-std::uint64_t rng::below(std::uint64_t bound) { return next() % bound; }
+std::uint64_t rng::below(std::uint64_t bound) {
+    return next() % bound;
+}
 
-double rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double rng::unit() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
 const storage_usage* node_state::usage(std::string_view storage) const {
     for (const auto& s : storages)
@@ -146,7 +151,8 @@ const storage_usage* node_state::usage(std::string_view storage) const {
 }
 
 std::string guest_state::config_path(std::string_view on_node) const {
-    return fmt::format("nodes/{}/{}/{}.conf", on_node, kind == guest_kind::qemu ? "qemu-server" : "lxc", vmid);
+    return fmt::format("nodes/{}/{}/{}.conf", on_node, kind == guest_kind::qemu ? "qemu-server" : "lxc",
+                       vmid);
 }
 
 node_state* cluster::find_node(std::string_view name) {
@@ -204,7 +210,8 @@ cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_
         n.swap_total = 8 * GiB;
         n.swap_used = r.below(64) * MiB;
         n.rootfs_total = 98 * GiB + r.below(4) * GiB;
-        n.rootfs_used = static_cast<std::uint64_t>(static_cast<double>(n.rootfs_total) * r.between(0.06, 0.2));
+        n.rootfs_used =
+            static_cast<std::uint64_t>(static_cast<double>(n.rootfs_total) * r.between(0.06, 0.2));
         n.cpu = r.between(0.01, 0.08);
         n.iowait = r.between(0.0, 0.01);
         n.boot_time = now - static_cast<epoch_seconds>(3 * 86400 + r.below(117 * 86400));
@@ -308,14 +315,15 @@ std::string encode_upid(const task_state& t) {
                        static_cast<std::uint64_t>(t.starttime), t.type, t.id, t.user);
 }
 
-task_state& create_task(cluster& c, node_state& node, std::string type, std::string id, std::string user,
-                        epoch_seconds now) {
+task_state& create_task(
+    cluster& c, node_state& node, std::string type, std::string id, std::string user, epoch_seconds now) {
     task_state t;
     t.node = node.name;
     t.pid = node.next_pid;
     node.next_pid += 1 + static_cast<std::uint32_t>((node.next_pid * 2654435761U) % 37);
     // pstart is the worker's start in clock ticks (USER_HZ = 100) since the node booted
-    t.pstart = static_cast<std::uint32_t>(std::max<epoch_seconds>(0, now - node.boot_time) * 100 + t.pid % 100);
+    t.pstart =
+        static_cast<std::uint32_t>(std::max<epoch_seconds>(0, now - node.boot_time) * 100 + t.pid % 100);
     t.starttime = now;
     t.type = std::move(type);
     t.id = std::move(id);

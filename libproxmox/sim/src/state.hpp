@@ -55,8 +55,8 @@ struct node_state {
     std::string ip;
     std::string cpu_model;
     unsigned sockets = 1;
-    unsigned cores = 8;  ///< physical cores
-    unsigned cpus = 16;  ///< logical threads (maxcpu)
+    unsigned cores = 8; ///< physical cores
+    unsigned cpus = 16; ///< logical threads (maxcpu)
     double mhz = 3000;
     std::uint64_t maxmem = 0;
     std::uint64_t mem_used = 0;
@@ -64,7 +64,7 @@ struct node_state {
     std::uint64_t swap_used = 0;
     std::uint64_t rootfs_total = 0;
     std::uint64_t rootfs_used = 0;
-    double cpu = 0.05;   ///< fraction of all CPUs in use
+    double cpu = 0.05; ///< fraction of all CPUs in use
     double iowait = 0.0;
     epoch_seconds boot_time = 0;
     std::string kernel_release = "6.17.2-1-pve";
@@ -88,7 +88,9 @@ struct storage_def {
 
 enum class guest_kind { qemu, lxc };
 
-constexpr std::string_view kind_name(guest_kind k) { return k == guest_kind::qemu ? "qemu" : "lxc"; }
+constexpr std::string_view kind_name(guest_kind k) {
+    return k == guest_kind::qemu ? "qemu" : "lxc";
+}
 
 struct guest_state {
     guest_kind kind = guest_kind::qemu;
@@ -97,7 +99,7 @@ struct guest_state {
     std::string node;
     bool running = false;
     bool is_template = false;
-    unsigned cores = 1;   ///< vCPUs (qemu: sockets * cores), lxc: cores
+    unsigned cores = 1; ///< vCPUs (qemu: sockets * cores), lxc: cores
     std::uint64_t maxmem = 0;
     std::uint64_t maxdisk = 0;
     std::uint64_t maxswap = 0; ///< lxc only
@@ -107,12 +109,14 @@ struct guest_state {
     epoch_seconds started = 0; ///< when it was started (meaningful while running)
     std::uint32_t pid = 0;     ///< QEMU / LXC init PID while running
     std::uint64_t netin_rate = 0, netout_rate = 0, diskread_rate = 0, diskwrite_rate = 0; ///< bytes/s
-    bool agent = false;        ///< qemu: guest agent configured
-    std::string tags;          ///< `;`-separated, sorted
-    std::string lock;          ///< config lock, empty = none
+    bool agent = false;                                      ///< qemu: guest agent configured
+    std::string tags;                                        ///< `;`-separated, sorted
+    std::string lock;                                        ///< config lock, empty = none
     std::vector<std::pair<std::string, std::string>> config; ///< config file keys, in file order
 
-    std::int64_t uptime(epoch_seconds now) const { return running ? std::max<std::int64_t>(0, now - started) : 0; }
+    std::int64_t uptime(epoch_seconds now) const {
+        return running ? std::max<std::int64_t>(0, now - started) : 0;
+    }
     /// Path of the config file in the cluster file system, as PVE names it in errors.
     std::string config_path(std::string_view on_node) const;
 };
@@ -136,9 +140,9 @@ struct cluster {
     std::uint64_t seed = 0;
     std::vector<node_state> nodes;
     std::vector<storage_def> storages;
-    std::map<unsigned, guest_state> guests; ///< by vmid
+    std::map<unsigned, guest_state> guests;  ///< by vmid
     std::map<std::string, task_state> tasks; ///< by UPID
-    std::string ssl_fingerprint; ///< of the certificate every node serves
+    std::string ssl_fingerprint;             ///< of the certificate every node serves
 
     /// The node that answers the API (the one a client is connected to); `localhost` means it.
     node_state& local_node() { return nodes.front(); }
@@ -156,8 +160,8 @@ cluster generate_cluster(unsigned nodes, unsigned guests, std::uint64_t seed, ep
 std::string encode_upid(const task_state& t);
 
 /// Registers a new running task on `node` and returns it.
-task_state& create_task(cluster& c, node_state& node, std::string type, std::string id, std::string user,
-                        epoch_seconds now);
+task_state& create_task(
+    cluster& c, node_state& node, std::string type, std::string id, std::string user, epoch_seconds now);
 
 /// How a worker ended: `error` empty = success (exit status OK).
 struct task_result {

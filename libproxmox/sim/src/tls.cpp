@@ -47,8 +47,8 @@ pkey_ptr make_key() {
 }
 
 void add_name(X509_NAME* name, const char* field, const std::string& value) {
-    check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
-                                     -1, -1, 0),
+    check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                     reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0),
           "cannot build a certificate name");
 }
 
@@ -82,7 +82,8 @@ x509_ptr make_cert(EVP_PKEY* key, long days) {
 
 std::string hex_id(std::size_t bytes) {
     std::string raw(bytes, '\0');
-    check(RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)), "no random bytes");
+    check(RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)),
+          "no random bytes");
     std::string out;
     for (unsigned char c : raw) {
         char buf[3];

@@ -9,10 +9,10 @@
 namespace proxmox::sim::detail {
 
 struct certificate_set {
-    std::string ca_pem;      ///< the CA certificate
-    std::string leaf_pem;    ///< the node certificate
+    std::string ca_pem;       ///< the CA certificate
+    std::string leaf_pem;     ///< the node certificate
     std::string leaf_key_pem; ///< the node's private key (PKCS#8 PEM)
-    std::string fingerprint; ///< SHA-256 of the node certificate's DER, "AA:BB:..."
+    std::string fingerprint;  ///< SHA-256 of the node certificate's DER, "AA:BB:..."
 };
 
 /// Generates a CA and a leaf with subjectAltName DNS:`dns_names` and IP:`ip_addresses`.

@@ -8,12 +8,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <arpa/inet.h>
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -21,10 +17,13 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <pthread.h>
+#include <signal.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -58,8 +57,8 @@ template <class T> T parse_integer(std::string_view opt, std::string_view value,
     if (ec != std::errc{} || end != value.data() + value.size() || value.empty())
         throw usage_error(std::string(opt) + ": '" + std::string(value) + "' is not a number");
     if (out < lo || out > hi)
-        throw usage_error(std::string(opt) + ": " + std::string(value) + " is out of range (" + std::to_string(lo) +
-                          "-" + std::to_string(hi) + ")");
+        throw usage_error(std::string(opt) + ": " + std::string(value) + " is out of range (" +
+                          std::to_string(lo) + "-" + std::to_string(hi) + ")");
     return out;
 }
 
@@ -74,7 +73,8 @@ void parse_listen(std::string_view value, proxmox::sim::options& opts) {
     if (value.starts_with("[")) {
         const auto close = value.find(']');
         if (close == std::string_view::npos || close + 1 >= value.size() || value[close + 1] != ':')
-            throw usage_error("--listen: expected HOST:PORT or [IPV6]:PORT, got '" + std::string(value) + "'");
+            throw usage_error("--listen: expected HOST:PORT or [IPV6]:PORT, got '" + std::string(value) +
+                              "'");
         host = std::string(value.substr(1, close - 1));
         port = value.substr(close + 2);
     } else {
@@ -97,7 +97,8 @@ proxmox::sim::api_token parse_token(std::string_view value) {
     if (at == std::string_view::npos || bang == std::string_view::npos || eq == std::string_view::npos ||
         at == 0 || bang == at + 1 || eq == bang + 1 || eq + 1 == value.size())
         throw usage_error("--token: expected USER@REALM!ID=SECRET, got '" + std::string(value) + "'");
-    return proxmox::sim::api_token{std::string(value.substr(0, bang)), std::string(value.substr(bang + 1, eq - bang - 1)),
+    return proxmox::sim::api_token{std::string(value.substr(0, bang)),
+                                   std::string(value.substr(bang + 1, eq - bang - 1)),
                                    std::string(value.substr(eq + 1))};
 }
 
@@ -115,8 +116,13 @@ proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
             name = arg.substr(0, eq);
             value = arg.substr(eq + 1);
         }
-        static constexpr std::string_view known[] = {"--listen", "--nodes", "--guests", "--seed", "--token",
-                                                     "--task-seconds", "--unauthorized-delay-ms"};
+        static constexpr std::string_view known[] = {"--listen",
+                                                     "--nodes",
+                                                     "--guests",
+                                                     "--seed",
+                                                     "--token",
+                                                     "--task-seconds",
+                                                     "--unauthorized-delay-ms"};
         if (std::find(std::begin(known), std::end(known), name) == std::end(known))
             throw usage_error("unknown option '" + std::string(name) + "' (see --help)");
         if (!value) {

@@ -1,0 +1,188 @@
+// The proxmox-sim executable: its JSON line, serving, exit on stdin EOF, and argument errors.
+#include "client.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <spawn.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+/// A child process with pipes on stdin, stdout and stderr.
+struct child {
+    pid_t pid = -1;
+    int in = -1;  ///< write end of its stdin
+    int out = -1; ///< read end of its stdout
+    int err = -1; ///< read end of its stderr
+
+    explicit child(std::vector<std::string> args) {
+        int pin[2], pout[2], perr[2];
+        if (pipe(pin) != 0 || pipe(pout) != 0 || pipe(perr) != 0)
+            throw std::runtime_error("pipe failed");
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
+        posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
+        for (int fd : {pin[0], pin[1], pout[0], pout[1], perr[0], perr[1]})
+            posix_spawn_file_actions_addclose(&fa, fd);
+        args.insert(args.begin(), PROXMOX_SIM_EXE);
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const int rc = posix_spawn(&pid, PROXMOX_SIM_EXE, &fa, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&fa);
+        close(pin[0]);
+        close(pout[1]);
+        close(perr[1]);
+        in = pin[1];
+        out = pout[0];
+        err = perr[0];
+        if (rc != 0)
+            throw std::runtime_error("cannot spawn " PROXMOX_SIM_EXE);
+    }
+
+    ~child() {
+        close_stdin();
+        if (pid > 0 && !exit_code(std::chrono::seconds(5))) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+        if (out >= 0)
+            close(out);
+        if (err >= 0)
+            close(err);
+    }
+
+    void close_stdin() {
+        if (in >= 0)
+            close(in);
+        in = -1;
+    }
+
+    /// Reads from `fd` until a newline (or EOF) within the timeout.
+    static std::string read_line(int fd, std::chrono::milliseconds timeout) {
+        std::string line;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (line.find('\n') == std::string::npos) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                break;
+            pollfd p{fd, POLLIN, 0};
+            if (poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                break;
+            char buf[512];
+            const ssize_t n = read(fd, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            line.append(buf, static_cast<std::size_t>(n));
+        }
+        return line;
+    }
+
+    /// The exit status once the process ended within the timeout.
+    std::optional<int> exit_code(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (pid > 0) {
+            int status = 0;
+            const pid_t r = waitpid(pid, &status, WNOHANG);
+            if (r == pid) {
+                pid = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+            if (std::chrono::steady_clock::now() > deadline)
+                return std::nullopt;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return std::nullopt;
+    }
+};
+
+TEST(SimTool, PrintsItsEndpointServesAndExitsOnStdinEof) {
+    child sim({"--listen", "127.0.0.1:0", "--nodes", "2", "--guests", "5", "--seed", "3", "--token",
+               "ci@pve!tests=0123-secret", "--task-seconds", "0.05", "--unauthorized-delay-ms", "10"});
+    const std::string line = child::read_line(sim.out, std::chrono::seconds(20));
+    ASSERT_FALSE(line.empty()) << "no JSON line; stderr: "
+                               << child::read_line(sim.err, std::chrono::milliseconds(100));
+    ASSERT_EQ(line.back(), '\n');
+    const auto j = boost::json::parse(line).as_object();
+    ASSERT_EQ(j.size(), 5u);
+    proxmox::sim::endpoint_info info;
+    info.url = std::string(j.at("url").as_string());
+    info.fingerprint = std::string(j.at("fingerprint").as_string());
+    info.ca_file = std::string(j.at("ca_file").as_string());
+    info.token_id = std::string(j.at("token_id").as_string());
+    info.token_secret = std::string(j.at("token_secret").as_string());
+    EXPECT_TRUE(info.url.starts_with("https://127.0.0.1:"));
+    EXPECT_EQ(info.token_id, "ci@pve!tests");
+    EXPECT_EQ(info.token_secret, "0123-secret");
+
+    {
+        simtest::client c(info);
+        auto r = c.get("/nodes");
+        EXPECT_EQ(r.status, 200u);
+        EXPECT_EQ(boost::json::parse(r.body).at("data").as_array().size(), 2u);
+        EXPECT_EQ(c.peer_fingerprint(), info.fingerprint);
+    }
+
+    sim.close_stdin();
+    const auto code = sim.exit_code(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value()) << "proxmox-sim did not exit on stdin EOF";
+    EXPECT_EQ(*code, 0);
+    EXPECT_FALSE(std::ifstream(info.ca_file).good()) << "the CA file is removed on exit";
+}
+
+TEST(SimTool, ExitsOnSigterm) {
+    child sim({"--task-seconds", "0.05"});
+    ASSERT_FALSE(child::read_line(sim.out, std::chrono::seconds(20)).empty());
+    kill(sim.pid, SIGTERM);
+    const auto code = sim.exit_code(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 0);
+}
+
+void expect_usage_error(std::vector<std::string> args, const std::string& mentions) {
+    child sim(std::move(args));
+    const auto code = sim.exit_code(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 2);
+    const std::string err = child::read_line(sim.err, std::chrono::seconds(1));
+    EXPECT_NE(err.find(mentions), std::string::npos) << err;
+    EXPECT_TRUE(child::read_line(sim.out, std::chrono::milliseconds(100)).empty())
+        << "no JSON line on errors";
+}
+
+TEST(SimTool, BadArgumentsExitWithStatus2AndNameTheOption) {
+    expect_usage_error({"--nodes", "abc"}, "--nodes");
+    expect_usage_error({"--nodes", "0"}, "--nodes");
+    expect_usage_error({"--bogus"}, "--bogus");
+    expect_usage_error({"--guests"}, "--guests");
+    expect_usage_error({"--listen", "localhost:8006"}, "--listen");
+    expect_usage_error({"--token", "root@pam"}, "--token");
+    expect_usage_error({"--task-seconds=-2"}, "--task-seconds");
+}
+
+TEST(SimTool, HelpPrintsUsage) {
+    child sim({"--help"});
+    const std::string out = child::read_line(sim.out, std::chrono::seconds(5));
+    EXPECT_NE(out.find("usage: proxmox-sim"), std::string::npos) << out;
+    const auto code = sim.exit_code(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 0);
+}
+
+} // namespace
