@@ -39,6 +39,11 @@ boost::asio::awaitable<int> list_guests(proxmox::client pve) {
 } // namespace
 
 int main() {
+    if (env("PROXMOX_API_URL").empty() || env("PROXMOX_TOKEN_ID").empty()) {
+        std::fprintf(stderr, "set PROXMOX_API_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET and PROXMOX_FINGERPRINT "
+                             "(or PROXMOX_CA_FILE); try `proxmox-sim` for a simulated cluster\n");
+        return 2;
+    }
     proxmox::client_options options;
     options.url = env("PROXMOX_API_URL");
     options.token = {env("PROXMOX_TOKEN_ID"), env("PROXMOX_TOKEN_SECRET")};
