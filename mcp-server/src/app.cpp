@@ -1,0 +1,198 @@
+#include "app.hpp"
+
+#include "cli.hpp"
+#include "config.hpp"
+#include "demo.hpp"
+#include "docs_markdown.hpp"
+#include "log.hpp"
+#include "session.hpp"
+#include "stdio_channel.hpp"
+#include "tools/tools.hpp"
+
+#include <proxmox/client.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#ifndef PROXMOX_MCP_VERSION
+#define PROXMOX_MCP_VERSION "0.0.0"
+#endif
+
+namespace proxmox::mcp {
+
+namespace asio = boost::asio;
+
+const char* server_version() noexcept { return PROXMOX_MCP_VERSION; }
+
+namespace {
+
+constexpr const char* instructions =
+    "Tools for one Proxmox VE cluster: list nodes and QEMU VMs, read node and task status, start VMs. "
+    "Find a VM's vmid with proxmox-list-vms; proxmox-start-vm with wait: true reports the task's final status; "
+    "proxmox-task-status reads a task by its UPID.";
+
+void write_stdout(std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+void sdk_log(proxmox::log_level level, std::string_view text) {
+    switch (level) {
+    case proxmox::log_level::debug: log(log_severity::debug, text); break;
+    case proxmox::log_level::info: log(log_severity::info, text); break;
+    case proxmox::log_level::warning: log(log_severity::warning, text); break;
+    case proxmox::log_level::error: log(log_severity::error, text); break;
+    }
+}
+
+/// Last resort: if tearing down takes too long (a stuck connection), exit anyway.
+void start_exit_watchdog(std::chrono::seconds limit) {
+    std::thread([limit] {
+        std::this_thread::sleep_for(limit);
+        log(log_severity::warning, "shutdown took too long; exiting");
+        std::_Exit(0);
+    }).detach();
+}
+
+int serve(const cli_options& cli) {
+    std::signal(SIGPIPE, SIG_IGN);
+    // The protocol gets a private copy of stdout; fd 1 then points at stderr, so nothing a library
+    // prints can corrupt the message stream.
+    int protocol_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (protocol_fd < 0) {
+        log(log_severity::error, "cannot duplicate stdout");
+        return 1;
+    }
+    std::fflush(stdout);
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);
+
+    auto loaded = load_config(process_environment(), cli.env_file, cli.env_file_given, cli.demo);
+    if (!loaded.config) {
+        log(log_severity::error, loaded.error);
+        return 2;
+    }
+    server_config cfg = std::move(*loaded.config);
+
+    proxmox::client_options options;
+    std::unique_ptr<demo_cluster> demo;
+    if (cli.demo) {
+        std::string error;
+        demo = start_demo_cluster(error);
+        if (!demo) {
+            log(log_severity::error, "cannot start the simulated cluster: " + error);
+            return 1;
+        }
+        options = demo->client_options();
+        if (cfg.defaults.node.empty()) cfg.defaults.node = "pve";
+        if (cfg.defaults.storage.empty()) cfg.defaults.storage = "local-lvm";
+        if (cfg.defaults.bridge.empty()) cfg.defaults.bridge = "vmbr0";
+        log(log_severity::info, fmt::format("demo mode: serving a SIMULATED Proxmox VE cluster (proxmox::sim at {}), "
+                                            "not a real one; changes are lost on exit",
+                                            demo->url()));
+    } else {
+        options.url = cfg.api_url;
+        options.token.id = cfg.token_id;
+        options.token.secret = cfg.token_secret;
+        if (auto valid = options.token.validate(); !valid) {
+            log(log_severity::error,
+                fmt::format("PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET: {}", valid.error().message));
+            return 2;
+        }
+        options.tls.verify = cfg.verify;
+        options.tls.ca_file = cfg.ca_file;
+        options.tls.fingerprint = cfg.fingerprint;
+        log(log_severity::info, fmt::format("using {} as {}", cfg.api_url, cfg.token_id));
+    }
+    options.logger = sdk_log;
+
+    asio::io_context io(1);
+    auto client = std::make_shared<const proxmox::client>(io.get_executor(), options);
+    const tool_registry registry = make_default_registry();
+    line_writer writer(protocol_fd);
+
+    server_identity identity;
+    identity.version = server_version();
+    identity.instructions = instructions;
+
+    std::unique_ptr<session> mcp;
+    auto sink = [&](std::string line) {
+        if (!writer.write_line(line)) {
+            log(log_severity::info, "stdout closed by the client; shutting down");
+            asio::post(io, [&] { mcp->shutdown(); });
+        }
+    };
+    mcp = std::make_unique<session>(io.get_executor(), registry, tool_context{client, cfg.defaults}, sink, identity);
+
+    auto work = asio::make_work_guard(io);
+    mcp->set_on_finished([&] {
+        work.reset();
+        io.stop();
+    });
+
+    asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        log(log_severity::info, fmt::format("signal {} received; shutting down", signo));
+        mcp->shutdown();
+    });
+
+    line_reader reader(STDIN_FILENO, io.get_executor(),
+                       line_reader::callbacks{
+                           .on_line = [&](std::string line) { mcp->on_line(line); },
+                           .on_oversized = [&] { mcp->on_oversized_line(); },
+                           .on_eof = [&] { mcp->on_input_closed(); },
+                       });
+    reader.start();
+    log(log_severity::debug, "ready");
+    for (;;) {
+        try {
+            io.run();
+            break;
+        } catch (const std::exception& e) { // a bug, not a reason to drop the session
+            log(log_severity::error, fmt::format("internal error: {}", e.what()));
+        }
+    }
+
+    // Tear down in dependency order: input, session (its calls hold the client), the client (its
+    // pool closes the connections), then the simulated cluster, then the io_context.
+    start_exit_watchdog(std::chrono::seconds(5));
+    reader.stop();
+    signals.cancel();
+    mcp.reset();
+    client.reset();
+    demo.reset();
+    ::close(protocol_fd);
+    return 0;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    std::vector<std::string_view> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    cli_options cli = parse_cli(args);
+    switch (cli.what) {
+    case cli_options::action::help: write_stdout(usage_text()); return 0;
+    case cli_options::action::version: write_stdout(fmt::format("proxmox-mcp {}\n", server_version())); return 0;
+    case cli_options::action::list_tools_markdown: write_stdout(render_tools_markdown(make_default_registry())); return 0;
+    case cli_options::action::error:
+        std::fprintf(stderr, "proxmox-mcp: %s\nTry 'proxmox-mcp --help'.\n", cli.error.c_str());
+        return 2;
+    case cli_options::action::serve: break;
+    }
+    return serve(cli);
+}
+
+} // namespace proxmox::mcp

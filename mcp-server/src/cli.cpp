@@ -1,0 +1,68 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+namespace proxmox::mcp {
+
+cli_options parse_cli(std::span<const std::string_view> args) {
+    cli_options o;
+    auto fail = [&](std::string message) {
+        o.what = cli_options::action::error;
+        o.error = std::move(message);
+        return o;
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        if (a == "--help" || a == "-h") {
+            o.what = cli_options::action::help;
+        } else if (a == "--version" || a == "-V") {
+            if (o.what == cli_options::action::serve) o.what = cli_options::action::version;
+        } else if (a == "--list-tools-markdown") {
+            if (o.what == cli_options::action::serve) o.what = cli_options::action::list_tools_markdown;
+        } else if (a == "--demo") {
+            o.demo = true;
+        } else if (a == "--env-file") {
+            if (i + 1 >= args.size()) return fail("--env-file needs a path");
+            o.env_file = std::string(args[++i]);
+            o.env_file_given = true;
+        } else if (a.substr(0, 11) == "--env-file=") {
+            o.env_file = std::string(a.substr(11));
+            o.env_file_given = true;
+            if (o.env_file.empty()) return fail("--env-file needs a path");
+        } else {
+            return fail(fmt::format("unknown argument: {}", a));
+        }
+    }
+    return o;
+}
+
+std::string usage_text() {
+    return R"(Usage: proxmox-mcp [--demo] [--env-file PATH]
+       proxmox-mcp --help | --version | --list-tools-markdown
+
+An MCP (Model Context Protocol) server for Proxmox VE over stdio: newline-delimited JSON-RPC 2.0
+on stdin/stdout (stdout carries protocol messages only; logs go to stderr).
+
+Options:
+  --demo                  serve a simulated in-process Proxmox VE cluster (nothing to configure)
+  --env-file PATH         read configuration from PATH instead of ./.env
+  --list-tools-markdown   print the tool reference (docs/mcp-tools.md) and exit
+  --version               print the version and exit
+  --help                  print this help and exit
+
+Configuration (the environment wins over the env file):
+  PROXMOX_API_URL          https://host:8006 (required)
+  PROXMOX_TOKEN_ID         API token id, USER@REALM!TOKENID (required)
+  PROXMOX_TOKEN_SECRET     API token secret (required)
+  PROXMOX_VERIFY           true|false: verify the server certificate (default true)
+  PROXMOX_FINGERPRINT      SHA-256 fingerprint of the node certificate to pin (AA:BB:...)
+  PROXMOX_CA_FILE          CA certificate file (e.g. the cluster's pve-root-ca.pem)
+  PROXMOX_DEFAULT_NODE     node used when a tool call names none
+  PROXMOX_DEFAULT_STORAGE  default storage
+  PROXMOX_DEFAULT_BRIDGE   default bridge
+
+Exit status: 0 on stdin EOF or SIGTERM, 2 for a usage or configuration error.
+)";
+}
+
+} // namespace proxmox::mcp

@@ -1,0 +1,206 @@
+#include "config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace proxmox::mcp {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+bool valid_key(std::string_view k) {
+    if (k.empty() || std::isdigit(static_cast<unsigned char>(k.front()))) return false;
+    return std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+/// Only whitespace or a comment may follow a closing quote.
+bool rest_is_comment(std::string_view rest) {
+    rest = trim(rest);
+    return rest.empty() || rest.front() == '#';
+}
+
+} // namespace
+
+const std::string* dotenv::find(std::string_view key) const {
+    const std::string* found = nullptr;
+    for (const auto& [k, v] : entries)
+        if (k == key) found = &v;
+    return found;
+}
+
+dotenv parse_dotenv(std::string_view text) {
+    dotenv out;
+    std::size_t line_no = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto nl = text.find('\n', pos);
+        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        ++line_no;
+
+        std::string_view line = trim(raw);
+        if (line.empty() || line.front() == '#') continue;
+        if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t") line = trim(line.substr(7));
+        auto eq = line.find('=');
+        if (eq == std::string_view::npos) {
+            out.error = fmt::format("line {}: expected KEY=value", line_no);
+            return out;
+        }
+        std::string_view key = trim(line.substr(0, eq));
+        if (!valid_key(key)) {
+            out.error = fmt::format("line {}: invalid key (use letters, digits and _)", line_no);
+            return out;
+        }
+        std::string_view rest = trim(line.substr(eq + 1));
+        std::string value;
+        if (!rest.empty() && rest.front() == '"') {
+            std::size_t i = 1;
+            bool closed = false;
+            for (; i < rest.size(); ++i) {
+                char c = rest[i];
+                if (c == '"') {
+                    closed = true;
+                    break;
+                }
+                if (c == '\\' && i + 1 < rest.size()) {
+                    char e = rest[++i];
+                    switch (e) {
+                    case 'n': value += '\n'; break;
+                    case 't': value += '\t'; break;
+                    case 'r': value += '\r'; break;
+                    case '"': value += '"'; break;
+                    case '\\': value += '\\'; break;
+                    default:
+                        value += '\\';
+                        value += e;
+                    }
+                    continue;
+                }
+                value += c;
+            }
+            if (!closed || !rest_is_comment(rest.substr(i + 1))) {
+                out.error = fmt::format("line {}: {} has an unterminated or malformed double-quoted value", line_no, key);
+                return out;
+            }
+        } else if (!rest.empty() && rest.front() == '\'') {
+            auto close = rest.find('\'', 1);
+            if (close == std::string_view::npos || !rest_is_comment(rest.substr(close + 1))) {
+                out.error = fmt::format("line {}: {} has an unterminated or malformed single-quoted value", line_no, key);
+                return out;
+            }
+            value = std::string(rest.substr(1, close - 1));
+        } else {
+            // Unquoted: a comment starts at " #".
+            for (std::size_t i = 0; i < rest.size(); ++i) {
+                if (rest[i] == '#' && i > 0 && (rest[i - 1] == ' ' || rest[i - 1] == '\t')) {
+                    rest = trim(rest.substr(0, i));
+                    break;
+                }
+            }
+            value = std::string(rest);
+        }
+        out.entries.emplace_back(std::string(key), std::move(value));
+    }
+    return out;
+}
+
+env_lookup process_environment() {
+    return [](std::string_view key) -> std::optional<std::string> {
+        std::string k(key);
+        if (const char* v = std::getenv(k.c_str())) return std::string(v);
+        return std::nullopt;
+    };
+}
+
+config_outcome make_config(const env_lookup& env, const std::optional<std::string>& env_file_text,
+                           std::string_view env_file_name, bool demo) {
+    config_outcome out;
+    dotenv file;
+    if (env_file_text) {
+        file = parse_dotenv(*env_file_text);
+        if (!file.error.empty()) {
+            out.error = fmt::format("{}: {}", env_file_name, file.error);
+            return out;
+        }
+    }
+    // The environment wins over the file; an empty value counts as unset.
+    auto get = [&](std::string_view key) -> std::string {
+        if (auto v = env(key); v && !v->empty()) return *v;
+        if (const auto* v = file.find(key)) return *v;
+        return {};
+    };
+
+    server_config cfg;
+    cfg.defaults.node = get("PROXMOX_DEFAULT_NODE");
+    cfg.defaults.storage = get("PROXMOX_DEFAULT_STORAGE");
+    cfg.defaults.bridge = get("PROXMOX_DEFAULT_BRIDGE");
+    if (demo) {
+        out.config = std::move(cfg);
+        return out;
+    }
+
+    cfg.api_url = get("PROXMOX_API_URL");
+    cfg.token_id = get("PROXMOX_TOKEN_ID");
+    cfg.token_secret = get("PROXMOX_TOKEN_SECRET");
+    cfg.fingerprint = get("PROXMOX_FINGERPRINT");
+    cfg.ca_file = get("PROXMOX_CA_FILE");
+
+    std::vector<std::string_view> missing;
+    if (cfg.api_url.empty()) missing.push_back("PROXMOX_API_URL");
+    if (cfg.token_id.empty()) missing.push_back("PROXMOX_TOKEN_ID");
+    if (cfg.token_secret.empty()) missing.push_back("PROXMOX_TOKEN_SECRET");
+    if (!missing.empty()) {
+        out.error = fmt::format("missing required configuration: {}. Set {} in the environment or in {} "
+                                "(see .env.example), or run with --demo for a simulated cluster",
+                                fmt::join(missing, ", "), missing.size() == 1 ? "it" : "them", env_file_name);
+        return out;
+    }
+    if (cfg.api_url.rfind("https://", 0) != 0) {
+        out.error = fmt::format("PROXMOX_API_URL must start with https:// (e.g. https://pve.example.com:8006), "
+                                "got \"{}\"",
+                                cfg.api_url);
+        return out;
+    }
+    std::string verify = get("PROXMOX_VERIFY");
+    std::string lower = verify;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.empty() || lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
+        cfg.verify = true;
+    } else if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
+        cfg.verify = false;
+    } else {
+        out.error = fmt::format("PROXMOX_VERIFY must be true or false, got \"{}\"", verify);
+        return out;
+    }
+    out.config = std::move(cfg);
+    return out;
+}
+
+config_outcome load_config(const env_lookup& env, const std::string& path, bool required, bool demo) {
+    std::optional<std::string> text;
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    } else if (required) {
+        config_outcome out;
+        out.error = fmt::format("cannot read env file {}: {}", path, std::strerror(errno));
+        return out;
+    }
+    return make_config(env, text, path, demo);
+}
+
+} // namespace proxmox::mcp

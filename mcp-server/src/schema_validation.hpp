@@ -1,0 +1,27 @@
+#ifndef PROXMOX_MCP_SCHEMA_VALIDATION_HPP
+#define PROXMOX_MCP_SCHEMA_VALIDATION_HPP
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+namespace proxmox::mcp {
+
+/// The first way a value breaks its schema, phrased for the model that sent it.
+struct validation_error {
+    std::string path;    ///< `vmid`, `disks[0].size`; empty for the value itself
+    std::string message; ///< names the argument, what is wrong and how to fix it
+};
+
+/// Checks `value` against the JSON Schema subset the tool schemas use: `type` (string or list),
+/// `properties`, `required`, `additionalProperties` (false or a schema), `enum`, `const`,
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `minLength`, `maxLength`,
+/// `items`, `minItems`, `maxItems`. Other keywords (`description`, `default`, ...) are ignored.
+/// An integral number such as `100.0` is an integer, as in JSON Schema 2020-12.
+std::optional<validation_error> validate(const boost::json::object& schema, const boost::json::value& value);
+
+} // namespace proxmox::mcp
+
+#endif

@@ -1,0 +1,72 @@
+#ifndef PROXMOX_MCP_SESSION_HPP
+#define PROXMOX_MCP_SESSION_HPP
+
+#include "tool_registry.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace proxmox::mcp {
+
+/// What `initialize` tells the client about this server.
+struct server_identity {
+    std::string name = "proxmox-mcp";
+    std::string version;
+    std::string title = "Proxmox VE";
+    std::string instructions;
+};
+
+struct session_options {
+    /// Tools per tools/list page.
+    std::size_t page_size = 50;
+    /// After stdin EOF, calls still running get this long to answer before they are cancelled.
+    std::chrono::milliseconds eof_grace{1000};
+};
+
+/// One MCP session over a line channel: JSON-RPC dispatch, lifecycle and version negotiation,
+/// tools/list with pagination, tools/call as concurrent coroutines with cancellation.
+///
+/// All member functions must be called on the executor's thread (the server runs one thread);
+/// `out` receives whole JSON lines (without the newline) from that thread.
+class session {
+public:
+    using line_sink = std::function<void(std::string)>;
+
+    session(boost::asio::any_io_executor executor, const tool_registry& tools, tool_context context, line_sink out,
+            server_identity identity, session_options options = {});
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    /// One line read from the client (a trailing `\r` is ignored).
+    void on_line(std::string_view line);
+    /// A line longer than the channel accepts was dropped.
+    void on_oversized_line();
+    /// The client closed its side: finish running calls within `eof_grace`, then finish.
+    void on_input_closed();
+    /// Cancels every running call (their responses are suppressed) and finishes at once.
+    void shutdown();
+    /// Called once when the session is done (after input closed and calls ended, or shutdown).
+    void set_on_finished(std::function<void()> callback);
+
+    /// The negotiated version; empty before `initialize`.
+    const std::string& protocol_version() const noexcept;
+    /// `notifications/initialized` was received.
+    bool client_initialized() const noexcept;
+    std::size_t calls_in_flight() const noexcept;
+    bool finished() const noexcept;
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace proxmox::mcp
+
+#endif

@@ -1,0 +1,210 @@
+#include "tools/common.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace proxmox::mcp::tools {
+
+namespace {
+json::array names(std::initializer_list<std::string_view> list) {
+    json::array a;
+    for (auto n : list) a.emplace_back(n);
+    return a;
+}
+
+bool is(const proxmox::error& e, proxmox::errc c) { return e.code == proxmox::make_error_code(c); }
+} // namespace
+
+json::object input_schema(json::object properties, std::initializer_list<std::string_view> required) {
+    json::object s{{"type", "object"}, {"properties", std::move(properties)}};
+    if (required.size() > 0) s["required"] = names(required);
+    s["additionalProperties"] = false;
+    return s;
+}
+
+json::object output_schema(json::object properties, std::initializer_list<std::string_view> required) {
+    json::object s{{"type", "object"}, {"properties", std::move(properties)}};
+    if (required.size() > 0) s["required"] = names(required);
+    return s;
+}
+
+json::object string_prop(std::string_view description) { return {{"type", "string"}, {"description", description}}; }
+
+json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum,
+                          std::optional<std::int64_t> maximum) {
+    json::object p{{"type", "integer"}, {"description", description}};
+    if (minimum) p["minimum"] = *minimum;
+    if (maximum) p["maximum"] = *maximum;
+    return p;
+}
+
+json::object number_prop(std::string_view description) { return {{"type", "number"}, {"description", description}}; }
+
+json::object boolean_prop(std::string_view description) {
+    return {{"type", "boolean"}, {"description", description}};
+}
+
+json::object enum_prop(std::string_view description, std::initializer_list<std::string_view> values) {
+    return {{"type", "string"}, {"description", description}, {"enum", names(values)}};
+}
+
+json::object array_prop(std::string_view description, json::object items) {
+    return {{"type", "array"}, {"description", description}, {"items", std::move(items)}};
+}
+
+json::object described(json::object schema, std::string_view description) {
+    schema["description"] = description;
+    return schema;
+}
+
+json::object vmid_prop(std::string_view description) { return integer_prop(description, 100, 999999999); }
+
+std::optional<std::string> arg_string(const json::object& args, std::string_view key) {
+    if (const auto* v = args.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> arg_int(const json::object& args, std::string_view key) {
+    const auto* v = args.if_contains(key);
+    if (!v) return std::nullopt;
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_double()) return static_cast<std::int64_t>(std::llround(v->get_double()));
+    return std::nullopt;
+}
+
+std::optional<bool> arg_bool(const json::object& args, std::string_view key) {
+    if (const auto* v = args.if_contains(key); v && v->is_bool()) return v->get_bool();
+    return std::nullopt;
+}
+
+json::object node_json(const proxmox::node_summary& n) {
+    json::object o{{"node", n.node},     {"status", n.status}, {"cpu", n.cpu},         {"maxcpu", n.maxcpu},
+                   {"mem", n.mem},       {"maxmem", n.maxmem}, {"disk", n.disk},       {"maxdisk", n.maxdisk},
+                   {"uptime", n.uptime}};
+    if (!n.level.empty()) o["level"] = n.level;
+    return o;
+}
+
+json::object node_schema() {
+    return output_schema(
+        {
+            {"node", string_prop("Node name.")},
+            {"status", string_prop("online, offline or unknown.")},
+            {"cpu", number_prop("CPU usage, fraction 0..1.")},
+            {"maxcpu", integer_prop("Number of CPUs.")},
+            {"mem", integer_prop("Used memory in bytes.")},
+            {"maxmem", integer_prop("Total memory in bytes.")},
+            {"disk", integer_prop("Used root disk space in bytes.")},
+            {"maxdisk", integer_prop("Root disk size in bytes.")},
+            {"uptime", integer_prop("Uptime in seconds.")},
+            {"level", string_prop("Subscription level, when the node has one.")},
+        },
+        {"node", "status"});
+}
+
+json::object guest_json(const proxmox::guest_summary& g) {
+    json::object o{{"vmid", g.vmid},     {"name", g.name},       {"node", g.node},
+                   {"status", g.status}, {"template", g.is_template}, {"cpus", g.cpus},
+                   {"cpu", g.cpu},       {"mem", g.mem},         {"maxmem", g.maxmem},
+                   {"disk", g.disk},     {"maxdisk", g.maxdisk}, {"uptime", g.uptime}};
+    if (!g.lock.empty()) o["lock"] = g.lock;
+    if (!g.tags.empty()) o["tags"] = g.tags;
+    if (!g.pool.empty()) o["pool"] = g.pool;
+    return o;
+}
+
+json::object guest_schema() {
+    return output_schema(
+        {
+            {"vmid", integer_prop("Guest id.")},
+            {"name", string_prop("Guest name.")},
+            {"node", string_prop("Node the guest is on.")},
+            {"status", string_prop("running or stopped.")},
+            {"template", boolean_prop("True for a template (cannot be started; clone it).")},
+            {"cpus", integer_prop("Virtual CPUs.")},
+            {"cpu", number_prop("CPU usage, fraction of the guest's CPUs.")},
+            {"mem", integer_prop("Used memory in bytes.")},
+            {"maxmem", integer_prop("Configured memory in bytes.")},
+            {"disk", integer_prop("Used disk space in bytes.")},
+            {"maxdisk", integer_prop("Disk size in bytes.")},
+            {"uptime", integer_prop("Uptime in seconds (0 when stopped).")},
+            {"lock", string_prop("Current config lock, if any.")},
+            {"tags", string_prop("Tags, separated by ';'.")},
+            {"pool", string_prop("Resource pool, if any.")},
+        },
+        {"vmid", "node", "status"});
+}
+
+json::object task_json(const proxmox::task_status& t) {
+    json::object o{{"upid", t.upid}, {"node", t.node},     {"type", t.type},          {"id", t.id},
+                   {"user", t.user}, {"status", t.status}, {"starttime", t.starttime}};
+    if (t.exit_status) {
+        o["exitstatus"] = *t.exit_status;
+        o["succeeded"] = t.succeeded();
+    }
+    return o;
+}
+
+json::object task_schema() {
+    return output_schema(
+        {
+            {"upid", string_prop("Task id (UPID).")},
+            {"node", string_prop("Node that runs the task.")},
+            {"type", string_prop("Task type, e.g. qmstart.")},
+            {"id", string_prop("Object the task works on, usually the vmid.")},
+            {"user", string_prop("User or API token that started the task.")},
+            {"status", enum_prop("running or stopped.", {"running", "stopped"})},
+            {"starttime", integer_prop("Start time, Unix epoch seconds.")},
+            {"exitstatus", string_prop("Once stopped: OK, 'WARNINGS: n' or the error text.")},
+            {"succeeded", boolean_prop("Once stopped: true for OK or 'WARNINGS: n'.")},
+        },
+        {"upid", "status"});
+}
+
+std::string describe(const proxmox::error& e) {
+    std::string text = e.to_string();
+    if (text.empty()) text = e.message.empty() ? e.code.message() : e.message;
+    if (!e.exit_status.empty() && text.find(e.exit_status) == std::string::npos)
+        text += fmt::format(" (task exit status: {})", e.exit_status);
+    return text;
+}
+
+tool_result failure(std::string_view what, const proxmox::error& e) {
+    std::string message = fmt::format("{}: {}", what, describe(e));
+    if (is(e, proxmox::errc::auth_failed))
+        message += ". Fix: check PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET (the token may be wrong, expired or deleted).";
+    else if (is(e, proxmox::errc::permission_denied))
+        message += ". Fix: grant the API token a role with the needed privilege on that path (and check the "
+                   "token's privilege separation).";
+    else if (is(e, proxmox::errc::ambiguous_name))
+        message += ". Fix: pass vmid, or node, to pick one.";
+    else if (is(e, proxmox::errc::tls_fingerprint_mismatch))
+        message += ". Fix: check PROXMOX_FINGERPRINT against `pvenode cert info` on the node.";
+    else if (is(e, proxmox::errc::tls_verification_failed))
+        message += ". Fix: set PROXMOX_CA_FILE to the cluster CA (/etc/pve/pve-root-ca.pem) or pin "
+                   "PROXMOX_FINGERPRINT.";
+
+    json::object details;
+    if (e.http_status != 0) details["http_status"] = e.http_status;
+    if (!e.upid.empty()) details["upid"] = e.upid;
+    if (!e.exit_status.empty()) details["exitstatus"] = e.exit_status;
+    if (!e.field_errors.empty()) {
+        json::object fields;
+        for (const auto& [k, v] : e.field_errors) fields[k] = v;
+        details["field_errors"] = std::move(fields);
+    }
+    return tool_result::failure(std::move(message), std::move(details));
+}
+
+bool contains_icase(std::string_view haystack, std::string_view needle) {
+    auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    return it != haystack.end();
+}
+
+} // namespace proxmox::mcp::tools

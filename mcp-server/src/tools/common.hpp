@@ -1,0 +1,75 @@
+#ifndef PROXMOX_MCP_TOOLS_COMMON_HPP
+#define PROXMOX_MCP_TOOLS_COMMON_HPP
+
+#include "tool_registry.hpp"
+
+#include <proxmox/error.hpp>
+#include <proxmox/models/guest.hpp>
+#include <proxmox/models/node.hpp>
+#include <proxmox/task.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+/// Helpers shared by the tool families: schema fragments, argument access, model -> JSON,
+/// SDK error -> isError result.
+namespace proxmox::mcp::tools {
+
+namespace json = boost::json;
+
+// ---- schema fragments ----------------------------------------------------------------------
+
+/// An input schema: `type: object`, the properties, `required`, `additionalProperties: false`.
+json::object input_schema(json::object properties, std::initializer_list<std::string_view> required = {});
+/// An output schema: `type: object`, the properties, `required` (extra keys allowed).
+json::object output_schema(json::object properties, std::initializer_list<std::string_view> required = {});
+
+json::object string_prop(std::string_view description);
+json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum = std::nullopt,
+                          std::optional<std::int64_t> maximum = std::nullopt);
+json::object number_prop(std::string_view description);
+json::object boolean_prop(std::string_view description);
+json::object enum_prop(std::string_view description, std::initializer_list<std::string_view> values);
+json::object array_prop(std::string_view description, json::object items);
+/// `schema` with a `description` added (for nested object schemas).
+json::object described(json::object schema, std::string_view description);
+
+/// The `vmid` argument: PVE's guest id range 100..999999999.
+json::object vmid_prop(std::string_view description);
+
+// ---- arguments (already validated against the input schema) -------------------------------
+
+std::optional<std::string> arg_string(const json::object& args, std::string_view key);
+std::optional<std::int64_t> arg_int(const json::object& args, std::string_view key);
+std::optional<bool> arg_bool(const json::object& args, std::string_view key);
+
+// ---- models -> JSON (shapes match the schemas below) ---------------------------------------
+
+json::object node_json(const proxmox::node_summary& n);
+json::object node_schema();
+json::object guest_json(const proxmox::guest_summary& g);
+json::object guest_schema();
+json::object task_json(const proxmox::task_status& t);
+json::object task_schema();
+
+// ---- errors ---------------------------------------------------------------------------------
+
+/// `error::to_string()`, plus the task exit status when it is not in there yet.
+std::string describe(const proxmox::error& e);
+
+/// An isError result: `<what>: <describe(e)>` and a fix for the common cases (credentials,
+/// privileges, ambiguous names, TLS), with the error's facts as details.
+tool_result failure(std::string_view what, const proxmox::error& e);
+
+/// Case-insensitive substring test (`name` filters).
+bool contains_icase(std::string_view haystack, std::string_view needle);
+
+} // namespace proxmox::mcp::tools
+
+#endif

@@ -1,0 +1,164 @@
+#include "cli.hpp"
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <unistd.h>
+
+using namespace proxmox::mcp;
+
+namespace {
+env_lookup env_of(std::map<std::string, std::string> m) {
+    return [m = std::move(m)](std::string_view key) -> std::optional<std::string> {
+        auto it = m.find(std::string(key));
+        if (it == m.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+std::string get(const dotenv& d, std::string_view key) {
+    const auto* v = d.find(key);
+    return v ? *v : std::string("<unset>");
+}
+
+const char* secret = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+} // namespace
+
+TEST(McpDotenv, ParsesTheUsualForms) {
+    auto d = parse_dotenv("# comment\n"
+                          "\n"
+                          "PROXMOX_API_URL=\"https://pve.example.com:8006\"\n"
+                          "PROXMOX_TOKEN_ID=root@pam!mcp-proxmox\n"
+                          "export PROXMOX_VERIFY='false'\n"
+                          "  PROXMOX_DEFAULT_NODE = pve2   # trailing comment\n"
+                          "QUOTED=\"a \\\"b\\\" #c\\nd\"  # comment\n"
+                          "HASH=abc#def\n"
+                          "EMPTY=\n"
+                          "WIN=value\r\n"
+                          "SINGLE='$HOME \\n'\n"
+                          "DUP=1\nDUP=2\n");
+    ASSERT_TRUE(d.error.empty()) << d.error;
+    EXPECT_EQ(get(d, "PROXMOX_API_URL"), "https://pve.example.com:8006");
+    EXPECT_EQ(get(d, "PROXMOX_TOKEN_ID"), "root@pam!mcp-proxmox");
+    EXPECT_EQ(get(d, "PROXMOX_VERIFY"), "false");
+    EXPECT_EQ(get(d, "PROXMOX_DEFAULT_NODE"), "pve2");
+    EXPECT_EQ(get(d, "QUOTED"), "a \"b\" #c\nd");
+    EXPECT_EQ(get(d, "HASH"), "abc#def");
+    EXPECT_EQ(get(d, "EMPTY"), "");
+    EXPECT_EQ(get(d, "WIN"), "value");
+    EXPECT_EQ(get(d, "SINGLE"), "$HOME \\n");
+    EXPECT_EQ(get(d, "DUP"), "2");
+    EXPECT_EQ(get(d, "MISSING"), "<unset>");
+}
+
+TEST(McpDotenv, ReportsTheLineWithoutTheValue) {
+    auto d = parse_dotenv(std::string("A=1\nPROXMOX_TOKEN_SECRET=\"") + secret + "\n");
+    EXPECT_EQ(d.error.rfind("line 2:", 0), 0u) << d.error;
+    EXPECT_EQ(d.error.find(secret), std::string::npos);
+    EXPECT_EQ(parse_dotenv("A=1\njust words\n").error.rfind("line 2:", 0), 0u);
+    EXPECT_EQ(parse_dotenv("1A=x\n").error.rfind("line 1:", 0), 0u);
+    EXPECT_FALSE(parse_dotenv("A='x' junk\n").error.empty());
+}
+
+TEST(McpConfig, EnvironmentWinsOverFile) {
+    std::string file = "PROXMOX_API_URL=https://file:8006\nPROXMOX_TOKEN_ID=file@pam!t\n"
+                       "PROXMOX_TOKEN_SECRET=filesecret\nPROXMOX_DEFAULT_NODE=filenode\n";
+    auto out = make_config(env_of({{"PROXMOX_API_URL", "https://env:8006"}, {"PROXMOX_DEFAULT_NODE", ""}}), file,
+                           ".env", false);
+    ASSERT_TRUE(out.config) << out.error;
+    EXPECT_EQ(out.config->api_url, "https://env:8006");
+    EXPECT_EQ(out.config->token_id, "file@pam!t");
+    EXPECT_EQ(out.config->token_secret, "filesecret");
+    EXPECT_EQ(out.config->defaults.node, "filenode"); // empty env value counts as unset
+    EXPECT_TRUE(out.config->verify);
+}
+
+TEST(McpConfig, MissingKeysAreNamed) {
+    auto out = make_config(env_of({{"PROXMOX_TOKEN_SECRET", secret}}), std::nullopt, ".env", false);
+    ASSERT_FALSE(out.config);
+    EXPECT_NE(out.error.find("PROXMOX_API_URL"), std::string::npos) << out.error;
+    EXPECT_NE(out.error.find("PROXMOX_TOKEN_ID"), std::string::npos) << out.error;
+    EXPECT_EQ(out.error.find("PROXMOX_TOKEN_SECRET"), std::string::npos) << out.error;
+    EXPECT_EQ(out.error.find(secret), std::string::npos);
+}
+
+TEST(McpConfig, VerifyAndUrlAreChecked) {
+    std::map<std::string, std::string> base{{"PROXMOX_API_URL", "https://pve:8006"},
+                                            {"PROXMOX_TOKEN_ID", "root@pam!t"},
+                                            {"PROXMOX_TOKEN_SECRET", secret}};
+    for (auto [text, expected] : {std::pair{"false", false}, {"FALSE", false}, {"0", false}, {"true", true},
+                                  {"1", true}, {"yes", true}}) {
+        auto env = base;
+        env["PROXMOX_VERIFY"] = text;
+        auto out = make_config(env_of(env), std::nullopt, ".env", false);
+        ASSERT_TRUE(out.config) << out.error;
+        EXPECT_EQ(out.config->verify, expected) << text;
+    }
+    auto env = base;
+    env["PROXMOX_VERIFY"] = "maybe";
+    auto out = make_config(env_of(env), std::nullopt, ".env", false);
+    EXPECT_FALSE(out.config);
+    EXPECT_NE(out.error.find("PROXMOX_VERIFY"), std::string::npos);
+
+    env = base;
+    env["PROXMOX_API_URL"] = "http://pve:8006";
+    out = make_config(env_of(env), std::nullopt, ".env", false);
+    EXPECT_FALSE(out.config);
+    EXPECT_NE(out.error.find("https://"), std::string::npos);
+}
+
+TEST(McpConfig, DemoRequiresNothing) {
+    auto out = make_config(env_of({{"PROXMOX_DEFAULT_NODE", "pve3"}}), std::nullopt, ".env", true);
+    ASSERT_TRUE(out.config) << out.error;
+    EXPECT_EQ(out.config->defaults.node, "pve3");
+    EXPECT_TRUE(out.config->api_url.empty());
+}
+
+TEST(McpConfig, BadEnvFileIsReportedWithItsName) {
+    auto out = make_config(env_of({}), std::string("oops\n"), "custom.env", false);
+    EXPECT_FALSE(out.config);
+    EXPECT_EQ(out.error.rfind("custom.env: line 1:", 0), 0u) << out.error;
+}
+
+TEST(McpConfig, LoadsAFile) {
+    char path[] = "/tmp/mcp-config-test-XXXXXX";
+    int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    std::string text = "PROXMOX_API_URL=https://f:8006\nPROXMOX_TOKEN_ID=a@pam!b\nPROXMOX_TOKEN_SECRET=s\n";
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    auto out = load_config(env_of({}), path, true, false);
+    EXPECT_TRUE(out.config) << out.error;
+    std::remove(path);
+    out = load_config(env_of({}), path, true, false);
+    EXPECT_FALSE(out.config);
+    EXPECT_NE(out.error.find(path), std::string::npos);
+    out = load_config(env_of({}), path, false, true); // optional file, demo
+    EXPECT_TRUE(out.config) << out.error;
+}
+
+TEST(McpCli, ParsesFlags) {
+    using A = cli_options::action;
+    auto parse = [](std::initializer_list<std::string_view> a) {
+        std::vector<std::string_view> v(a);
+        return parse_cli(v);
+    };
+    EXPECT_EQ(parse({}).what, A::serve);
+    EXPECT_EQ(parse({}).env_file, ".env");
+    auto o = parse({"--demo", "--env-file", "x.env"});
+    EXPECT_EQ(o.what, A::serve);
+    EXPECT_TRUE(o.demo);
+    EXPECT_EQ(o.env_file, "x.env");
+    EXPECT_TRUE(o.env_file_given);
+    EXPECT_EQ(parse({"--env-file=y.env"}).env_file, "y.env");
+    EXPECT_EQ(parse({"--help"}).what, A::help);
+    EXPECT_EQ(parse({"--version"}).what, A::version);
+    EXPECT_EQ(parse({"--list-tools-markdown"}).what, A::list_tools_markdown);
+    EXPECT_EQ(parse({"--env-file"}).what, A::error);
+    auto bad = parse({"--bogus"});
+    EXPECT_EQ(bad.what, A::error);
+    EXPECT_NE(bad.error.find("--bogus"), std::string::npos);
+    EXPECT_NE(usage_text().find("PROXMOX_TOKEN_SECRET"), std::string::npos);
+}

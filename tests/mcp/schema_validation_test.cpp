@@ -1,0 +1,96 @@
+#include "schema_validation.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <gtest/gtest.h>
+
+namespace json = boost::json;
+using proxmox::mcp::validate;
+
+namespace {
+json::object schema() {
+    return json::parse(R"({
+      "type": "object",
+      "properties": {
+        "vmid": {"type": "integer", "minimum": 100, "maximum": 999999999},
+        "name": {"type": "string", "minLength": 1},
+        "wait": {"type": "boolean"},
+        "status": {"type": "string", "enum": ["running", "stopped"]},
+        "ratio": {"type": "number", "exclusiveMinimum": 0},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}, "maxItems": 2},
+        "opt": {"type": ["string", "null"]},
+        "nested": {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"],
+                   "additionalProperties": false}
+      },
+      "required": ["vmid"],
+      "additionalProperties": false
+    })").as_object();
+}
+
+std::string error_of(const char* args) {
+    auto r = validate(schema(), json::parse(args));
+    return r ? r->message : std::string();
+}
+
+std::string path_of(const char* args) {
+    auto r = validate(schema(), json::parse(args));
+    return r ? r->path : std::string("<ok>");
+}
+} // namespace
+
+TEST(McpValidation, AcceptsValidArguments) {
+    EXPECT_FALSE(validate(schema(), json::parse(R"({"vmid": 100})")));
+    EXPECT_FALSE(validate(schema(), json::parse(R"({"vmid": 100.0, "wait": true, "status": "running"})")));
+    EXPECT_FALSE(validate(schema(), json::parse(R"({"vmid": 101, "tags": ["a", "bcd"], "opt": null})")));
+    EXPECT_FALSE(validate(schema(), json::parse(R"({"vmid": 101, "nested": {"x": 1}, "ratio": 0.5})")));
+}
+
+TEST(McpValidation, ReportsFieldAndFix) {
+    auto m = error_of(R"({"vmid": "100"})");
+    EXPECT_NE(m.find("'vmid'"), std::string::npos) << m;
+    EXPECT_NE(m.find("must be an integer"), std::string::npos) << m;
+    EXPECT_NE(m.find("without quotes"), std::string::npos) << m;
+
+    m = error_of(R"({})");
+    EXPECT_NE(m.find("missing required argument 'vmid'"), std::string::npos) << m;
+    EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+
+    m = error_of(R"({"vmid": 100, "bogus": 1})");
+    EXPECT_NE(m.find("unknown argument 'bogus'"), std::string::npos) << m;
+    EXPECT_NE(m.find("allowed arguments: vmid, name"), std::string::npos) << m;
+
+    m = error_of(R"({"vmid": 100, "status": "paused"})");
+    EXPECT_NE(m.find("one of \"running\", \"stopped\""), std::string::npos) << m;
+
+    m = error_of(R"({"vmid": 99})");
+    EXPECT_NE(m.find("at least 100"), std::string::npos) << m;
+    m = error_of(R"({"vmid": 1000000000})");
+    EXPECT_NE(m.find("at most 999999999"), std::string::npos) << m;
+    m = error_of(R"({"vmid": 100.5})");
+    EXPECT_NE(m.find("must be an integer"), std::string::npos) << m;
+
+    m = error_of(R"({"vmid": 100, "wait": "yes"})");
+    EXPECT_NE(m.find("'wait' must be a boolean"), std::string::npos) << m;
+    m = error_of(R"({"vmid": 100, "name": ""})");
+    EXPECT_NE(m.find("'name' must not be empty"), std::string::npos) << m;
+    m = error_of(R"({"vmid": 100, "ratio": 0})");
+    EXPECT_NE(m.find("greater than 0"), std::string::npos) << m;
+    m = error_of(R"({"vmid": 100, "opt": 3})");
+    EXPECT_NE(m.find("a string or null"), std::string::npos) << m;
+}
+
+TEST(McpValidation, NestedPaths) {
+    EXPECT_EQ(path_of(R"({"vmid": 100, "tags": ["a", "toolong"]})"), "tags[1]");
+    EXPECT_EQ(path_of(R"({"vmid": 100, "tags": ["a", "b", "c"]})"), "tags");
+    EXPECT_EQ(path_of(R"({"vmid": 100, "nested": {}})"), "nested.x");
+    EXPECT_EQ(path_of(R"({"vmid": 100, "nested": {"x": 1, "y": 2}})"), "nested.y");
+    EXPECT_EQ(path_of(R"([1])"), "");
+}
+
+TEST(McpValidation, NoArgumentTool) {
+    auto s = json::parse(R"({"type":"object","properties":{},"additionalProperties":false})").as_object();
+    EXPECT_FALSE(validate(s, json::object{}));
+    auto r = validate(s, json::parse(R"({"node":"pve"})"));
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->message.find("takes no arguments"), std::string::npos) << r->message;
+}
