@@ -11,6 +11,7 @@ WERROR := $(if $(CI),-DPROXMOX_WERROR=ON,)
 
 deps:
 	@bash cmake/install-deps.sh
+	@bash cmake/install-node-test-deps.sh
 
 configure: deps
 	@cmake --preset $(PRESET) $(WERROR) >&2
