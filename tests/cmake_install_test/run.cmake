@@ -1,4 +1,5 @@
 # ctest driver: install the built SDK into a scratch prefix, build the consumer against it, run it.
+file(REMOVE_RECURSE ${WORK_DIR})
 foreach(step
         "${CMAKE_COMMAND};--install;${BUILD_DIR};--prefix;${WORK_DIR}/prefix"
         "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${WORK_DIR}/build;-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix;-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}"
