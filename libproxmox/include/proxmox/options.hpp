@@ -54,6 +54,9 @@ struct client_options {
     tls_options tls;
     /// Connections open at once per host; further concurrent requests wait their turn (FIFO).
     std::size_t max_connections = 4;
+    /// false: one TLS connection per request (`Connection: close`), for proxies that mishandle
+    /// keep-alive. Much slower: every request pays a TCP and TLS handshake.
+    bool keep_alive = true;
     /// An idle keep-alive connection older than this is closed instead of reused.
     std::chrono::milliseconds idle_timeout{10'000};
     std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake

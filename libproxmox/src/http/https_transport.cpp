@@ -103,7 +103,7 @@ public:
     https_transport(asio::any_io_executor ex, endpoint ep, const client_options& opts, std::string pin)
         : ex_(std::move(ex)), ctx_(ssl::context::tls_client), endpoint_(std::move(ep)), pin_(std::move(pin)),
           verify_(opts.tls.verify), max_open_(std::max<std::size_t>(opts.max_connections, 1)),
-          idle_timeout_(opts.idle_timeout), connect_timeout_(opts.connect_timeout),
+          idle_timeout_(opts.idle_timeout), keep_alive_(opts.keep_alive), connect_timeout_(opts.connect_timeout),
           request_timeout_(opts.request_timeout) {}
 
     result<void> configure_tls(const tls_options& tls) {
@@ -140,7 +140,7 @@ private:
             auto acquired = co_await self->acquire();
             if (!acquired) co_return acquired.error();
             auto outcome = co_await self->exchange(*acquired->s, request);
-            const bool reusable = outcome.response && outcome.keep_alive;
+            const bool reusable = outcome.response && outcome.keep_alive && self->keep_alive_;
             self->release(std::move(acquired->s), reusable);
             if (outcome.response) co_return std::move(outcome.response);
             if (acquired->reused && !outcome.received_any && may_resend && attempt == 0) continue;
@@ -288,7 +288,7 @@ private:
         if (!request.content_type.empty()) msg.set(http::field::content_type, request.content_type);
         msg.body() = request.body;
         if (request.method == http_method::post || request.method == http_method::put) msg.prepare_payload();
-        msg.keep_alive(true);
+        msg.keep_alive(keep_alive_);
 
         auto& tcp_layer = beast::get_lowest_layer(s.stream);
         tcp_layer.expires_after(request_timeout_);
@@ -320,6 +320,7 @@ private:
     bool verify_;
     std::size_t max_open_;
     std::chrono::milliseconds idle_timeout_;
+    bool keep_alive_;
     std::chrono::milliseconds connect_timeout_;
     std::chrono::milliseconds request_timeout_;
     std::size_t open_ = 0; ///< connections idle, in use or being opened
