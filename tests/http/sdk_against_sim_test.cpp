@@ -338,3 +338,68 @@ TEST_F(SdkAgainstSim, ThreadSafeClientServesManyThreadsThroughABoundedPool) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(SdkAgainstSim, NoSecretInAnyErrorLogLineOrException) {
+    // Every text the SDK produces on failure paths, collected and searched for the secrets.
+    const std::string good_secret = server_->info().token_secret;
+    const std::string bad_secret = "deadbeef-0000-4000-8000-secretsecret";
+    std::vector<std::string> texts;
+    auto collect = [&](const error& e) {
+        texts.push_back(e.to_string());
+        texts.push_back(e.message);
+        for (const auto& [k, v] : e.field_errors) texts.push_back(k + v);
+        texts.push_back(e.log_tail);
+        try {
+            throw proxmox::exception(e);
+        } catch (const std::exception& ex) {
+            texts.emplace_back(ex.what());
+        }
+    };
+    auto opts = pinned();
+    opts.logger = [&](log_level, std::string_view line) { texts.emplace_back(line); };
+    opts.retry.initial_backoff = 1ms;
+
+    {
+        blocking_client pve(opts);
+        auto bad_param = pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "x"}}));
+        ASSERT_FALSE(bad_param);
+        collect(bad_param.error());
+        auto unknown = pve.run(pve.async().async_request(http_method::post, "/nodes/pve/nothing-here"));
+        ASSERT_FALSE(unknown);
+        collect(unknown.error());
+        auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
+        auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
+        ASSERT_TRUE(task);
+        auto failed = pve.run(task->async_wait({.timeout = 10s, .initial_interval = 10ms}));
+        ASSERT_FALSE(failed);
+        collect(failed.error());
+    }
+    {
+        auto wrong = opts;
+        wrong.token.secret = bad_secret;
+        blocking_client pve(wrong);
+        auto denied = pve.nodes();
+        ASSERT_FALSE(denied);
+        collect(denied.error());
+    }
+    {
+        auto insecure = opts;
+        insecure.tls.fingerprint.clear();
+        insecure.tls.verify = false;
+        insecure.url = "https://127.0.0.1:1"; // refused: retried (logged) then failed
+        blocking_client pve(insecure);
+        auto refused = pve.version();
+        ASSERT_FALSE(refused);
+        collect(refused.error());
+    }
+    ASSERT_GT(texts.size(), 20u);
+    for (const auto& text : texts) {
+        EXPECT_EQ(text.find(good_secret), std::string::npos) << text;
+        EXPECT_EQ(text.find(bad_secret), std::string::npos) << text;
+        EXPECT_EQ(text.find("PVEAPIToken"), std::string::npos) << text;
+    }
+}
+
+} // namespace

@@ -3,40 +3,20 @@
 #include <proxmox/blocking_client.hpp>
 #include <proxmox/transport.hpp>
 
+#include "scripted_transport.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 
-#include <deque>
 
 using namespace proxmox;
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Answers requests from a script, in order, and records what it was sent.
-class scripted_transport : public transport {
-public:
-    explicit scripted_transport(std::deque<result<http_response>> script) : script_(std::move(script)) {}
-
-    void async_send(http_request request, handler_type handler) override {
-        sent.push_back(std::move(request));
-        result<http_response> next = make_error(errc::protocol_error, "script exhausted");
-        if (!script_.empty()) {
-            next = std::move(script_.front());
-            script_.pop_front();
-        }
-        boost::asio::post(executor, [h = std::move(handler), next = std::move(next)]() mutable { std::move(h)(std::move(next)); });
-    }
-    boost::asio::any_io_executor get_executor() const override { return executor; }
-
-    boost::asio::any_io_executor executor;
-    std::vector<http_request> sent;
-
-private:
-    std::deque<result<http_response>> script_;
-};
+using proxmox::testing::scripted_transport;
 
 http_response status(unsigned code, std::string reason, std::string body = "") {
     return {code, std::move(reason), "application/json;charset=UTF-8", std::move(body)};

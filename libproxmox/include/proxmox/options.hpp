@@ -61,6 +61,9 @@ struct client_options {
     std::chrono::milliseconds idle_timeout{10'000};
     std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
     std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
+    /// A whole operation, retries and queueing for a connection included (0 = no limit). Task
+    /// waits use task_wait_options::timeout instead.
+    std::chrono::milliseconds operation_timeout{0};
     retry_policy retry;
     /// true: the client and its handles may be used from several threads at once (its work runs
     /// on a strand of the executor). false: use it from one thread or strand only (cheaper).

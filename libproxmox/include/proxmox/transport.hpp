@@ -8,12 +8,21 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace proxmox {
+
+/// A piece of a streamed request body: literal bytes, or a whole file read in chunks while it
+/// is sent (so an ISO image is never held in memory).
+struct body_part {
+    std::string bytes;
+    std::string file_path; ///< when set, the file's content is sent instead of `bytes`
+};
 
 /// One HTTP request as the API core hands it to the transport.
 struct http_request {
@@ -22,6 +31,10 @@ struct http_request {
     std::vector<std::pair<std::string, std::string>> headers; ///< may hold credentials: never log
     std::string content_type; ///< empty when there is no body
     std::string body;
+    /// When not empty, the body is these parts in order (with a Content-Length), not `body`.
+    std::vector<body_part> streamed_body;
+    /// Called as a streamed body goes out: bytes sent so far, total bytes.
+    std::function<void(std::uint64_t sent, std::uint64_t total)> on_body_progress;
 };
 
 /// One HTTP answer.

@@ -97,20 +97,28 @@ boost::asio::awaitable<result<api_response>> request(state_ptr state, http_metho
 
 boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_method method, std::string path,
                                                           request_params params) {
-    if (state->config_error) co_return *state->config_error;
     const bool params_in_query = method == http_method::get || method == http_method::del;
-    auto target = make_target(path, params_in_query ? params : request_params{});
-    if (!target) co_return target.error();
-
     http_request req;
-    req.method = method;
-    req.target = std::move(*target);
-    req.headers.emplace_back("Authorization", state->authorization);
-    req.headers.emplace_back("Accept", "application/json");
     if (!params_in_query && !params.empty()) {
         req.content_type = "application/x-www-form-urlencoded";
         req.body = encode_params(params);
     }
+    // g++ 12 destroys temporaries inside a co_await expression twice: build the query first.
+    request_params query;
+    if (params_in_query) query = std::move(params);
+    auto answer = co_await send_request(std::move(state), method, std::move(path), std::move(query), std::move(req));
+    co_return answer;
+}
+
+boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,
+                                                          request_params query, http_request req) {
+    if (state->config_error) co_return *state->config_error;
+    auto target = make_target(path, query);
+    if (!target) co_return target.error();
+    req.method = method;
+    req.target = std::move(*target);
+    req.headers.emplace_back("Authorization", state->authorization);
+    req.headers.emplace_back("Accept", "application/json");
     auto response = co_await send(state->transport, std::move(req));
     if (!response) {
         error e = std::move(response).error();

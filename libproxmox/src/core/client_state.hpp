@@ -10,11 +10,17 @@
 #include "core/spawn.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <optional>
+#include <variant>
 #include <random>
 
 namespace proxmox::detail {
@@ -32,6 +38,11 @@ struct client_state {
 boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, std::string path,
                                                      request_params params);
 
+/// Sends a prepared request (body already set, e.g. streamed) once, with the client's
+/// credentials, and unwraps the envelope. Never retried.
+boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,
+                                                          request_params query, http_request req);
+
 /// Converts `data` to T with the models' lenient readers; protocol_error if the shape is wrong.
 template <class T>
 result<T> convert(const api_response& response, std::string_view what) {
@@ -42,9 +53,33 @@ result<T> convert(const api_response& response, std::string_view what) {
     }
 }
 
-/// Runs `op` on the client's executor and completes `h` on h's associated executor.
+/// `op`, or errc::timeout once `limit` passes (the op is then cancelled).
+template <class T>
+boost::asio::awaitable<result<T>> with_deadline(boost::asio::awaitable<result<T>> op, std::chrono::milliseconds limit) {
+    using namespace boost::asio::experimental::awaitable_operators;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    timer.expires_after(limit);
+    auto first = co_await (std::move(op) || timer.async_wait(boost::asio::use_awaitable));
+    if (first.index() == 0) co_return std::get<0>(std::move(first));
+    co_return make_error(errc::timeout, fmt::format("operation did not finish within {} ms "
+                                                    "(client_options.operation_timeout)",
+                                                    limit.count()));
+}
+
+/// Runs `op` on the client's executor (within operation_timeout, when set) and completes `h`
+/// on h's associated executor.
 template <class T>
 void spawn(const state_ptr& state, boost::asio::awaitable<result<T>> op, handler<T> h) {
+    const auto limit = state->options.operation_timeout;
+    if (limit.count() > 0)
+        spawn_on(state->executor, with_deadline(std::move(op), limit), std::move(h));
+    else
+        spawn_on(state->executor, std::move(op), std::move(h));
+}
+
+/// Like spawn, without operation_timeout: for task waits, which have their own timeout.
+template <class T>
+void spawn_unbounded(const state_ptr& state, boost::asio::awaitable<result<T>> op, handler<T> h) {
     spawn_on(state->executor, std::move(op), std::move(h));
 }
 

@@ -175,7 +175,7 @@ void op_task_status(const state_ptr& state, upid id, handler<task_status> h) {
 }
 
 void op_task_wait(const state_ptr& state, upid id, task_wait_options opts, handler<task_status> h) {
-    spawn(state, wait(state, std::move(id), std::move(opts)), std::move(h));
+    spawn_unbounded(state, wait(state, std::move(id), std::move(opts)), std::move(h));
 }
 
 void op_task_stop(const state_ptr& state, upid id, handler<task_status> h) {

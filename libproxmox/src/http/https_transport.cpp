@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -279,24 +281,88 @@ private:
         co_return s;
     }
 
-    awaitable<exchange_outcome> exchange(session& s, const http_request& request) {
-        exchange_outcome out;
-        http::request<http::string_body> msg{to_verb(request.method), request.target, 11};
+    template <class Body>
+    void fill_header(http::request<Body>& msg, const http_request& request) const {
+        msg.method(to_verb(request.method));
+        msg.target(request.target);
+        msg.version(11);
         msg.set(http::field::host, endpoint_.host_header);
         msg.set(http::field::user_agent, "libproxmox/" PROXMOX_VERSION);
         for (const auto& [name, value] : request.headers) msg.set(name, value);
         if (!request.content_type.empty()) msg.set(http::field::content_type, request.content_type);
-        msg.body() = request.body;
-        if (request.method == http_method::post || request.method == http_method::put) msg.prepare_payload();
         msg.keep_alive(keep_alive_);
+    }
 
+    /// Header, then each part; files go out in chunks with the request timeout per chunk, so a
+    /// large upload is limited by stalls, not by its size.
+    awaitable<boost::system::error_code> write_streamed(session& s, const http_request& request) {
+        std::uint64_t total = 0;
+        for (const auto& part : request.streamed_body) {
+            if (part.file_path.empty()) {
+                total += part.bytes.size();
+                continue;
+            }
+            std::error_code fec;
+            auto size = std::filesystem::file_size(part.file_path, fec);
+            if (fec) co_return boost::system::error_code(fec.value(), boost::system::generic_category());
+            total += size;
+        }
+        http::request<http::empty_body> msg;
+        fill_header(msg, request);
+        msg.content_length(total);
+        http::request_serializer<http::empty_body> serializer(msg);
         auto& tcp_layer = beast::get_lowest_layer(s.stream);
         tcp_layer.expires_after(request_timeout_);
-        auto [wec, written] = co_await http::async_write(s.stream, msg, use_tuple);
+        auto [hec, hn] = co_await http::async_write_header(s.stream, serializer, use_tuple);
+        if (hec) co_return hec;
+        std::uint64_t sent = 0;
+        std::vector<char> chunk(256 * 1024);
+        for (const auto& part : request.streamed_body) {
+            if (part.file_path.empty()) {
+                tcp_layer.expires_after(request_timeout_);
+                auto [ec, n] = co_await asio::async_write(s.stream, asio::buffer(part.bytes), use_tuple);
+                if (ec) co_return ec;
+                sent += n;
+                if (request.on_body_progress) request.on_body_progress(sent, total);
+                continue;
+            }
+            std::ifstream file(part.file_path, std::ios::binary);
+            if (!file) co_return boost::system::error_code(errno, boost::system::generic_category());
+            while (file) {
+                file.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                const auto got = static_cast<std::size_t>(file.gcount());
+                if (got == 0) break;
+                tcp_layer.expires_after(request_timeout_);
+                auto [ec, n] = co_await asio::async_write(s.stream, asio::buffer(chunk.data(), got), use_tuple);
+                if (ec) co_return ec;
+                sent += n;
+                if (request.on_body_progress) request.on_body_progress(sent, total);
+            }
+        }
+        if (sent != total) co_return boost::system::error_code(EIO, boost::system::generic_category());
+        co_return boost::system::error_code{};
+    }
+
+    awaitable<exchange_outcome> exchange(session& s, const http_request& request) {
+        exchange_outcome out;
+        auto& tcp_layer = beast::get_lowest_layer(s.stream);
+        boost::system::error_code wec;
+        if (!request.streamed_body.empty()) {
+            wec = co_await write_streamed(s, request);
+        } else {
+            http::request<http::string_body> msg;
+            fill_header(msg, request);
+            msg.body() = request.body;
+            if (request.method == http_method::post || request.method == http_method::put) msg.prepare_payload();
+            tcp_layer.expires_after(request_timeout_);
+            auto [ec, written] = co_await http::async_write(s.stream, msg, use_tuple);
+            wec = ec;
+        }
         if (wec) {
             out.response = io_error(wec, "sending the request to", request_timeout_);
             co_return out;
         }
+        tcp_layer.expires_after(request_timeout_);
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_body_bytes);
         auto [rec, read] = co_await http::async_read(s.stream, s.buffer, parser, use_tuple);

@@ -5,6 +5,7 @@
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/node.hpp>
 #include <proxmox/resources/qemu.hpp>
+#include <proxmox/resources/storage.hpp>
 
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ public:
 
     /// A VM on this node.
     qemu_handle qemu(vmid_t vmid) const { return {state_, name_, vmid}; }
+    /// A storage as this node sees it.
+    storage_handle storage(std::string storage) const { return {state_, name_, std::move(storage)}; }
 
     /// Node health. PVE endpoint: GET /nodes/{node}/status, needs Sys.Audit on /nodes/{node}.
     /// Completion: void(result<node_status>).

@@ -1,0 +1,56 @@
+#ifndef PROXMOX_TESTS_UNIT_SCRIPTED_TRANSPORT_HPP
+#define PROXMOX_TESTS_UNIT_SCRIPTED_TRANSPORT_HPP
+
+// A transport for sans-network tests: answers each request with the next scripted answer
+// (asynchronously, never inline), records what it was sent; an exhausted script never answers.
+
+#include <proxmox/transport.hpp>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <deque>
+#include <optional>
+#include <vector>
+
+namespace proxmox::testing {
+
+/// Answers requests from a script, in order, and records what it was sent.
+class scripted_transport : public transport {
+public:
+    explicit scripted_transport(std::deque<result<http_response>> script) : script_(std::move(script)) {}
+
+    void async_send(http_request request, handler_type handler) override {
+        sent.push_back(std::move(request));
+        if (script_.empty()) {
+            // A stalled server: never answers, but honours cancellation like a real socket does.
+            auto slot = boost::asio::get_associated_cancellation_slot(handler);
+            const auto index = pending.size();
+            pending.push_back(std::move(handler));
+            if (slot.is_connected())
+                slot.assign([this, index](boost::asio::cancellation_type) {
+                    if (!pending[index]) return;
+                    boost::asio::post(executor, [h = std::move(pending[index])]() mutable {
+                        std::move(h)(make_error(boost::asio::error::operation_aborted, "cancelled"));
+                    });
+                });
+            return;
+        }
+        result<http_response> next = std::move(script_.front());
+        script_.pop_front();
+        boost::asio::post(executor, [h = std::move(handler), next = std::move(next)]() mutable { std::move(h)(std::move(next)); });
+    }
+    boost::asio::any_io_executor get_executor() const override { return executor; }
+
+    boost::asio::any_io_executor executor;
+    std::vector<http_request> sent;
+    std::vector<handler_type> pending;
+
+private:
+    std::deque<result<http_response>> script_;
+};
+
+} // namespace proxmox::testing
+
+#endif
