@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,8 +50,10 @@ struct retry_policy {
 struct client_options {
     /// `https://host:8006` (the `/api2/json` prefix is added by the SDK).
     std::string url;
-    /// API token used for every request.
+    /// API token used for every request (preferred: stateless, no CSRF, no expiry).
     api_token token;
+    /// Ticket login instead of a token; used only when `token.id` is empty.
+    std::optional<password_login> login;
     tls_options tls;
     /// Connections open at once per host; further concurrent requests wait their turn (FIFO).
     std::size_t max_connections = 4;

@@ -1,5 +1,6 @@
 #include "core/client_state.hpp"
 
+#include "core/auth.hpp"
 #include "core/encoding.hpp"
 #include "core/envelope.hpp"
 
@@ -19,12 +20,7 @@ state_ptr make_client_state(boost::asio::any_io_executor executor, client_option
     if (options.thread_safe) state->executor = boost::asio::make_strand(executor);
     state->options = std::move(options);
     auto& opts = state->options;
-    if (auto ok = opts.token.validate(); !ok) {
-        state->config_error = ok.error();
-        state->config_error->message = "client_options.token: " + state->config_error->message;
-    } else {
-        state->authorization = "PVEAPIToken=" + opts.token.id + "=" + opts.token.secret;
-    }
+    if (auto ok = setup_auth(*state); !ok) state->config_error = ok.error();
     if (opts.custom_transport) {
         state->transport = opts.custom_transport;
     } else if (auto t = make_https_transport(state->executor, opts)) {
@@ -111,22 +107,40 @@ boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_
 }
 
 boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,
-                                                          request_params query, http_request req) {
+                                                          request_params query, http_request req, bool authenticate) {
     if (state->config_error) co_return *state->config_error;
     auto target = make_target(path, query);
     if (!target) co_return target.error();
     req.method = method;
     req.target = std::move(*target);
-    req.headers.emplace_back("Authorization", state->authorization);
     req.headers.emplace_back("Accept", "application/json");
-    auto response = co_await send(state->transport, std::move(req));
-    if (!response) {
-        error e = std::move(response).error();
-        e.method = std::string(to_string(method));
-        e.path = path;
-        co_return e;
+    for (bool relogged = false;;) {
+        http_request attempt = req;
+        if (authenticate) {
+            auto authorized = co_await authorize(state, method, attempt);
+            if (!authorized) {
+                error e = authorized.error();
+                if (e.method.empty()) {
+                    e.method = std::string(to_string(method));
+                    e.path = path;
+                }
+                co_return e;
+            }
+        }
+        auto response = co_await send(state->transport, std::move(attempt));
+        if (!response) {
+            error e = std::move(response).error();
+            e.method = std::string(to_string(method));
+            e.path = path;
+            co_return e;
+        }
+        // An expired ticket answers 401 before anything ran: log in again, once.
+        if (response->status == 401 && authenticate && !relogged && forget_ticket(*state)) {
+            relogged = true;
+            continue;
+        }
+        co_return read_envelope(method, path, *response);
     }
-    co_return read_envelope(method, path, *response);
 }
 
 void op_request(const state_ptr& state, http_method method, std::string path, request_params params,

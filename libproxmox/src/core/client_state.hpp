@@ -22,8 +22,18 @@
 #include <optional>
 #include <variant>
 #include <random>
+#include <vector>
 
 namespace proxmox::detail {
+
+/// Ticket auth state: the ticket and CSRF token are secrets, never logged.
+struct ticket_session {
+    std::string ticket;
+    std::string csrf;
+    std::chrono::steady_clock::time_point obtained{};
+    bool login_running = false;
+    std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters; ///< requests waiting for the login
+};
 
 struct client_state {
     boost::asio::any_io_executor executor;
@@ -31,6 +41,7 @@ struct client_state {
     std::shared_ptr<proxmox::transport> transport;
     std::optional<error> config_error; ///< set when options are unusable; every op fails with it
     std::string authorization;         ///< `PVEAPIToken=...`: a secret, never logged
+    std::optional<ticket_session> session; ///< set for password login instead of a token
     std::minstd_rand jitter{std::random_device{}()};
 };
 
@@ -41,7 +52,8 @@ boost::asio::awaitable<result<api_response>> request(state_ptr state, http_metho
 /// Sends a prepared request (body already set, e.g. streamed) once, with the client's
 /// credentials, and unwraps the envelope. Never retried.
 boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,
-                                                          request_params query, http_request req);
+                                                          request_params query, http_request req,
+                                                          bool authenticate = true);
 
 /// Converts `data` to T with the models' lenient readers; protocol_error if the shape is wrong.
 template <class T>

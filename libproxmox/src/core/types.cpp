@@ -79,4 +79,14 @@ result<void> api_token::validate() const {
     return {};
 }
 
+result<void> password_login::validate() const {
+    static const std::regex user_pattern(R"(^[^\s@:!]+@[A-Za-z][A-Za-z0-9.\-_]+$)");
+    if (!std::regex_match(userid, user_pattern))
+        return make_error(errc::invalid_argument,
+                          fmt::format("login user '{}' must look like USER@REALM, e.g. root@pam", userid));
+    if (password.empty())
+        return make_error(errc::invalid_argument, fmt::format("login password for '{}' is empty", userid));
+    return {};
+}
+
 } // namespace proxmox
