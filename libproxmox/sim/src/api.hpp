@@ -28,6 +28,7 @@ struct request_head {
     std::string_view target;
     std::string_view authorization;
     std::string_view cookie;
+    std::string_view csrf_token; ///< CSRFPreventionToken
     std::string_view content_type;
     std::string_view transfer_encoding;
     std::optional<std::uint64_t> content_length;
@@ -46,8 +47,38 @@ struct response {
 /// Who sent the request.
 struct auth_result {
     bool authenticated = false; ///< false for the few calls PVE allows without credentials
+    /// An API token header came with the request (and was verified when authenticated); PVE
+    /// refuses `allowtoken: 0` endpoints then, even those that need no authentication.
     bool api_token = false;
-    std::string user; ///< the RPC environment's user: USER@REALM, or USER@REALM!TOKEN for tokens
+    bool ticket = false; ///< authenticated with a ticket
+    bool upload = false; ///< POST .../storage/{storage}/upload (pveproxy's isUpload)
+    std::string user;    ///< the RPC environment's user: USER@REALM, or USER@REALM!TOKEN for tokens
+};
+
+/// What to do after the header checks.
+struct head_decision {
+    enum class kind {
+        respond,   ///< send `answer`; the body is not read
+        read_body, ///< read the (small) body, then call api::handle
+        upload,    ///< stream the multipart body through api::begin_upload
+        swallow,   ///< pveproxy dies without answering (upload with a wrong Content-Type): read
+                   ///< what comes until its read buffer is full or the client is idle, then close
+    };
+    kind action = kind::read_body;
+    response answer;
+    std::string boundary; ///< upload: the multipart boundary
+};
+
+/// A multipart upload in progress: the body goes through feed() chunk by chunk.
+class upload_session {
+public:
+    enum class state { need_more, answer, drop };
+    virtual ~upload_session() = default;
+    /// Feeds body bytes; `answer` means the request is complete (or failed): take_answer().
+    virtual state feed(std::string_view chunk) = 0;
+    virtual response take_answer() = 0;
+    /// The parameters seen so far as JSON text, secrets redacted (for the request log).
+    virtual std::string log_params() const = 0;
 };
 
 class api {
@@ -59,15 +90,33 @@ public:
     api& operator=(const api&) = delete;
 
     /// Checks made on the header alone, in pveproxy's order: method, transfer encoding, base
-    /// URI, authentication, body on GET/DELETE, body size, content type. Returns the answer
-    /// when the request ends here (the body is then not read); otherwise fills `auth`.
-    std::optional<response> check_head(const request_head& head, auth_result& auth) const;
+    /// URI, authentication (token, ticket, CSRF), body on GET/DELETE, upload, body size,
+    /// content type. Fills `auth` when the request goes on.
+    head_decision check_head(const request_head& head, auth_result& auth) const;
 
     /// Handles a request that passed check_head, with its body.
     response handle(const request_head& head, const auth_result& auth, std::string_view body);
 
+    /// Starts an upload that check_head accepted.
+    std::unique_ptr<upload_session> begin_upload(const request_head& head,
+                                                 const auth_result& auth,
+                                                 std::string boundary);
+
+    /// An answer forced by fault injection: 595..599 carry only the reason phrase (as pveproxy
+    /// passes AnyEvent::HTTP's errors on), 401 has an empty body, others PVE's JSON error body.
+    response fault_response(unsigned status, std::string_view message) const;
+
+    /// The API path of a request (`/nodes/pve/qemu`, without `/api2/FORMAT`), nullopt when the
+    /// target is not an API path.
+    std::optional<std::string> api_path(std::string_view target) const;
+    /// The path the request log shows: the API path, else the decoded request path.
+    std::string log_path(std::string_view target) const;
+    /// Query and body parameters as JSON text, secrets redacted (for the request log).
+    std::string log_params(const request_head& head, std::string_view body) const;
+
+    struct impl; ///< defined in api.cpp
+
 private:
-    struct impl;
     std::unique_ptr<impl> impl_;
 };
 

@@ -73,10 +73,22 @@ std::string call_context::run_worker(node_state& on,
         std::chrono::duration<double>(std::max(0.0, opts.task_seconds)));
     sched.after(duration, [st = &state, upid = t.upid, work = std::move(work)] {
         auto it = st->tasks.find(upid);
-        if (it != st->tasks.end() && it->second.running)
-            finish_task(it->second, work(*st, unix_now()));
+        if (it != st->tasks.end() && it->second.running) {
+            const auto now = st->now();
+            finish_task(*st, it->second, work(*st, now), now);
+        }
     });
     return t.upid;
+}
+
+bool user_exists(const options& opts, std::string_view userid) {
+    for (const auto& u : opts.users)
+        if (u.userid == userid)
+            return true;
+    for (const auto& t : opts.tokens)
+        if (t.user == userid)
+            return true;
+    return false;
 }
 
 namespace {
@@ -230,6 +242,11 @@ json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now
     o["id"] = "node/" + n.name;
     o["node"] = n.name;
     o["type"] = "node";
+    if (n.offline) {
+        // not a quorate member and no recent RRD data: nothing but the status
+        o["status"] = "offline";
+        return o;
+    }
     o["status"] = "online";
     o["uptime"] = now - n.boot_time;
     o["cpu"] = node_cpu(c, n, now);
@@ -243,12 +260,21 @@ json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now
 }
 
 /// API2Tools.pm extract_vm_stats
-json::object guest_entry(const guest_state& g, epoch_seconds now) {
+json::object guest_entry(const guest_state& g, epoch_seconds now, bool node_offline = false) {
     json::object o;
     o["id"] = fmt::format("{}/{}", kind_name(g.kind), g.vmid);
     o["vmid"] = g.vmid;
     o["node"] = g.node;
     o["type"] = kind_name(g.kind);
+    if (node_offline) {
+        // no RRD data from an offline node: the status is unknown, only config properties remain
+        o["status"] = "unknown";
+        if (!g.tags.empty())
+            o["tags"] = g.tags;
+        if (!g.lock.empty())
+            o["lock"] = g.lock;
+        return o;
+    }
     o["uptime"] = g.uptime(now);
     o["name"] = g.name;
     o["status"] = guest_status(g);
@@ -286,6 +312,10 @@ json::object storage_entry(const storage_def& s, const node_state& n) {
     for (const auto& c : s.content)
         content += (content.empty() ? "" : ",") + c;
     o["content"] = content;
+    if (n.offline) {
+        o["status"] = "unknown"; // no RRD data
+        return o;
+    }
     if (const auto* u = n.usage(s.id)) {
         o["maxdisk"] = u->total;
         o["disk"] = u->used;
@@ -402,8 +432,10 @@ json::value get_cluster_resources(call_context& ctx) {
     const auto now = ctx.now;
     json::array out;
     if (type.empty() || type == "vm")
-        for (const auto& [vmid, g] : ctx.state.guests)
-            out.push_back(guest_entry(g, now));
+        for (const auto& [vmid, g] : ctx.state.guests) {
+            const node_state* n = ctx.state.find_node(g.node);
+            out.push_back(guest_entry(g, now, n && n->offline));
+        }
     if (type.empty() || type == "node")
         for (const auto& n : ctx.state.nodes)
             out.push_back(node_entry(ctx.state, n, now));
@@ -417,7 +449,7 @@ json::value get_cluster_resources(call_context& ctx) {
                                        {"sdn", "localnetwork"},
                                        {"node", n.name},
                                        {"type", "sdn"},
-                                       {"status", "ok"}});
+                                       {"status", n.offline ? "unknown" : "ok"}});
     return out;
 }
 
@@ -546,6 +578,8 @@ bool upid_well_formed(std::string_view upid) {
            no_bad(fields[7]);
 }
 
+} // namespace
+
 task_state& find_task(call_context& ctx) {
     const auto upid = *ctx.param("upid");
     if (!upid_well_formed(upid))
@@ -557,8 +591,7 @@ task_state& find_task(call_context& ctx) {
     return it->second;
 }
 
-json::value get_task_status(call_context& ctx) {
-    const task_state& t = find_task(ctx);
+json::object task_fields(const task_state& t) {
     json::object o;
     o["upid"] = t.upid;
     o["node"] = t.node;
@@ -574,6 +607,14 @@ json::value get_task_status(call_context& ctx) {
     } else {
         o["user"] = t.user;
     }
+    return o;
+}
+
+namespace {
+
+json::value get_task_status(call_context& ctx) {
+    const task_state& t = find_task(ctx);
+    json::object o = task_fields(t);
     o["status"] = t.running ? "running" : "stopped";
     if (!t.running)
         o["exitstatus"] = t.exitstatus;
@@ -625,6 +666,13 @@ const std::vector<handler_entry>& modelled_endpoints() {
         {"POST", "/nodes/{node}/qemu/{vmid}/status/stop", &post_qemu_stop},
         {"GET", "/nodes/{node}/tasks/{upid}/status", &get_task_status},
         {"GET", "/nodes/{node}/tasks/{upid}/log", &get_task_log},
+        {"DELETE", "/nodes/{node}/tasks/{upid}", &delete_task},
+        {"GET", "/nodes/{node}/tasks", &get_node_tasks},
+        {"GET", "/cluster/tasks", &get_cluster_tasks},
+        {"GET", "/access/ticket", &get_access_ticket},
+        {"POST", "/access/ticket", &post_access_ticket},
+        {"GET", "/nodes/{node}/storage/{storage}/content", &get_storage_content},
+        {"POST", "/nodes/{node}/storage/{storage}/upload", &post_storage_upload},
     };
     return table;
 }

@@ -37,6 +37,20 @@ struct api_error {
 /// the node's name does not resolve (PVE::Network::get_ip_from_hostname).
 std::string hostname_lookup_failed(std::string_view node);
 
+struct auth_keys;
+
+/// What pveproxy learnt while it streamed an upload (the temporary file stands for the data).
+struct upload_info {
+    std::string tmpfilename; ///< /var/tmp/pveupload-<hex>
+    std::uint64_t size = 0;
+    std::string md5;
+    std::string algorithm; ///< the checksum-algorithm hashed while streaming, or empty
+    std::string checksum;  ///< its hex digest
+};
+
+/// Whether `userid` exists in the simulated user.cfg: a configured user or a token's owner.
+bool user_exists(const options& opts, std::string_view userid);
+
 struct call_context {
     const endpoint& ep;
     boost::json::object& params; ///< validated parameters, path placeholders included
@@ -46,6 +60,8 @@ struct call_context {
     const options& opts;
     epoch_seconds now;
     std::optional<std::int64_t> total; ///< set to add `total` to the envelope
+    const auth_keys* keys = nullptr;   ///< ticket and CSRF secrets
+    const upload_info* upload = nullptr; ///< the upload behind this request, if any
 
     /// A parameter as Perl sees it (string); nullopt when absent.
     std::optional<std::string> param(std::string_view key) const;
@@ -64,6 +80,22 @@ struct call_context {
 };
 
 using handler_fn = boost::json::value (*)(call_context&);
+
+/// The task `{upid}` on the call's node, or PVE's 400 (`unable to parse worker upid`, `no such task`).
+task_state& find_task(call_context& ctx);
+
+/// Task fields as UPID.pm decode gives them, with a token user split into user and tokenid
+/// (Tasks.pm $convert_token_task).
+boost::json::object task_fields(const task_state& t);
+
+// handlers in access.cpp, tasks.cpp, storage.cpp
+boost::json::value get_access_ticket(call_context& ctx);
+boost::json::value post_access_ticket(call_context& ctx);
+boost::json::value delete_task(call_context& ctx);
+boost::json::value get_node_tasks(call_context& ctx);
+boost::json::value get_cluster_tasks(call_context& ctx);
+boost::json::value get_storage_content(call_context& ctx);
+boost::json::value post_storage_upload(call_context& ctx);
 
 struct handler_entry {
     std::string_view method;

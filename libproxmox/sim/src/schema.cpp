@@ -217,6 +217,22 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
              return std::nullopt;
          }},
         {"pve-storage-id", [](const std::string& v) { return parse_id(v, "storage"); }},
+        {"pve-storage-content",
+         [](const std::string& v) -> std::optional<std::string> {
+             // pve-storage Plugin.pm verify_content: the content types of a dir storage, and import
+             for (const char* ct : {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"})
+                 if (v == ct)
+                     return std::nullopt;
+             return "invalid content type '" + v + "'\n";
+         }},
+        {"pve-realm",
+         [](const std::string& v) -> std::optional<std::string> {
+             // pve-access-control Auth/Plugin.pm pve_verify_realm
+             static const std::regex re(R"(^[A-Za-z][A-Za-z\.\-_0-9]+$)");
+             if (!match(v, re))
+                 return std::string("value does not look like a valid realm\n");
+             return std::nullopt;
+         }},
         {"acme-plugin-id", [](const std::string& v) { return parse_id(v, "ACME plugin"); }},
         {"pve-bridge-id",
          [](const std::string& v) -> std::optional<std::string> {

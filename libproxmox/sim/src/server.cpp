@@ -2,6 +2,8 @@
 // TLS connections, reads requests, hands them to the sans-I/O pipeline (api.hpp) and writes the
 // answers with pveproxy's headers and connection handling.
 #include "api.hpp"
+#include "faults.hpp"
+#include "request_log.hpp"
 #include "state.hpp"
 #include "tls.hpp"
 
@@ -18,9 +20,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -33,6 +38,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <future>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -48,6 +55,7 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using stream_t = beast::ssl_stream<beast::tcp_stream>;
+using parser_t = http::request_parser<http::buffer_body>;
 
 namespace {
 
@@ -55,6 +63,8 @@ namespace {
 constexpr int requests_per_connection = 100;
 constexpr auto idle_timeout = std::chrono::seconds(5);
 constexpr auto io_timeout = std::chrono::seconds(30);
+constexpr std::uint64_t limit_max_post = 64 * 1024; // AnyEvent.pm $limit_max_post
+constexpr std::size_t read_chunk = 16 * 1024;       // about one TLS record
 
 std::string_view sv(beast::string_view s) {
     return {s.data(), s.size()};
@@ -112,7 +122,7 @@ void validate_token(const api_token& t) {
                                     " is empty or has whitespace or ';'");
 }
 
-bool client_wants_keep_alive(const http::request<http::string_body>& req) {
+bool client_wants_keep_alive(const http::request<http::buffer_body>& req) {
     // AnyEvent.pm process_header: "close" in Connection ends it; without the header only HTTP/1.1
     // keeps the connection
     auto conn = req.find(http::field::connection);
@@ -138,18 +148,71 @@ template <class Fn> std::optional<detail::response> guarded(Fn&& fn) {
     }
 }
 
-detail::request_head make_head(const http::request<http::string_body>& req,
-                               const http::request_parser<http::string_body>& parser) {
+detail::request_head make_head(const http::request<http::buffer_body>& req, const parser_t& parser) {
     detail::request_head h;
     h.method = sv(req.method_string());
     h.target = sv(req.target());
     h.authorization = sv(req[http::field::authorization]);
     h.cookie = sv(req[http::field::cookie]);
+    h.csrf_token = sv(req["CSRFPreventionToken"]);
     h.content_type = sv(req[http::field::content_type]);
     h.transfer_encoding = sv(req[http::field::transfer_encoding]);
     if (auto len = parser.content_length())
         h.content_length = *len;
     return h;
+}
+
+void validate_user(const user& u) {
+    // pve-access-control verify_username: USER@REALM, 3..64 characters
+    const auto at = u.userid.rfind('@');
+    const bool ok = u.userid.size() >= 3 && u.userid.size() <= 64 && at != std::string::npos && at > 0 &&
+                    u.userid.find_first_of(" \t\r\n:/") == std::string::npos &&
+                    token_part_ok(std::string_view(u.userid).substr(at + 1), true);
+    if (!ok)
+        throw std::invalid_argument("proxmox::sim: user '" + u.userid + "' is not USER@REALM");
+    if (u.password.empty())
+        throw std::invalid_argument("proxmox::sim: the password of user " + u.userid + " is empty");
+    if (u.otp.find_first_of(" \t\r\n") != std::string::npos)
+        throw std::invalid_argument("proxmox::sim: the OTP code of user " + u.userid + " has whitespace");
+}
+
+/// Closes the TCP connection with a reset (SO_LINGER 0): the peer reads ECONNRESET.
+void reset_connection(beast::tcp_stream& tcp_layer) {
+    boost::system::error_code ec;
+    tcp_layer.socket().set_option(asio::socket_base::linger(true, 0), ec);
+    tcp_layer.socket().close(ec);
+}
+
+/// Closes the TCP connection without a TLS close_notify (a FIN, as pveproxy's shutdown does).
+void drop_connection(beast::tcp_stream& tcp_layer) {
+    boost::system::error_code ec;
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_layer.socket().close(ec);
+}
+
+/// Reads the rest of a body of at most limit_max_post bytes into `out`.
+asio::awaitable<void> read_small_body(stream_t& stream,
+                                      beast::flat_buffer& buffer,
+                                      parser_t& parser,
+                                      std::string& out,
+                                      beast::error_code& ec) {
+    std::vector<char> chunk(read_chunk);
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        tcp_layer.expires_after(io_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer)
+            ec = {};
+        if (ec)
+            co_return;
+        out.append(chunk.data(), chunk.size() - parser.get().body().size);
+        if (out.size() > limit_max_post) {
+            ec = http::error::body_limit;
+            co_return;
+        }
+    }
 }
 
 } // namespace
@@ -165,14 +228,18 @@ struct server::impl final : detail::scheduler {
     options opts;
     endpoint_info info;
     std::atomic<std::size_t> answered{0};
-    std::mutex lifecycle; // start/stop
+    std::atomic<std::uint64_t> connections{0};
+    std::mutex lifecycle; // start/stop, and calls into the running server
     enum class phase { fresh, running, stopped } state_phase = phase::fresh;
     std::thread thread;
 
     std::unique_ptr<detail::cluster> state;
     std::unique_ptr<detail::api> pipeline;
+    detail::fault_table faults;
+    detail::request_log log;
+    detail::epoch_seconds pending_clock = 0; // advance_clock before start()
 
-    explicit impl(options o) : opts(std::move(o)) {}
+    explicit impl(options o) : opts(std::move(o)), faults(opts.seed) {}
 
     ~impl() override {
         stop();
@@ -194,10 +261,36 @@ struct server::impl final : detail::scheduler {
         });
     }
 
+    /// Runs `fn` on the server thread and waits for it when the server runs; otherwise (before
+    /// start or after stop) returns false without running it. Call with `lifecycle` held.
+    bool run_on_server(const std::function<void()>& fn) {
+        if (state_phase != phase::running)
+            return false;
+        std::promise<void> done;
+        asio::post(*ioc, [&] {
+            fn();
+            done.set_value();
+        });
+        done.get_future().wait();
+        return true;
+    }
+
+    void set_offline(const std::string& node, bool offline) {
+        if (auto* n = state->find_node(node))
+            n->offline = offline;
+    }
+
+    void record(request_log_entry& e, unsigned status, std::chrono::steady_clock::time_point arrived) {
+        e.status = status;
+        e.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - arrived).count();
+        log.add(std::move(e));
+    }
+
     const endpoint_info& start();
     void stop();
     asio::awaitable<void> accept_loop();
-    asio::awaitable<void> session(std::shared_ptr<stream_t> stream);
+    asio::awaitable<void> session(std::shared_ptr<stream_t> stream, std::uint64_t connection);
 };
 
 const endpoint_info& server::impl::start() {
@@ -215,6 +308,14 @@ const endpoint_info& server::impl::start() {
         opts.tokens.push_back(api_token{"root@pam", "sim", random_uuid()});
     for (const auto& t : opts.tokens)
         validate_token(t);
+    for (std::size_t i = 0; i < opts.users.size(); ++i) {
+        validate_user(opts.users[i]);
+        for (std::size_t j = 0; j < i; ++j)
+            if (opts.users[j].userid == opts.users[i].userid)
+                throw std::invalid_argument("proxmox::sim: user " + opts.users[i].userid + " is given twice");
+    }
+    for (const auto& f : opts.faults)
+        detail::validate_fault(f, opts.nodes);
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(opts.listen_host, ec);
@@ -224,6 +325,7 @@ const endpoint_info& server::impl::start() {
 
     auto cluster = std::make_unique<detail::cluster>(
         detail::generate_cluster(opts.nodes, opts.guests, opts.seed, detail::unix_now()));
+    cluster->clock_offset = pending_clock;
 
     std::vector<std::string> ips = {"127.0.0.1", "::1"};
     if (!address.is_loopback() && !address.is_unspecified())
@@ -240,6 +342,9 @@ const endpoint_info& server::impl::start() {
 
     // the pipeline first: it parses the schema on first use and is the last thing that may throw
     auto api = std::make_unique<detail::api>(*cluster, *this, opts);
+
+    if (!opts.request_log_file.empty())
+        log.open(opts.request_log_file);
 
     auto io = std::make_unique<asio::io_context>(1);
     tcp::acceptor acc(*io);
@@ -278,6 +383,12 @@ const endpoint_info& server::impl::start() {
     acceptor.emplace(std::move(acc));
     state = std::move(cluster);
     pipeline = std::move(api);
+    for (auto& f : opts.faults) {
+        if (f.kind == fault::action::offline_node)
+            set_offline(f.node, true);
+        faults.add(std::move(f));
+    }
+    opts.faults.clear();
 
     asio::co_spawn(*ioc, accept_loop(), asio::detached);
     thread = std::thread([this] { ioc->run(); });
@@ -303,6 +414,7 @@ void server::impl::stop() {
     thread.join();
     if (!info.ca_file.empty())
         ::unlink(info.ca_file.c_str());
+    log.close();
     state_phase = phase::stopped;
 }
 
@@ -318,11 +430,12 @@ asio::awaitable<void> server::impl::accept_loop() {
         auto stream = std::make_shared<stream_t>(beast::tcp_stream(std::move(socket)), *tls);
         std::erase_if(sessions, [](const std::weak_ptr<stream_t>& w) { return w.expired(); });
         sessions.push_back(stream);
-        asio::co_spawn(*ioc, session(std::move(stream)), asio::detached);
+        const std::uint64_t id = ++connections;
+        asio::co_spawn(*ioc, session(std::move(stream), id), asio::detached);
     }
 }
 
-asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream) {
+asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, std::uint64_t connection) {
     beast::error_code ec;
     auto& tcp_layer = beast::get_lowest_layer(*stream);
     tcp_layer.expires_after(io_timeout);
@@ -334,38 +447,161 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream) {
     int budget = requests_per_connection;
     bool closing = false;
     while (!closing) {
-        http::request_parser<http::string_body> parser;
+        parser_t parser;
         parser.header_limit(8 * 1024); // AnyEvent.pm $limit_max_header_size
-        parser.body_limit(64 * 1024);  // $limit_max_post; larger bodies are refused from the header
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max()); // checked from the header
         tcp_layer.expires_after(idle_timeout);
         co_await http::async_read_header(*stream, buffer, parser,
                                          asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
             break; // closed, idle timeout, or garbage: drop the connection
         const auto arrived = std::chrono::steady_clock::now();
+        const auto& req = parser.get();
+        const detail::request_head head = make_head(req, parser);
+        --budget;
 
-        detail::auth_result auth;
-        auto early = guarded([&] { return pipeline->check_head(make_head(parser.get(), parser), auth); });
-        detail::response res;
-        if (early) {
-            res = std::move(*early);
-        } else {
-            if (!parser.is_done()) {
-                tcp_layer.expires_after(io_timeout);
-                co_await http::async_read(*stream, buffer, parser,
-                                          asio::redirect_error(asio::use_awaitable, ec));
-                if (ec)
-                    break;
-            }
-            res = *guarded([&] {
-                return std::optional(
-                    pipeline->handle(make_head(parser.get(), parser), auth, parser.get().body()));
-            });
+        request_log_entry entry;
+        entry.time = std::chrono::system_clock::now();
+        entry.connection = connection;
+        entry.method = std::string(head.method);
+        entry.path = pipeline->log_path(head.target);
+        entry.auth = "none";
+
+        // fault injection: decided on the header, before authentication
+        std::optional<fault> hit;
+        if (auto api_path = pipeline->api_path(head.target))
+            hit = faults.match(head.method, *api_path);
+        const auto act = hit ? hit->kind : fault::action::offline_node; // offline_node = none here
+        if (hit)
+            entry.fault = std::string(detail::action_name(act));
+
+        if (act == fault::action::delay) {
+            asio::steady_timer timer(co_await asio::this_coro::executor);
+            timer.expires_after(hit->delay);
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
 
-        const auto& req = parser.get();
-        --budget;
-        const bool keep = res.status < 400 && budget > 0 && client_wants_keep_alive(req);
+        detail::response res;
+        bool force_close = false;
+        if (act == fault::action::status || act == fault::action::reset || act == fault::action::stall) {
+            // the request is read, but it never reaches a handler
+            std::string body;
+            if (head.content_length && *head.content_length <= limit_max_post)
+                co_await read_small_body(*stream, buffer, parser, body, ec);
+            entry.params = pipeline->log_params(head, body);
+            if (act == fault::action::reset) {
+                record(entry, 0, arrived);
+                reset_connection(tcp_layer);
+                co_return;
+            }
+            if (act == fault::action::stall) {
+                record(entry, 0, arrived);
+                tcp_layer.expires_never();
+                char junk[512];
+                for (;;) { // until the client gives up (or the server stops)
+                    co_await stream->async_read_some(asio::buffer(junk),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec)
+                        break;
+                }
+                co_return;
+            }
+            res = pipeline->fault_response(hit->status, hit->message);
+        } else {
+            detail::auth_result auth;
+            detail::head_decision decision;
+            try {
+                decision = pipeline->check_head(head, auth);
+            } catch (const std::exception& e) { // a bug: answer 500 like a Perl die
+                decision.action = detail::head_decision::kind::respond;
+                decision.answer.status = 500;
+                decision.answer.reason = std::string("internal error - ") + e.what();
+                decision.answer.reason = decision.answer.reason.substr(0, decision.answer.reason.find_first_of("\r\n"));
+            }
+            entry.auth = auth.ticket ? "ticket" : (auth.authenticated && auth.api_token) ? "token" : "none";
+
+            switch (decision.action) {
+            case detail::head_decision::kind::respond:
+                entry.params = pipeline->log_params(head, {});
+                res = std::move(decision.answer);
+                break;
+
+            case detail::head_decision::kind::swallow: {
+                // pveproxy died in its header callback without answering; its handle keeps
+                // reading until the buffer (64 KiB) is full or the client is idle for 5 s
+                entry.params = pipeline->log_params(head, {});
+                record(entry, 0, arrived);
+                std::size_t swallowed = buffer.size();
+                char junk[4096];
+                while (swallowed <= limit_max_post) {
+                    tcp_layer.expires_after(idle_timeout);
+                    const std::size_t n = co_await stream->async_read_some(
+                        asio::buffer(junk), asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec)
+                        break;
+                    swallowed += n;
+                }
+                drop_connection(tcp_layer);
+                co_return;
+            }
+
+            case detail::head_decision::kind::upload: {
+                auto upload = pipeline->begin_upload(head, auth, decision.boundary);
+                std::vector<char> chunk(read_chunk);
+                auto st = detail::upload_session::state::need_more;
+                while (st == detail::upload_session::state::need_more && !parser.is_done()) {
+                    parser.get().body().data = chunk.data();
+                    parser.get().body().size = chunk.size();
+                    // a full chunk per feed (like a server whose socket buffer is never empty),
+                    // so the part headers arrive together and not split where Beast's header
+                    // read happened to stop
+                    tcp_layer.expires_after(io_timeout);
+                    co_await http::async_read(*stream, buffer, parser,
+                                              asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec == http::error::need_buffer)
+                        ec = {};
+                    if (ec)
+                        break;
+                    const std::size_t n = chunk.size() - parser.get().body().size;
+                    if (n > 0)
+                        st = upload->feed(std::string_view(chunk.data(), n));
+                }
+                if (!ec && st == detail::upload_session::state::need_more)
+                    st = upload->feed({}); // everything arrived: "upload failed" unless complete
+                entry.params = upload->log_params();
+                if (ec || st == detail::upload_session::state::drop) {
+                    record(entry, 0, arrived);
+                    drop_connection(tcp_layer);
+                    co_return;
+                }
+                res = upload->take_answer();
+                force_close = true; // pveproxy: $reqstate->{keep_alive} = 0 for uploads
+                break;
+            }
+
+            case detail::head_decision::kind::read_body: {
+                std::string body;
+                if (!parser.is_done())
+                    co_await read_small_body(*stream, buffer, parser, body, ec);
+                entry.params = pipeline->log_params(head, body);
+                if (ec) {
+                    record(entry, 0, arrived);
+                    co_return;
+                }
+                res = *guarded([&] { return std::optional(pipeline->handle(head, auth, body)); });
+                break;
+            }
+            }
+
+            if (act == fault::action::reset_after) {
+                // the handler ran (its change took effect), but the answer is lost
+                record(entry, 0, arrived);
+                reset_connection(tcp_layer);
+                co_return;
+            }
+        }
+
+        const bool keep = !force_close && res.status < 400 && budget > 0 && client_wants_keep_alive(req);
         closing = !keep;
 
         if (res.delay.count() > 0) {
@@ -393,9 +629,30 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream) {
         // counted before the write, so a client that has the answer also sees it counted
         answered.fetch_add(1, std::memory_order_relaxed);
         tcp_layer.expires_after(io_timeout);
+
+        if (act == fault::action::truncate) {
+            // the full Content-Length, then only part of the body, then the connection ends
+            http::response_serializer<http::string_body> serializer(out);
+            co_await http::async_write_header(*stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+            const std::size_t n = std::min(hit->truncate_bytes, out.body().size());
+            if (!ec && n > 0)
+                co_await asio::async_write(*stream, asio::buffer(out.body().data(), n),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+            record(entry, res.status, arrived);
+            drop_connection(tcp_layer);
+            co_return;
+        }
+
         co_await http::async_write(*stream, out, asio::redirect_error(asio::use_awaitable, ec));
+        record(entry, ec ? 0 : res.status, arrived);
         if (ec)
             co_return;
+
+        if (act == fault::action::close_idle) {
+            // answered with keep-alive, then gone: the client's next request finds a dead socket
+            drop_connection(tcp_layer);
+            co_return;
+        }
     }
 
     if (closing) {
@@ -425,6 +682,46 @@ const endpoint_info& server::info() const {
 
 std::size_t server::request_count() const {
     return impl_->answered.load(std::memory_order_relaxed);
+}
+
+std::vector<request_log_entry> server::request_log() const {
+    return impl_->log.entries();
+}
+
+void server::clear_request_log() {
+    impl_->log.clear();
+}
+
+void server::add_fault(fault f) {
+    std::lock_guard lock(impl_->lifecycle);
+    detail::validate_fault(f, impl_->opts.nodes);
+    if (impl_->state_phase == impl::phase::fresh) {
+        impl_->opts.faults.push_back(std::move(f));
+        return;
+    }
+    if (f.kind == fault::action::offline_node) {
+        const std::string node = f.node;
+        impl_->run_on_server([&] { impl_->set_offline(node, true); });
+    }
+    impl_->faults.add(std::move(f));
+}
+
+void server::clear_faults() {
+    std::lock_guard lock(impl_->lifecycle);
+    impl_->opts.faults.clear();
+    impl_->faults.clear();
+    impl_->run_on_server([&] {
+        for (auto& n : impl_->state->nodes)
+            n.offline = false;
+    });
+}
+
+void server::advance_clock(std::chrono::seconds by) {
+    if (by.count() < 0)
+        throw std::invalid_argument("proxmox::sim: advance_clock cannot go back in time");
+    std::lock_guard lock(impl_->lifecycle);
+    if (!impl_->run_on_server([&] { impl_->state->clock_offset += by.count(); }))
+        impl_->pending_clock += by.count();
 }
 
 } // namespace proxmox::sim

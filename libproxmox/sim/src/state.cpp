@@ -179,6 +179,8 @@ cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_
 
     cluster c;
     c.seed = seed;
+    if (node_count > 1)
+        c.name = "pve-cluster";
     rng r(seed);
 
     c.storages.push_back({.id = "local",
@@ -222,6 +224,20 @@ cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_
         n.next_pid = static_cast<std::uint32_t>(0x2000 + r.below(0x20000));
         n.storages.push_back({.storage = "local", .total = n.rootfs_total, .used = n.rootfs_used});
         n.storages.push_back({.storage = "local-lvm", .total = (300 + r.below(1500)) * GiB, .used = 0});
+        // what a fresh node downloads first: an installer ISO and a container template
+        const epoch_seconds iso_time = n.boot_time - static_cast<epoch_seconds>(r.below(20 * 86400));
+        n.volumes["local"] = {
+            {.volid = "local:iso/debian-13.1.0-amd64-netinst.iso",
+             .content = "iso",
+             .format = "iso",
+             .size = 790626304,
+             .ctime = iso_time},
+            {.volid = "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst",
+             .content = "vztmpl",
+             .format = "tzst",
+             .size = 129124075,
+             .ctime = iso_time + 600},
+        };
         c.nodes.push_back(std::move(n));
     }
 
@@ -333,8 +349,10 @@ task_state& create_task(
     return it->second;
 }
 
-void finish_task(task_state& t, task_result result) {
+void finish_task(cluster& c, task_state& t, task_result result, epoch_seconds now) {
     t.running = false;
+    t.endtime = now;
+    t.finish_seq = ++c.finished_tasks;
     for (auto& line : result.log)
         t.log.push_back(std::move(line));
     if (result.error.empty()) {

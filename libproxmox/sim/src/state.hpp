@@ -50,6 +50,15 @@ struct storage_usage {
     std::uint64_t used = 0;
 };
 
+/// A file on a directory storage (ISO image, container template, backup, import source).
+struct volume_state {
+    std::string volid;   ///< e.g. local:iso/debian-13.1.0-amd64-netinst.iso
+    std::string content; ///< iso, vztmpl, backup, import
+    std::string format;  ///< iso, tzst, tgz, ...
+    std::uint64_t size = 0;
+    epoch_seconds ctime = 0;
+};
+
 struct node_state {
     std::string name;
     std::string ip;
@@ -71,6 +80,9 @@ struct node_state {
     std::vector<bridge_state> bridges;
     std::vector<storage_usage> storages;
     std::uint32_t next_pid = 0x1000; ///< next worker PID handed out for a task
+    bool offline = false;            ///< fault injection: the node does not answer
+    /// Files on this node's (non-shared) directory storages, by storage id, in name order.
+    std::map<std::string, std::vector<volume_state>> volumes;
 
     const storage_usage* usage(std::string_view storage) const;
 };
@@ -133,11 +145,16 @@ struct task_state {
     std::string user; ///< USER@REALM or USER@REALM!TOKEN, as in the UPID
     bool running = true;
     std::string exitstatus; ///< when stopped: OK, WARNINGS: n, or the error text
+    epoch_seconds endtime = 0;     ///< when stopped
+    std::uint64_t finish_seq = 0;  ///< order in which tasks stopped (the task index order)
     std::vector<std::string> log;
 };
 
 struct cluster {
     std::uint64_t seed = 0;
+    std::string name;                        ///< cluster name; empty for a single node
+    epoch_seconds clock_offset = 0;          ///< server::advance_clock
+    std::uint64_t finished_tasks = 0;        ///< counter behind task_state::finish_seq
     std::vector<node_state> nodes;
     std::vector<storage_def> storages;
     std::map<unsigned, guest_state> guests;  ///< by vmid
@@ -146,6 +163,9 @@ struct cluster {
 
     /// The node that answers the API (the one a client is connected to); `localhost` means it.
     node_state& local_node() { return nodes.front(); }
+
+    /// The simulator's clock: real time plus what advance_clock added.
+    epoch_seconds now() const { return unix_now() + clock_offset; }
 
     node_state* find_node(std::string_view name);
     const node_state* find_node(std::string_view name) const;
@@ -169,8 +189,9 @@ struct task_result {
     std::string error;
 };
 
-/// Marks a task stopped, appends its output and the final `TASK OK` / `TASK ERROR: ...` line.
-void finish_task(task_state& t, task_result result);
+/// Marks a task stopped at `now`, appends its output and the final `TASK OK` /
+/// `TASK ERROR: ...` line.
+void finish_task(cluster& c, task_state& t, task_result result, epoch_seconds now);
 
 /// Runs callbacks later on the server thread. The HTTP layer implements it with Asio timers, so
 /// state and handler code need no Asio.

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <pthread.h>
@@ -42,8 +43,24 @@ options:
   --seed S                     seed of the generated cluster state (default 1)
   --token USER@REALM!ID=SECRET an API token to accept (repeatable; default: root@pam!sim with a
                                random secret); the first one is printed
+  --user USER@REALM:PASSWORD[:OTP]
+                               a user who may log in with POST /access/ticket (repeatable);
+                               with OTP the user has TOTP two-factor authentication and the
+                               simulator accepts exactly that code (`totp:OTP`). The password
+                               ends at the last ':' when an OTP is given.
   --task-seconds X             how long a worker task runs (default 1.0)
   --unauthorized-delay-ms N    delay of every 401 answer, as PVE's 3 s (default 3000)
+  --fault SPEC                 inject a fault (repeatable), e.g.
+                                 'POST /nodes/*/qemu/*/status/start:status=595,nth=1'
+                                 '/cluster/resources:delay=2000,p=0.5'
+                                 'GET /**:close_idle'    'offline_node=pve2'
+                               SPEC = [METHOD ]PATH:ACTION[,OPTION]... | offline_node=NODE
+                               ACTION: status=CODE[,msg=TEXT] delay=MS reset reset_after stall
+                                       truncate=BYTES close_idle
+                               OPTION: nth=N first=K p=PROBABILITY
+                               PATH globs the API path without /api2/json: * = within one
+                               segment, ** = any rest. See docs/simulator.md.
+  --request-log FILE           append one JSON line per request to FILE
   --help                       show this help
 )";
 
@@ -102,6 +119,24 @@ proxmox::sim::api_token parse_token(std::string_view value) {
                                    std::string(value.substr(eq + 1))};
 }
 
+proxmox::sim::user parse_user(std::string_view value) {
+    const auto colon = value.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size() ||
+        value.substr(0, colon).find('@') == std::string_view::npos)
+        throw usage_error("--user: expected USER@REALM:PASSWORD[:OTP], got '" + std::string(value) + "'");
+    proxmox::sim::user u;
+    u.userid = std::string(value.substr(0, colon));
+    std::string_view rest = value.substr(colon + 1);
+    if (const auto last = rest.rfind(':'); last != std::string_view::npos) {
+        u.otp = std::string(rest.substr(last + 1));
+        rest = rest.substr(0, last);
+        if (u.otp.empty() || rest.empty())
+            throw usage_error("--user: expected USER@REALM:PASSWORD[:OTP], got '" + std::string(value) + "'");
+    }
+    u.password = std::string(rest);
+    return u;
+}
+
 proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
     proxmox::sim::options opts;
     for (int i = 1; i < argc; ++i) {
@@ -122,7 +157,10 @@ proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
                                                      "--seed",
                                                      "--token",
                                                      "--task-seconds",
-                                                     "--unauthorized-delay-ms"};
+                                                     "--unauthorized-delay-ms",
+                                                     "--user",
+                                                     "--fault",
+                                                     "--request-log"};
         if (std::find(std::begin(known), std::end(known), name) == std::end(known))
             throw usage_error("unknown option '" + std::string(name) + "' (see --help)");
         if (!value) {
@@ -150,7 +188,36 @@ proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
             opts.task_seconds = x;
         } else if (name == "--unauthorized-delay-ms") {
             opts.unauthorized_delay = std::chrono::milliseconds(parse_integer<long>(name, *value, 0, 600000));
+        } else if (name == "--user") {
+            opts.users.push_back(parse_user(*value));
+        } else if (name == "--fault") {
+            try {
+                opts.faults.push_back(proxmox::sim::parse_fault(*value));
+            } catch (const std::invalid_argument& e) {
+                throw usage_error(std::string("--fault: ") + e.what());
+            }
+        } else if (name == "--request-log") {
+            if (value->empty())
+                throw usage_error("--request-log: needs a file name");
+            // fail here, naming the option, rather than after the certificates were made
+            std::FILE* f = std::fopen(std::string(*value).c_str(), "a");
+            if (!f)
+                throw usage_error("--request-log: cannot open '" + std::string(*value) +
+                                  "': " + std::strerror(errno));
+            std::fclose(f);
+            opts.request_log_file = std::string(*value);
         }
+    }
+    // offline_node must name a node of the cluster (pve, pve2, ...) other than the one answering
+    for (const auto& f : opts.faults) {
+        if (f.kind != proxmox::sim::fault::action::offline_node)
+            continue;
+        bool known = false;
+        for (unsigned i = 1; i < opts.nodes; ++i)
+            known = known || f.node == "pve" + std::to_string(i + 1);
+        if (!known)
+            throw usage_error("--fault: offline_node=" + f.node + " is not one of the nodes pve2..pve" +
+                              std::to_string(opts.nodes) + " (pve answers the API and stays online)");
     }
     return opts;
 }

@@ -1,0 +1,241 @@
+// Ticket login: POST /access/ticket (pve-access-control API2/AccessControl.pm create_ticket,
+// AccessControl.pm authenticate_user / authenticate_2nd_new, RPCEnvironment.pm
+// compute_api_permission). TOTP is stood in for by a fixed code per user (options::users).
+#include "auth.hpp"
+#include "handlers.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <fmt/format.h>
+
+#include <regex>
+
+namespace proxmox::sim::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+/// The privileges of PVE 9 (AccessControl.pm $privgroups plus Permissions.Modify). Every user
+/// of the simulator holds all of them on `/` (permissions are not modelled yet).
+constexpr std::string_view all_privileges[] = {
+    "Datastore.Allocate",
+    "Datastore.AllocateSpace",
+    "Datastore.AllocateTemplate",
+    "Datastore.Audit",
+    "Group.Allocate",
+    "Mapping.Audit",
+    "Mapping.Modify",
+    "Mapping.Use",
+    "Permissions.Modify",
+    "Pool.Allocate",
+    "Pool.Audit",
+    "Realm.Allocate",
+    "Realm.AllocateUser",
+    "SDN.Allocate",
+    "SDN.Audit",
+    "SDN.Use",
+    "Sys.AccessNetwork",
+    "Sys.Audit",
+    "Sys.Console",
+    "Sys.Incoming",
+    "Sys.Modify",
+    "Sys.PowerMgmt",
+    "Sys.Syslog",
+    "User.Modify",
+    "VM.Allocate",
+    "VM.Audit",
+    "VM.Backup",
+    "VM.Clone",
+    "VM.Config.CDROM",
+    "VM.Config.CPU",
+    "VM.Config.Cloudinit",
+    "VM.Config.Disk",
+    "VM.Config.HWType",
+    "VM.Config.Memory",
+    "VM.Config.Network",
+    "VM.Config.Options",
+    "VM.Console",
+    "VM.GuestAgent.Audit",
+    "VM.GuestAgent.FileRead",
+    "VM.GuestAgent.FileSystemMgmt",
+    "VM.GuestAgent.FileWrite",
+    "VM.GuestAgent.Unrestricted",
+    "VM.Migrate",
+    "VM.PowerMgmt",
+    "VM.Replicate",
+    "VM.Snapshot",
+    "VM.Snapshot.Rollback",
+};
+
+/// RPCEnvironment.pm compute_api_permission for a user with every privilege on `/`.
+json::object full_capabilities() {
+    static const std::pair<std::string_view, std::regex> classes[] = {
+        {"access", std::regex(R"(^((User|Group)\.|Permissions\.Modify))")},
+        {"dc", std::regex(R"(^(Sys\.Audit|Sys\.Modify|SDN\.))")},
+        {"mapping", std::regex(R"(^(Mapping\.|Permissions.Modify))")},
+        {"nodes", std::regex(R"(^(Sys\.|Permissions\.Modify))")},
+        {"sdn", std::regex(R"(^(SDN\.|Permissions\.Modify))")},
+        {"storage", std::regex(R"(^(Datastore\.|Permissions\.Modify))")},
+        {"vms", std::regex(R"(^(VM\.|Permissions\.Modify))")},
+    };
+    json::object cap;
+    for (const auto& [name, re] : classes) {
+        json::object privs;
+        for (auto p : all_privileges)
+            if (std::regex_search(p.begin(), p.end(), re))
+                privs[p] = 1;
+        cap[name] = std::move(privs);
+    }
+    return cap;
+}
+
+bool valid_privilege(std::string_view p) {
+    for (auto known : all_privileges)
+        if (known == p)
+            return true;
+    return false;
+}
+
+/// AccessControl.pm normalize_path
+std::optional<std::string> normalize_path(std::string path) {
+    std::string out;
+    for (char c : path)
+        if (!(c == '/' && !out.empty() && out.back() == '/'))
+            out += c;
+    if (!out.empty() && out.back() == '/')
+        out.pop_back();
+    if (out.empty())
+        out = "/";
+    if (out.front() != '/')
+        out.insert(out.begin(), '/');
+    for (char c : out)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '/'))
+            return std::nullopt;
+    return out;
+}
+
+/// Anything that goes wrong inside create_ticket's eval: 401 "authentication failure" (the reason
+/// only goes to syslog, "to prevent user enumeration attacks").
+[[noreturn]] void authentication_failure() {
+    raise_error("authentication failure\n", 401);
+}
+
+const user* configured_user(const options& opts, std::string_view userid) {
+    for (const auto& u : opts.users)
+        if (u.userid == userid)
+            return &u;
+    return nullptr;
+}
+
+/// The TFA challenge of a user with TOTP (proxmox-tfa TfaChallenge serialized).
+constexpr std::string_view totp_challenge = R"(!tfa!{"totp":true})";
+
+/// AccessControl.pm authenticate_user: returns true when a second factor is still needed.
+bool authenticate_user(const call_context& ctx,
+                       const std::string& username,
+                       const std::string& password,
+                       const std::optional<std::string>& otp,
+                       const std::optional<std::string>& tfa_challenge) {
+    const user* u = configured_user(ctx.opts, username);
+    if (!u) // e.g. a token's owner without a password: the realm rejects the login
+        authentication_failure();
+    if (tfa_challenge) {
+        // the second factor: the password carries the TFA response
+        if (u->otp.empty())
+            authentication_failure();
+        auto t = verify_ticket(*ctx.keys, *tfa_challenge, username, ctx.now);
+        if (!t || !t->data.starts_with("!tfa!"))
+            authentication_failure(); // "bad ticket"
+        if (!constant_time_equal(password, "totp:" + u->otp))
+            authentication_failure(); // "failed 2nd factor"
+        return false;
+    }
+    if (!constant_time_equal(password, u->password))
+        authentication_failure();
+    // authenticate_2nd_new with the optional immediate TOTP response in `otp`
+    if (u->otp.empty()) {
+        if (otp)
+            authentication_failure(); // "no such challenge"
+        return false;
+    }
+    if (!otp)
+        return true;
+    if (!constant_time_equal(*otp, "totp:" + u->otp))
+        authentication_failure();
+    return false;
+}
+
+} // namespace
+
+json::value get_access_ticket(call_context&) {
+    return nullptr; // "Dummy. Useful for formatters which want to provide a login page."
+}
+
+json::value post_access_ticket(call_context& ctx) {
+    std::string username = ctx.param("username").value_or("");
+    if (auto realm = ctx.param("realm"); realm && !realm->empty())
+        username += "@" + *realm;
+    const std::string password = ctx.param("password").value_or("");
+    const auto otp = ctx.param("otp");
+    const auto tfa_challenge = ctx.param("tfa-challenge");
+    const auto path = ctx.param("path");
+    const auto privs = ctx.param("privs");
+
+    json::object res;
+    bool need_tfa = false;
+
+    // everything in create_ticket's eval ends as 401 "authentication failure"
+    if (!user_exists(ctx.opts, username)) // $rpcenv->check_user_enabled
+        authentication_failure();
+
+    if (path && !path->empty() && privs && !privs->empty()) {
+        // verify_auth: a valid ticket of the user, or the user's credentials; then the privileges
+        auto t = verify_ticket(*ctx.keys, password, "", ctx.now);
+        if (!(t && t->data == username))
+            authenticate_user(ctx, username, password, otp, std::nullopt); // scalar context: no TFA
+        if (!normalize_path(*path))
+            authentication_failure(); // "invalid path"
+        std::string list = *privs;
+        for (char& c : list)
+            if (c == ',' || c == ';' || c == ' ' || c == '\0')
+                c = ' ';
+        std::size_t start = 0;
+        while (start < list.size()) {
+            auto end = list.find(' ', start);
+            if (end == std::string::npos)
+                end = list.size();
+            if (end > start && !valid_privilege(std::string_view(list).substr(start, end - start)))
+                authentication_failure(); // "invalid privilege name"
+            start = end + 1;
+        }
+        res["username"] = username;
+    } else {
+        // create_ticket_do
+        if (otp && tfa_challenge)
+            authentication_failure(); // "TFA response should be in 'password', not 'otp' ..."
+        std::optional<std::string> ticketuser;
+        if (!tfa_challenge) {
+            // renewal: the current ticket as password (root@pam may make tickets for others)
+            if (auto t = verify_ticket(*ctx.keys, password, "", ctx.now); t && !t->data.starts_with("!tfa!"))
+                ticketuser = t->data;
+        }
+        if (!(ticketuser && (*ticketuser == "root@pam" || *ticketuser == username)))
+            need_tfa = authenticate_user(ctx, username, password, otp, tfa_challenge);
+
+        const std::string data = need_tfa ? std::string(totp_challenge) : username;
+        res["ticket"] = assemble_ticket(*ctx.keys, data, need_tfa ? username : std::string(), ctx.now);
+        res["username"] = username;
+        res["CSRFPreventionToken"] = assemble_csrf_token(*ctx.keys, username, ctx.now);
+        if (need_tfa)
+            res["NeedTFA"] = 1;
+    }
+
+    if (!need_tfa)
+        res["cap"] = full_capabilities();
+    if (!ctx.state.name.empty()) // in a cluster, and the user has Sys.Audit on /
+        res["clustername"] = ctx.state.name;
+    return res;
+}
+
+} // namespace proxmox::sim::detail
