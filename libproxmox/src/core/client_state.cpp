@@ -143,6 +143,14 @@ boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_
     }
 }
 
+result<task_handle> task_from(const state_ptr& state, const api_response& response, std::string_view path) {
+    const auto* text = response.data.if_string();
+    if (!text) return make_error(errc::protocol_error, fmt::format("POST {} did not answer a task UPID", path));
+    auto id = upid::parse(*text);
+    if (!id) return id.error();
+    return task_handle(state, std::move(*id));
+}
+
 void op_request(const state_ptr& state, http_method method, std::string path, request_params params,
                 handler<api_response> h) {
     spawn(state, request(state, method, std::move(path), std::move(params)), std::move(h));

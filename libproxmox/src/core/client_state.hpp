@@ -55,6 +55,9 @@ boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_
                                                           request_params query, http_request req,
                                                           bool authenticate = true);
 
+/// The task_handle for a call whose `data` is a task UPID; protocol_error when it is not one.
+result<task_handle> task_from(const state_ptr& state, const api_response& response, std::string_view path);
+
 /// Converts `data` to T with the models' lenient readers; protocol_error if the shape is wrong.
 template <class T>
 result<T> convert(const api_response& response, std::string_view what) {

@@ -18,11 +18,7 @@ awaitable<result<task_handle>> power(state_ptr state, std::string node, guest_ty
     auto path = fmt::format("/nodes/{}/{}/{}/status/{}", node, to_string(type), vmid, action);
     auto response = co_await request(state, http_method::post, path, {});
     if (!response) co_return response.error();
-    const auto* text = response->data.if_string();
-    if (!text) co_return make_error(errc::protocol_error, fmt::format("POST {} did not answer a task UPID", path));
-    auto id = upid::parse(*text);
-    if (!id) co_return id.error();
-    co_return task_handle(state, std::move(*id));
+    co_return task_from(state, *response, path);
 }
 
 } // namespace
