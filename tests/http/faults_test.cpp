@@ -1,0 +1,175 @@
+// The SDK under the simulator's injected faults: every fault ends in a clear error or a
+// recovery, nothing hangs, and a write is sent at most once (the request log proves it).
+
+#include "sim_fixture.hpp"
+
+using namespace proxmox;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Faults : public proxmox::testing::fresh_sim {
+protected:
+    sim::fault on(std::string method, std::string path, sim::fault::action kind) {
+        sim::fault f;
+        f.method = std::move(method);
+        f.path = std::move(path);
+        f.kind = kind;
+        return f;
+    }
+    /// A running VM of the default cluster (web01, vmid 100 on pve).
+    static constexpr vmid_t running_vm = 100;
+    static constexpr const char* start_path = "/nodes/pve/qemu/100/status/start";
+    static constexpr const char* stop_path = "/nodes/pve/qemu/100/status/stop";
+};
+
+TEST_F(Faults, ProxyErrorOnAGetIsRetriedThenSucceeds) {
+    start();
+    auto f = on("GET", "/nodes", sim::fault::action::status);
+    f.status = 595;
+    f.first = 2;
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    auto nodes = pve.nodes();
+    ASSERT_TRUE(nodes) << nodes.error().to_string();
+    EXPECT_EQ(count("GET", "/nodes"), 3u);
+}
+
+TEST_F(Faults, ProxyErrorOnAWriteIsNotRetried) {
+    start();
+    auto f = on("POST", start_path, sim::fault::action::status);
+    f.status = 595;
+    f.first = 1;
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_start());
+    ASSERT_FALSE(task);
+    EXPECT_EQ(task.error().code, errc::proxy_unreachable);
+    EXPECT_EQ(count("POST", start_path), 1u);
+}
+
+TEST_F(Faults, AnswerLostAfterTheWriteRanIsReportedAndNotResent) {
+    start();
+    server_->add_fault(on("POST", stop_path, sim::fault::action::reset_after));
+    auto opts = token_options();
+    opts.retry.retry_writes = false;
+    blocking_client pve(opts);
+    auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_stop());
+    ASSERT_FALSE(task) << "the answer never arrived";
+    EXPECT_EQ(count("POST", stop_path), 1u) << "a write that may have reached PVE is never sent again";
+}
+
+TEST_F(Faults, ResetBeforeAnswerOnAGetIsRetried) {
+    start();
+    auto f = on("GET", "/version", sim::fault::action::reset);
+    f.first = 1;
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    auto v = pve.version();
+    ASSERT_TRUE(v) << v.error().to_string();
+    EXPECT_EQ(count("GET", "/version"), 2u);
+}
+
+TEST_F(Faults, ServerClosingAnIdleConnectionIsSurvived) {
+    start();
+    auto f = on("GET", "/version", sim::fault::action::close_idle);
+    f.first = 1;
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    ASSERT_TRUE(pve.version());
+    auto again = pve.version(); // the pooled connection is dead by now
+    ASSERT_TRUE(again) << again.error().to_string();
+    EXPECT_EQ(count("GET", "/version"), 2u) << "the dead connection was noticed before sending";
+    EXPECT_EQ(connections(), 2u);
+}
+
+TEST_F(Faults, StalledServerEndsInATimeout) {
+    start();
+    server_->add_fault(on("GET", "/version", sim::fault::action::stall));
+    auto opts = token_options();
+    opts.request_timeout = 200ms;
+    opts.retry.max_attempts = 2;
+    blocking_client pve(opts);
+    const auto began = std::chrono::steady_clock::now();
+    auto v = pve.version();
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().code, errc::timeout) << v.error().to_string();
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 10s);
+}
+
+TEST_F(Faults, TruncatedBodyIsAnErrorAndAGetIsRetried) {
+    start();
+    auto f = on("GET", "/nodes", sim::fault::action::truncate);
+    f.truncate_bytes = 10;
+    f.first = 1;
+    server_->add_fault(f);
+    auto opts = token_options();
+    opts.retry.max_attempts = 1;
+    blocking_client once(opts);
+    auto cut = once.nodes();
+    ASSERT_FALSE(cut);
+    EXPECT_EQ(cut.error().http_status, 0u) << cut.error().to_string();
+
+    server_->add_fault(f); // again, for the first matching request from now on
+    blocking_client retrying(token_options());
+    auto nodes = retrying.nodes();
+    EXPECT_TRUE(nodes) << nodes.error().to_string();
+}
+
+TEST_F(Faults, DelayBeyondTheOperationTimeoutIsATimeout) {
+    start();
+    auto f = on("GET", "/version", sim::fault::action::delay);
+    f.delay = 2s;
+    server_->add_fault(f);
+    auto opts = token_options();
+    opts.operation_timeout = 150ms;
+    blocking_client pve(opts);
+    auto v = pve.version();
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().code, errc::timeout);
+}
+
+TEST_F(Faults, OfflineNodeIsProxyUnreachable) {
+    start();
+    sim::fault f;
+    f.kind = sim::fault::action::offline_node;
+    f.node = "pve2";
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    auto status = pve.run(pve.async().node("pve2").async_status());
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().code, errc::proxy_unreachable) << status.error().to_string();
+    auto nodes = pve.nodes();
+    ASSERT_TRUE(nodes);
+    for (const auto& n : *nodes) EXPECT_EQ(n.status, n.node == "pve2" ? "offline" : "online") << n.node;
+}
+
+TEST_F(Faults, KeepAliveReusesOneConnection) {
+    start();
+    blocking_client pve(token_options());
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(pve.version());
+    EXPECT_EQ(connections(), 1u);
+}
+
+TEST_F(Faults, ConcurrentRequestsStayWithinMaxConnections) {
+    start();
+    auto opts = token_options();
+    opts.max_connections = 2;
+    blocking_client pve(opts);
+    int ok = 0;
+    for (int i = 0; i < 16; ++i) pve.async().async_nodes([&](auto r) { ok += r ? 1 : 0; });
+    for (int round = 0; round < 20 && ok < 16; ++round) ASSERT_TRUE(pve.version()); // drives the io_context
+    EXPECT_EQ(ok, 16);
+    EXPECT_LE(connections(), 2u);
+}
+
+TEST_F(Faults, ErrorStatusClosesTheConnectionAndTheNextRequestStillWorks) {
+    start();
+    blocking_client pve(token_options());
+    auto bad = pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "nope"}}));
+    ASSERT_FALSE(bad);
+    ASSERT_TRUE(pve.version());
+    EXPECT_EQ(connections(), 2u) << "PVE closes after every status >= 400; the pool must not reuse it";
+}
+
+} // namespace
