@@ -3,6 +3,8 @@
 
 #include "sim_fixture.hpp"
 
+#include <thread>
+
 using namespace proxmox;
 using namespace std::chrono_literals;
 
@@ -170,6 +172,38 @@ TEST_F(Faults, ErrorStatusClosesTheConnectionAndTheNextRequestStillWorks) {
     ASSERT_FALSE(bad);
     ASSERT_TRUE(pve.version());
     EXPECT_EQ(connections(), 2u) << "PVE closes after every status >= 400; the pool must not reuse it";
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(Faults, IdleConnectionsOlderThanIdleTimeoutAreNotReused) {
+    start();
+    auto opts = token_options();
+    opts.idle_timeout = 1ms;
+    blocking_client pve(opts);
+    ASSERT_TRUE(pve.version());
+    std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(pve.version());
+    EXPECT_EQ(connections(), 2u);
+}
+
+TEST_F(Faults, CancelledRequestNeverLeavesAHalfReadConnectionInThePool) {
+    start();
+    auto f = on("GET", "/version", sim::fault::action::stall);
+    f.first = 1;
+    server_->add_fault(f);
+    auto opts = token_options();
+    opts.operation_timeout = 100ms; // cancels the stalled request
+    opts.retry.max_attempts = 1;
+    blocking_client pve(opts);
+    auto stalled = pve.version();
+    ASSERT_FALSE(stalled);
+    EXPECT_EQ(stalled.error().code, errc::timeout);
+    auto next = pve.version();
+    ASSERT_TRUE(next) << next.error().to_string();
+    EXPECT_EQ(connections(), 2u) << "the stalled connection was closed, not pooled";
 }
 
 } // namespace

@@ -39,6 +39,22 @@ TEST_F(TicketLogin, ReadsAndWritesWithTicketAndCsrf) {
         }
 }
 
+TEST_F(TicketLogin, LogLinesNeverCarryThePasswordOrTicket) {
+    auto opts = login_as("alice@pve", "alice-password");
+    opts.login->renew_after = 0s;
+    std::vector<std::string> lines;
+    opts.logger = [&](log_level, std::string_view line) { lines.emplace_back(line); };
+    blocking_client pve(opts);
+    ASSERT_TRUE(pve.nodes());
+    ASSERT_TRUE(pve.nodes());
+    ASSERT_FALSE(lines.empty()) << "login and renewal are logged";
+    for (const auto& line : lines) {
+        EXPECT_EQ(line.find("alice-password"), std::string::npos) << line;
+        EXPECT_EQ(line.find("PVE:"), std::string::npos) << line;
+        EXPECT_EQ(line.find("PVEAuthCookie"), std::string::npos) << line;
+    }
+}
+
 TEST_F(TicketLogin, WrongPasswordFailsOnceWithoutLooping) {
     blocking_client pve(login_as("alice@pve", "not-her-password"));
     auto nodes = pve.nodes();
