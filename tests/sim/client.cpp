@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -43,6 +44,7 @@ struct client::impl {
     beast::flat_buffer buffer;
     bool reconnect = true;
     int opened = 0;
+    std::chrono::milliseconds timeout{10000};
     std::string fingerprint;
 
     void connect() {
@@ -52,7 +54,7 @@ struct client::impl {
         stream->set_verify_mode(ssl::verify_peer);
         stream->set_verify_callback(ssl::host_name_verification(host));
         auto& tcp_layer = beast::get_lowest_layer(*stream);
-        tcp_layer.expires_after(std::chrono::seconds(10));
+        tcp_layer.expires_after(timeout);
         tcp::resolver resolver(ioc);
         tcp_layer.connect(resolver.resolve(host, port));
         stream->handshake(ssl::stream_base::client);
@@ -90,19 +92,17 @@ client::client(proxmox::sim::endpoint_info info, bool verify_with_ca) : impl_(st
 
 client::~client() = default;
 
-reply client::send(const request& r) {
-    if (!impl_->stream || impl_->reconnect)
-        impl_->connect();
-    auto& s = *impl_->stream;
+namespace {
 
+http::request<http::string_body>
+make_request(const request& r, const std::string& host_port, const proxmox::sim::endpoint_info& info) {
     http::request<http::string_body> req;
     req.method_string(r.method);
     req.target(r.target);
     req.version(11);
-    req.set(http::field::host, impl_->host + ":" + impl_->port);
+    req.set(http::field::host, host_port);
     if (r.auth)
-        req.set(http::field::authorization,
-                "PVEAPIToken=" + impl_->info.token_id + "=" + impl_->info.token_secret);
+        req.set(http::field::authorization, "PVEAPIToken=" + info.token_id + "=" + info.token_secret);
     if (!r.content_type.empty())
         req.set(http::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers)
@@ -112,12 +112,37 @@ reply client::send(const request& r) {
         req.chunked(true);
     else if (!r.body.empty())
         req.content_length(r.body.size());
+    return req;
+}
 
-    beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
+} // namespace
+
+reply client::send(const request& r) {
+    if (!impl_->stream || impl_->reconnect)
+        impl_->connect();
+    try {
+        return exchange(r);
+    } catch (...) {
+        impl_->reconnect = true; // the connection is in an unknown state
+        throw;
+    }
+}
+
+reply client::exchange(const request& r) {
+    auto& s = *impl_->stream;
+    auto req = make_request(r, impl_->host + ":" + impl_->port, impl_->info);
+
+    beast::get_lowest_layer(s).expires_after(impl_->timeout);
     http::write(s, req);
     http::response_parser<http::string_body> parser;
     parser.body_limit(16 * 1024 * 1024);
-    http::read(s, impl_->buffer, parser);
+    // asynchronously, so the stream's timeout applies (Beast's timeouts skip synchronous calls)
+    beast::error_code ec;
+    http::async_read(s, impl_->buffer, parser, [&ec](beast::error_code e, std::size_t) { ec = e; });
+    impl_->ioc.restart();
+    impl_->ioc.run();
+    if (ec)
+        throw beast::system_error(ec);
     const auto& res = parser.get();
 
     reply out;
@@ -135,6 +160,40 @@ reply client::send(const request& r) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     impl_->reconnect = conn.find("close") != std::string::npos;
     return out;
+}
+
+std::string client::send_raw(const request& r) {
+    impl_->connect();
+    auto& s = *impl_->stream;
+    auto req = make_request(r, impl_->host + ":" + impl_->port, impl_->info);
+    beast::get_lowest_layer(s).expires_after(impl_->timeout);
+    http::write(s, req);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        beast::error_code ec;
+        std::size_t n = 0;
+        s.async_read_some(asio::buffer(buf), [&](beast::error_code e, std::size_t got) {
+            ec = e;
+            n = got;
+        });
+        impl_->ioc.restart();
+        impl_->ioc.run();
+        out.append(buf, n);
+        if (ec)
+            break;
+    }
+    impl_->reconnect = true;
+    return out;
+}
+
+void client::set_timeout(std::chrono::milliseconds t) {
+    impl_->timeout = t;
+}
+
+void client::disconnect() {
+    impl_->stream.reset();
+    impl_->reconnect = true;
 }
 
 reply client::get(const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <proxmox/sim/server.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,15 @@ public:
     reply get(const std::string& path);                                ///< GET /api2/json + path
     reply post(const std::string& path, const std::string& form = {}); ///< form-encoded POST
 
+    /// Sends a request on a fresh connection and returns every byte the server sent until it
+    /// closed the connection (or the timeout passed), unparsed. Throws when it cannot connect.
+    std::string send_raw(const request& r);
+
+    /// Timeout of each request (default 10 s); an expired timeout throws from send().
+    void set_timeout(std::chrono::milliseconds t);
+    /// Forgets the open connection, so the next request connects again.
+    void disconnect();
+
     /// Waits up to two seconds for the server to close the current connection.
     bool server_closed();
 
@@ -60,6 +70,8 @@ public:
     const proxmox::sim::endpoint_info& info() const;
 
 private:
+    reply exchange(const request& r);
+
     struct impl;
     std::unique_ptr<impl> impl_;
 };

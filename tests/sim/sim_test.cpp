@@ -314,6 +314,11 @@ TEST_F(Sim, AnswersFitTheSchemaReturns) {
          "/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/status"},
         {"/nodes/{node}/tasks/{upid}/log",
          "/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/log"},
+        {"/nodes/{node}/tasks", "/nodes/" + node + "/tasks?source=all"},
+        {"/cluster/tasks", "/cluster/tasks"},
+        {"/nodes/{node}/storage/{storage}/content", "/nodes/pve/storage/local/content"},
+        {"/nodes/{node}/storage/{storage}/content", "/nodes/pve/storage/local-lvm/content"},
+        {"/access/ticket", "/access/ticket"},
     };
     for (const auto& [tmpl, path] : calls) {
         SCOPED_TRACE(path);

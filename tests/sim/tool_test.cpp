@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
@@ -146,6 +147,68 @@ TEST(SimTool, PrintsItsEndpointServesAndExitsOnStdinEof) {
     EXPECT_FALSE(std::ifstream(info.ca_file).good()) << "the CA file is removed on exit";
 }
 
+/// The endpoint from the JSON line of a started proxmox-sim.
+proxmox::sim::endpoint_info endpoint_of(const std::string& line) {
+    const auto j = boost::json::parse(line).as_object();
+    proxmox::sim::endpoint_info info;
+    info.url = std::string(j.at("url").as_string());
+    info.fingerprint = std::string(j.at("fingerprint").as_string());
+    info.ca_file = std::string(j.at("ca_file").as_string());
+    info.token_id = std::string(j.at("token_id").as_string());
+    info.token_secret = std::string(j.at("token_secret").as_string());
+    return info;
+}
+
+TEST(SimTool, UsersFaultsAndTheRequestLogFromTheCommandLine) {
+    char log_path[] = "/tmp/proxmox-sim-tool-log-XXXXXX";
+    const int fd = mkstemp(log_path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    child sim({"--task-seconds", "0.05", "--unauthorized-delay-ms", "10", "--user", "alice@pve:pa55word",
+               "--user", "bob@pve:s3cr3t:987654", "--fault", "GET /version:status=503,nth=1", "--fault",
+               "offline_node=pve3", "--request-log", log_path});
+    const std::string line = child::read_line(sim.out, std::chrono::seconds(20));
+    ASSERT_FALSE(line.empty()) << child::read_line(sim.err, std::chrono::milliseconds(100));
+    const auto info = endpoint_of(line);
+    {
+        simtest::client c(info);
+        EXPECT_EQ(c.get("/version").status, 503u);
+        EXPECT_EQ(c.get("/version").status, 200u);
+        EXPECT_EQ(c.get("/nodes/pve3/qemu").status, 595u);
+        simtest::request login;
+        login.method = "POST";
+        login.target = "/api2/json/access/ticket";
+        login.auth = false;
+        login.content_type = "application/x-www-form-urlencoded";
+        login.body = "username=alice@pve&password=pa55word";
+        EXPECT_EQ(c.send(login).status, 200u);
+        login.body = "username=bob@pve&password=s3cr3t&otp=totp%3A987654";
+        EXPECT_EQ(c.send(login).status, 200u);
+    }
+    sim.close_stdin();
+    ASSERT_EQ(sim.exit_code(std::chrono::seconds(10)), 0);
+
+    std::ifstream f(log_path);
+    std::vector<boost::json::object> entries;
+    std::string text;
+    for (std::string l; std::getline(f, l);) {
+        text += l + "\n";
+        entries.push_back(boost::json::parse(l).as_object());
+    }
+    std::remove(log_path);
+    ASSERT_EQ(entries.size(), 5u) << text;
+    EXPECT_EQ(entries[0].at("path"), "/version");
+    EXPECT_EQ(entries[0].at("status"), 503);
+    EXPECT_EQ(entries[0].at("fault"), "status");
+    EXPECT_EQ(entries[1].at("status"), 200);
+    EXPECT_FALSE(entries[1].contains("fault"));
+    EXPECT_EQ(entries[2].at("status"), 595);
+    EXPECT_EQ(entries[3].at("auth"), "none");
+    EXPECT_EQ(text.find("pa55word"), std::string::npos);
+    EXPECT_EQ(text.find("987654"), std::string::npos);
+    EXPECT_EQ(text.find(info.token_secret), std::string::npos);
+}
+
 TEST(SimTool, ExitsOnSigterm) {
     child sim({"--task-seconds", "0.05"});
     ASSERT_FALSE(child::read_line(sim.out, std::chrono::seconds(20)).empty());
@@ -174,6 +237,13 @@ TEST(SimTool, BadArgumentsExitWithStatus2AndNameTheOption) {
     expect_usage_error({"--listen", "localhost:8006"}, "--listen");
     expect_usage_error({"--token", "root@pam"}, "--token");
     expect_usage_error({"--task-seconds=-2"}, "--task-seconds");
+    expect_usage_error({"--user", "alice@pve"}, "--user");
+    expect_usage_error({"--user", "alice:pw"}, "--user");
+    expect_usage_error({"--fault", "GET /version"}, "--fault");
+    expect_usage_error({"--fault", "/version:explode"}, "--fault");
+    expect_usage_error({"--fault", "offline_node=pve9"}, "--fault");
+    expect_usage_error({"--fault", "offline_node=pve"}, "--fault");
+    expect_usage_error({"--request-log", "/nonexistent-dir/log.jsonl"}, "--request-log");
 }
 
 TEST(SimTool, HelpPrintsUsage) {

@@ -417,7 +417,8 @@ head_decision api::check_head(const request_head& head, auth_result& auth) const
     if (!head.transfer_encoding.empty()) {
         if (iequals(head.transfer_encoding, "chunked"))
             return respond(plain_error(501, "chunked transfer encoding not supported"));
-        return respond(plain_error(501, fmt::format("Unknown transfer encoding '{}'", head.transfer_encoding)));
+        return respond(
+            plain_error(501, fmt::format("Unknown transfer encoding '{}'", head.transfer_encoding)));
     }
 
     auto target = parse_target(head.target);
@@ -494,8 +495,8 @@ head_decision api::check_head(const request_head& head, auth_result& auth) const
         if (*head.content_length > limit_max_post)
             return respond(plain_error(501, "for data too large"));
         if (!ct.empty() && ct != "application/x-www-form-urlencoded" && ct != "application/json")
-            return respond(
-                plain_error(506, fmt::format("upload 'Content-Type '{}' not implemented", head.content_type)));
+            return respond(plain_error(
+                506, fmt::format("upload 'Content-Type '{}' not implemented", head.content_type)));
     }
     d.action = head_decision::kind::read_body;
     return d;
@@ -536,10 +537,7 @@ public:
                         std::string boundary,
                         std::uint64_t content_length,
                         std::vector<std::pair<std::string, std::string>> query)
-        : api_(api),
-          auth_(std::move(auth)),
-          rel_uri_(std::move(rel_uri)),
-          format_(std::move(format)),
+        : api_(api), auth_(std::move(auth)), rel_uri_(std::move(rel_uri)), format_(std::move(format)),
           reader_(std::move(boundary), content_length, std::move(query)) {}
 
     state feed(std::string_view chunk) override {
@@ -597,9 +595,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<upload_session> api::begin_upload(const request_head& head,
-                                                  const auth_result& auth,
-                                                  std::string boundary) {
+std::unique_ptr<upload_session>
+api::begin_upload(const request_head& head, const auth_result& auth, std::string boundary) {
     auto target = parse_target(head.target);
     std::string rel_uri, format;
     std::vector<std::pair<std::string, std::string>> query;
@@ -611,7 +608,8 @@ std::unique_ptr<upload_session> api::begin_upload(const request_head& head,
             if (v.is_array()) { // decode_urlencoded: repeated keys are joined with \0
                 std::string joined;
                 for (const auto& item : v.get_array())
-                    joined += (joined.empty() ? "" : std::string(1, '\0')) + perl_scalar_text(item).value_or("");
+                    joined +=
+                        (joined.empty() ? "" : std::string(1, '\0')) + perl_scalar_text(item).value_or("");
                 query.emplace_back(k, joined);
             } else {
                 query.emplace_back(k, perl_scalar_text(v).value_or(""));

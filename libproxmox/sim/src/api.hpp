@@ -98,9 +98,8 @@ public:
     response handle(const request_head& head, const auth_result& auth, std::string_view body);
 
     /// Starts an upload that check_head accepted.
-    std::unique_ptr<upload_session> begin_upload(const request_head& head,
-                                                 const auth_result& auth,
-                                                 std::string boundary);
+    std::unique_ptr<upload_session>
+    begin_upload(const request_head& head, const auth_result& auth, std::string boundary);
 
     /// An answer forced by fault injection: 595..599 carry only the reason phrase (as pveproxy
     /// passes AnyEvent::HTTP's errors on), 401 has an empty body, others PVE's JSON error body.

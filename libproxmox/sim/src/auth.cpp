@@ -1,10 +1,9 @@
 #include "auth.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-
-#include <fmt/format.h>
 
 #include <cctype>
 #include <stdexcept>
@@ -31,9 +30,9 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 std::string base64(std::string_view bytes, bool padding) {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(n));
     if (!padding)
         while (!out.empty() && out.back() == '=')
@@ -133,7 +132,8 @@ auth_keys make_auth_keys() {
     return {random_bytes(32), random_bytes(32)};
 }
 
-std::string assemble_ticket(const auth_keys& keys, std::string_view data, std::string_view aad, epoch_seconds now) {
+std::string
+assemble_ticket(const auth_keys& keys, std::string_view data, std::string_view aad, epoch_seconds now) {
     std::string plain = "PVE:";
     if (!data.empty())
         plain += escape_colons(data) + ":";
@@ -144,10 +144,8 @@ std::string assemble_ticket(const auth_keys& keys, std::string_view data, std::s
     return plain + "::" + signature(keys, full);
 }
 
-std::optional<verified_ticket> verify_ticket(const auth_keys& keys,
-                                             std::string_view ticket,
-                                             std::string_view aad,
-                                             epoch_seconds now) {
+std::optional<verified_ticket>
+verify_ticket(const auth_keys& keys, std::string_view ticket, std::string_view aad, epoch_seconds now) {
     // m/^(\QPVE\E:\S+)::([^:\s]+)$/ - the last '::' separates the signature
     const auto sep = ticket.rfind("::");
     if (!ticket.starts_with("PVE:") || sep == std::string_view::npos || sep < 5)
@@ -180,12 +178,16 @@ std::string assemble_csrf_token(const auth_keys& keys, std::string_view user, ep
     return ts + ":" + base64(hmac_sha256(keys.csrf_secret, ts + ":" + std::string(user)), false);
 }
 
-bool verify_csrf_token(const auth_keys& keys, std::string_view user, std::string_view token, epoch_seconds now) {
+bool verify_csrf_token(const auth_keys& keys,
+                       std::string_view user,
+                       std::string_view token,
+                       epoch_seconds now) {
     // m/^([A-Z0-9]{8}):(\S+)$/
     if (token.size() < 10 || token[8] != ':' || !is_hex_timestamp(token.substr(0, 8)) || has_space(token))
         return false;
     const auto ts = token.substr(0, 8);
-    const auto expected = base64(hmac_sha256(keys.csrf_secret, std::string(ts) + ":" + std::string(user)), false);
+    const auto expected =
+        base64(hmac_sha256(keys.csrf_secret, std::string(ts) + ":" + std::string(user)), false);
     return constant_time_equal(expected, token.substr(9)) && age_ok(now - perl_hex(ts));
 }
 

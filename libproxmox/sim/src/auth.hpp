@@ -29,7 +29,8 @@ auth_keys make_auth_keys();
 
 /// Ticket.pm assemble_rsa_ticket: `PVE:<data with ':' escaped>:<8 hex digits of now>::<base64 sig>`;
 /// `aad` (may be empty) is signed but not part of the ticket.
-std::string assemble_ticket(const auth_keys& keys, std::string_view data, std::string_view aad, epoch_seconds now);
+std::string
+assemble_ticket(const auth_keys& keys, std::string_view data, std::string_view aad, epoch_seconds now);
 
 struct verified_ticket {
     std::string data; ///< URI-unescaped
@@ -38,16 +39,17 @@ struct verified_ticket {
 
 /// Ticket.pm verify_rsa_ticket with AccessControl.pm's age range: the signature must match and
 /// -auth_graceperiod < age < ticket_lifetime.
-std::optional<verified_ticket> verify_ticket(const auth_keys& keys,
-                                             std::string_view ticket,
-                                             std::string_view aad,
-                                             epoch_seconds now);
+std::optional<verified_ticket>
+verify_ticket(const auth_keys& keys, std::string_view ticket, std::string_view aad, epoch_seconds now);
 
 /// Ticket.pm assemble_csrf_prevention_token: `<8 hex digits>:<base64 HMAC-SHA256, no padding>`.
 std::string assemble_csrf_token(const auth_keys& keys, std::string_view user, epoch_seconds now);
 
 /// Ticket.pm verify_csrf_prevention_token, same age range as tickets.
-bool verify_csrf_token(const auth_keys& keys, std::string_view user, std::string_view token, epoch_seconds now);
+bool verify_csrf_token(const auth_keys& keys,
+                       std::string_view user,
+                       std::string_view token,
+                       epoch_seconds now);
 
 /// Constant-time comparison for secrets.
 bool constant_time_equal(std::string_view a, std::string_view b);

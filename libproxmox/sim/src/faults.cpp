@@ -136,7 +136,8 @@ fault parse_fault(std::string_view spec) {
         }
     }
     if (!have_action)
-        bad_spec(spec, "no action (status=CODE, delay=MS, reset, reset_after, stall, truncate=N, close_idle)");
+        bad_spec(spec,
+                 "no action (status=CODE, delay=MS, reset, reset_after, stall, truncate=N, close_idle)");
     if (!f.message.empty() && f.kind != fault::action::status)
         bad_spec(spec, "msg= only goes with status=CODE");
     return f;
@@ -205,8 +206,8 @@ void validate_fault(const fault& f, unsigned nodes) {
             bad(fmt::format("offline_node: '{}' answers the API and cannot be offline", f.node));
         return;
     }
-    if (!f.method.empty() && f.method != "*" && f.method != "GET" && f.method != "POST" && f.method != "PUT" &&
-        f.method != "DELETE")
+    if (!f.method.empty() && f.method != "*" && f.method != "GET" && f.method != "POST" &&
+        f.method != "PUT" && f.method != "DELETE")
         bad(fmt::format("method '{}' is not GET, POST, PUT, DELETE or *", f.method));
     if (!f.path.starts_with("/"))
         bad(fmt::format("path '{}' does not start with '/'", f.path));

@@ -59,8 +59,8 @@ struct call_context {
     scheduler& sched;
     const options& opts;
     epoch_seconds now;
-    std::optional<std::int64_t> total; ///< set to add `total` to the envelope
-    const auth_keys* keys = nullptr;   ///< ticket and CSRF secrets
+    std::optional<std::int64_t> total;   ///< set to add `total` to the envelope
+    const auth_keys* keys = nullptr;     ///< ticket and CSRF secrets
     const upload_info* upload = nullptr; ///< the upload behind this request, if any
 
     /// A parameter as Perl sees it (string); nullopt when absent.

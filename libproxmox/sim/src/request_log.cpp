@@ -5,10 +5,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-#include <cstdio>
-
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
@@ -49,7 +48,8 @@ std::string request_log::json_line(const request_log_entry& e) {
     std::snprintf(stamp + n, sizeof stamp - n, ".%03dZ", static_cast<int>(ms % 1000));
 
     json::error_code ec;
-    json::value params = json::parse(e.params.empty() ? std::string_view("{}") : std::string_view(e.params), ec);
+    json::value params =
+        json::parse(e.params.empty() ? std::string_view("{}") : std::string_view(e.params), ec);
     if (ec || !params.is_object())
         params = json::object{};
     // assembled by hand for a fixed-point duration (Boost.JSON writes doubles as 1.5E0)

@@ -220,7 +220,8 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"pve-storage-content",
          [](const std::string& v) -> std::optional<std::string> {
              // pve-storage Plugin.pm verify_content: the content types of a dir storage, and import
-             for (const char* ct : {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"})
+             for (const char* ct :
+                  {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"})
                  if (v == ct)
                      return std::nullopt;
              return "invalid content type '" + v + "'\n";

@@ -191,11 +191,8 @@ void drop_connection(beast::tcp_stream& tcp_layer) {
 }
 
 /// Reads the rest of a body of at most limit_max_post bytes into `out`.
-asio::awaitable<void> read_small_body(stream_t& stream,
-                                      beast::flat_buffer& buffer,
-                                      parser_t& parser,
-                                      std::string& out,
-                                      beast::error_code& ec) {
+asio::awaitable<void> read_small_body(
+    stream_t& stream, beast::flat_buffer& buffer, parser_t& parser, std::string& out, beast::error_code& ec) {
     std::vector<char> chunk(read_chunk);
     auto& tcp_layer = beast::get_lowest_layer(stream);
     while (!parser.is_done()) {
@@ -448,7 +445,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
     bool closing = false;
     while (!closing) {
         parser_t parser;
-        parser.header_limit(8 * 1024); // AnyEvent.pm $limit_max_header_size
+        parser.header_limit(8 * 1024);                                // AnyEvent.pm $limit_max_header_size
         parser.body_limit(std::numeric_limits<std::uint64_t>::max()); // checked from the header
         tcp_layer.expires_after(idle_timeout);
         co_await http::async_read_header(*stream, buffer, parser,
@@ -516,7 +513,8 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
                 decision.action = detail::head_decision::kind::respond;
                 decision.answer.status = 500;
                 decision.answer.reason = std::string("internal error - ") + e.what();
-                decision.answer.reason = decision.answer.reason.substr(0, decision.answer.reason.find_first_of("\r\n"));
+                decision.answer.reason =
+                    decision.answer.reason.substr(0, decision.answer.reason.find_first_of("\r\n"));
             }
             entry.auth = auth.ticket ? "ticket" : (auth.authenticated && auth.api_token) ? "token" : "none";
 
@@ -626,25 +624,25 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
         out.body() = std::move(res.body);
         out.content_length(out.body().size());
 
-        // counted before the write, so a client that has the answer also sees it counted
+        // counted and logged before the write, so a client that has the answer also sees it
         answered.fetch_add(1, std::memory_order_relaxed);
+        record(entry, res.status, arrived);
         tcp_layer.expires_after(io_timeout);
 
         if (act == fault::action::truncate) {
             // the full Content-Length, then only part of the body, then the connection ends
             http::response_serializer<http::string_body> serializer(out);
-            co_await http::async_write_header(*stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+            co_await http::async_write_header(*stream, serializer,
+                                              asio::redirect_error(asio::use_awaitable, ec));
             const std::size_t n = std::min(hit->truncate_bytes, out.body().size());
             if (!ec && n > 0)
                 co_await asio::async_write(*stream, asio::buffer(out.body().data(), n),
                                            asio::redirect_error(asio::use_awaitable, ec));
-            record(entry, res.status, arrived);
             drop_connection(tcp_layer);
             co_return;
         }
 
         co_await http::async_write(*stream, out, asio::redirect_error(asio::use_awaitable, ec));
-        record(entry, ec ? 0 : res.status, arrived);
         if (ec)
             co_return;
 

@@ -144,17 +144,17 @@ struct task_state {
     std::string id;
     std::string user; ///< USER@REALM or USER@REALM!TOKEN, as in the UPID
     bool running = true;
-    std::string exitstatus; ///< when stopped: OK, WARNINGS: n, or the error text
-    epoch_seconds endtime = 0;     ///< when stopped
-    std::uint64_t finish_seq = 0;  ///< order in which tasks stopped (the task index order)
+    std::string exitstatus;       ///< when stopped: OK, WARNINGS: n, or the error text
+    epoch_seconds endtime = 0;    ///< when stopped
+    std::uint64_t finish_seq = 0; ///< order in which tasks stopped (the task index order)
     std::vector<std::string> log;
 };
 
 struct cluster {
     std::uint64_t seed = 0;
-    std::string name;                        ///< cluster name; empty for a single node
-    epoch_seconds clock_offset = 0;          ///< server::advance_clock
-    std::uint64_t finished_tasks = 0;        ///< counter behind task_state::finish_seq
+    std::string name;                 ///< cluster name; empty for a single node
+    epoch_seconds clock_offset = 0;   ///< server::advance_clock
+    std::uint64_t finished_tasks = 0; ///< counter behind task_state::finish_seq
     std::vector<node_state> nodes;
     std::vector<storage_def> storages;
     std::map<unsigned, guest_state> guests;  ///< by vmid

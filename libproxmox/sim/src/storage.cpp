@@ -36,7 +36,8 @@ std::string lower(std::string_view s) {
 /// $ISO_EXT_RE_0 = qr/\.(?:iso|img)/i at the end of a name with something before it.
 bool iso_name(std::string_view name) {
     const auto l = lower(name);
-    return (l.size() > 4 && (l.ends_with(".iso") || l.ends_with(".img"))) && name.find('/') == std::string_view::npos;
+    return (l.size() > 4 && (l.ends_with(".iso") || l.ends_with(".img"))) &&
+           name.find('/') == std::string_view::npos;
 }
 
 /// $VZTMPL_EXT_RE_1 = qr/\.(?|(tar)(?!\.)|tar\.(gz|xz|zst|bz2))/i: the format is "t" + the group.
@@ -148,7 +149,8 @@ json::value get_storage_content(call_context& ctx) {
     const auto vmid = ctx.int_param("vmid");
 
     // Storage.pm volume_list: content types in this order, those the storage has
-    static constexpr std::string_view ctypes[] = {"rootdir", "images", "vztmpl", "iso", "backup", "snippets", "import"};
+    static constexpr std::string_view ctypes[] = {"rootdir", "images",   "vztmpl", "iso",
+                                                  "backup",  "snippets", "import"};
     json::array out;
     for (auto ct : ctypes) {
         if (content && *content != ct)
@@ -230,10 +232,12 @@ json::value post_storage_upload(call_context& ctx) {
             "-o GlobalKnownHostsFile=none",
             node_name);
         if (target->offline)
-            raise_error(fmt::format("can't activate storage '{}' on node '{}': command '/usr/bin/ssh {} {} -- "
-                                    "/usr/sbin/pvesm status --storage {}' failed: exit code 255\n",
-                                    storage, node_name, ssh_opts, target->ip, storage));
-        command = fmt::format("/usr/bin/scp {} -p -- {} [{}]:{}", ssh_opts, info.tmpfilename, target->ip, dest);
+            raise_error(
+                fmt::format("can't activate storage '{}' on node '{}': command '/usr/bin/ssh {} {} -- "
+                            "/usr/sbin/pvesm status --storage {}' failed: exit code 255\n",
+                            storage, node_name, ssh_opts, target->ip, storage));
+        command =
+            fmt::format("/usr/bin/scp {} -p -- {} [{}]:{}", ssh_opts, info.tmpfilename, target->ip, dest);
     } else {
         command = fmt::format("cp -- {} {}", info.tmpfilename, dest);
     }
@@ -242,9 +246,8 @@ json::value post_storage_upload(call_context& ctx) {
     const std::string checksum = ctx.param("checksum").value_or("");
     const std::string algorithm = ctx.param("checksum-algorithm").value_or("");
     const std::string volid = fmt::format("{}:{}/{}", storage, content, filename);
-    return json::string(ctx.run_worker(
-        local, "imgcopy", "",
-        [=](cluster& c, epoch_seconds now) -> task_result {
+    return json::string(
+        ctx.run_worker(local, "imgcopy", "", [=](cluster& c, epoch_seconds now) -> task_result {
             task_result r;
             r.log.push_back("starting file import from: " + info.tmpfilename);
             if (!algorithm.empty()) {
@@ -274,7 +277,8 @@ json::value post_storage_upload(call_context& ctx) {
             // NOTE: an existing file of that name is overwritten
             auto& vols = n->volumes[storage];
             std::erase_if(vols, [&](const volume_state& v) { return v.volid == volid; });
-            vols.push_back({.volid = volid, .content = content, .format = format, .size = info.size, .ctime = now});
+            vols.push_back(
+                {.volid = volid, .content = content, .format = format, .size = info.size, .ctime = now});
             r.log.push_back("finished file import successfully");
             return r;
         }));

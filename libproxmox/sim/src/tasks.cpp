@@ -37,8 +37,8 @@ std::string lower(std::string_view s) {
 
 /// The tasks of one node: running ones newest first, then finished ones in reverse order of
 /// their ending (the task index read backwards).
-std::pair<std::vector<const task_state*>, std::vector<const task_state*>> node_task_lists(const cluster& c,
-                                                                                          std::string_view node) {
+std::pair<std::vector<const task_state*>, std::vector<const task_state*>>
+node_task_lists(const cluster& c, std::string_view node) {
     std::vector<const task_state*> active, finished;
     for (const auto& [upid, t] : c.tasks) {
         if (t.node != node)

@@ -130,7 +130,8 @@ void remove_until_data(std::string& buf) {
 }
 
 std::string disposition_error(sv disposition) {
-    return "wrong Content-Disposition '" + std::string(disposition) + "' in multipart, expected 'form-data'\n";
+    return "wrong Content-Disposition '" + std::string(disposition) +
+           "' in multipart, expected 'form-data'\n";
 }
 
 } // namespace

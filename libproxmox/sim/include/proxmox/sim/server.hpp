@@ -50,7 +50,7 @@ struct fault {
     };
 
     // which requests: method and path glob on the API path without `/api2/json`
-    std::string method;      ///< GET, POST, PUT, DELETE; empty or `*` = any
+    std::string method;       ///< GET, POST, PUT, DELETE; empty or `*` = any
     std::string path = "/**"; ///< `*` = any text within one segment, `**` = any rest (also `/`)
 
     // when it fires among the matching requests (all that are set must agree)
@@ -60,11 +60,11 @@ struct fault {
 
     // what it does
     action kind = action::status;
-    unsigned status = 500;    ///< action::status: 400..599
-    std::string message;      ///< action::status: status line / JSON message; empty = default
+    unsigned status = 500; ///< action::status: 400..599
+    std::string message;   ///< action::status: status line / JSON message; empty = default
     std::chrono::milliseconds delay{0};
     std::size_t truncate_bytes = 0;
-    std::string node;         ///< action::offline_node
+    std::string node; ///< action::offline_node
 };
 
 /// Parses the CLI form of a fault (`--fault SPEC`), e.g.
@@ -76,13 +76,13 @@ fault parse_fault(std::string_view spec);
 struct request_log_entry {
     std::chrono::system_clock::time_point time; ///< when the request header arrived (real time)
     std::string method;
-    std::string path;   ///< API path without `/api2/FORMAT` (the request path when it has none)
-    std::string params; ///< JSON object text: query + body parameters, secrets redacted
+    std::string path;    ///< API path without `/api2/FORMAT` (the request path when it has none)
+    std::string params;  ///< JSON object text: query + body parameters, secrets redacted
     unsigned status = 0; ///< status sent; 0 = no answer (reset, stall, client gone)
     double duration_ms = 0;
-    std::string auth;   ///< "token", "ticket" or "none"
+    std::string auth;             ///< "token", "ticket" or "none"
     std::uint64_t connection = 0; ///< id of the TCP connection (1, 2, ... per server)
-    std::string fault;  ///< the fault action that fired (`status`, `reset_after`, ...), or empty
+    std::string fault;            ///< the fault action that fired (`status`, `reset_after`, ...), or empty
 };
 
 /// How the simulated cluster looks and behaves.
@@ -95,9 +95,9 @@ struct options {
     std::vector<api_token> tokens; ///< empty = one token `root@pam!sim` with a random UUID secret
     double task_seconds = 1.0;     ///< how long a worker task runs (tests use ~0.05)
     std::chrono::milliseconds unauthorized_delay{3000}; ///< PVE delays every 401 by 3 s
-    std::vector<user> users;       ///< users who may log in with a password (tickets)
-    std::vector<fault> faults;     ///< faults active from the start (see server::add_fault)
-    std::string request_log_file;  ///< non-empty: append one JSON line per request to this file
+    std::vector<user> users;                            ///< users who may log in with a password (tickets)
+    std::vector<fault> faults;    ///< faults active from the start (see server::add_fault)
+    std::string request_log_file; ///< non-empty: append one JSON line per request to this file
 };
 
 /// Where and how to reach a started simulator (what `proxmox-sim` prints as its JSON line).
