@@ -3,6 +3,9 @@
 
 #include "sim_fixture.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <thread>
 
 using namespace proxmox;
@@ -204,6 +207,33 @@ TEST_F(Faults, CancelledRequestNeverLeavesAHalfReadConnectionInThePool) {
     auto next = pve.version();
     ASSERT_TRUE(next) << next.error().to_string();
     EXPECT_EQ(connections(), 2u) << "the stalled connection was closed, not pooled";
+}
+
+} // namespace
+
+namespace {
+
+TEST(HandshakeTimeout, SilentServerEndsInATimeoutNamingTheStep) {
+    // A TCP listener that accepts and never answers the TLS ClientHello.
+    boost::asio::io_context server_io;
+    boost::asio::ip::tcp::acceptor acceptor(server_io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    boost::asio::ip::tcp::socket held(server_io);
+    acceptor.async_accept(held, [](auto) {});
+    std::thread server([&] { server_io.run(); });
+
+    client_options opts;
+    opts.url = "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+    opts.token = {"root@pam!test", "secret"};
+    opts.tls.fingerprint = std::string(64, 'A');
+    opts.connect_timeout = 200ms;
+    opts.retry.max_attempts = 1;
+    blocking_client pve(opts);
+    auto v = pve.version();
+    server_io.stop();
+    server.join();
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().code, errc::timeout) << v.error().to_string();
+    EXPECT_NE(v.error().message.find("TLS handshake"), std::string::npos) << v.error().message;
 }
 
 } // namespace
