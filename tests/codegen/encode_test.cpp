@@ -1,0 +1,95 @@
+#include <proxmox/generated/all.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gen = proxmox::gen;
+using items_t = std::vector<std::pair<std::string, std::string>>;
+
+TEST(Encode, QemuStatusStart) {
+    gen::nodes_qemu_status_start_post_params p;
+    p.node = "pve";
+    p.vmid = 100;
+    auto r = gen::encode(p);
+    EXPECT_EQ(r.path, "/nodes/pve/qemu/100/status/start");
+    EXPECT_TRUE(r.params.empty()); // unset optionals are not sent
+
+    p.skiplock = true;
+    p.timeout = 30;
+    p.migration_type = gen::nodes_qemu_status_start_post_params::migration_type_enum::insecure;
+    r = gen::encode(p);
+    EXPECT_EQ(r.params.items(),
+              (items_t{{"migration_type", "insecure"}, {"skiplock", "1"}, {"timeout", "30"}}));
+}
+
+TEST(Encode, PathPlaceholdersAreSubstitutedRaw) {
+    gen::nodes_storage_content_volume_get_params p;
+    p.node = "pve";
+    p.storage = "local";
+    p.volume = "local:iso/debian 12.iso";
+    EXPECT_EQ(gen::encode(p).path, "/nodes/pve/storage/local/content/local:iso/debian 12.iso");
+    p.node = "{storage}"; // a value that looks like a placeholder is not substituted again
+    EXPECT_EQ(gen::encode(p).path, "/nodes/{storage}/storage/local/content/local:iso/debian 12.iso");
+}
+
+TEST(Encode, QemuCreateWithNumberedKeysAndBooleans) {
+    gen::nodes_qemu_post_params p;
+    p.node = "pve2";
+    p.vmid = 123;
+    p.name = "web";
+    p.net[1] = "virtio,bridge=vmbr1";
+    p.net[0] = "virtio=BC:24:11:00:00:01,bridge=vmbr0";
+    p.scsi[0] = "local-lvm:32";
+    p.numa = false;
+    p.numa_n[0] = "cpus=0-1,memory=1024";
+    p.start = true;
+    p.template_ = false;
+    p.ostype = gen::nodes_qemu_post_params::ostype_enum::l26;
+    auto r = gen::encode(p);
+    EXPECT_EQ(r.path, "/nodes/pve2/qemu");
+    EXPECT_EQ(r.params.items(), (items_t{
+                                    {"name", "web"},
+                                    {"net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0"},
+                                    {"net1", "virtio,bridge=vmbr1"},
+                                    {"numa", "0"},
+                                    {"numa0", "cpus=0-1,memory=1024"},
+                                    {"ostype", "l26"},
+                                    {"scsi0", "local-lvm:32"},
+                                    {"start", "1"},
+                                    {"template", "0"},
+                                    {"vmid", "123"},
+                                }));
+}
+
+TEST(Encode, ClusterResourcesEnum) {
+    using params = gen::cluster_resources_get_params;
+    params p;
+    EXPECT_EQ(gen::encode(p).path, "/cluster/resources");
+    EXPECT_TRUE(gen::encode(p).params.empty());
+    p.type = params::type_enum::vm;
+    EXPECT_EQ(gen::encode(p).params.items(), (items_t{{"type", "vm"}}));
+    EXPECT_TRUE(*p.type == "vm");
+    p.type = "future-kind"; // extensible: values unknown to this schema are accepted
+    EXPECT_EQ(gen::encode(p).params.items(), (items_t{{"type", "future-kind"}}));
+}
+
+TEST(Encode, ArraysAreRepeatedKeys) {
+    gen::cluster_backup_post_params p;
+    p.exclude_path = {"/tmp/*", "/var/cache/*"};
+    auto r = gen::encode(p);
+    items_t want{{"exclude-path", "/tmp/*"}, {"exclude-path", "/var/cache/*"}};
+    EXPECT_EQ(r.params.items(), want);
+}
+
+TEST(Encode, KeywordMembersAndDelete) {
+    gen::nodes_qemu_config_put_params p;
+    p.node = "pve";
+    p.vmid = 101;
+    p.delete_ = "net1,scsi2";
+    auto r = gen::encode(p);
+    EXPECT_EQ(r.path, "/nodes/pve/qemu/101/config");
+    EXPECT_EQ(r.params.items(), (items_t{{"delete", "net1,scsi2"}}));
+}
