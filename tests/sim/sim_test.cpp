@@ -1,5 +1,6 @@
 // proxmox::sim driven over plain HTTPS: TLS, envelope, errors, auth, validation, tasks.
 #include "client.hpp"
+#include "test_util.hpp"
 
 #include <proxmox/sim/server.hpp>
 
@@ -24,42 +25,17 @@ using simtest::client;
 using simtest::reply;
 using simtest::request;
 
+// Shared helpers of the simulator tests (test_util.hpp).
+using simtest::body_json;
+using simtest::data;
+using simtest::number;
+using simtest::text;
+
+/// quick_options with the 401 delay the delay tests below measure against.
 proxmox::sim::options fast_options() {
-    proxmox::sim::options o;
-    o.task_seconds = 0.05;
+    auto o = simtest::quick_options();
     o.unauthorized_delay = std::chrono::milliseconds(50);
     return o;
-}
-
-json::value parse_body(const reply& r) {
-    json::error_code ec;
-    auto v = json::parse(r.body, ec);
-    EXPECT_FALSE(ec) << "body is not JSON: " << r.body;
-    return v;
-}
-
-json::value data_of(const reply& r) {
-    EXPECT_EQ(r.status, 200u) << r.reason << " " << r.body;
-    auto v = parse_body(r);
-    if (!v.is_object() || !v.as_object().contains("data"))
-        return nullptr;
-    return v.as_object().at("data");
-}
-
-std::string str(const json::value& v, std::string_view key) {
-    const auto* f = v.as_object().if_contains(key);
-    return f && f->is_string() ? std::string(f->get_string()) : std::string{};
-}
-
-std::int64_t num(const json::value& v, std::string_view key) {
-    const auto* f = v.as_object().if_contains(key);
-    if (!f)
-        return -1;
-    if (f->is_int64())
-        return f->get_int64();
-    if (f->is_uint64())
-        return static_cast<std::int64_t>(f->get_uint64());
-    return -1;
 }
 
 const std::regex upid_re(
@@ -72,7 +48,7 @@ protected:
     /// The first guest matching the predicate, from /cluster/resources.
     template <class Pred> json::object find_guest(Pred pred) {
         client c(info);
-        auto all = data_of(c.get("/cluster/resources?type=vm"));
+        auto all = data(c.get("/cluster/resources?type=vm"));
         for (const auto& g : all.as_array())
             if (pred(g.as_object()))
                 return g.as_object();
@@ -98,15 +74,15 @@ json::value wait_task(client& c, const std::string& upid) {
     const std::string node = m[1].str();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
-        auto st = data_of(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/status"));
-        if (str(st, "status") == "stopped" || std::chrono::steady_clock::now() > deadline)
+        auto st = data(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/status"));
+        if (text(st, "status") == "stopped" || std::chrono::steady_clock::now() > deadline)
             return st;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
 json::value task_log(client& c, const std::string& node, const std::string& upid, std::string query = {}) {
-    return parse_body(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/log" + query));
+    return body_json(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/log" + query));
 }
 
 // --- TLS ------------------------------------------------------------------------------------
@@ -140,32 +116,32 @@ TEST_F(Sim, VersionHasPveNineOneFields) {
     EXPECT_EQ(r.header("cache-control"), "max-age=0");
     EXPECT_EQ(r.header("pragma"), "no-cache");
     EXPECT_FALSE(r.header("expires").empty());
-    auto v = data_of(r);
-    EXPECT_EQ(str(v, "release"), "9.1");
-    EXPECT_TRUE(str(v, "version").starts_with("9.1."));
-    EXPECT_TRUE(std::regex_match(str(v, "repoid"), std::regex("[0-9a-fA-F]{8,64}")));
+    auto v = data(r);
+    EXPECT_EQ(text(v, "release"), "9.1");
+    EXPECT_TRUE(text(v, "version").starts_with("9.1."));
+    EXPECT_TRUE(std::regex_match(text(v, "repoid"), std::regex("[0-9a-fA-F]{8,64}")));
 }
 
 TEST_F(Sim, NodesListsPvePve2Pve3Online) {
     client c(info);
-    auto nodes = data_of(c.get("/nodes"));
+    auto nodes = data(c.get("/nodes"));
     ASSERT_TRUE(nodes.is_array());
     std::set<std::string> names;
     for (const auto& n : nodes.as_array()) {
-        names.insert(str(n, "node"));
-        EXPECT_EQ(str(n, "status"), "online");
-        EXPECT_GT(num(n, "maxcpu"), 0);
-        EXPECT_GT(num(n, "maxmem"), num(n, "mem"));
-        EXPECT_GT(num(n, "uptime"), 0);
-        EXPECT_EQ(str(n, "ssl_fingerprint"), info.fingerprint);
+        names.insert(text(n, "node"));
+        EXPECT_EQ(text(n, "status"), "online");
+        EXPECT_GT(number(n, "maxcpu"), 0);
+        EXPECT_GT(number(n, "maxmem"), number(n, "mem"));
+        EXPECT_GT(number(n, "uptime"), 0);
+        EXPECT_EQ(text(n, "ssl_fingerprint"), info.fingerprint);
     }
     EXPECT_EQ(names, (std::set<std::string>{"pve", "pve2", "pve3"}));
 }
 
 TEST_F(Sim, NodeStatusDescribesTheHost) {
     client c(info);
-    auto st = data_of(c.get("/nodes/pve2/status"));
-    EXPECT_TRUE(str(st, "pveversion").starts_with("pve-manager/9.1."));
+    auto st = data(c.get("/nodes/pve2/status"));
+    EXPECT_TRUE(text(st, "pveversion").starts_with("pve-manager/9.1."));
     EXPECT_EQ(st.at("loadavg").as_array().size(), 3u);
     EXPECT_GT(st.at("memory").at("total").to_number<double>(),
               st.at("memory").at("used").to_number<double>());
@@ -174,60 +150,60 @@ TEST_F(Sim, NodeStatusDescribesTheHost) {
 
 TEST_F(Sim, ClusterResourcesUsesPveIdsAndFilters) {
     client c(info);
-    auto all = data_of(c.get("/cluster/resources"));
+    auto all = data(c.get("/cluster/resources"));
     std::set<std::string> ids;
     int guests = 0;
     for (const auto& r : all.as_array()) {
-        ids.insert(str(r, "id"));
-        guests += str(r, "type") == "qemu" || str(r, "type") == "lxc";
+        ids.insert(text(r, "id"));
+        guests += text(r, "type") == "qemu" || text(r, "type") == "lxc";
     }
     EXPECT_EQ(guests, 12);
     for (const char* id : {"qemu/100", "lxc/200", "node/pve", "node/pve3", "storage/pve/local",
                            "storage/pve2/local-lvm", "qemu/9000", "qemu/9001"})
         EXPECT_TRUE(ids.contains(id)) << id;
 
-    auto vms = data_of(c.get("/cluster/resources?type=vm"));
+    auto vms = data(c.get("/cluster/resources?type=vm"));
     int templates = 0;
     for (const auto& r : vms.as_array()) {
-        const auto type = str(r, "type");
+        const auto type = text(r, "type");
         EXPECT_TRUE(type == "qemu" || type == "lxc") << type;
-        EXPECT_EQ(str(r, "id"), type + "/" + std::to_string(num(r, "vmid")));
-        templates += num(r, "template") == 1;
-        if (num(r, "vmid") == 9000) {
-            EXPECT_EQ(str(r, "name"), "debian-12-template");
+        EXPECT_EQ(text(r, "id"), type + "/" + std::to_string(number(r, "vmid")));
+        templates += number(r, "template") == 1;
+        if (number(r, "vmid") == 9000) {
+            EXPECT_EQ(text(r, "name"), "debian-12-template");
         }
-        if (num(r, "vmid") == 9001) {
-            EXPECT_EQ(str(r, "name"), "ubuntu-24.04-template");
+        if (number(r, "vmid") == 9001) {
+            EXPECT_EQ(text(r, "name"), "ubuntu-24.04-template");
         }
     }
     EXPECT_EQ(templates, 2);
     EXPECT_EQ(vms.as_array().size(), 12u);
 
-    auto storage = data_of(c.get("/cluster/resources?type=storage"));
+    auto storage = data(c.get("/cluster/resources?type=storage"));
     EXPECT_EQ(storage.as_array().size(), 6u); // local + local-lvm on three nodes
     for (const auto& s : storage.as_array()) {
-        EXPECT_EQ(str(s, "type"), "storage");
-        EXPECT_EQ(str(s, "id"), "storage/" + str(s, "node") + "/" + str(s, "storage"));
-        EXPECT_TRUE(str(s, "content") == "backup,iso,vztmpl" || str(s, "content") == "images,rootdir");
+        EXPECT_EQ(text(s, "type"), "storage");
+        EXPECT_EQ(text(s, "id"), "storage/" + text(s, "node") + "/" + text(s, "storage"));
+        EXPECT_TRUE(text(s, "content") == "backup,iso,vztmpl" || text(s, "content") == "images,rootdir");
     }
 }
 
 TEST_F(Sim, GuestListsArePerNode) {
     client c(info);
-    auto resources = data_of(c.get("/cluster/resources?type=vm"));
+    auto resources = data(c.get("/cluster/resources?type=vm"));
     for (const std::string node : {"pve", "pve2", "pve3"}) {
         for (const std::string kind : {"qemu", "lxc"}) {
             std::set<std::int64_t> expected, listed;
             for (const auto& r : resources.as_array())
-                if (str(r, "node") == node && str(r, "type") == kind)
-                    expected.insert(num(r, "vmid"));
-            const auto list = data_of(c.get("/nodes/" + node + "/" + kind));
+                if (text(r, "node") == node && text(r, "type") == kind)
+                    expected.insert(number(r, "vmid"));
+            const auto list = data(c.get("/nodes/" + node + "/" + kind));
             for (const auto& g : list.as_array()) {
-                listed.insert(num(g, "vmid"));
-                const auto status = str(g, "status");
+                listed.insert(number(g, "vmid"));
+                const auto status = text(g, "status");
                 EXPECT_TRUE(status == "running" || status == "stopped");
                 if (status == "running") {
-                    EXPECT_GT(num(g, "uptime"), 0);
+                    EXPECT_GT(number(g, "uptime"), 0);
                 }
             }
             EXPECT_EQ(listed, expected) << node << " " << kind;
@@ -295,7 +271,7 @@ TEST_F(Sim, AnswersFitTheSchemaReturns) {
     const auto vmid = std::to_string(running.at("vmid").to_number<int>());
     const auto node = std::string(running.at("node").as_string());
     const auto upid =
-        std::string(data_of(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
+        std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
     wait_task(c, upid);
     const auto ct = find_guest([](const json::object& g) { return g.at("type") == "lxc"; });
 
@@ -322,7 +298,7 @@ TEST_F(Sim, AnswersFitTheSchemaReturns) {
     };
     for (const auto& [tmpl, path] : calls) {
         SCOPED_TRACE(path);
-        check_returns(data_of(c.get(path)), returns_of("GET", tmpl), tmpl);
+        check_returns(data(c.get(path)), returns_of("GET", tmpl), tmpl);
     }
 }
 
@@ -426,7 +402,7 @@ TEST_F(Sim, UnknownPathOrMethodIs501NotImplemented) {
     auto res = c.get("/nope/nothing");
     EXPECT_EQ(res.status, 501u);
     EXPECT_EQ(res.reason, "Method 'GET /nope/nothing' not implemented");
-    auto body = parse_body(res);
+    auto body = body_json(res);
     EXPECT_TRUE(body.at("data").is_null());
     EXPECT_EQ(body.at("message"), "Method 'GET /nope/nothing' not implemented");
 
@@ -467,7 +443,7 @@ TEST_F(Sim, EndpointTheSimulatorDoesNotModelIs501) {
     client c(info);
     auto res = c.get("/nodes/pve/rrddata?timeframe=hour");
     EXPECT_EQ(res.status, 501u);
-    const auto msg = std::string(parse_body(res).at("message").as_string());
+    const auto msg = std::string(body_json(res).at("message").as_string());
     EXPECT_NE(msg.find("proxmox-sim"), std::string::npos) << msg;
     EXPECT_NE(msg.find("GET /nodes/{node}/rrddata"), std::string::npos) << msg;
     EXPECT_TRUE(res.reason.starts_with("proxmox-sim does not implement")) << res.reason;
@@ -489,7 +465,7 @@ TEST_F(Sim, BadBaseUriOrFormatIs501) {
 json::object errors_of(const reply& r) {
     EXPECT_EQ(r.status, 400u) << r.body;
     EXPECT_EQ(r.reason, "Parameter verification failed.");
-    auto body = parse_body(r);
+    auto body = body_json(r);
     EXPECT_EQ(body.at("message"), "Parameter verification failed.\n");
     EXPECT_TRUE(body.at("data").is_null());
     const auto* e = body.as_object().if_contains("errors");
@@ -544,7 +520,7 @@ TEST_F(Sim, JsonBodiesAreAcceptedLikeForms) {
     r.body = R"({"timeout": 30})";
     auto res = c.send(r);
     ASSERT_EQ(res.status, 200u) << res.body;
-    EXPECT_TRUE(std::regex_match(std::string(parse_body(res).at("data").as_string()), upid_re));
+    EXPECT_TRUE(std::regex_match(std::string(body_json(res).at("data").as_string()), upid_re));
     r.body = R"({"timeout": "soon"})";
     EXPECT_EQ(errors_of(c.send(r)).at("timeout"), "type check ('integer') failed - got 'soon'");
     r.target = path + "?timeout=30"; // the query string wins over the body
@@ -560,7 +536,7 @@ TEST_F(Sim, RepeatedKeysBecomeArraysAndQueriesArePercentDecoded) {
               "property is missing and it is not optional");
     EXPECT_EQ(errors_of(c.post("/nodes/pve/qemu/100/status/start", "timeout=1&timeout=2")).at("timeout"),
               "type check ('integer') failed - got ARRAY");
-    auto vms = data_of(c.get("/cluster/resources?type=v%6D"));
+    auto vms = data(c.get("/cluster/resources?type=v%6D"));
     ASSERT_TRUE(vms.is_array());
     EXPECT_EQ(vms.as_array().size(), 12u);
 }
@@ -586,7 +562,7 @@ TEST_F(Sim, GuestOnAnotherNodeHasNoConfigFileThere) {
     const auto expected =
         "Configuration file 'nodes/" + other + "/qemu-server/" + vmid + ".conf' does not exist";
     EXPECT_EQ(res.reason, expected);
-    EXPECT_EQ(str(parse_body(res), "message"), expected + "\n");
+    EXPECT_EQ(text(body_json(res), "message"), expected + "\n");
     EXPECT_EQ(
         c.get("/nodes/" + std::string(g.at("node").as_string()) + "/qemu/" + vmid + "/status/current").status,
         200u);
@@ -602,18 +578,18 @@ TEST(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
     client c(info);
 
     std::string node, vmid;
-    const auto guests = data_of(c.get("/cluster/resources?type=vm"));
+    const auto guests = data(c.get("/cluster/resources?type=vm"));
     for (const auto& g : guests.as_array())
-        if (str(g, "type") == "qemu" && str(g, "status") == "stopped" && num(g, "template") == 0) {
-            node = str(g, "node");
-            vmid = std::to_string(num(g, "vmid"));
+        if (text(g, "type") == "qemu" && text(g, "status") == "stopped" && number(g, "template") == 0) {
+            node = text(g, "node");
+            vmid = std::to_string(number(g, "vmid"));
             break;
         }
     ASSERT_FALSE(vmid.empty());
     const auto status_path = "/nodes/" + node + "/qemu/" + vmid + "/status/current";
 
     auto upid =
-        std::string(data_of(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
+        std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
     std::smatch m;
     ASSERT_TRUE(std::regex_match(upid, m, upid_re)) << upid;
     EXPECT_EQ(m[1].str(), node);
@@ -621,20 +597,20 @@ TEST(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
     EXPECT_EQ(m[7].str(), vmid);
     EXPECT_EQ(m[8].str(), "root@pam!sim");
 
-    auto running = data_of(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/status"));
-    EXPECT_EQ(str(running, "status"), "running");
+    auto running = data(c.get("/nodes/" + node + "/tasks/" + simtest::encode_segment(upid) + "/status"));
+    EXPECT_EQ(text(running, "status"), "running");
     EXPECT_FALSE(running.as_object().contains("exitstatus"));
-    EXPECT_EQ(str(data_of(c.get(status_path)), "status"), "stopped") << "state changes when the task ends";
+    EXPECT_EQ(text(data(c.get(status_path)), "status"), "stopped") << "state changes when the task ends";
 
     auto done = wait_task(c, upid);
-    EXPECT_EQ(str(done, "status"), "stopped");
-    EXPECT_EQ(str(done, "exitstatus"), "OK");
-    EXPECT_EQ(str(done, "upid"), upid);
-    EXPECT_EQ(str(done, "type"), "qmstart");
-    EXPECT_EQ(str(done, "id"), vmid);
-    EXPECT_EQ(str(done, "user"), "root@pam");
-    EXPECT_EQ(str(done, "tokenid"), "sim");
-    EXPECT_EQ(str(data_of(c.get(status_path)), "status"), "running");
+    EXPECT_EQ(text(done, "status"), "stopped");
+    EXPECT_EQ(text(done, "exitstatus"), "OK");
+    EXPECT_EQ(text(done, "upid"), upid);
+    EXPECT_EQ(text(done, "type"), "qmstart");
+    EXPECT_EQ(text(done, "id"), vmid);
+    EXPECT_EQ(text(done, "user"), "root@pam");
+    EXPECT_EQ(text(done, "tokenid"), "sim");
+    EXPECT_EQ(text(data(c.get(status_path)), "status"), "running");
 
     auto log = task_log(c, node, upid);
     ASSERT_FALSE(log.at("data").as_array().empty());
@@ -648,21 +624,21 @@ TEST_F(Sim, StartingARunningVmEndsWithPvesError) {
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const auto node = std::string(g.at("node").as_string());
     auto upid =
-        std::string(data_of(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
+        std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
     auto done = wait_task(c, upid);
-    EXPECT_EQ(str(done, "exitstatus"), "VM " + vmid + " already running");
+    EXPECT_EQ(text(done, "exitstatus"), "VM " + vmid + " already running");
     auto log = task_log(c, node, upid);
-    EXPECT_EQ(str(log.at("data").as_array().back(), "t"), "TASK ERROR: VM " + vmid + " already running");
+    EXPECT_EQ(text(log.at("data").as_array().back(), "t"), "TASK ERROR: VM " + vmid + " already running");
 }
 
 TEST_F(Sim, StartingATemplateFails) {
     client c(info);
     const auto t = vm(false, /*tmpl=*/true);
     const auto node = std::string(t.at("node").as_string());
-    auto upid = std::string(data_of(c.post("/nodes/" + node + "/qemu/" +
+    auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
                                            std::to_string(t.at("vmid").to_number<int>()) + "/status/start"))
                                 .as_string());
-    EXPECT_EQ(str(wait_task(c, upid), "exitstatus"), "you can't start a vm if it's a template");
+    EXPECT_EQ(text(wait_task(c, upid), "exitstatus"), "you can't start a vm if it's a template");
 }
 
 TEST_F(Sim, StartingAVmOfAnotherNodeFailsInTheWorker) {
@@ -671,8 +647,8 @@ TEST_F(Sim, StartingAVmOfAnotherNodeFailsInTheWorker) {
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const std::string other = g.at("node") == "pve" ? "pve2" : "pve";
     auto upid =
-        std::string(data_of(c.post("/nodes/" + other + "/qemu/" + vmid + "/status/start")).as_string());
-    EXPECT_EQ(str(wait_task(c, upid), "exitstatus"),
+        std::string(data(c.post("/nodes/" + other + "/qemu/" + vmid + "/status/start")).as_string());
+    EXPECT_EQ(text(wait_task(c, upid), "exitstatus"),
               "Configuration file 'nodes/" + other + "/qemu-server/" + vmid + ".conf' does not exist");
 }
 
@@ -683,11 +659,11 @@ TEST_F(Sim, StoppingStopsAndStoppingAStoppedVmSucceeds) {
     const auto node = std::string(g.at("node").as_string());
     for (int round = 0; round < 2; ++round) {
         auto upid =
-            std::string(data_of(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/stop")).as_string());
+            std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/stop")).as_string());
         auto done = wait_task(c, upid);
-        EXPECT_EQ(str(done, "type"), "qmstop");
-        EXPECT_EQ(str(done, "exitstatus"), "OK") << "round " << round;
-        EXPECT_EQ(str(data_of(c.get("/nodes/" + node + "/qemu/" + vmid + "/status/current")), "status"),
+        EXPECT_EQ(text(done, "type"), "qmstop");
+        EXPECT_EQ(text(done, "exitstatus"), "OK") << "round " << round;
+        EXPECT_EQ(text(data(c.get("/nodes/" + node + "/qemu/" + vmid + "/status/current")), "status"),
                   "stopped");
     }
 }
@@ -704,7 +680,7 @@ TEST_F(Sim, TaskLogPagesWithStartAndLimit) {
     client c(info);
     const auto g = vm(true);
     const auto node = std::string(g.at("node").as_string());
-    auto upid = std::string(data_of(c.post("/nodes/" + node + "/qemu/" +
+    auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
                                            std::to_string(g.at("vmid").to_number<int>()) + "/status/start"))
                                 .as_string());
     wait_task(c, upid);
@@ -785,10 +761,10 @@ TEST_F(Sim, RequestCountCountsAnsweredRequests) {
 std::vector<std::string> fingerprint_of_state(const proxmox::sim::endpoint_info& info) {
     client c(info);
     std::vector<std::string> out;
-    const auto guests = data_of(c.get("/cluster/resources?type=vm"));
+    const auto guests = data(c.get("/cluster/resources?type=vm"));
     for (const auto& r : guests.as_array())
-        out.push_back(str(r, "id") + " " + str(r, "name") + " " + str(r, "node") + " " + str(r, "status") +
-                      " " + std::to_string(num(r, "maxmem")) + " " + std::to_string(num(r, "maxdisk")));
+        out.push_back(text(r, "id") + " " + text(r, "name") + " " + text(r, "node") + " " + text(r, "status") +
+                      " " + std::to_string(number(r, "maxmem")) + " " + std::to_string(number(r, "maxdisk")));
     return out;
 }
 
@@ -809,8 +785,8 @@ TEST(SimState, NodeAndGuestCountsFollowTheOptions) {
     o.guests = 30;
     proxmox::sim::server sim(o);
     client c(sim.start());
-    EXPECT_EQ(data_of(c.get("/nodes")).as_array().size(), 1u);
-    EXPECT_EQ(data_of(c.get("/cluster/resources?type=vm")).as_array().size(), 30u);
+    EXPECT_EQ(data(c.get("/nodes")).as_array().size(), 1u);
+    EXPECT_EQ(data(c.get("/cluster/resources?type=vm")).as_array().size(), 30u);
 }
 
 TEST(SimOptions, BadOptionsAreRejected) {
