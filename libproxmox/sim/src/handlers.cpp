@@ -167,6 +167,26 @@ std::string machine_type(const guest_state& g) {
     return g.name.starts_with("win") ? "pc-q35-10.0+pve1" : "pc-i440fx-10.0+pve1";
 }
 
+/// The status fields QemuServer.pm and LXC.pm vmstatus report alike: I/O counters, uptime,
+/// pid and pressure of a running guest, template, tags and lock.
+void add_shared_guest_fields(json::object& o, const guest_state& g, epoch_seconds now) {
+    o["netin"] = counter(g.netin_rate, g, now);
+    o["netout"] = counter(g.netout_rate, g, now);
+    o["diskread"] = counter(g.diskread_rate, g, now);
+    o["diskwrite"] = counter(g.diskwrite_rate, g, now);
+    o["uptime"] = g.uptime(now);
+    if (g.running) {
+        o["pid"] = g.pid;
+        add_pressure(o, g, now);
+    }
+    if (g.is_template)
+        o["template"] = 1;
+    if (!g.tags.empty())
+        o["tags"] = g.tags;
+    if (!g.lock.empty())
+        o["lock"] = g.lock;
+}
+
 /// QemuServer.pm vmstatus for one VM (what GET /nodes/{node}/qemu lists).
 json::object qemu_status(const guest_state& g, epoch_seconds now, bool full) {
     json::object o;
@@ -179,22 +199,9 @@ json::object qemu_status(const guest_state& g, epoch_seconds now, bool full) {
     o["mem"] = guest_mem(g, now);
     o["maxdisk"] = g.maxdisk;
     o["disk"] = 0;
-    o["netin"] = counter(g.netin_rate, g, now);
-    o["netout"] = counter(g.netout_rate, g, now);
-    o["diskread"] = counter(g.diskread_rate, g, now);
-    o["diskwrite"] = counter(g.diskwrite_rate, g, now);
-    o["uptime"] = g.uptime(now);
-    if (g.running) {
-        o["pid"] = g.pid;
+    add_shared_guest_fields(o, g, now);
+    if (g.running)
         o["memhost"] = guest_mem(g, now) + 64 * 1024 * 1024;
-        add_pressure(o, g, now);
-    }
-    if (g.is_template)
-        o["template"] = 1;
-    if (!g.tags.empty())
-        o["tags"] = g.tags;
-    if (!g.lock.empty())
-        o["lock"] = g.lock;
     if (full && g.running) {
         o["qmpstatus"] = "running";
         o["running-machine"] = machine_type(g);
@@ -218,21 +225,7 @@ json::object lxc_status(const guest_state& g, epoch_seconds now) {
     o["swap"] = 0;
     o["maxdisk"] = g.maxdisk;
     o["disk"] = guest_disk_used(g);
-    o["netin"] = counter(g.netin_rate, g, now);
-    o["netout"] = counter(g.netout_rate, g, now);
-    o["diskread"] = counter(g.diskread_rate, g, now);
-    o["diskwrite"] = counter(g.diskwrite_rate, g, now);
-    o["uptime"] = g.uptime(now);
-    if (g.running) {
-        o["pid"] = g.pid;
-        add_pressure(o, g, now);
-    }
-    if (g.is_template)
-        o["template"] = 1;
-    if (!g.tags.empty())
-        o["tags"] = g.tags;
-    if (!g.lock.empty())
-        o["lock"] = g.lock;
+    add_shared_guest_fields(o, g, now);
     return o;
 }
 
