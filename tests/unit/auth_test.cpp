@@ -122,6 +122,27 @@ TEST(TicketAuth, ConcurrentRequestsShareOneLogin) {
     EXPECT_EQ(logins, 1);
 }
 
+TEST(TicketAuth, CancelledRenewalDoesNotLockTheClientOut) {
+    // Renewal stalls and the operation times out; the next request must log in, not wait forever.
+    fixture f({json_ok(ticket_answer), json_ok(R"({"data":{"version":"1"}})"), proxmox::testing::stall(),
+               json_ok(ticket_answer), json_ok(R"({"data":{"version":"3"}})")});
+    f.pve.reset();
+    client_options o;
+    o.url = "https://pve.invalid:8006";
+    o.login = password_login{"alice@pve", password, {}, std::chrono::seconds(0)}; // renew every time
+    o.operation_timeout = std::chrono::milliseconds(50);
+    o.custom_transport = f.transport;
+    f.pve = std::make_unique<blocking_client>(o);
+    f.transport->executor = f.pve->async().get_executor();
+    ASSERT_TRUE(f.pve->version());
+    auto stalled = f.pve->version();
+    ASSERT_FALSE(stalled);
+    EXPECT_EQ(stalled.error().code, errc::timeout) << stalled.error().to_string();
+    auto after = f.pve->version();
+    ASSERT_TRUE(after) << after.error().to_string();
+    EXPECT_EQ(after->version, "3");
+}
+
 TEST(TicketAuth, OptionsAreChecked) {
     client_options o;
     o.url = "https://pve.invalid:8006";

@@ -16,6 +16,9 @@
 
 namespace proxmox::testing {
 
+/// A scripted answer that never comes (the request stalls until cancelled).
+inline http_response stall() { return {}; }
+
 /// Answers requests from a script, in order, and records what it was sent.
 class scripted_transport : public transport {
 public:
@@ -23,7 +26,10 @@ public:
 
     void async_send(http_request request, handler_type handler) override {
         sent.push_back(std::move(request));
-        if (script_.empty()) {
+        // An exhausted script, or a scripted `stall()` answer: a server that never answers.
+        const bool stall_now = script_.empty() || (script_.front() && script_.front()->status == 0);
+        if (!script_.empty() && stall_now) script_.pop_front();
+        if (stall_now) {
             // A stalled server: never answers, but honours cancellation like a real socket does.
             auto slot = boost::asio::get_associated_cancellation_slot(handler);
             const auto index = pending.size();

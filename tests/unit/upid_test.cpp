@@ -46,6 +46,21 @@ TEST(ApiToken, ParsesAtLastEquals) {
     EXPECT_EQ(ok->secret, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
 }
 
+TEST(ApiToken, WholeTokenPastedIntoTheIdDoesNotLeakItsSecret) {
+    proxmox::api_token pasted{"root@pam!mcp=8d0c1f2e-secret-uuid", ""};
+    auto ok = pasted.validate();
+    ASSERT_FALSE(ok);
+    EXPECT_EQ(ok.error().to_string().find("8d0c1f2e"), std::string::npos) << ok.error().to_string();
+    EXPECT_NE(ok.error().message.find("root@pam!mcp"), std::string::npos);
+    auto trailing = proxmox::api_token::parse("root@pam!mcp=8d0c1f2e-secret-uuid=");
+    ASSERT_FALSE(trailing);
+    EXPECT_EQ(trailing.error().to_string().find("8d0c1f2e"), std::string::npos);
+    proxmox::password_login login{"root@pam:hunter2", "x"};
+    auto bad_user = login.validate();
+    ASSERT_FALSE(bad_user);
+    EXPECT_EQ(bad_user.error().to_string().find("hunter2"), std::string::npos);
+}
+
 TEST(ApiToken, ErrorsNameTheProblemButNeverTheSecret) {
     auto no_user = proxmox::api_token::parse("mcp=topsecret");
     ASSERT_FALSE(no_user);

@@ -48,7 +48,13 @@ awaitable<result<void>> login(state_ptr state, bool renew) {
             co_return make_error(errc::auth_failed,
                                  fmt::format("login as {} needs a second factor; set password_login::second_factor",
                                              login.userid));
-        std::string response = login.second_factor();
+        std::string response;
+        try {
+            response = login.second_factor();
+        } catch (const std::exception& e) {
+            co_return make_error(errc::auth_failed, fmt::format("login as {}: second_factor failed: {}", login.userid,
+                                                                e.what()));
+        }
         if (response.find(':') == std::string::npos) response = "totp:" + response;
         request_params tfa;
         tfa.add("username", login.userid);
@@ -77,6 +83,17 @@ awaitable<result<void>> login(state_ptr state, bool renew) {
     co_return result<void>{};
 }
 
+/// Ends a login: clears the flag and wakes the requests that waited for it, also when the
+/// login coroutine unwinds.
+struct login_done {
+    ticket_session& session;
+    ~login_done() {
+        session.login_running = false;
+        for (auto& w : session.waiters) w->cancel();
+        session.waiters.clear();
+    }
+};
+
 /// Logs in, or renews, unless the current ticket is fresh. One login runs at a time.
 awaitable<result<void>> ensure_ticket(state_ptr state) {
     auto& session = *state->session;
@@ -93,12 +110,11 @@ awaitable<result<void>> ensure_ticket(state_ptr state) {
             co_return make_error(ec ? ec : boost::asio::error::operation_aborted, "waiting for the login was cancelled");
         }
         session.login_running = true;
+        login_done done{session}; // on every way out: let the waiting requests go on
         const bool can_renew = !session.ticket.empty() && age < ticket_lifetime;
         auto outcome = co_await login(state, can_renew);
-        if (!outcome && can_renew) outcome = co_await login(state, false); // renewal refused: log in afresh
-        session.login_running = false;
-        for (auto& w : session.waiters) w->cancel();
-        session.waiters.clear();
+        if (!outcome && can_renew && outcome.error().code != boost::asio::error::operation_aborted)
+            outcome = co_await login(state, false); // renewal refused: log in afresh
         co_return outcome;
     }
 }

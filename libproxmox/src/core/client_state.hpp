@@ -74,7 +74,8 @@ boost::asio::awaitable<result<T>> with_deadline(boost::asio::awaitable<result<T>
     using namespace boost::asio::experimental::awaitable_operators;
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     timer.expires_after(limit);
-    auto first = co_await (std::move(op) || timer.async_wait(boost::asio::use_awaitable));
+    // Each branch of || runs as its own coroutine thread: keep cancellation exception-free there too.
+    auto first = co_await (without_cancel_exceptions(std::move(op)) || timer.async_wait(boost::asio::use_awaitable));
     if (first.index() == 0) co_return std::get<0>(std::move(first));
     co_return make_error(errc::timeout, fmt::format("operation did not finish within {} ms "
                                                     "(client_options.operation_timeout)",

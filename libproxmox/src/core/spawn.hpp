@@ -12,12 +12,23 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <exception>
 
 namespace proxmox::detail {
 
 error internal_error(std::exception_ptr e);
+
+/// Runs `op` with Asio's throw-on-cancel turned off for its whole coroutine thread: a cancelled
+/// operation then completes its awaits with operation_aborted instead of throwing, so cleanup
+/// code (pool slots, login state) always runs and callers get asio::error::operation_aborted.
+template <class T>
+boost::asio::awaitable<result<T>> without_cancel_exceptions(boost::asio::awaitable<result<T>> op) {
+    co_await boost::asio::this_coro::throw_if_cancelled(false);
+    auto r = co_await std::move(op);
+    co_return r;
+}
 
 template <class T>
 void spawn_on(boost::asio::any_io_executor ex, boost::asio::awaitable<result<T>> op,
@@ -28,7 +39,8 @@ void spawn_on(boost::asio::any_io_executor ex, boost::asio::awaitable<result<T>>
         auto handler_ex = boost::asio::get_associated_executor(h, ex);
         boost::asio::dispatch(handler_ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
     };
-    boost::asio::co_spawn(ex, std::move(op), boost::asio::bind_cancellation_slot(slot, std::move(completion)));
+    boost::asio::co_spawn(ex, without_cancel_exceptions(std::move(op)),
+                          boost::asio::bind_cancellation_slot(slot, std::move(completion)));
 }
 
 } // namespace proxmox::detail

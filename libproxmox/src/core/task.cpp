@@ -120,6 +120,7 @@ awaitable<std::string> log_tail(state_ptr state, upid id) {
 awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options opts) {
     const auto start = std::chrono::steady_clock::now();
     auto interval = std::max(opts.initial_interval, std::chrono::milliseconds(10));
+    const auto max_interval = std::max(opts.max_interval, interval); // never a busy loop
     boost::asio::steady_timer timer(state->executor);
     std::int64_t log_position = 0;
     for (;;) {
@@ -157,7 +158,7 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
             e.upid = id.text;
             co_return e;
         }
-        interval = std::min(interval * 2, opts.max_interval);
+        interval = std::min(interval * 2, max_interval);
     }
 }
 

@@ -72,8 +72,12 @@ result<api_token> api_token::parse(std::string_view text) {
 result<void> api_token::validate() const {
     static const std::regex id_pattern(R"(^[^\s@!]+@[A-Za-z][A-Za-z0-9.\-_]+![A-Za-z][A-Za-z0-9.\-_]+$)");
     if (!std::regex_match(id, id_pattern))
+        // Echo only what precedes a '=': a whole `id=secret` pasted into the id must not leak.
         return make_error(errc::invalid_argument,
-                          fmt::format("token id '{}' must look like USER@REALM!TOKENID, e.g. root@pam!mcp", id));
+                          fmt::format("token id '{}' must look like USER@REALM!TOKENID, e.g. root@pam!mcp{}",
+                                      id.substr(0, id.find('=')),
+                                      id.find('=') != std::string::npos ? " (put the part after '=' in the secret)"
+                                                                        : ""));
     if (secret.empty())
         return make_error(errc::invalid_argument, fmt::format("token secret for '{}' is empty", id));
     return {};
@@ -83,7 +87,8 @@ result<void> password_login::validate() const {
     static const std::regex user_pattern(R"(^[^\s@:!]+@[A-Za-z][A-Za-z0-9.\-_]+$)");
     if (!std::regex_match(userid, user_pattern))
         return make_error(errc::invalid_argument,
-                          fmt::format("login user '{}' must look like USER@REALM, e.g. root@pam", userid));
+                          fmt::format("login user '{}' must look like USER@REALM, e.g. root@pam",
+                                      userid.substr(0, userid.find_first_of(":=")))); // no pasted password
     if (password.empty())
         return make_error(errc::invalid_argument, fmt::format("login password for '{}' is empty", userid));
     return {};

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -141,8 +142,10 @@ private:
         for (int attempt = 0;; ++attempt) {
             auto acquired = co_await self->acquire();
             if (!acquired) co_return acquired.error();
+            slot_guard owned{self.get()}; // gives the slot back if anything below unwinds
             auto outcome = co_await self->exchange(*acquired->s, request);
             const bool reusable = outcome.response && outcome.keep_alive && self->keep_alive_;
+            owned.armed = false;
             self->release(std::move(acquired->s), reusable);
             if (outcome.response) co_return std::move(outcome.response);
             if (acquired->reused && !outcome.received_any && may_resend && attempt == 0) continue;
@@ -170,12 +173,26 @@ private:
 
     /// Opens a connection for a slot already counted in open_; gives the slot back on failure.
     awaitable<result<lease>> connect_counted() {
+        slot_guard owned{this};
         auto fresh = co_await connect();
-        if (!fresh) {
-            release(nullptr, false);
-            co_return fresh.error();
-        }
+        if (!fresh) co_return fresh.error(); // the guard gives the slot back
+        owned.armed = false;
         co_return lease{std::move(*fresh), false};
+    }
+
+    /// A counted connection slot that goes back to the pool unless handed on explicitly.
+    struct slot_guard {
+        https_transport* transport;
+        bool armed = true;
+        ~slot_guard() {
+            if (armed) transport->release(nullptr, false);
+        }
+    };
+
+    /// True once the operation was cancelled: steps Asio cannot cancel (DNS) are checked after.
+    static awaitable<bool> cancelled() {
+        auto state = co_await asio::this_coro::cancellation_state;
+        co_return state.cancelled() != asio::cancellation_type::none;
     }
 
     session_ptr take_idle() {
@@ -226,6 +243,9 @@ private:
         tcp::resolver resolver(ex_);
         auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, use_tuple);
         if (rec) co_return make_error(rec, fmt::format("cannot resolve {}: {}", endpoint_.host, rec.message()));
+        if (co_await cancelled()) // a host name lookup cannot be interrupted; stop right after it
+            co_return make_error(asio::error::operation_aborted, fmt::format("connecting to {} was cancelled",
+                                                                             endpoint_.display));
 
         auto s = std::make_unique<session>(ex_, ctx_);
         auto& tcp_layer = beast::get_lowest_layer(s->stream);
@@ -293,6 +313,17 @@ private:
         msg.keep_alive(keep_alive_);
     }
 
+    /// Calls the caller's progress callback; false when it threw (the upload is then abandoned).
+    static bool report_progress(const http_request& request, std::uint64_t sent, std::uint64_t total) {
+        if (!request.on_body_progress) return true;
+        try {
+            request.on_body_progress(sent, total);
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+
     /// Header, then each part; files go out in chunks with the request timeout per chunk, so a
     /// large upload is limited by stalls, not by its size.
     awaitable<boost::system::error_code> write_streamed(session& s, const http_request& request) {
@@ -323,7 +354,7 @@ private:
                 auto [ec, n] = co_await asio::async_write(s.stream, asio::buffer(part.bytes), use_tuple);
                 if (ec) co_return ec;
                 sent += n;
-                if (request.on_body_progress) request.on_body_progress(sent, total);
+                if (!report_progress(request, sent, total)) co_return asio::error::operation_aborted;
                 continue;
             }
             std::ifstream file(part.file_path, std::ios::binary);
@@ -336,7 +367,7 @@ private:
                 auto [ec, n] = co_await asio::async_write(s.stream, asio::buffer(chunk.data(), got), use_tuple);
                 if (ec) co_return ec;
                 sent += n;
-                if (request.on_body_progress) request.on_body_progress(sent, total);
+                if (!report_progress(request, sent, total)) co_return asio::error::operation_aborted;
             }
         }
         if (sent != total) co_return boost::system::error_code(EIO, boost::system::generic_category());
