@@ -99,6 +99,7 @@ awaitable<result<void>> ensure_ticket(state_ptr state) {
     auto& session = *state->session;
     const auto& login_options = *state->options.login;
     for (;;) {
+        if (co_await cancel_requested()) co_return make_error(boost::asio::error::operation_aborted, "login cancelled");
         const auto age = clock::now() - session.obtained;
         if (!session.ticket.empty() && age < login_options.renew_after) co_return result<void>{};
         if (session.login_running) {

@@ -80,6 +80,7 @@ boost::asio::awaitable<result<api_response>> request(state_ptr state, http_metho
     for (unsigned attempt = 1;; ++attempt) {
         auto answer = co_await request_once(state, method, path, params);
         if (answer || attempt >= policy.max_attempts || !retryable(answer.error(), method, policy)) co_return answer;
+        if (co_await cancel_requested()) co_return answer;
         auto delay = backoff(*state, attempt);
         if (std::chrono::steady_clock::now() + delay - started > policy.max_total) co_return answer;
         if (state->options.logger)

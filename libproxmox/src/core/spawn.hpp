@@ -30,6 +30,13 @@ boost::asio::awaitable<result<T>> without_cancel_exceptions(boost::asio::awaitab
     co_return r;
 }
 
+/// True once the running operation was cancelled. With exceptions off, every loop and every
+/// step Asio cannot cancel (DNS) must ask, or a cancellation that landed between two awaits is lost.
+inline boost::asio::awaitable<bool> cancel_requested() {
+    auto state = co_await boost::asio::this_coro::cancellation_state;
+    co_return state.cancelled() != boost::asio::cancellation_type::none;
+}
+
 template <class T>
 void spawn_on(boost::asio::any_io_executor ex, boost::asio::awaitable<result<T>> op,
               boost::asio::any_completion_handler<void(result<T>)> h) {

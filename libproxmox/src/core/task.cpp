@@ -124,6 +124,12 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
     boost::asio::steady_timer timer(state->executor);
     std::int64_t log_position = 0;
     for (;;) {
+        if (co_await cancel_requested()) {
+            error e = make_error(boost::asio::error::operation_aborted,
+                                 fmt::format("waiting for task {} was cancelled", id.text));
+            e.upid = id.text;
+            co_return e;
+        }
         auto current = co_await status(state, id);
         if (!current) co_return current.error();
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);

@@ -143,12 +143,21 @@ private:
             auto acquired = co_await self->acquire();
             if (!acquired) co_return acquired.error();
             slot_guard owned{self.get()}; // gives the slot back if anything below unwinds
+            const bool stop = co_await cancel_requested(); // e.g. while waiting for the connection
+            if (stop) {
+                owned.armed = false;
+                self->release(std::move(acquired->s), true); // untouched: still good for the next request
+                co_return make_error(asio::error::operation_aborted, "request cancelled");
+            }
             auto outcome = co_await self->exchange(*acquired->s, request);
             const bool reusable = outcome.response && outcome.keep_alive && self->keep_alive_;
             owned.armed = false;
             self->release(std::move(acquired->s), reusable);
             if (outcome.response) co_return std::move(outcome.response);
-            if (acquired->reused && !outcome.received_any && may_resend && attempt == 0) continue;
+            if (acquired->reused && !outcome.received_any && may_resend && attempt == 0) {
+                const bool stop = co_await cancel_requested();
+                if (!stop) continue;
+            }
             co_return std::move(outcome.response);
         }
     }
@@ -189,11 +198,6 @@ private:
         }
     };
 
-    /// True once the operation was cancelled: steps Asio cannot cancel (DNS) are checked after.
-    static awaitable<bool> cancelled() {
-        auto state = co_await asio::this_coro::cancellation_state;
-        co_return state.cancelled() != asio::cancellation_type::none;
-    }
 
     session_ptr take_idle() {
         const auto now = std::chrono::steady_clock::now();
@@ -243,7 +247,7 @@ private:
         tcp::resolver resolver(ex_);
         auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, use_tuple);
         if (rec) co_return make_error(rec, fmt::format("cannot resolve {}: {}", endpoint_.host, rec.message()));
-        if (co_await cancelled()) // a host name lookup cannot be interrupted; stop right after it
+        if (co_await cancel_requested()) // a host name lookup cannot be interrupted; stop right after it
             co_return make_error(asio::error::operation_aborted, fmt::format("connecting to {} was cancelled",
                                                                              endpoint_.display));
 
