@@ -130,7 +130,7 @@ TEST(TicketAuth, CancelledRenewalDoesNotLockTheClientOut) {
     client_options o;
     o.url = "https://pve.invalid:8006";
     o.login = password_login{"alice@pve", password, {}, std::chrono::seconds(0)}; // renew every time
-    o.operation_timeout = std::chrono::milliseconds(50);
+    o.operation_timeout = std::chrono::milliseconds(500); // room for slow (sanitizer, valgrind) runs
     o.custom_transport = f.transport;
     f.pve = std::make_unique<blocking_client>(o);
     f.transport->executor = f.pve->async().get_executor();
