@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 using namespace proxmox;
-using proxmox::testing::scripted_transport;
 
 namespace {
 
@@ -25,18 +24,15 @@ std::string header(const http_request& r, std::string_view name) {
     return {};
 }
 
-struct fixture {
-    explicit fixture(std::deque<result<http_response>> script, std::function<std::string()> second_factor = {}) {
-        transport = std::make_shared<scripted_transport>(std::move(script));
-        client_options o;
-        o.url = "https://pve.invalid:8006";
-        o.login = password_login{"alice@pve", password, std::move(second_factor)};
-        o.custom_transport = transport;
-        pve = std::make_unique<blocking_client>(o);
-        transport->executor = pve->async().get_executor();
-    }
-    std::shared_ptr<scripted_transport> transport;
-    std::unique_ptr<blocking_client> pve;
+/// A client that logs in as alice@pve (no token); `tune` may adjust the options further.
+struct fixture : proxmox::testing::scripted_client {
+    explicit fixture(std::deque<result<http_response>> script, std::function<std::string()> second_factor = {},
+                     const std::function<void(password_login&, client_options&)>& tune = {})
+        : scripted_client(std::move(script), [&](client_options& o) {
+              o.token = {};
+              o.login = password_login{"alice@pve", password, std::move(second_factor)};
+              if (tune) tune(*o.login, o);
+          }) {}
 };
 
 TEST(TicketAuth, LogsInOnceThenSendsCookieAndCsrfOnWrites) {
@@ -125,15 +121,11 @@ TEST(TicketAuth, ConcurrentRequestsShareOneLogin) {
 TEST(TicketAuth, CancelledRenewalDoesNotLockTheClientOut) {
     // Renewal stalls and the operation times out; the next request must log in, not wait forever.
     fixture f({json_ok(ticket_answer), json_ok(R"({"data":{"version":"1"}})"), proxmox::testing::stall(),
-               json_ok(ticket_answer), json_ok(R"({"data":{"version":"3"}})")});
-    f.pve.reset();
-    client_options o;
-    o.url = "https://pve.invalid:8006";
-    o.login = password_login{"alice@pve", password, {}, std::chrono::seconds(0)}; // renew every time
-    o.operation_timeout = std::chrono::milliseconds(500); // room for slow (sanitizer, valgrind) runs
-    o.custom_transport = f.transport;
-    f.pve = std::make_unique<blocking_client>(o);
-    f.transport->executor = f.pve->async().get_executor();
+               json_ok(ticket_answer), json_ok(R"({"data":{"version":"3"}})")},
+              {}, [](password_login& login, client_options& o) {
+                  login.renew_after = std::chrono::seconds(0);              // renew every time
+                  o.operation_timeout = std::chrono::milliseconds(500); // room for slow (sanitizer, valgrind) runs
+              });
     ASSERT_TRUE(f.pve->version());
     auto stalled = f.pve->version();
     ASSERT_FALSE(stalled);

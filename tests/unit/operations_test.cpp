@@ -19,19 +19,9 @@ namespace {
 
 http_response json_ok(std::string body) { return {200, "OK", "application/json;charset=UTF-8", std::move(body)}; }
 
-struct fixture {
-    explicit fixture(std::deque<result<http_response>> script, std::chrono::milliseconds operation_timeout = 0ms) {
-        transport = std::make_shared<scripted_transport>(std::move(script));
-        client_options o;
-        o.url = "https://pve.invalid:8006";
-        o.token = {"root@pam!test", "secret"};
-        o.operation_timeout = operation_timeout;
-        o.custom_transport = transport;
-        pve = std::make_unique<blocking_client>(o);
-        transport->executor = pve->async().get_executor();
-    }
-    std::shared_ptr<scripted_transport> transport;
-    std::unique_ptr<blocking_client> pve;
+struct fixture : proxmox::testing::scripted_client {
+    explicit fixture(std::deque<result<http_response>> script, std::chrono::milliseconds operation_timeout = 0ms)
+        : scripted_client(std::move(script), [&](client_options& o) { o.operation_timeout = operation_timeout; }) {}
 };
 
 const char* two_webs = R"({"data":[

@@ -16,30 +16,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using proxmox::testing::scripted_transport;
 
 http_response status(unsigned code, std::string reason, std::string body = "") {
     return {code, std::move(reason), "application/json;charset=UTF-8", std::move(body)};
 }
 http_response ok(std::string body = R"({"data":null})") { return status(200, "OK", std::move(body)); }
 
-struct harness {
-    explicit harness(std::deque<result<http_response>> script, retry_policy policy = {}) {
-        transport = std::make_shared<scripted_transport>(std::move(script));
-        client_options o;
-        o.url = "https://pve.invalid:8006";
-        o.token = {"root@pam!test", "secret"};
-        policy.initial_backoff = 1ms;
-        policy.max_backoff = 2ms;
-        o.retry = policy;
-        o.custom_transport = transport;
-        pve = std::make_unique<blocking_client>(o);
-        transport->executor = pve->async().get_executor();
-    }
+struct harness : proxmox::testing::scripted_client {
+    explicit harness(std::deque<result<http_response>> script, retry_policy policy = {})
+        : scripted_client(std::move(script), [&](client_options& o) {
+              policy.initial_backoff = 1ms;
+              policy.max_backoff = 2ms;
+              o.retry = policy;
+          }) {}
     result<api_response> call(http_method m) { return pve->run(pve->async().async_request(m, "/version")); }
-
-    std::shared_ptr<scripted_transport> transport;
-    std::unique_ptr<blocking_client> pve;
 };
 
 TEST(Retry, GetRetriesProxyErrorsThenSucceeds) {

@@ -4,6 +4,7 @@
 // A transport for sans-network tests: answers each request with the next scripted answer
 // (asynchronously, never inline), records what it was sent; an exhausted script never answers.
 
+#include <proxmox/blocking_client.hpp>
 #include <proxmox/transport.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -11,6 +12,8 @@
 #include <boost/asio/post.hpp>
 
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -55,6 +58,24 @@ public:
 
 private:
     std::deque<result<http_response>> script_;
+};
+
+/// A blocking_client wired to a scripted_transport: token auth against a made-up host unless
+/// `tune` changes the options.
+struct scripted_client {
+    explicit scripted_client(std::deque<result<http_response>> script,
+                             const std::function<void(client_options&)>& tune = {}) {
+        transport = std::make_shared<scripted_transport>(std::move(script));
+        client_options o;
+        o.url = "https://pve.invalid:8006";
+        o.token = {"root@pam!test", "secret"};
+        o.custom_transport = transport;
+        if (tune) tune(o);
+        pve = std::make_unique<blocking_client>(o);
+        transport->executor = pve->async().get_executor();
+    }
+    std::shared_ptr<scripted_transport> transport;
+    std::unique_ptr<blocking_client> pve;
 };
 
 } // namespace proxmox::testing

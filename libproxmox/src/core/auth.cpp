@@ -36,10 +36,7 @@ awaitable<result<void>> login(state_ptr state, bool renew) {
     request_params params;
     params.add("username", login.userid);
     params.add("password", renew ? session.ticket : login.password);
-    http_request req;
-    req.content_type = "application/x-www-form-urlencoded";
-    req.body = encode_params(params);
-    auto answer = co_await send_request(state, http_method::post, "/access/ticket", {}, std::move(req), false);
+    auto answer = co_await send_request(state, http_method::post, "/access/ticket", {}, form_request(params), false);
     if (!answer) co_return login_error(login, answer.error());
     auto data = as_object_or_empty(answer->data);
 
@@ -60,11 +57,8 @@ awaitable<result<void>> login(state_ptr state, bool renew) {
         tfa.add("username", login.userid);
         tfa.add("tfa-challenge", read_string(data, "ticket"));
         tfa.add("password", response);
-        http_request second;
-        second.content_type = "application/x-www-form-urlencoded";
-        second.body = encode_params(tfa);
         auto completed =
-            co_await send_request(state, http_method::post, "/access/ticket", {}, std::move(second), false);
+            co_await send_request(state, http_method::post, "/access/ticket", {}, form_request(tfa), false);
         if (!completed) co_return login_error(login, completed.error());
         data = as_object_or_empty(completed->data);
     }

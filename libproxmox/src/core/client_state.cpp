@@ -92,14 +92,18 @@ boost::asio::awaitable<result<api_response>> request(state_ptr state, http_metho
     }
 }
 
+http_request form_request(const request_params& params) {
+    http_request req;
+    if (params.empty()) return req;
+    req.content_type = "application/x-www-form-urlencoded";
+    req.body = encode_params(params);
+    return req;
+}
+
 boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_method method, std::string path,
                                                           request_params params) {
     const bool params_in_query = method == http_method::get || method == http_method::del;
-    http_request req;
-    if (!params_in_query && !params.empty()) {
-        req.content_type = "application/x-www-form-urlencoded";
-        req.body = encode_params(params);
-    }
+    http_request req = params_in_query ? http_request{} : form_request(params);
     // g++ 12 destroys temporaries inside a co_await expression twice: build the query first.
     request_params query;
     if (params_in_query) query = std::move(params);

@@ -49,6 +49,10 @@ struct client_state {
 boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, std::string path,
                                                      request_params params);
 
+/// A request whose body is `params` as a form (`application/x-www-form-urlencoded`), as PVE
+/// expects for POST and PUT; no body when there are no parameters.
+http_request form_request(const request_params& params);
+
 /// Sends a prepared request (body already set, e.g. streamed) once, with the client's
 /// credentials, and unwraps the envelope. Never retried.
 boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,

@@ -64,10 +64,14 @@ awaitable<result<task_status>> status(state_ptr state, upid id) {
     co_return convert<task_status>(*response, "task status");
 }
 
-error task_error(errc code, const upid& id, std::string message) {
+error task_error(boost::system::error_code code, const upid& id, std::string message) {
     error e = make_error(code, std::move(message));
     e.upid = id.text;
     return e;
+}
+
+error cancelled_wait(boost::system::error_code code, const upid& id) {
+    return task_error(code, id, fmt::format("waiting for task {} was cancelled", id.text));
 }
 
 struct log_page {
@@ -124,12 +128,7 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
     boost::asio::steady_timer timer(state->executor);
     std::int64_t log_position = 0;
     for (;;) {
-        if (co_await cancel_requested()) {
-            error e = make_error(boost::asio::error::operation_aborted,
-                                 fmt::format("waiting for task {} was cancelled", id.text));
-            e.upid = id.text;
-            co_return e;
-        }
+        if (co_await cancel_requested()) co_return cancelled_wait(boost::asio::error::operation_aborted, id);
         auto current = co_await status(state, id);
         if (!current) co_return current.error();
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
@@ -159,11 +158,7 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
         if (opts.timeout.count() > 0) delay = std::min(delay, opts.timeout - elapsed + std::chrono::milliseconds(1));
         timer.expires_after(delay);
         auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (ec) {
-            error e = make_error(ec, fmt::format("waiting for task {} was cancelled", id.text));
-            e.upid = id.text;
-            co_return e;
-        }
+        if (ec) co_return cancelled_wait(ec, id);
         interval = std::min(interval * 2, max_interval);
     }
 }
