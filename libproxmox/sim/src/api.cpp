@@ -738,7 +738,9 @@ response api::impl::dispatch_inner(std::string_view method,
                 rel_uri),
             {});
 
-    // Permissions are not checked yet: every user and token acts with full rights.
+    if (auth.authenticated)
+        if (auto denied = check_api_permissions(ep, uri_param, auth, state))
+            return error_response(denied->status, denied->message, denied->errors);
 
     if (!ep.proxyto.empty()) {
         const auto* node = uri_param.if_contains(ep.proxyto);

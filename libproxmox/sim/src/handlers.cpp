@@ -2,6 +2,7 @@
 // handlers put in them (pve-manager API2/Cluster.pm, API2/Nodes.pm, API2/Tasks.pm, API2Tools.pm;
 // qemu-server API2/Qemu.pm, QemuServer.pm; pve-container API2/LXC.pm, LXC.pm).
 #include "handlers.hpp"
+#include "guests.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -67,10 +68,11 @@ node_state& call_context::node() {
 std::string call_context::run_worker(node_state& on,
                                      std::string type,
                                      std::string id,
-                                     std::function<task_result(cluster&, epoch_seconds)> work) {
+                                     std::function<task_result(cluster&, epoch_seconds)> work,
+                                     double duration_factor) {
     task_state& t = create_task(state, on, std::move(type), std::move(id), auth.user, now);
     const auto duration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(std::max(0.0, opts.task_seconds)));
+        std::chrono::duration<double>(std::max(0.0, opts.task_seconds * duration_factor)));
     sched.after(duration, [st = &state, upid = t.upid, work = std::move(work)] {
         auto it = st->tasks.find(upid);
         if (it != st->tasks.end() && it->second.running) {
@@ -99,6 +101,8 @@ namespace {
 constexpr std::string_view pve_version = "9.1.9";
 constexpr std::string_view pve_release = "9.1";
 constexpr std::string_view pve_repoid = "3ae8f5d7";
+
+} // namespace
 
 /// A slow, deterministic wobble in [0.8, 1.2] so usage numbers move a little over time.
 double wobble(unsigned salt, epoch_seconds now) {
@@ -253,7 +257,7 @@ json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now
 }
 
 /// API2Tools.pm extract_vm_stats
-json::object guest_entry(const guest_state& g, epoch_seconds now, bool node_offline = false) {
+json::object guest_entry(const guest_state& g, epoch_seconds now, bool node_offline) {
     json::object o;
     o["id"] = fmt::format("{}/{}", kind_name(g.kind), g.vmid);
     o["vmid"] = g.vmid;
@@ -350,6 +354,19 @@ void root_only(call_context& ctx, std::initializer_list<std::string_view> keys) 
         }
     }
 }
+
+void start_guest(guest_state& g, cluster& c, epoch_seconds now) {
+    node_state* n = c.find_node(g.node);
+    g.running = true;
+    g.started = now;
+    g.pid = n ? n->next_pid++ : 4242;
+    if (g.cpu_load == 0)
+        g.cpu_load = 0.02 + static_cast<double>(g.vmid % 7) * 0.01;
+    if (g.mem_fraction == 0)
+        g.mem_fraction = 0.35 + static_cast<double>(g.vmid % 5) * 0.08;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // handlers
@@ -485,17 +502,6 @@ json::value get_lxc_current(call_context& ctx) {
     return o;
 }
 
-void start_guest(guest_state& g, cluster& c, epoch_seconds now) {
-    node_state* n = c.find_node(g.node);
-    g.running = true;
-    g.started = now;
-    g.pid = n ? n->next_pid++ : 4242;
-    if (g.cpu_load == 0)
-        g.cpu_load = 0.02 + static_cast<double>(g.vmid % 7) * 0.01;
-    if (g.mem_fraction == 0)
-        g.mem_fraction = 0.35 + static_cast<double>(g.vmid % 5) * 0.08;
-}
-
 json::value post_qemu_start(call_context& ctx) {
     root_only(ctx, {"stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network",
                     "targetstorage", "force-cpu"});
@@ -538,8 +544,7 @@ json::value post_qemu_stop(call_context& ctx) {
                 return {};
             if (!g->lock.empty())
                 return {{}, fmt::format("VM is locked ({})", g->lock)};
-            g->running = false;
-            g->pid = 0;
+            stop_guest(*g);
             return {};
         }));
 }
@@ -646,7 +651,8 @@ json::value get_task_log(call_context& ctx) {
 } // namespace
 
 const std::vector<handler_entry>& modelled_endpoints() {
-    static const std::vector<handler_entry> table = {
+    static const std::vector<handler_entry> table = [] {
+        std::vector<handler_entry> all = {
         {"GET", "/version", &get_version},
         {"GET", "/nodes", &get_nodes},
         {"GET", "/nodes/{node}/status", &get_node_status},
@@ -666,7 +672,14 @@ const std::vector<handler_entry>& modelled_endpoints() {
         {"POST", "/access/ticket", &post_access_ticket},
         {"GET", "/nodes/{node}/storage/{storage}/content", &get_storage_content},
         {"POST", "/nodes/{node}/storage/{storage}/upload", &post_storage_upload},
-    };
+        };
+        for (auto family : {&guest_config_endpoints, &lifecycle_endpoints, &snapshot_endpoints, &backup_endpoints,
+                            &access_admin_endpoints, &node_endpoints, &firewall_endpoints, &agent_endpoints}) {
+            auto more = family();
+            all.insert(all.end(), more.begin(), more.end());
+        }
+        return all;
+    }();
     return table;
 }
 

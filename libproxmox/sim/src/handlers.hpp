@@ -72,11 +72,13 @@ struct call_context {
     node_state& node();
 
     /// Starts a worker task on `node`: returns its UPID at once; `work` runs when the task ends,
-    /// after options::task_seconds, and decides how it ends.
+    /// after options::task_seconds times `duration_factor` (a clone takes longer than a start),
+    /// and decides how it ends.
     std::string run_worker(node_state& node,
                            std::string type,
                            std::string id,
-                           std::function<task_result(cluster&, epoch_seconds)> work);
+                           std::function<task_result(cluster&, epoch_seconds)> work,
+                           double duration_factor = 1.0);
 };
 
 using handler_fn = boost::json::value (*)(call_context&);
@@ -103,8 +105,25 @@ struct handler_entry {
     handler_fn fn;
 };
 
+// The endpoint families, one source file each; modelled_endpoints() joins them.
+std::vector<handler_entry> guest_config_endpoints(); ///< guest_config.cpp: config, pending, resize, cloud-init
+std::vector<handler_entry> lifecycle_endpoints();    ///< lifecycle.cpp: create, clone, delete, template, migrate, power
+std::vector<handler_entry> snapshot_endpoints();     ///< snapshots.cpp
+std::vector<handler_entry> backup_endpoints();       ///< backup.cpp: vzdump, storage lists, volumes
+std::vector<handler_entry> access_admin_endpoints(); ///< access_admin.cpp: users, groups, roles, ACLs, pools
+std::vector<handler_entry> node_endpoints();         ///< node_extras.cpp: network, RRD, next id
+std::vector<handler_entry> firewall_endpoints();     ///< firewall.cpp
+std::vector<handler_entry> agent_endpoints();        ///< agent.cpp: QEMU guest agent
+
 /// Every endpoint the simulator models.
 const std::vector<handler_entry>& modelled_endpoints();
+
+/// RPCEnvironment check_api2_permissions for `ep` (permissions.cpp): nullopt when `auth` may
+/// call it with `params` (path placeholders included), else PVE's 403.
+std::optional<api_error> check_api_permissions(const endpoint& ep,
+                                               const boost::json::object& params,
+                                               const auth_result& auth,
+                                               const cluster& state);
 
 } // namespace proxmox::sim::detail
 

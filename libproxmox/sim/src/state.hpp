@@ -3,6 +3,8 @@
 #ifndef PROXMOX_SIM_SRC_STATE_HPP
 #define PROXMOX_SIM_SRC_STATE_HPP
 
+#include "access_state.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -36,6 +38,8 @@ private:
     std::uint64_t state_;
 };
 
+using config_entries = std::vector<std::pair<std::string, std::string>>; ///< `key: value`, in file order
+
 struct bridge_state {
     std::string iface = "vmbr0";
     std::string cidr;    ///< e.g. 192.168.1.10/24
@@ -57,6 +61,10 @@ struct volume_state {
     std::string format;  ///< iso, tzst, tgz, ...
     std::uint64_t size = 0;
     epoch_seconds ctime = 0;
+    std::string notes;               ///< backup: the notes of vzdump (notes-template)
+    std::string backup_kind;         ///< backup: "qemu" or "lxc"
+    unsigned backup_vmid = 0;        ///< backup: the guest it was taken from
+    config_entries backup_config;    ///< backup: the config inside the archive (restore uses it)
 };
 
 struct node_state {
@@ -100,6 +108,24 @@ struct storage_def {
 
 enum class guest_kind { qemu, lxc };
 
+/// A snapshot section of a guest config (`[name]`).
+struct snapshot_state {
+    std::string name;
+    std::string description;
+    std::string parent;        ///< the snapshot it was taken on top of, or empty
+    epoch_seconds snaptime = 0;
+    bool vmstate = false;      ///< qemu: RAM saved with it
+    config_entries config;     ///< the config as it was
+};
+
+/// Firewall of a guest or a node (pve-firewall's VMID.fw / host.fw): `[OPTIONS]` entries and
+/// `[RULES]` in order, each rule as its property map (type, action, macro, source, dest, ...).
+struct firewall_state {
+    config_entries options;
+    std::vector<config_entries> rules;
+    std::string digest_salt; ///< changes with every write, so digests change
+};
+
 constexpr std::string_view kind_name(guest_kind k) {
     return k == guest_kind::qemu ? "qemu" : "lxc";
 }
@@ -124,7 +150,11 @@ struct guest_state {
     bool agent = false;                                      ///< qemu: guest agent configured
     std::string tags;                                        ///< `;`-separated, sorted
     std::string lock;                                        ///< config lock, empty = none
-    std::vector<std::pair<std::string, std::string>> config; ///< config file keys, in file order
+    config_entries config;                                   ///< config file keys, in file order
+    config_entries pending;                                  ///< qemu: changes applied at next start
+    std::vector<std::string> pending_delete;                 ///< qemu: keys deleted at next start
+    std::vector<snapshot_state> snapshots;                   ///< in creation order
+    firewall_state firewall;
 
     std::int64_t uptime(epoch_seconds now) const {
         return running ? std::max<std::int64_t>(0, now - started) : 0;
@@ -159,6 +189,7 @@ struct cluster {
     std::vector<storage_def> storages;
     std::map<unsigned, guest_state> guests;  ///< by vmid
     std::map<std::string, task_state> tasks; ///< by UPID
+    access_state access;                     ///< users, groups, roles, ACLs, pools
     std::string ssl_fingerprint;             ///< of the certificate every node serves
 
     /// The node that answers the API (the one a client is connected to); `localhost` means it.
