@@ -66,6 +66,13 @@ bool erase_config_value(guest_state& g, std::string_view key);
 /// guest_state::lock is its only home (config views add it as `lock`).
 void sync_from_config(guest_state& g);
 
+/// Applies the config parameters of a create or update call to `g` as qemu-server /
+/// pve-container do (guest_config.cpp): parameters that are not config keys (node, vmid, pool,
+/// start, archive, digest, ...) are ignored, new disks `STORAGE:SIZE_GB` are allocated as
+/// volumes, NICs without a MAC get one, `delete` removes keys; raises PVE's errors. Calls
+/// sync_from_config at the end.
+void apply_config_params(call_context& ctx, guest_state& g, const boost::json::object& params, bool creating);
+
 } // namespace proxmox::sim::detail
 
 #endif // PROXMOX_SIM_SRC_GUESTS_HPP
