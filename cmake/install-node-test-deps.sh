@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the official MCP TypeScript SDK for the optional end-to-end test that drives
-# proxmox-mcp with an independent client (tests/mcp/node). Skipped, with a note, when Node.js
-# or the npm registry is not available: the test is then simply not registered.
+# Installs the npm packages of the tests that drive our programs with independent clients: the
+# official MCP TypeScript SDK (tests/mcp/node, against proxmox-mcp) and the proxmox-api client
+# (tests/sim/third_party/node, against proxmox-sim). Skipped, with a note, when Node.js or the npm
+# registry is not available: those tests are then simply not registered.
 set -u
-dir="$(dirname "$0")/../tests/mcp/node"
-[ -f "$dir/node_modules/@modelcontextprotocol/sdk/package.json" ] && exit 0
+root="$(dirname "$0")/.."
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "note: Node.js not found; the MCP TypeScript SDK client test is skipped" >&2
+    echo "note: Node.js not found; the npm client tests are skipped" >&2
     exit 0
 fi
-if ! npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2; then
-    echo "note: npm could not install @modelcontextprotocol/sdk; the MCP TypeScript SDK client test is skipped" >&2
-fi
+install() { # DIR MARKER-PACKAGE
+    [ -f "$root/$1/node_modules/$2/package.json" ] && return 0
+    npm ci --prefix "$root/$1" --no-audit --no-fund --loglevel=error >&2 ||
+        echo "note: npm could not install $2; the test in $1 is skipped" >&2
+}
+install tests/mcp/node @modelcontextprotocol/sdk
+install tests/sim/third_party/node proxmox-api
 exit 0

@@ -174,8 +174,8 @@ guest_state* cluster::find_guest(unsigned vmid) {
 cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_t seed, epoch_seconds now) {
     if (node_count == 0 || node_count > 100)
         throw std::invalid_argument("proxmox::sim: nodes must be between 1 and 100");
-    if (guest_count > 5000)
-        throw std::invalid_argument("proxmox::sim: guests must be between 0 and 5000");
+    if (guest_count > max_guests)
+        throw std::invalid_argument(fmt::format("proxmox::sim: guests must be between 0 and {}", max_guests));
 
     cluster c;
     c.seed = seed;
@@ -308,11 +308,14 @@ cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_
         add_guest(std::move(g));
     }
 
+    // templates live at 9000 as admins like it, or at the next thousand when the guests reach it
+    const unsigned last_vmid = cts > 0 ? ct_base + cts - 1 : 100 + vms;
+    const unsigned template_base = last_vmid < 9000 ? 9000 : (last_vmid / 1000 + 1) * 1000;
     static constexpr const char* template_names[] = {"debian-12-template", "ubuntu-24.04-template"};
     for (unsigned i = 0; i < templates; ++i) {
         guest_state g;
         g.kind = guest_kind::qemu;
-        g.vmid = 9000 + i;
+        g.vmid = template_base + i;
         g.name = template_names[i];
         g.node = c.nodes[0].name;
         g.is_template = true;
@@ -323,6 +326,12 @@ cluster generate_cluster(unsigned node_count, unsigned guest_count, std::uint64_
         make_qemu_config(g, r);
         add_guest(std::move(g));
     }
+
+    // thin pools of crowded nodes are as large as their guests need (PVE would refuse to overcommit
+    // beyond the pool; real admins size it)
+    for (auto& n : c.nodes)
+        if (auto* lvm = const_cast<storage_usage*>(n.usage("local-lvm")); lvm && lvm->used > lvm->total * 0.8)
+            lvm->total = (lvm->used * 10 / 6 + GiB - 1) / GiB * GiB;
     return c;
 }
 

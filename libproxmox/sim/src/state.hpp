@@ -203,8 +203,11 @@ struct cluster {
     guest_state* find_guest(unsigned vmid);
 };
 
+/// Most guests a generated cluster holds.
+constexpr unsigned max_guests = 100000;
+
 /// Builds the cluster for `nodes` nodes and `guests` guests from `seed` at time `now`.
-/// Throws std::invalid_argument when nodes is 0 or above 100, or guests above 5000.
+/// Throws std::invalid_argument when nodes is 0 or above 100, or guests above max_guests.
 cluster generate_cluster(unsigned nodes, unsigned guests, std::uint64_t seed, epoch_seconds now);
 
 /// Formats a UPID: `UPID:node:PID:PSTART:STARTTIME:type:id:user:` (uppercase hex, 8 digits).

@@ -39,7 +39,7 @@ options:
   --listen HOST:PORT           address to listen on (default 127.0.0.1:0, port 0 = any free port;
                                IPv6 as [::1]:0)
   --nodes N                    number of nodes pve, pve2, ... (1-100, default 3)
-  --guests M                   VMs and containers in total, some templates (0-5000, default 12)
+  --guests M                   VMs and containers in total, some templates (0-100000, default 12)
   --seed S                     seed of the generated cluster state (default 1)
   --token USER@REALM!ID=SECRET an API token to accept (repeatable; default: root@pam!sim with a
                                random secret); the first one is printed
@@ -173,7 +173,7 @@ proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
         } else if (name == "--nodes") {
             opts.nodes = parse_integer<unsigned>(name, *value, 1, 100);
         } else if (name == "--guests") {
-            opts.guests = parse_integer<unsigned>(name, *value, 0, 5000);
+            opts.guests = parse_integer<unsigned>(name, *value, 0, 100000);
         } else if (name == "--seed") {
             opts.seed = parse_integer<std::uint64_t>(name, *value, 0, UINT64_MAX);
         } else if (name == "--token") {

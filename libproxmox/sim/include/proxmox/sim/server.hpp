@@ -90,7 +90,7 @@ struct options {
     std::string listen_host = "127.0.0.1";
     unsigned short port = 0;       ///< 0 = pick a free port
     unsigned nodes = 3;            ///< nodes `pve`, `pve2`, `pve3`, ... (1..100)
-    unsigned guests = 12;          ///< VMs + containers in total, some of them templates (0..5000)
+    unsigned guests = 12;          ///< VMs + containers in total, some of them templates (0..100000)
     std::uint64_t seed = 1;        ///< the cluster state is generated deterministically from the seed
     std::vector<api_token> tokens; ///< empty = one token `root@pam!sim` with a random UUID secret
     double task_seconds = 1.0;     ///< how long a worker task runs (tests use ~0.05)
