@@ -24,6 +24,8 @@ import re
 import sys
 import tempfile
 
+from cpp_text import COMMON_CPP, COMMON_HPP, ENDPOINTS_HPP
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBDIR = os.path.dirname(HERE)  # libproxmox/
 
@@ -57,6 +59,23 @@ AREAS = [
 TASK_KINDS = {None: "none", "upid": "upid", "upid-or-null": "upid_or_null",
               "object-with-upid": "object_with_upid", "task-no-upid": "task_no_upid"}
 METHODS = {"GET": "get", "POST": "post", "PUT": "put", "DELETE": "del"}
+
+# Field groups: parameters that several endpoints declare identically (same key, same schema)
+# become one struct in generated/field_groups.hpp, held by each endpoint's params struct as the
+# named member, so e.g. the ~80 QEMU config keys exist once for create and both config calls.
+# (struct name, member name, regex over "METHOD PATH")
+GROUPS = [
+    ("qemu_config_fields", "config", r"^(POST /nodes/\{node\}/qemu|(POST|PUT) /nodes/\{node\}/qemu/\{vmid\}/config)$"),
+    ("lxc_config_fields", "config", r"^(POST /nodes/\{node\}/lxc|PUT /nodes/\{node\}/lxc/\{vmid\}/config)$"),
+    ("storage_config_fields", "settings", r"^(POST /storage|PUT /storage/\{storage\})$"),
+    ("realm_config_fields", "settings", r"^(POST /access/domains|PUT /access/domains/\{realm\})$"),
+    ("backup_job_fields", "job", r"^(POST /cluster/backup|PUT /cluster/backup/\{id\}|POST /nodes/\{node\}/vzdump)$"),
+    ("network_interface_fields", "settings", r"^(POST /nodes/\{node\}/network|PUT /nodes/\{node\}/network/\{iface\})$"),
+    ("sdn_zone_fields", "settings", r"^(POST /cluster/sdn/zones|PUT /cluster/sdn/zones/\{zone\})$"),
+    ("firewall_rule_fields", "rule", r"^(POST|PUT) .*/firewall/(rules(/\{pos\})?|groups/\{group\}(/\{pos\})?)$"),
+    ("guest_firewall_options_fields", "options", r"^PUT /nodes/\{node\}/(qemu|lxc)/\{vmid\}/firewall/options$"),
+]
+MIN_GROUP_FIELDS = 8  # a group smaller than this is a table mistake
 
 
 def area_of(path):
@@ -162,17 +181,20 @@ class Field:
         return base
 
 
-def build_fields(ep):
+def build_fields(ep, exclude=(), reserved=()):
+    """The struct fields of `ep` without the keys in `exclude` (they live in a field group);
+    `reserved` names are taken (the group member)."""
     placeholders = re.findall(r"\{([^}]+)\}", ep["path"])
     fields = []
     for key, spec in ep.get("parameters", {}).items():
-        fields.append(Field(key, spec, key in placeholders))
+        if key not in exclude:
+            fields.append(Field(key, spec, key in placeholders))
     for ph in placeholders:
         if ph not in ep.get("parameters", {}):
             raise SystemExit(f"generate.py: {ep['method']} {ep['path']}: placeholder {ph} not a parameter")
     # Path placeholders first (path order), then the rest in schema order.
     fields.sort(key=lambda f: (0, placeholders.index(f.key)) if f.in_path else (1, 0))
-    used = set()
+    used = set(reserved)
     for f in fields:  # numbered families whose base name is also a plain key: suffix "_n"
         if f.numbered and any(g.key == f.wire for g in fields):
             f.member = ident(f.wire + "_n")
@@ -212,163 +234,6 @@ def banner(meta, sha, style):
     return "".join(f"// {line}\n" for line in lines)
 
 
-COMMON_HPP = """
-#ifndef PROXMOX_GENERATED_COMMON_HPP
-#define PROXMOX_GENERATED_COMMON_HPP
-
-#include <proxmox/types.hpp>
-
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace proxmox::gen {
-
-/// An extensible string-backed enumeration: the generated per-parameter enum types derive from it
-/// and add named constants for the schema's values; any other value is accepted as well (a newer
-/// PVE may know more values than this schema).
-class string_enum {
-public:
-    string_enum() = default;
-    string_enum(std::string value) : value_(std::move(value)) {}
-    string_enum(std::string_view value) : value_(value) {}
-    string_enum(const char* value) : value_(value) {}
-
-    const std::string& str() const noexcept { return value_; }
-    friend bool operator==(const string_enum& a, const string_enum& b) noexcept { return a.value_ == b.value_; }
-    friend bool operator==(const string_enum& a, std::string_view b) noexcept { return a.value_ == b; }
-    friend bool operator==(const string_enum& a, const char* b) noexcept { return a.value_ == b; }
-
-private:
-    std::string value_;
-};
-
-/// What an encoder produces: the concrete path (placeholders substituted with the raw values;
-/// the client URL-encodes) and the parameters in the order they are sent.
-struct encoded_request {
-    std::string path;
-    request_params params;
-};
-
-namespace detail {
-// Out-of-line helpers the generated encoders call; they keep the generated code small.
-void put(request_params& p, std::string_view key, const std::string& v);
-void put(request_params& p, std::string_view key, const string_enum& v);
-void put(request_params& p, std::string_view key, std::int64_t v);
-void put(request_params& p, std::string_view key, double v);
-void put(request_params& p, std::string_view key, bool v);
-void put(request_params& p, std::string_view key, const std::optional<std::string>& v);
-void put(request_params& p, std::string_view key, const std::optional<std::int64_t>& v);
-void put(request_params& p, std::string_view key, const std::optional<double>& v);
-void put(request_params& p, std::string_view key, const std::optional<bool>& v);
-void put(request_params& p, std::string_view key, const std::vector<std::string>& v);
-void put(request_params& p, std::string_view key, const std::map<int, std::string>& v);
-template <class E>
-void put(request_params& p, std::string_view key, const std::optional<E>& v) {
-    if (v) put(p, key, static_cast<const string_enum&>(*v));
-}
-void subst(std::string& path, std::string_view placeholder, const std::string& v);
-void subst(std::string& path, std::string_view placeholder, std::int64_t v);
-} // namespace detail
-
-} // namespace proxmox::gen
-
-#endif
-"""
-
-COMMON_CPP = """
-#include <proxmox/generated/common.hpp>
-
-#include <charconv>
-#include <string>
-
-namespace proxmox::gen::detail {
-
-void put(request_params& p, std::string_view key, const std::string& v) { p.add(std::string(key), v); }
-void put(request_params& p, std::string_view key, const string_enum& v) { p.add(std::string(key), v.str()); }
-void put(request_params& p, std::string_view key, std::int64_t v) { p.add(std::string(key), v); }
-void put(request_params& p, std::string_view key, double v) {
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    p.add(std::string(key), std::string(buf, r.ptr));
-}
-void put(request_params& p, std::string_view key, bool v) { p.add(std::string(key), v); }
-void put(request_params& p, std::string_view key, const std::optional<std::string>& v) {
-    if (v) put(p, key, *v);
-}
-void put(request_params& p, std::string_view key, const std::optional<std::int64_t>& v) {
-    if (v) put(p, key, *v);
-}
-void put(request_params& p, std::string_view key, const std::optional<double>& v) {
-    if (v) put(p, key, *v);
-}
-void put(request_params& p, std::string_view key, const std::optional<bool>& v) {
-    if (v) put(p, key, *v);
-}
-void put(request_params& p, std::string_view key, const std::vector<std::string>& v) {
-    for (const auto& item : v) p.add(std::string(key), item);
-}
-void put(request_params& p, std::string_view key, const std::map<int, std::string>& v) {
-    for (const auto& [n, item] : v) p.add(std::string(key) + std::to_string(n), item);
-}
-void subst(std::string& path, std::string_view placeholder, const std::string& v) {
-    auto pos = path.find(placeholder);
-    if (pos != std::string::npos) path.replace(pos, placeholder.size(), v);
-}
-void subst(std::string& path, std::string_view placeholder, std::int64_t v) {
-    subst(path, placeholder, std::to_string(v));
-}
-
-} // namespace proxmox::gen::detail
-"""
-
-ENDPOINTS_HPP = """
-#ifndef PROXMOX_GENERATED_ENDPOINTS_HPP
-#define PROXMOX_GENERATED_ENDPOINTS_HPP
-
-#include <proxmox/types.hpp>
-
-#include <span>
-#include <string_view>
-
-namespace proxmox::gen {
-
-/// What a call returns with respect to worker tasks (the schema's derived `task` field).
-enum class task_kind {
-    none,             ///< no worker task
-    upid,             ///< returns a task UPID string
-    upid_or_null,     ///< a UPID, or null when the optional wait saw the task finish
-    object_with_upid, ///< an object whose `upid` field names the worker (vncproxy, termproxy, ...)
-    task_no_upid,     ///< starts a worker but returns null
-};
-
-/// One endpoint of the PVE API as the vendored schema describes it.
-struct endpoint_info {
-    http_method method;
-    std::string_view path;             ///< template, e.g. `/nodes/{node}/qemu/{vmid}/status/start`
-    std::string_view name;             ///< PVE's handler name (unique per path + method)
-    task_kind task;
-    bool allow_token;                  ///< false: API tokens get 403, a ticket is required
-    bool is_protected;                 ///< runs in the privileged pvedaemon
-    std::string_view permission_check; ///< rendered check expression, empty if none
-    std::string_view proxyto;          ///< parameter naming the node the call is forwarded to, or empty
-};
-
-/// Every endpoint, sorted by path then GET, POST, PUT, DELETE.
-std::span<const endpoint_info> endpoints() noexcept;
-
-/// The endpoint for a method and a path template, or nullptr.
-const endpoint_info* find_endpoint(http_method method, std::string_view path_template) noexcept;
-
-} // namespace proxmox::gen
-
-#endif
-"""
-
-
 def gen_endpoints_cpp(eps):
     rows = []
     for ep in eps:
@@ -405,20 +270,16 @@ const endpoint_info* find_endpoint(http_method method, std::string_view path_tem
 """ % "\n".join(rows)
 
 
-def gen_struct(ep, sname, fields):
+def field_lines(fields, indent="    "):
+    """Nested enum types, then one member line per field."""
     out = []
-    perms = ep.get("permissions") or {}
-    perm = perms.get("check") or (f"none (user: {perms['user']})" if perms.get("user") else "none")
-    out.append(f"/// `{ep['method']} {comment_text(ep['path'])}`: {comment_text(first_sentence(ep.get('description', '')))}")
-    out.append(f"/// Permission check: {comment_text(perm)}")
-    out.append(f"struct {sname} {{")
     for f in fields:
         if f.kind() == "enum":
-            out.append(f"    struct {f.enum_type} : string_enum {{")
-            out.append("        using string_enum::string_enum;")
+            out.append(f"{indent}struct {f.enum_type} : string_enum {{")
+            out.append(f"{indent}    using string_enum::string_enum;")
             for cname, v in enum_constants(f.enum):
-                out.append(f"        static constexpr std::string_view {cname} = {cpp_str(v)};")
-            out.append("    };")
+                out.append(f"{indent}    static constexpr std::string_view {cname} = {cpp_str(v)};")
+            out.append(f"{indent}}};")
     for f in fields:
         desc = comment_text(first_sentence(f.spec.get("description", "")))
         where = "path" if f.in_path else ("numbered " + f.wire + "N" if f.numbered else "")
@@ -430,15 +291,33 @@ def gen_struct(ep, sname, fields):
             init = " = 0"
         elif f.kind() == "bool" and not f.optional:
             init = " = false"
-        out.append(f"    {f.cpp_type()} {f.member}{init}; ///< `{comment_text(f.key)}`{note} {desc}".rstrip())
+        out.append(f"{indent}{f.cpp_type()} {f.member}{init}; ///< `{comment_text(f.key)}`{note} {desc}".rstrip())
+    return out
+
+
+def permission_text(ep):
+    perms = ep.get("permissions") or {}
+    return perms.get("check") or (f"none (user: {perms['user']})" if perms.get("user") else "none")
+
+
+def gen_struct(ep, sname, fields, group):
+    out = []
+    out.append(f"/// `{ep['method']} {comment_text(ep['path'])}`: {comment_text(first_sentence(ep.get('description', '')))}")
+    out.append(f"/// Permission check: {comment_text(permission_text(ep))}")
+    out.append(f"struct {sname} {{")
+    out.append(f"    static constexpr call_info endpoint{{http_method::{METHODS[ep['method']]}, "
+               f"{cpp_str(ep['path'])}, task_kind::{TASK_KINDS[ep.get('task')]}}};")
+    out.extend(field_lines(fields))
+    if group:
+        out.append(f"    {group.name} {group.member}; ///< the parameters shared with {group.shared_with_text(ep)}")
     out.append("};")
     out.append(f"encoded_request encode(const {sname}& p);")
     return "\n".join(out)
 
 
-def gen_encoder(ep, sname, fields):
+def gen_encoder(ep, sname, fields, group):
     out = [f"encoded_request encode(const {sname}& p) {{"]
-    if not fields:
+    if not fields and not group:
         out[0] = f"encoded_request encode(const {sname}&) {{"
     out.append(f"    encoded_request r{{{cpp_str(ep['path'])}, {{}}}};")
     # Last placeholder first: subst() replaces the first occurrence, and every earlier placeholder
@@ -448,9 +327,71 @@ def gen_encoder(ep, sname, fields):
     for f in fields:
         if not f.in_path:
             out.append(f"    detail::put(r.params, {cpp_str(f.wire)}, p.{f.member});")
+    if group:
+        out.append(f"    encode_fields(r.params, p.{group.member});")
     out.append("    return r;")
     out.append("}")
     return "\n".join(out)
+
+
+class Group:
+    """A field group (see GROUPS): the parameters all matching endpoints declare identically."""
+
+    def __init__(self, name, member, pattern, eps):
+        self.name, self.member = name, member
+        self.endpoints = [ep for ep in eps if re.match(pattern, f"{ep['method']} {ep['path']}")]
+        if len(self.endpoints) < 2:
+            raise SystemExit(f"generate.py: field group {name} matches {len(self.endpoints)} endpoint(s)")
+
+        def shared(ep):
+            ph = set(re.findall(r"\{([^}]+)\}", ep["path"]))
+            return {k: json.dumps(v, sort_keys=True) for k, v in ep.get("parameters", {}).items() if k not in ph}
+
+        first = shared(self.endpoints[0])
+        common = set(first.items())
+        for ep in self.endpoints[1:]:
+            common &= set(shared(ep).items())
+        self.keys = [k for k in first if (k, first[k]) in common]  # schema order of the first endpoint
+        if len(self.keys) < MIN_GROUP_FIELDS:
+            raise SystemExit(f"generate.py: field group {name} shares only {len(self.keys)} fields")
+        params = {k: self.endpoints[0]["parameters"][k] for k in self.keys}
+        self.fields = build_fields({"method": "", "path": "", "parameters": params})
+
+    def shared_with_text(self, ep):
+        others = [f"{e['method']} {e['path']}" for e in self.endpoints if e is not ep]
+        return comment_text(", ".join(others))
+
+
+def gen_group_struct(g):
+    out = [f"/// Parameters shared by {comment_text(', '.join(e['method'] + ' ' + e['path'] for e in g.endpoints))}."]
+    out.append(f"struct {g.name} {{")
+    out.extend(field_lines(g.fields))
+    out.append("};")
+    out.append(f"void encode_fields(request_params& params, const {g.name}& fields);")
+    return "\n".join(out)
+
+
+def gen_group_encoder(g):
+    out = [f"void encode_fields(request_params& params, const {g.name}& p) {{"]
+    for f in g.fields:
+        out.append(f"    detail::put(params, {cpp_str(f.wire)}, p.{f.member});")
+    out.append("}")
+    return "\n".join(out)
+
+
+def gen_api_member(ep, sname):
+    task = ep.get("task")
+    completes = {"upid": "task_handle (the task has started, not finished)",
+                 "upid-or-null": "std::optional<task_handle>"}.get(task, "api_response (the raw `data`)")
+    fn = "async_" + sname[: -len("_params")]
+    return "\n".join([
+        f"    /// `{ep['method']} {comment_text(ep['path'])}`: {comment_text(first_sentence(ep.get('description', '')))}",
+        f"    /// Permission check: {comment_text(permission_text(ep))}. Completes with {completes}.",
+        "    template <class Token = boost::asio::deferred_t>",
+        f"    auto {fn}(const {sname}& params, Token&& token = {{}}) const {{",
+        "        return client_.async_call(params, std::forward<Token>(token));",
+        "    }",
+    ])
 
 
 def generate(schema_path, lock_path):
@@ -473,6 +414,15 @@ def generate(schema_path, lock_path):
     files["include/proxmox/generated/endpoints.hpp"] = cb + ENDPOINTS_HPP
     files["src/generated/endpoints.cpp"] = cb + gen_endpoints_cpp(eps)
 
+    groups = [Group(name, member, pattern, eps) for name, member, pattern in GROUPS]
+    group_of = {}
+    for g in groups:
+        for ep in g.endpoints:
+            key = f"{ep['method']} {ep['path']}"
+            if key in group_of:
+                raise SystemExit(f"generate.py: {key} is in field groups {group_of[key].name} and {g.name}")
+            group_of[key] = g
+
     names = {}
     by_area = {a: [] for a, _ in AREAS}
     for ep in eps:
@@ -480,11 +430,44 @@ def generate(schema_path, lock_path):
         if sname in names:
             raise SystemExit(f"generate.py: struct name {sname} used by {names[sname]} and {ep['method']} {ep['path']}")
         names[sname] = f"{ep['method']} {ep['path']}"
-        by_area[area_of(ep["path"])].append((ep, sname, build_fields(ep)))
+        group = group_of.get(f"{ep['method']} {ep['path']}")
+        fields = build_fields(ep, exclude=set(group.keys) if group else (),
+                              reserved={group.member} if group else ())
+        by_area[area_of(ep["path"])].append((ep, sname, fields, group))
+
+    group_body = "\n\n".join(gen_group_struct(g) for g in groups)
+    files["include/proxmox/generated/field_groups.hpp"] = cb + f"""
+#ifndef PROXMOX_GENERATED_FIELD_GROUPS_HPP
+#define PROXMOX_GENERATED_FIELD_GROUPS_HPP
+
+// Parameter sets several endpoints share (create and update of a guest's config, storage and
+// realm definitions, backup jobs, firewall rules, ...): one struct each, held by the endpoints'
+// params structs as a member.
+
+#include <proxmox/generated/common.hpp>
+
+namespace proxmox::gen {{
+
+{group_body}
+
+}} // namespace proxmox::gen
+
+#endif
+"""
+    group_enc = "\n\n".join(gen_group_encoder(g) for g in groups)
+    files["src/generated/field_groups.cpp"] = cb + f"""
+#include <proxmox/generated/field_groups.hpp>
+
+namespace proxmox::gen {{
+
+{group_enc}
+
+}} // namespace proxmox::gen
+"""
 
     for area, items in by_area.items():
         guard = f"PROXMOX_GENERATED_{area.upper()}_HPP"
-        body = "\n\n".join(gen_struct(ep, s, f) for ep, s, f in items)
+        body = "\n\n".join(gen_struct(ep, s, f, g) for ep, s, f, g in items)
         files[f"include/proxmox/generated/{area}.hpp"] = cb + f"""
 #ifndef {guard}
 #define {guard}
@@ -492,6 +475,7 @@ def generate(schema_path, lock_path):
 // Parameter structs and encoders for the {len(items)} endpoints under {dict(AREAS)[area]}.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {{
 
@@ -501,7 +485,7 @@ namespace proxmox::gen {{
 
 #endif
 """
-        enc = "\n\n".join(gen_encoder(ep, s, f) for ep, s, f in items)
+        enc = "\n\n".join(gen_encoder(ep, s, f, g) for ep, s, f, g in items)
         files[f"src/generated/{area}.cpp"] = cb + f"""
 #include <proxmox/generated/{area}.hpp>
 
@@ -511,6 +495,43 @@ namespace proxmox::gen {{
 
 }} // namespace proxmox::gen
 """
+
+    members = "\n\n".join(gen_api_member(ep, s) for items in by_area.values() for ep, s, _, _ in items)
+    files["include/proxmox/generated/api.hpp"] = cb + f"""
+#ifndef PROXMOX_GENERATED_API_HPP
+#define PROXMOX_GENERATED_API_HPP
+
+#include <proxmox/client.hpp>
+#include <proxmox/generated/all.hpp>
+
+#include <utility>
+
+namespace proxmox::gen {{
+
+/// Every endpoint of the PVE API as a typed asynchronous call: `async_<params struct name
+/// without _params>(params, token)`. Each sends the request its params struct encodes and
+/// completes with `result<task_handle>` for calls that start a worker task, with
+/// `result<std::optional<task_handle>>` where PVE may answer null instead, and with
+/// `result<api_response>` (the raw `data`) otherwise. Cheap to copy, like the client.
+///
+///     proxmox::gen::api api(client);
+///     auto task = co_await api.async_nodes_qemu_status_start_post({{.node = "pve", .vmid = 100}});
+class api {{
+public:
+    explicit api(proxmox::client c) : client_(std::move(c)) {{}}
+
+    const proxmox::client& client() const noexcept {{ return client_; }}
+
+{members}
+
+private:
+    proxmox::client client_;
+}};
+
+}} // namespace proxmox::gen
+
+#endif
+"""
     includes = "\n".join(f"#include <proxmox/generated/{a}.hpp>" for a, _ in AREAS)
     files["include/proxmox/generated/all.hpp"] = cb + f"""
 #ifndef PROXMOX_GENERATED_ALL_HPP
@@ -519,11 +540,13 @@ namespace proxmox::gen {{
 // Every generated header: the endpoint table and all parameter structs.
 
 #include <proxmox/generated/endpoints.hpp>
+#include <proxmox/generated/field_groups.hpp>
 {includes}
 
 #endif
 """
-    srcs = ["src/generated/common.cpp", "src/generated/endpoints.cpp"] + [f"src/generated/{a}.cpp" for a, _ in AREAS]
+    srcs = ["src/generated/common.cpp", "src/generated/endpoints.cpp", "src/generated/field_groups.cpp"] + \
+        [f"src/generated/{a}.cpp" for a, _ in AREAS]
     files["src/generated/sources.cmake"] = banner(meta, sha, "cmake") + """
 # Included from libproxmox/CMakeLists.txt after add_library(proxmox ...): adds the generated
 # endpoint table, parameter structs and encoders to the library, and defines the target

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,18 +41,21 @@ TEST(Encode, QemuCreateWithNumberedKeysAndBooleans) {
     gen::nodes_qemu_post_params p;
     p.node = "pve2";
     p.vmid = 123;
-    p.name = "web";
-    p.net[1] = "virtio,bridge=vmbr1";
-    p.net[0] = "virtio=BC:24:11:00:00:01,bridge=vmbr0";
-    p.scsi[0] = "local-lvm:32";
-    p.numa = false;
-    p.numa_n[0] = "cpus=0-1,memory=1024";
+    p.config.name = "web";
+    p.config.net[1] = "virtio,bridge=vmbr1";
+    p.config.net[0] = "virtio=BC:24:11:00:00:01,bridge=vmbr0";
+    p.config.scsi[0] = "local-lvm:32";
+    p.config.numa = false;
+    p.config.numa_n[0] = "cpus=0-1,memory=1024";
     p.start = true;
-    p.template_ = false;
-    p.ostype = gen::nodes_qemu_post_params::ostype_enum::l26;
+    p.config.template_ = false;
+    p.config.ostype = gen::qemu_config_fields::ostype_enum::l26;
     auto r = gen::encode(p);
     EXPECT_EQ(r.path, "/nodes/pve2/qemu");
+    // the endpoint's own parameters first, then the config keys it shares with the config calls
     EXPECT_EQ(r.params.items(), (items_t{
+                                    {"start", "1"},
+                                    {"vmid", "123"},
                                     {"name", "web"},
                                     {"net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0"},
                                     {"net1", "virtio,bridge=vmbr1"},
@@ -58,9 +63,7 @@ TEST(Encode, QemuCreateWithNumberedKeysAndBooleans) {
                                     {"numa0", "cpus=0-1,memory=1024"},
                                     {"ostype", "l26"},
                                     {"scsi0", "local-lvm:32"},
-                                    {"start", "1"},
                                     {"template", "0"},
-                                    {"vmid", "123"},
                                 }));
 }
 
@@ -78,7 +81,7 @@ TEST(Encode, ClusterResourcesEnum) {
 
 TEST(Encode, ArraysAreRepeatedKeys) {
     gen::cluster_backup_post_params p;
-    p.exclude_path = {"/tmp/*", "/var/cache/*"};
+    p.job.exclude_path = {"/tmp/*", "/var/cache/*"};
     auto r = gen::encode(p);
     items_t want{{"exclude-path", "/tmp/*"}, {"exclude-path", "/var/cache/*"}};
     EXPECT_EQ(r.params.items(), want);
@@ -92,4 +95,18 @@ TEST(Encode, KeywordMembersAndDelete) {
     auto r = gen::encode(p);
     EXPECT_EQ(r.path, "/nodes/pve/qemu/101/config");
     EXPECT_EQ(r.params.items(), (items_t{{"delete", "net1,scsi2"}}));
+}
+
+TEST(Encode, SharedFieldGroupsAreOneType) {
+    // create and both config calls hold the same config struct, so one value serves all three
+    gen::qemu_config_fields config;
+    config.cores = 4;
+    config.memory = "4096";
+    gen::nodes_qemu_config_put_params put{.node = "pve", .vmid = 100, .config = config};
+    gen::nodes_qemu_config_post_params post{.node = "pve", .vmid = 100, .config = config};
+    EXPECT_EQ(gen::encode(put).params.items(), gen::encode(post).params.items());
+    EXPECT_EQ(gen::encode(put).params.items(), (items_t{{"cores", "4"}, {"memory", "4096"}}));
+    static_assert(std::is_same_v<decltype(put.config), decltype(gen::nodes_qemu_post_params{}.config)>);
+    static_assert(gen::nodes_qemu_config_post_params::endpoint.task == gen::task_kind::upid_or_null);
+    static_assert(gen::nodes_qemu_config_put_params::endpoint.method == proxmox::http_method::put);
 }

@@ -3,6 +3,7 @@
 
 #include <proxmox/detail/async.hpp>
 #include <proxmox/error.hpp>
+#include <proxmox/generated/common.hpp>
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/node.hpp>
 #include <proxmox/models/version.hpp>
@@ -30,7 +31,29 @@ struct api_response {
     std::optional<std::int64_t> total; ///< list endpoints with paging (task lists, logs)
 };
 
+/// What client::async_call completes with for an endpoint of the given task kind: the task for
+/// calls that start a worker, the raw `data` otherwise.
+template <gen::task_kind K>
+struct call_result {
+    using type = api_response;
+};
+template <>
+struct call_result<gen::task_kind::upid> {
+    using type = task_handle;
+};
+template <>
+struct call_result<gen::task_kind::upid_or_null> {
+    using type = std::optional<task_handle>; ///< PVE answers null when it waited for the task itself
+};
+
 namespace detail {
+/// Sends an encoded generated call; `path_template` names empty path placeholders in errors.
+void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
+             handler<api_response> h);
+void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
+             handler<task_handle> h);
+void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
+             handler<std::optional<task_handle>> h);
 state_ptr make_client_state(boost::asio::any_io_executor executor, client_options options);
 boost::asio::any_io_executor state_executor(const state_ptr& state);
 void op_request(const state_ptr& state, http_method method, std::string path, request_params params,
@@ -83,6 +106,21 @@ public:
     auto async_nodes(Token&& token = {}) const {
         return detail::initiate<std::vector<node_summary>>(std::forward<Token>(token),
                                                            [s = state_](auto h) { detail::op_nodes(s, std::move(h)); });
+    }
+
+    /// Calls the endpoint a generated parameter struct belongs to (any `proxmox::gen::*_params`;
+    /// `proxmox/generated/api.hpp` has one named function per endpoint on top of this). Only the
+    /// fields that are set are sent. Completion: void(result<R>) with R = task_handle for calls
+    /// that start a worker task, std::optional<task_handle> where PVE may answer null instead,
+    /// api_response (the raw `data`) otherwise. An empty path parameter (`node`, `vmid`'s
+    /// neighbours) fails with errc::invalid_argument naming it, before anything is sent.
+    template <class Params, class Token = boost::asio::deferred_t>
+        requires requires { Params::endpoint.task; }
+    auto async_call(const Params& params, Token&& token = {}) const {
+        using R = typename call_result<Params::endpoint.task>::type;
+        return detail::initiate<R>(std::forward<Token>(token), [s = state_, r = encode(params)](auto h) mutable {
+            detail::op_call(s, Params::endpoint.method, Params::endpoint.path, std::move(r), std::move(h));
+        });
     }
 
     /// The escape hatch: any endpoint, e.g. one newer than this SDK. `path` is relative to

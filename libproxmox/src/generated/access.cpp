@@ -35,48 +35,10 @@ encoded_request encode(const access_domains_get_params&) {
 
 encoded_request encode(const access_domains_post_params& p) {
     encoded_request r{"/access/domains", {}};
-    detail::put(r.params, "acr-values", p.acr_values);
-    detail::put(r.params, "autocreate", p.autocreate);
-    detail::put(r.params, "base_dn", p.base_dn);
-    detail::put(r.params, "bind_dn", p.bind_dn);
-    detail::put(r.params, "capath", p.capath);
-    detail::put(r.params, "case-sensitive", p.case_sensitive);
-    detail::put(r.params, "cert", p.cert);
-    detail::put(r.params, "certkey", p.certkey);
-    detail::put(r.params, "check-connection", p.check_connection);
-    detail::put(r.params, "client-id", p.client_id);
-    detail::put(r.params, "client-key", p.client_key);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "default", p.default_);
-    detail::put(r.params, "domain", p.domain);
-    detail::put(r.params, "filter", p.filter);
-    detail::put(r.params, "group_classes", p.group_classes);
-    detail::put(r.params, "group_dn", p.group_dn);
-    detail::put(r.params, "group_filter", p.group_filter);
-    detail::put(r.params, "group_name_attr", p.group_name_attr);
-    detail::put(r.params, "groups-autocreate", p.groups_autocreate);
-    detail::put(r.params, "groups-claim", p.groups_claim);
-    detail::put(r.params, "groups-overwrite", p.groups_overwrite);
-    detail::put(r.params, "issuer-url", p.issuer_url);
-    detail::put(r.params, "mode", p.mode);
-    detail::put(r.params, "password", p.password);
-    detail::put(r.params, "port", p.port);
-    detail::put(r.params, "prompt", p.prompt);
-    detail::put(r.params, "query-userinfo", p.query_userinfo);
     detail::put(r.params, "realm", p.realm);
-    detail::put(r.params, "scopes", p.scopes);
-    detail::put(r.params, "secure", p.secure);
-    detail::put(r.params, "server1", p.server1);
-    detail::put(r.params, "server2", p.server2);
-    detail::put(r.params, "sslversion", p.sslversion);
-    detail::put(r.params, "sync-defaults-options", p.sync_defaults_options);
-    detail::put(r.params, "sync_attributes", p.sync_attributes);
-    detail::put(r.params, "tfa", p.tfa);
     detail::put(r.params, "type", p.type);
-    detail::put(r.params, "user_attr", p.user_attr);
-    detail::put(r.params, "user_classes", p.user_classes);
     detail::put(r.params, "username-claim", p.username_claim);
-    detail::put(r.params, "verify", p.verify);
+    encode_fields(r.params, p.settings);
     return r;
 }
 
@@ -89,47 +51,9 @@ encoded_request encode(const access_domains_realm_get_params& p) {
 encoded_request encode(const access_domains_realm_put_params& p) {
     encoded_request r{"/access/domains/{realm}", {}};
     detail::subst(r.path, "{realm}", p.realm);
-    detail::put(r.params, "acr-values", p.acr_values);
-    detail::put(r.params, "autocreate", p.autocreate);
-    detail::put(r.params, "base_dn", p.base_dn);
-    detail::put(r.params, "bind_dn", p.bind_dn);
-    detail::put(r.params, "capath", p.capath);
-    detail::put(r.params, "case-sensitive", p.case_sensitive);
-    detail::put(r.params, "cert", p.cert);
-    detail::put(r.params, "certkey", p.certkey);
-    detail::put(r.params, "check-connection", p.check_connection);
-    detail::put(r.params, "client-id", p.client_id);
-    detail::put(r.params, "client-key", p.client_key);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "default", p.default_);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "domain", p.domain);
-    detail::put(r.params, "filter", p.filter);
-    detail::put(r.params, "group_classes", p.group_classes);
-    detail::put(r.params, "group_dn", p.group_dn);
-    detail::put(r.params, "group_filter", p.group_filter);
-    detail::put(r.params, "group_name_attr", p.group_name_attr);
-    detail::put(r.params, "groups-autocreate", p.groups_autocreate);
-    detail::put(r.params, "groups-claim", p.groups_claim);
-    detail::put(r.params, "groups-overwrite", p.groups_overwrite);
-    detail::put(r.params, "issuer-url", p.issuer_url);
-    detail::put(r.params, "mode", p.mode);
-    detail::put(r.params, "password", p.password);
-    detail::put(r.params, "port", p.port);
-    detail::put(r.params, "prompt", p.prompt);
-    detail::put(r.params, "query-userinfo", p.query_userinfo);
-    detail::put(r.params, "scopes", p.scopes);
-    detail::put(r.params, "secure", p.secure);
-    detail::put(r.params, "server1", p.server1);
-    detail::put(r.params, "server2", p.server2);
-    detail::put(r.params, "sslversion", p.sslversion);
-    detail::put(r.params, "sync-defaults-options", p.sync_defaults_options);
-    detail::put(r.params, "sync_attributes", p.sync_attributes);
-    detail::put(r.params, "tfa", p.tfa);
-    detail::put(r.params, "user_attr", p.user_attr);
-    detail::put(r.params, "user_classes", p.user_classes);
-    detail::put(r.params, "verify", p.verify);
+    encode_fields(r.params, p.settings);
     return r;
 }
 

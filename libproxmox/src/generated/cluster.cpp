@@ -123,45 +123,15 @@ encoded_request encode(const cluster_backup_get_params&) {
 
 encoded_request encode(const cluster_backup_post_params& p) {
     encoded_request r{"/cluster/backup", {}};
-    detail::put(r.params, "all", p.all);
-    detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "compress", p.compress);
     detail::put(r.params, "dow", p.dow);
-    detail::put(r.params, "dumpdir", p.dumpdir);
     detail::put(r.params, "enabled", p.enabled);
-    detail::put(r.params, "exclude", p.exclude);
-    detail::put(r.params, "exclude-path", p.exclude_path);
-    detail::put(r.params, "fleecing", p.fleecing);
     detail::put(r.params, "id", p.id);
-    detail::put(r.params, "ionice", p.ionice);
-    detail::put(r.params, "lockwait", p.lockwait);
-    detail::put(r.params, "mailnotification", p.mailnotification);
-    detail::put(r.params, "mailto", p.mailto);
-    detail::put(r.params, "maxfiles", p.maxfiles);
-    detail::put(r.params, "mode", p.mode);
     detail::put(r.params, "node", p.node);
-    detail::put(r.params, "notes-template", p.notes_template);
-    detail::put(r.params, "notification-mode", p.notification_mode);
-    detail::put(r.params, "pbs-change-detection-mode", p.pbs_change_detection_mode);
-    detail::put(r.params, "performance", p.performance);
-    detail::put(r.params, "pigz", p.pigz);
-    detail::put(r.params, "pool", p.pool);
-    detail::put(r.params, "protected", p.protected_);
-    detail::put(r.params, "prune-backups", p.prune_backups);
-    detail::put(r.params, "quiet", p.quiet);
-    detail::put(r.params, "remove", p.remove);
     detail::put(r.params, "repeat-missed", p.repeat_missed);
     detail::put(r.params, "schedule", p.schedule);
-    detail::put(r.params, "script", p.script);
     detail::put(r.params, "starttime", p.starttime);
-    detail::put(r.params, "stdexcludes", p.stdexcludes);
-    detail::put(r.params, "stop", p.stop);
-    detail::put(r.params, "stopwait", p.stopwait);
-    detail::put(r.params, "storage", p.storage);
-    detail::put(r.params, "tmpdir", p.tmpdir);
-    detail::put(r.params, "vmid", p.vmid);
-    detail::put(r.params, "zstd", p.zstd);
+    encode_fields(r.params, p.job);
     return r;
 }
 
@@ -184,45 +154,15 @@ encoded_request encode(const cluster_backup_id_get_params& p) {
 encoded_request encode(const cluster_backup_id_put_params& p) {
     encoded_request r{"/cluster/backup/{id}", {}};
     detail::subst(r.path, "{id}", p.id);
-    detail::put(r.params, "all", p.all);
-    detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "compress", p.compress);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "dow", p.dow);
-    detail::put(r.params, "dumpdir", p.dumpdir);
     detail::put(r.params, "enabled", p.enabled);
-    detail::put(r.params, "exclude", p.exclude);
-    detail::put(r.params, "exclude-path", p.exclude_path);
-    detail::put(r.params, "fleecing", p.fleecing);
-    detail::put(r.params, "ionice", p.ionice);
-    detail::put(r.params, "lockwait", p.lockwait);
-    detail::put(r.params, "mailnotification", p.mailnotification);
-    detail::put(r.params, "mailto", p.mailto);
-    detail::put(r.params, "maxfiles", p.maxfiles);
-    detail::put(r.params, "mode", p.mode);
     detail::put(r.params, "node", p.node);
-    detail::put(r.params, "notes-template", p.notes_template);
-    detail::put(r.params, "notification-mode", p.notification_mode);
-    detail::put(r.params, "pbs-change-detection-mode", p.pbs_change_detection_mode);
-    detail::put(r.params, "performance", p.performance);
-    detail::put(r.params, "pigz", p.pigz);
-    detail::put(r.params, "pool", p.pool);
-    detail::put(r.params, "protected", p.protected_);
-    detail::put(r.params, "prune-backups", p.prune_backups);
-    detail::put(r.params, "quiet", p.quiet);
-    detail::put(r.params, "remove", p.remove);
     detail::put(r.params, "repeat-missed", p.repeat_missed);
     detail::put(r.params, "schedule", p.schedule);
-    detail::put(r.params, "script", p.script);
     detail::put(r.params, "starttime", p.starttime);
-    detail::put(r.params, "stdexcludes", p.stdexcludes);
-    detail::put(r.params, "stop", p.stop);
-    detail::put(r.params, "stopwait", p.stopwait);
-    detail::put(r.params, "storage", p.storage);
-    detail::put(r.params, "tmpdir", p.tmpdir);
-    detail::put(r.params, "vmid", p.vmid);
-    detail::put(r.params, "zstd", p.zstd);
+    encode_fields(r.params, p.job);
     return r;
 }
 

@@ -71,20 +71,9 @@ encoded_request encode(const cluster_firewall_groups_group_post_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}", {}};
     detail::subst(r.path, "{group}", p.group);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "pos", p.pos);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -106,21 +95,10 @@ encoded_request encode(const cluster_firewall_groups_group_pos_put_params& p) {
     detail::subst(r.path, "{pos}", p.pos);
     detail::subst(r.path, "{group}", p.group);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "moveto", p.moveto);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -230,20 +208,9 @@ encoded_request encode(const cluster_firewall_rules_get_params&) {
 encoded_request encode(const cluster_firewall_rules_post_params& p) {
     encoded_request r{"/cluster/firewall/rules", {}};
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "pos", p.pos);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -257,21 +224,10 @@ encoded_request encode(const cluster_firewall_rules_pos_put_params& p) {
     encoded_request r{"/cluster/firewall/rules/{pos}", {}};
     detail::subst(r.path, "{pos}", p.pos);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "moveto", p.moveto);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 

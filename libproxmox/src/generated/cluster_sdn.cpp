@@ -401,20 +401,9 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_post_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules", {}};
     detail::subst(r.path, "{vnet}", p.vnet);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "pos", p.pos);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -430,21 +419,10 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_put_params& p)
     detail::subst(r.path, "{pos}", p.pos);
     detail::subst(r.path, "{vnet}", p.vnet);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "moveto", p.moveto);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -548,33 +526,9 @@ encoded_request encode(const cluster_sdn_zones_get_params& p) {
 
 encoded_request encode(const cluster_sdn_zones_post_params& p) {
     encoded_request r{"/cluster/sdn/zones", {}};
-    detail::put(r.params, "advertise-subnets", p.advertise_subnets);
-    detail::put(r.params, "bridge", p.bridge);
-    detail::put(r.params, "bridge-disable-mac-learning", p.bridge_disable_mac_learning);
-    detail::put(r.params, "controller", p.controller);
-    detail::put(r.params, "dhcp", p.dhcp);
-    detail::put(r.params, "disable-arp-nd-suppression", p.disable_arp_nd_suppression);
-    detail::put(r.params, "dns", p.dns);
-    detail::put(r.params, "dnszone", p.dnszone);
-    detail::put(r.params, "dp-id", p.dp_id);
-    detail::put(r.params, "exitnodes", p.exitnodes);
-    detail::put(r.params, "exitnodes-local-routing", p.exitnodes_local_routing);
-    detail::put(r.params, "exitnodes-primary", p.exitnodes_primary);
-    detail::put(r.params, "fabric", p.fabric);
-    detail::put(r.params, "ipam", p.ipam);
-    detail::put(r.params, "lock-token", p.lock_token);
-    detail::put(r.params, "mac", p.mac);
-    detail::put(r.params, "mtu", p.mtu);
-    detail::put(r.params, "nodes", p.nodes);
-    detail::put(r.params, "peers", p.peers);
-    detail::put(r.params, "reversedns", p.reversedns);
-    detail::put(r.params, "rt-import", p.rt_import);
-    detail::put(r.params, "tag", p.tag);
     detail::put(r.params, "type", p.type);
-    detail::put(r.params, "vlan-protocol", p.vlan_protocol);
-    detail::put(r.params, "vrf-vxlan", p.vrf_vxlan);
-    detail::put(r.params, "vxlan-port", p.vxlan_port);
     detail::put(r.params, "zone", p.zone);
+    encode_fields(r.params, p.settings);
     return r;
 }
 
@@ -589,33 +543,9 @@ encoded_request encode(const cluster_sdn_zones_zone_get_params& p) {
 encoded_request encode(const cluster_sdn_zones_zone_put_params& p) {
     encoded_request r{"/cluster/sdn/zones/{zone}", {}};
     detail::subst(r.path, "{zone}", p.zone);
-    detail::put(r.params, "advertise-subnets", p.advertise_subnets);
-    detail::put(r.params, "bridge", p.bridge);
-    detail::put(r.params, "bridge-disable-mac-learning", p.bridge_disable_mac_learning);
-    detail::put(r.params, "controller", p.controller);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dhcp", p.dhcp);
     detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "disable-arp-nd-suppression", p.disable_arp_nd_suppression);
-    detail::put(r.params, "dns", p.dns);
-    detail::put(r.params, "dnszone", p.dnszone);
-    detail::put(r.params, "dp-id", p.dp_id);
-    detail::put(r.params, "exitnodes", p.exitnodes);
-    detail::put(r.params, "exitnodes-local-routing", p.exitnodes_local_routing);
-    detail::put(r.params, "exitnodes-primary", p.exitnodes_primary);
-    detail::put(r.params, "fabric", p.fabric);
-    detail::put(r.params, "ipam", p.ipam);
-    detail::put(r.params, "lock-token", p.lock_token);
-    detail::put(r.params, "mac", p.mac);
-    detail::put(r.params, "mtu", p.mtu);
-    detail::put(r.params, "nodes", p.nodes);
-    detail::put(r.params, "peers", p.peers);
-    detail::put(r.params, "reversedns", p.reversedns);
-    detail::put(r.params, "rt-import", p.rt_import);
-    detail::put(r.params, "tag", p.tag);
-    detail::put(r.params, "vlan-protocol", p.vlan_protocol);
-    detail::put(r.params, "vrf-vxlan", p.vrf_vxlan);
-    detail::put(r.params, "vxlan-port", p.vxlan_port);
+    encode_fields(r.params, p.settings);
     return r;
 }
 

@@ -15,51 +15,20 @@ encoded_request encode(const nodes_lxc_get_params& p) {
 encoded_request encode(const nodes_lxc_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc", {}};
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "arch", p.arch);
     detail::put(r.params, "bwlimit", p.bwlimit);
-    detail::put(r.params, "cmode", p.cmode);
-    detail::put(r.params, "console", p.console);
-    detail::put(r.params, "cores", p.cores);
-    detail::put(r.params, "cpulimit", p.cpulimit);
-    detail::put(r.params, "cpuunits", p.cpuunits);
-    detail::put(r.params, "debug", p.debug);
-    detail::put(r.params, "description", p.description);
-    detail::put(r.params, "dev", p.dev);
-    detail::put(r.params, "entrypoint", p.entrypoint);
-    detail::put(r.params, "env", p.env);
-    detail::put(r.params, "features", p.features);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "ha-managed", p.ha_managed);
-    detail::put(r.params, "hookscript", p.hookscript);
-    detail::put(r.params, "hostname", p.hostname);
     detail::put(r.params, "ignore-unpack-errors", p.ignore_unpack_errors);
-    detail::put(r.params, "lock", p.lock);
-    detail::put(r.params, "memory", p.memory);
-    detail::put(r.params, "mp", p.mp);
-    detail::put(r.params, "nameserver", p.nameserver);
-    detail::put(r.params, "net", p.net);
-    detail::put(r.params, "onboot", p.onboot);
     detail::put(r.params, "ostemplate", p.ostemplate);
-    detail::put(r.params, "ostype", p.ostype);
     detail::put(r.params, "password", p.password);
     detail::put(r.params, "pool", p.pool);
-    detail::put(r.params, "protection", p.protection);
     detail::put(r.params, "restore", p.restore);
-    detail::put(r.params, "rootfs", p.rootfs);
-    detail::put(r.params, "searchdomain", p.searchdomain);
     detail::put(r.params, "ssh-public-keys", p.ssh_public_keys);
     detail::put(r.params, "start", p.start);
-    detail::put(r.params, "startup", p.startup);
     detail::put(r.params, "storage", p.storage);
-    detail::put(r.params, "swap", p.swap);
-    detail::put(r.params, "tags", p.tags);
-    detail::put(r.params, "template", p.template_);
-    detail::put(r.params, "timezone", p.timezone);
-    detail::put(r.params, "tty", p.tty);
     detail::put(r.params, "unique", p.unique);
-    detail::put(r.params, "unprivileged", p.unprivileged);
-    detail::put(r.params, "unused", p.unused);
     detail::put(r.params, "vmid", p.vmid);
+    encode_fields(r.params, p.config);
     return r;
 }
 
@@ -109,41 +78,10 @@ encoded_request encode(const nodes_lxc_config_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/config", {}};
     detail::subst(r.path, "{vmid}", p.vmid);
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "arch", p.arch);
-    detail::put(r.params, "cmode", p.cmode);
-    detail::put(r.params, "console", p.console);
-    detail::put(r.params, "cores", p.cores);
-    detail::put(r.params, "cpulimit", p.cpulimit);
-    detail::put(r.params, "cpuunits", p.cpuunits);
-    detail::put(r.params, "debug", p.debug);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "description", p.description);
-    detail::put(r.params, "dev", p.dev);
     detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "entrypoint", p.entrypoint);
-    detail::put(r.params, "env", p.env);
-    detail::put(r.params, "features", p.features);
-    detail::put(r.params, "hookscript", p.hookscript);
-    detail::put(r.params, "hostname", p.hostname);
-    detail::put(r.params, "lock", p.lock);
-    detail::put(r.params, "memory", p.memory);
-    detail::put(r.params, "mp", p.mp);
-    detail::put(r.params, "nameserver", p.nameserver);
-    detail::put(r.params, "net", p.net);
-    detail::put(r.params, "onboot", p.onboot);
-    detail::put(r.params, "ostype", p.ostype);
-    detail::put(r.params, "protection", p.protection);
     detail::put(r.params, "revert", p.revert);
-    detail::put(r.params, "rootfs", p.rootfs);
-    detail::put(r.params, "searchdomain", p.searchdomain);
-    detail::put(r.params, "startup", p.startup);
-    detail::put(r.params, "swap", p.swap);
-    detail::put(r.params, "tags", p.tags);
-    detail::put(r.params, "template", p.template_);
-    detail::put(r.params, "timezone", p.timezone);
-    detail::put(r.params, "tty", p.tty);
-    detail::put(r.params, "unprivileged", p.unprivileged);
-    detail::put(r.params, "unused", p.unused);
+    encode_fields(r.params, p.config);
     return r;
 }
 
@@ -308,18 +246,7 @@ encoded_request encode(const nodes_lxc_firewall_options_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/options", {}};
     detail::subst(r.path, "{vmid}", p.vmid);
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dhcp", p.dhcp);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "ipfilter", p.ipfilter);
-    detail::put(r.params, "log_level_in", p.log_level_in);
-    detail::put(r.params, "log_level_out", p.log_level_out);
-    detail::put(r.params, "macfilter", p.macfilter);
-    detail::put(r.params, "ndp", p.ndp);
-    detail::put(r.params, "policy_in", p.policy_in);
-    detail::put(r.params, "policy_out", p.policy_out);
-    detail::put(r.params, "radv", p.radv);
+    encode_fields(r.params, p.options);
     return r;
 }
 
@@ -343,20 +270,9 @@ encoded_request encode(const nodes_lxc_firewall_rules_post_params& p) {
     detail::subst(r.path, "{vmid}", p.vmid);
     detail::subst(r.path, "{node}", p.node);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "pos", p.pos);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -374,21 +290,10 @@ encoded_request encode(const nodes_lxc_firewall_rules_pos_put_params& p) {
     detail::subst(r.path, "{vmid}", p.vmid);
     detail::subst(r.path, "{node}", p.node);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "moveto", p.moveto);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 

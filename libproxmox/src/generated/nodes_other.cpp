@@ -433,20 +433,9 @@ encoded_request encode(const nodes_firewall_rules_post_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules", {}};
     detail::subst(r.path, "{node}", p.node);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "pos", p.pos);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -462,21 +451,10 @@ encoded_request encode(const nodes_firewall_rules_pos_put_params& p) {
     detail::subst(r.path, "{pos}", p.pos);
     detail::subst(r.path, "{node}", p.node);
     detail::put(r.params, "action", p.action);
-    detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "dest", p.dest);
-    detail::put(r.params, "digest", p.digest);
-    detail::put(r.params, "dport", p.dport);
-    detail::put(r.params, "enable", p.enable);
-    detail::put(r.params, "icmp-type", p.icmp_type);
-    detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "log", p.log);
-    detail::put(r.params, "macro", p.macro);
     detail::put(r.params, "moveto", p.moveto);
-    detail::put(r.params, "proto", p.proto);
-    detail::put(r.params, "source", p.source);
-    detail::put(r.params, "sport", p.sport);
     detail::put(r.params, "type", p.type);
+    encode_fields(r.params, p.rule);
     return r;
 }
 
@@ -574,34 +552,8 @@ encoded_request encode(const nodes_network_get_params& p) {
 encoded_request encode(const nodes_network_post_params& p) {
     encoded_request r{"/nodes/{node}/network", {}};
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "address", p.address);
-    detail::put(r.params, "address6", p.address6);
-    detail::put(r.params, "autostart", p.autostart);
-    detail::put(r.params, "bond-primary", p.bond_primary);
-    detail::put(r.params, "bond_mode", p.bond_mode);
-    detail::put(r.params, "bond_xmit_hash_policy", p.bond_xmit_hash_policy);
-    detail::put(r.params, "bridge_ports", p.bridge_ports);
-    detail::put(r.params, "bridge_vids", p.bridge_vids);
-    detail::put(r.params, "bridge_vlan_aware", p.bridge_vlan_aware);
-    detail::put(r.params, "cidr", p.cidr);
-    detail::put(r.params, "cidr6", p.cidr6);
-    detail::put(r.params, "comments", p.comments);
-    detail::put(r.params, "comments6", p.comments6);
-    detail::put(r.params, "gateway", p.gateway);
-    detail::put(r.params, "gateway6", p.gateway6);
     detail::put(r.params, "iface", p.iface);
-    detail::put(r.params, "mtu", p.mtu);
-    detail::put(r.params, "netmask", p.netmask);
-    detail::put(r.params, "netmask6", p.netmask6);
-    detail::put(r.params, "ovs_bonds", p.ovs_bonds);
-    detail::put(r.params, "ovs_bridge", p.ovs_bridge);
-    detail::put(r.params, "ovs_options", p.ovs_options);
-    detail::put(r.params, "ovs_ports", p.ovs_ports);
-    detail::put(r.params, "ovs_tag", p.ovs_tag);
-    detail::put(r.params, "slaves", p.slaves);
-    detail::put(r.params, "type", p.type);
-    detail::put(r.params, "vlan-id", p.vlan_id);
-    detail::put(r.params, "vlan-raw-device", p.vlan_raw_device);
+    encode_fields(r.params, p.settings);
     return r;
 }
 
@@ -629,34 +581,8 @@ encoded_request encode(const nodes_network_iface_put_params& p) {
     encoded_request r{"/nodes/{node}/network/{iface}", {}};
     detail::subst(r.path, "{iface}", p.iface);
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "address", p.address);
-    detail::put(r.params, "address6", p.address6);
-    detail::put(r.params, "autostart", p.autostart);
-    detail::put(r.params, "bond-primary", p.bond_primary);
-    detail::put(r.params, "bond_mode", p.bond_mode);
-    detail::put(r.params, "bond_xmit_hash_policy", p.bond_xmit_hash_policy);
-    detail::put(r.params, "bridge_ports", p.bridge_ports);
-    detail::put(r.params, "bridge_vids", p.bridge_vids);
-    detail::put(r.params, "bridge_vlan_aware", p.bridge_vlan_aware);
-    detail::put(r.params, "cidr", p.cidr);
-    detail::put(r.params, "cidr6", p.cidr6);
-    detail::put(r.params, "comments", p.comments);
-    detail::put(r.params, "comments6", p.comments6);
     detail::put(r.params, "delete", p.delete_);
-    detail::put(r.params, "gateway", p.gateway);
-    detail::put(r.params, "gateway6", p.gateway6);
-    detail::put(r.params, "mtu", p.mtu);
-    detail::put(r.params, "netmask", p.netmask);
-    detail::put(r.params, "netmask6", p.netmask6);
-    detail::put(r.params, "ovs_bonds", p.ovs_bonds);
-    detail::put(r.params, "ovs_bridge", p.ovs_bridge);
-    detail::put(r.params, "ovs_options", p.ovs_options);
-    detail::put(r.params, "ovs_ports", p.ovs_ports);
-    detail::put(r.params, "ovs_tag", p.ovs_tag);
-    detail::put(r.params, "slaves", p.slaves);
-    detail::put(r.params, "type", p.type);
-    detail::put(r.params, "vlan-id", p.vlan_id);
-    detail::put(r.params, "vlan-raw-device", p.vlan_raw_device);
+    encode_fields(r.params, p.settings);
     return r;
 }
 
@@ -1114,39 +1040,9 @@ encoded_request encode(const nodes_vncwebsocket_get_params& p) {
 encoded_request encode(const nodes_vzdump_post_params& p) {
     encoded_request r{"/nodes/{node}/vzdump", {}};
     detail::subst(r.path, "{node}", p.node);
-    detail::put(r.params, "all", p.all);
-    detail::put(r.params, "bwlimit", p.bwlimit);
-    detail::put(r.params, "compress", p.compress);
-    detail::put(r.params, "dumpdir", p.dumpdir);
-    detail::put(r.params, "exclude", p.exclude);
-    detail::put(r.params, "exclude-path", p.exclude_path);
-    detail::put(r.params, "fleecing", p.fleecing);
-    detail::put(r.params, "ionice", p.ionice);
     detail::put(r.params, "job-id", p.job_id);
-    detail::put(r.params, "lockwait", p.lockwait);
-    detail::put(r.params, "mailnotification", p.mailnotification);
-    detail::put(r.params, "mailto", p.mailto);
-    detail::put(r.params, "maxfiles", p.maxfiles);
-    detail::put(r.params, "mode", p.mode);
-    detail::put(r.params, "notes-template", p.notes_template);
-    detail::put(r.params, "notification-mode", p.notification_mode);
-    detail::put(r.params, "pbs-change-detection-mode", p.pbs_change_detection_mode);
-    detail::put(r.params, "performance", p.performance);
-    detail::put(r.params, "pigz", p.pigz);
-    detail::put(r.params, "pool", p.pool);
-    detail::put(r.params, "protected", p.protected_);
-    detail::put(r.params, "prune-backups", p.prune_backups);
-    detail::put(r.params, "quiet", p.quiet);
-    detail::put(r.params, "remove", p.remove);
-    detail::put(r.params, "script", p.script);
-    detail::put(r.params, "stdexcludes", p.stdexcludes);
     detail::put(r.params, "stdout", p.stdout);
-    detail::put(r.params, "stop", p.stop);
-    detail::put(r.params, "stopwait", p.stopwait);
-    detail::put(r.params, "storage", p.storage);
-    detail::put(r.params, "tmpdir", p.tmpdir);
-    detail::put(r.params, "vmid", p.vmid);
-    detail::put(r.params, "zstd", p.zstd);
+    encode_fields(r.params, p.job);
     return r;
 }
 

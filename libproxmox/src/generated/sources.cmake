@@ -9,6 +9,7 @@
 target_sources(proxmox PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/common.cpp
     ${CMAKE_CURRENT_LIST_DIR}/endpoints.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/field_groups.cpp
     ${CMAKE_CURRENT_LIST_DIR}/access.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cluster_firewall.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cluster_sdn.cpp

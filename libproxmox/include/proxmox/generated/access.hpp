@@ -8,24 +8,28 @@
 // Parameter structs and encoders for the 45 endpoints under /access.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /access`: Directory index.
 /// Permission check: none (user: all)
 struct access_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access", task_kind::none};
 };
 encoded_request encode(const access_get_params& p);
 
 /// `GET /access/acl`: Get Access Control List (ACLs).
 /// Permission check: none (user: all)
 struct access_acl_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/acl", task_kind::none};
 };
 encoded_request encode(const access_acl_get_params& p);
 
 /// `PUT /access/acl`: Update Access Control List (add or remove permissions).
 /// Permission check: perm-modify({path})
 struct access_acl_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/acl", task_kind::none};
     std::optional<bool> delete_; ///< `delete` Remove permissions (instead of adding it).
     std::optional<std::string> groups; ///< `groups` List of groups.
     std::string path; ///< `path` Access control path
@@ -39,25 +43,14 @@ encoded_request encode(const access_acl_put_params& p);
 /// `GET /access/domains`: Authentication domain index.
 /// Permission check: none (user: world)
 struct access_domains_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/domains", task_kind::none};
 };
 encoded_request encode(const access_domains_get_params& p);
 
 /// `POST /access/domains`: Add an authentication server.
 /// Permission check: perm(/access/realm, Realm.Allocate)
 struct access_domains_post_params {
-    struct mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ldap = "ldap";
-        static constexpr std::string_view ldaps = "ldaps";
-        static constexpr std::string_view ldap_starttls = "ldap+starttls";
-    };
-    struct sslversion_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view tlsv1 = "tlsv1";
-        static constexpr std::string_view tlsv1_1 = "tlsv1_1";
-        static constexpr std::string_view tlsv1_2 = "tlsv1_2";
-        static constexpr std::string_view tlsv1_3 = "tlsv1_3";
-    };
+    static constexpr call_info endpoint{http_method::post, "/access/domains", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ad = "ad";
@@ -66,54 +59,17 @@ struct access_domains_post_params {
         static constexpr std::string_view pam = "pam";
         static constexpr std::string_view pve = "pve";
     };
-    std::optional<std::string> acr_values; ///< `acr-values` Specifies the Authentication Context Class Reference values that theAuthorization Server is being requested to use for the Auth Request.
-    std::optional<bool> autocreate; ///< `autocreate` Automatically create users if they do not exist.
-    std::optional<std::string> base_dn; ///< `base_dn` LDAP base domain name
-    std::optional<std::string> bind_dn; ///< `bind_dn` LDAP bind domain name
-    std::optional<std::string> capath; ///< `capath` Path to the CA certificate store
-    std::optional<bool> case_sensitive; ///< `case-sensitive` username is case-sensitive
-    std::optional<std::string> cert; ///< `cert` Path to the client certificate
-    std::optional<std::string> certkey; ///< `certkey` Path to the client certificate key
-    std::optional<bool> check_connection; ///< `check-connection` Check bind connection to the server.
-    std::optional<std::string> client_id; ///< `client-id` OpenID Client ID
-    std::optional<std::string> client_key; ///< `client-key` OpenID Client Key
-    std::optional<std::string> comment; ///< `comment` Description.
-    std::optional<bool> default_; ///< `default` Use this as default realm
-    std::optional<std::string> domain; ///< `domain` AD domain name
-    std::optional<std::string> filter; ///< `filter` LDAP filter for user sync.
-    std::optional<std::string> group_classes; ///< `group_classes` The objectclasses for groups.
-    std::optional<std::string> group_dn; ///< `group_dn` LDAP base domain name for group sync.
-    std::optional<std::string> group_filter; ///< `group_filter` LDAP filter for group sync.
-    std::optional<std::string> group_name_attr; ///< `group_name_attr` LDAP attribute representing a groups name.
-    std::optional<bool> groups_autocreate; ///< `groups-autocreate` Automatically create groups if they do not exist.
-    std::optional<std::string> groups_claim; ///< `groups-claim` OpenID claim used to retrieve groups with.
-    std::optional<bool> groups_overwrite; ///< `groups-overwrite` All groups will be overwritten for the user on login.
-    std::optional<std::string> issuer_url; ///< `issuer-url` OpenID Issuer Url
-    std::optional<mode_enum> mode; ///< `mode` LDAP protocol mode.
-    std::optional<std::string> password; ///< `password` LDAP bind password.
-    std::optional<std::int64_t> port; ///< `port` Server port.
-    std::optional<std::string> prompt; ///< `prompt` Specifies whether the Authorization Server prompts the End-User for reauthentication and consent.
-    std::optional<bool> query_userinfo; ///< `query-userinfo` Enables querying the userinfo endpoint for claims values.
     std::string realm; ///< `realm` Authentication domain ID
-    std::optional<std::string> scopes; ///< `scopes` Specifies the scopes (user details) that should be authorized and returned, for example 'email' or 'profile'.
-    std::optional<bool> secure; ///< `secure` Use secure LDAPS protocol.
-    std::optional<std::string> server1; ///< `server1` Server IP address (or DNS name)
-    std::optional<std::string> server2; ///< `server2` Fallback Server IP address (or DNS name)
-    std::optional<sslversion_enum> sslversion; ///< `sslversion` LDAPS TLS/SSL version.
-    std::optional<std::string> sync_defaults_options; ///< `sync-defaults-options` The default options for behavior of synchronizations.
-    std::optional<std::string> sync_attributes; ///< `sync_attributes` Comma separated list of key=value pairs for specifying which LDAP attributes map to which PVE user field.
-    std::optional<std::string> tfa; ///< `tfa` Use Two-factor authentication.
     type_enum type; ///< `type` Realm type.
-    std::optional<std::string> user_attr; ///< `user_attr` LDAP user attribute name
-    std::optional<std::string> user_classes; ///< `user_classes` The objectclasses for users.
     std::optional<std::string> username_claim; ///< `username-claim` OpenID claim used to generate the unique username.
-    std::optional<bool> verify; ///< `verify` Verify the server's SSL certificate
+    realm_config_fields settings; ///< the parameters shared with PUT /access/domains/{realm}
 };
 encoded_request encode(const access_domains_post_params& p);
 
 /// `GET /access/domains/{realm}`: Get auth server configuration.
 /// Permission check: perm(/access/realm, Realm.Allocate|Sys.Audit, any)
 struct access_domains_realm_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/domains/{realm}", task_kind::none};
     std::string realm; ///< `realm` [path] Authentication domain ID
 };
 encoded_request encode(const access_domains_realm_get_params& p);
@@ -121,67 +77,18 @@ encoded_request encode(const access_domains_realm_get_params& p);
 /// `PUT /access/domains/{realm}`: Update authentication server settings.
 /// Permission check: perm(/access/realm, Realm.Allocate)
 struct access_domains_realm_put_params {
-    struct mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ldap = "ldap";
-        static constexpr std::string_view ldaps = "ldaps";
-        static constexpr std::string_view ldap_starttls = "ldap+starttls";
-    };
-    struct sslversion_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view tlsv1 = "tlsv1";
-        static constexpr std::string_view tlsv1_1 = "tlsv1_1";
-        static constexpr std::string_view tlsv1_2 = "tlsv1_2";
-        static constexpr std::string_view tlsv1_3 = "tlsv1_3";
-    };
+    static constexpr call_info endpoint{http_method::put, "/access/domains/{realm}", task_kind::none};
     std::string realm; ///< `realm` [path] Authentication domain ID
-    std::optional<std::string> acr_values; ///< `acr-values` Specifies the Authentication Context Class Reference values that theAuthorization Server is being requested to use for the Auth Request.
-    std::optional<bool> autocreate; ///< `autocreate` Automatically create users if they do not exist.
-    std::optional<std::string> base_dn; ///< `base_dn` LDAP base domain name
-    std::optional<std::string> bind_dn; ///< `bind_dn` LDAP bind domain name
-    std::optional<std::string> capath; ///< `capath` Path to the CA certificate store
-    std::optional<bool> case_sensitive; ///< `case-sensitive` username is case-sensitive
-    std::optional<std::string> cert; ///< `cert` Path to the client certificate
-    std::optional<std::string> certkey; ///< `certkey` Path to the client certificate key
-    std::optional<bool> check_connection; ///< `check-connection` Check bind connection to the server.
-    std::optional<std::string> client_id; ///< `client-id` OpenID Client ID
-    std::optional<std::string> client_key; ///< `client-key` OpenID Client Key
-    std::optional<std::string> comment; ///< `comment` Description.
-    std::optional<bool> default_; ///< `default` Use this as default realm
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> domain; ///< `domain` AD domain name
-    std::optional<std::string> filter; ///< `filter` LDAP filter for user sync.
-    std::optional<std::string> group_classes; ///< `group_classes` The objectclasses for groups.
-    std::optional<std::string> group_dn; ///< `group_dn` LDAP base domain name for group sync.
-    std::optional<std::string> group_filter; ///< `group_filter` LDAP filter for group sync.
-    std::optional<std::string> group_name_attr; ///< `group_name_attr` LDAP attribute representing a groups name.
-    std::optional<bool> groups_autocreate; ///< `groups-autocreate` Automatically create groups if they do not exist.
-    std::optional<std::string> groups_claim; ///< `groups-claim` OpenID claim used to retrieve groups with.
-    std::optional<bool> groups_overwrite; ///< `groups-overwrite` All groups will be overwritten for the user on login.
-    std::optional<std::string> issuer_url; ///< `issuer-url` OpenID Issuer Url
-    std::optional<mode_enum> mode; ///< `mode` LDAP protocol mode.
-    std::optional<std::string> password; ///< `password` LDAP bind password.
-    std::optional<std::int64_t> port; ///< `port` Server port.
-    std::optional<std::string> prompt; ///< `prompt` Specifies whether the Authorization Server prompts the End-User for reauthentication and consent.
-    std::optional<bool> query_userinfo; ///< `query-userinfo` Enables querying the userinfo endpoint for claims values.
-    std::optional<std::string> scopes; ///< `scopes` Specifies the scopes (user details) that should be authorized and returned, for example 'email' or 'profile'.
-    std::optional<bool> secure; ///< `secure` Use secure LDAPS protocol.
-    std::optional<std::string> server1; ///< `server1` Server IP address (or DNS name)
-    std::optional<std::string> server2; ///< `server2` Fallback Server IP address (or DNS name)
-    std::optional<sslversion_enum> sslversion; ///< `sslversion` LDAPS TLS/SSL version.
-    std::optional<std::string> sync_defaults_options; ///< `sync-defaults-options` The default options for behavior of synchronizations.
-    std::optional<std::string> sync_attributes; ///< `sync_attributes` Comma separated list of key=value pairs for specifying which LDAP attributes map to which PVE user field.
-    std::optional<std::string> tfa; ///< `tfa` Use Two-factor authentication.
-    std::optional<std::string> user_attr; ///< `user_attr` LDAP user attribute name
-    std::optional<std::string> user_classes; ///< `user_classes` The objectclasses for users.
-    std::optional<bool> verify; ///< `verify` Verify the server's SSL certificate
+    realm_config_fields settings; ///< the parameters shared with POST /access/domains
 };
 encoded_request encode(const access_domains_realm_put_params& p);
 
 /// `DELETE /access/domains/{realm}`: Delete an authentication server.
 /// Permission check: perm(/access/realm, Realm.Allocate)
 struct access_domains_realm_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/domains/{realm}", task_kind::none};
     std::string realm; ///< `realm` [path] Authentication domain ID
 };
 encoded_request encode(const access_domains_realm_delete_params& p);
@@ -189,6 +96,7 @@ encoded_request encode(const access_domains_realm_delete_params& p);
 /// `POST /access/domains/{realm}/sync`: Syncs users and/or groups from the configured LDAP to user.cfg.
 /// Permission check: and(perm(/access/realm/{realm}, Realm.AllocateUser), perm(/access/groups, User.Modify))
 struct access_domains_sync_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/domains/{realm}/sync", task_kind::upid};
     struct scope_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view users = "users";
@@ -208,12 +116,14 @@ encoded_request encode(const access_domains_sync_post_params& p);
 /// `GET /access/groups`: Group index.
 /// Permission check: none (user: all)
 struct access_groups_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/groups", task_kind::none};
 };
 encoded_request encode(const access_groups_get_params& p);
 
 /// `POST /access/groups`: Create new group.
 /// Permission check: perm(/access/groups, Group.Allocate)
 struct access_groups_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/groups", task_kind::none};
     std::optional<std::string> comment; ///< `comment`
     std::string groupid; ///< `groupid`
 };
@@ -222,6 +132,7 @@ encoded_request encode(const access_groups_post_params& p);
 /// `GET /access/groups/{groupid}`: Get group configuration.
 /// Permission check: perm(/access/groups, Sys.Audit|Group.Allocate, any)
 struct access_groups_groupid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/groups/{groupid}", task_kind::none};
     std::string groupid; ///< `groupid` [path]
 };
 encoded_request encode(const access_groups_groupid_get_params& p);
@@ -229,6 +140,7 @@ encoded_request encode(const access_groups_groupid_get_params& p);
 /// `PUT /access/groups/{groupid}`: Update group data.
 /// Permission check: perm(/access/groups, Group.Allocate)
 struct access_groups_groupid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/groups/{groupid}", task_kind::none};
     std::string groupid; ///< `groupid` [path]
     std::optional<std::string> comment; ///< `comment`
 };
@@ -237,6 +149,7 @@ encoded_request encode(const access_groups_groupid_put_params& p);
 /// `DELETE /access/groups/{groupid}`: Delete group.
 /// Permission check: perm(/access/groups, Group.Allocate)
 struct access_groups_groupid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/groups/{groupid}", task_kind::none};
     std::string groupid; ///< `groupid` [path]
 };
 encoded_request encode(const access_groups_groupid_delete_params& p);
@@ -244,12 +157,14 @@ encoded_request encode(const access_groups_groupid_delete_params& p);
 /// `GET /access/openid`: Directory index.
 /// Permission check: none (user: all)
 struct access_openid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/openid", task_kind::none};
 };
 encoded_request encode(const access_openid_get_params& p);
 
 /// `POST /access/openid/auth-url`: Get the OpenId Authorization Url for the specified realm.
 /// Permission check: none (user: world)
 struct access_openid_auth_url_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/openid/auth-url", task_kind::none};
     std::string realm; ///< `realm` Authentication domain ID
     std::string redirect_url; ///< `redirect-url` Redirection Url.
 };
@@ -258,6 +173,7 @@ encoded_request encode(const access_openid_auth_url_post_params& p);
 /// `POST /access/openid/login`: Verify OpenID authorization code and create a ticket.
 /// Permission check: none (user: world)
 struct access_openid_login_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/openid/login", task_kind::none};
     std::string code; ///< `code` OpenId authorization code.
     std::string redirect_url; ///< `redirect-url` Redirection Url.
     std::string state; ///< `state` OpenId state.
@@ -267,6 +183,7 @@ encoded_request encode(const access_openid_login_post_params& p);
 /// `PUT /access/password`: Change user password.
 /// Permission check: or(userid-param(self), and(userid-param(Realm.AllocateUser), userid-group(User.Modify)))
 struct access_password_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/password", task_kind::none};
     std::optional<std::string> confirmation_password; ///< `confirmation-password` The current password of the user performing the change.
     std::string password; ///< `password` The new password.
     std::string userid; ///< `userid` Full User ID, in the `name@realm` format.
@@ -276,6 +193,7 @@ encoded_request encode(const access_password_put_params& p);
 /// `GET /access/permissions`: Retrieve effective permissions of given user/token.
 /// Permission check: none (user: all)
 struct access_permissions_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/permissions", task_kind::none};
     std::optional<std::string> path; ///< `path` Only dump this specific path, not the whole tree.
     std::optional<std::string> userid; ///< `userid` User ID or full API token ID
 };
@@ -284,12 +202,14 @@ encoded_request encode(const access_permissions_get_params& p);
 /// `GET /access/roles`: Role index.
 /// Permission check: none (user: all)
 struct access_roles_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/roles", task_kind::none};
 };
 encoded_request encode(const access_roles_get_params& p);
 
 /// `POST /access/roles`: Create new role.
 /// Permission check: perm(/access, Sys.Modify)
 struct access_roles_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/roles", task_kind::none};
     std::optional<std::string> privs; ///< `privs`
     std::string roleid; ///< `roleid`
 };
@@ -298,6 +218,7 @@ encoded_request encode(const access_roles_post_params& p);
 /// `GET /access/roles/{roleid}`: Get role configuration.
 /// Permission check: none (user: all)
 struct access_roles_roleid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/roles/{roleid}", task_kind::none};
     std::string roleid; ///< `roleid` [path]
 };
 encoded_request encode(const access_roles_roleid_get_params& p);
@@ -305,6 +226,7 @@ encoded_request encode(const access_roles_roleid_get_params& p);
 /// `PUT /access/roles/{roleid}`: Update an existing role.
 /// Permission check: perm(/access, Sys.Modify)
 struct access_roles_roleid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/roles/{roleid}", task_kind::none};
     std::string roleid; ///< `roleid` [path]
     std::optional<bool> append; ///< `append`
     std::optional<std::string> privs; ///< `privs`
@@ -314,6 +236,7 @@ encoded_request encode(const access_roles_roleid_put_params& p);
 /// `DELETE /access/roles/{roleid}`: Delete role.
 /// Permission check: perm(/access, Sys.Modify)
 struct access_roles_roleid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/roles/{roleid}", task_kind::none};
     std::string roleid; ///< `roleid` [path]
 };
 encoded_request encode(const access_roles_roleid_delete_params& p);
@@ -321,12 +244,14 @@ encoded_request encode(const access_roles_roleid_delete_params& p);
 /// `GET /access/tfa`: List TFA configurations of users.
 /// Permission check: none (user: all)
 struct access_tfa_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/tfa", task_kind::none};
 };
 encoded_request encode(const access_tfa_get_params& p);
 
 /// `GET /access/tfa/{userid}`: List TFA configurations of users.
 /// Permission check: or(userid-param(self), userid-group(User.Modify|Sys.Audit))
 struct access_tfa_userid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/tfa/{userid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
 };
 encoded_request encode(const access_tfa_userid_get_params& p);
@@ -334,6 +259,7 @@ encoded_request encode(const access_tfa_userid_get_params& p);
 /// `POST /access/tfa/{userid}`: Add a TFA entry for a user.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_tfa_userid_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/tfa/{userid}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view totp = "totp";
@@ -355,6 +281,7 @@ encoded_request encode(const access_tfa_userid_post_params& p);
 /// `GET /access/tfa/{userid}/{id}`: Fetch a requested TFA entry if present.
 /// Permission check: or(userid-param(self), userid-group(User.Modify|Sys.Audit))
 struct access_tfa_userid_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/tfa/{userid}/{id}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string id; ///< `id` [path] A TFA entry id.
 };
@@ -363,6 +290,7 @@ encoded_request encode(const access_tfa_userid_id_get_params& p);
 /// `PUT /access/tfa/{userid}/{id}`: Add a TFA entry for a user.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_tfa_userid_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/tfa/{userid}/{id}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string id; ///< `id` [path] A TFA entry id.
     std::optional<std::string> description; ///< `description` A description to distinguish multiple entries from one another
@@ -374,6 +302,7 @@ encoded_request encode(const access_tfa_userid_id_put_params& p);
 /// `DELETE /access/tfa/{userid}/{id}`: Delete a TFA entry by ID.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_tfa_userid_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/tfa/{userid}/{id}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string id; ///< `id` [path] A TFA entry id.
     std::optional<std::string> password; ///< `password` The current password of the user performing the change.
@@ -383,12 +312,14 @@ encoded_request encode(const access_tfa_userid_id_delete_params& p);
 /// `GET /access/ticket`: Dummy.
 /// Permission check: none (user: world)
 struct access_ticket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/ticket", task_kind::none};
 };
 encoded_request encode(const access_ticket_get_params& p);
 
 /// `POST /access/ticket`: Create or verify authentication ticket.
 /// Permission check: none (user: world)
 struct access_ticket_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/ticket", task_kind::none};
     std::optional<bool> new_format; ///< `new-format` This parameter is now ignored and assumed to be 1.
     std::optional<std::string> otp; ///< `otp` One-time password for Two-factor authentication.
     std::string password; ///< `password` The secret password.
@@ -403,6 +334,7 @@ encoded_request encode(const access_ticket_post_params& p);
 /// `GET /access/users`: User index.
 /// Permission check: none (user: all)
 struct access_users_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/users", task_kind::none};
     std::optional<bool> enabled; ///< `enabled` Optional filter for enable property.
     std::optional<bool> full; ///< `full` Include group and token information.
 };
@@ -411,6 +343,7 @@ encoded_request encode(const access_users_get_params& p);
 /// `POST /access/users`: Create new user.
 /// Permission check: and(userid-param(Realm.AllocateUser), userid-group(User.Modify, groups_param, create))
 struct access_users_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/users", task_kind::none};
     std::optional<std::string> comment; ///< `comment`
     std::optional<std::string> email; ///< `email`
     std::optional<bool> enable; ///< `enable` Enable the account (default).
@@ -427,6 +360,7 @@ encoded_request encode(const access_users_post_params& p);
 /// `GET /access/users/{userid}`: Get user configuration.
 /// Permission check: userid-group(User.Modify|Sys.Audit)
 struct access_users_userid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/users/{userid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
 };
 encoded_request encode(const access_users_userid_get_params& p);
@@ -434,6 +368,7 @@ encoded_request encode(const access_users_userid_get_params& p);
 /// `PUT /access/users/{userid}`: Update user configuration.
 /// Permission check: userid-group(User.Modify, groups_param, update)
 struct access_users_userid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/users/{userid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::optional<bool> append; ///< `append`
     std::optional<std::string> comment; ///< `comment`
@@ -450,6 +385,7 @@ encoded_request encode(const access_users_userid_put_params& p);
 /// `DELETE /access/users/{userid}`: Delete user.
 /// Permission check: and(userid-param(Realm.AllocateUser), userid-group(User.Modify))
 struct access_users_userid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/users/{userid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
 };
 encoded_request encode(const access_users_userid_delete_params& p);
@@ -457,6 +393,7 @@ encoded_request encode(const access_users_userid_delete_params& p);
 /// `GET /access/users/{userid}/tfa`: Get user TFA types (Personal and Realm).
 /// Permission check: or(userid-param(self), userid-group(User.Modify|Sys.Audit))
 struct access_users_tfa_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/users/{userid}/tfa", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::optional<bool> multiple; ///< `multiple` Request all entries as an array.
 };
@@ -465,6 +402,7 @@ encoded_request encode(const access_users_tfa_get_params& p);
 /// `GET /access/users/{userid}/token`: Get user API tokens.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_users_token_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/users/{userid}/token", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
 };
 encoded_request encode(const access_users_token_get_params& p);
@@ -472,6 +410,7 @@ encoded_request encode(const access_users_token_get_params& p);
 /// `GET /access/users/{userid}/token/{tokenid}`: Get specific API token information.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_users_token_tokenid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/access/users/{userid}/token/{tokenid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string tokenid; ///< `tokenid` [path] User-specific token identifier.
 };
@@ -480,6 +419,7 @@ encoded_request encode(const access_users_token_tokenid_get_params& p);
 /// `POST /access/users/{userid}/token/{tokenid}`: Generate a new API token for a specific user.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_users_token_tokenid_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/users/{userid}/token/{tokenid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string tokenid; ///< `tokenid` [path] User-specific token identifier.
     std::optional<std::string> comment; ///< `comment`
@@ -491,6 +431,7 @@ encoded_request encode(const access_users_token_tokenid_post_params& p);
 /// `PUT /access/users/{userid}/token/{tokenid}`: Update API token for a specific user.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_users_token_tokenid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/users/{userid}/token/{tokenid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string tokenid; ///< `tokenid` [path] User-specific token identifier.
     std::optional<std::string> comment; ///< `comment`
@@ -503,6 +444,7 @@ encoded_request encode(const access_users_token_tokenid_put_params& p);
 /// `DELETE /access/users/{userid}/token/{tokenid}`: Remove API token for a specific user.
 /// Permission check: or(userid-param(self), userid-group(User.Modify))
 struct access_users_token_tokenid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/access/users/{userid}/token/{tokenid}", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
     std::string tokenid; ///< `tokenid` [path] User-specific token identifier.
 };
@@ -511,6 +453,7 @@ encoded_request encode(const access_users_token_tokenid_delete_params& p);
 /// `PUT /access/users/{userid}/unlock-tfa`: Unlock a user's TFA authentication.
 /// Permission check: userid-group(User.Modify)
 struct access_users_unlock_tfa_put_params {
+    static constexpr call_info endpoint{http_method::put, "/access/users/{userid}/unlock-tfa", task_kind::none};
     std::string userid; ///< `userid` [path] Full User ID, in the `name@realm` format.
 };
 encoded_request encode(const access_users_unlock_tfa_put_params& p);
@@ -518,6 +461,7 @@ encoded_request encode(const access_users_unlock_tfa_put_params& p);
 /// `POST /access/vncticket`: verify VNC authentication ticket.
 /// Permission check: none (user: world)
 struct access_vncticket_post_params {
+    static constexpr call_info endpoint{http_method::post, "/access/vncticket", task_kind::none};
     std::string authid; ///< `authid` UserId or token
     std::string path; ///< `path` Verify ticket, and check if user have access 'privs' on 'path'
     std::optional<std::int64_t> port; ///< `port` Verify that the ticket is valid for this port.

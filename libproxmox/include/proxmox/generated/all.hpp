@@ -8,6 +8,7 @@
 // Every generated header: the endpoint table and all parameter structs.
 
 #include <proxmox/generated/endpoints.hpp>
+#include <proxmox/generated/field_groups.hpp>
 #include <proxmox/generated/access.hpp>
 #include <proxmox/generated/cluster_firewall.hpp>
 #include <proxmox/generated/cluster_sdn.hpp>

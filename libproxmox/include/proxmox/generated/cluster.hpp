@@ -8,30 +8,35 @@
 // Parameter structs and encoders for the 143 endpoints under /cluster.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /cluster`: Cluster index.
 /// Permission check: none (user: all)
 struct cluster_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster", task_kind::none};
 };
 encoded_request encode(const cluster_get_params& p);
 
 /// `GET /cluster/acme`: ACMEAccount index.
 /// Permission check: none (user: all)
 struct cluster_acme_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme", task_kind::none};
 };
 encoded_request encode(const cluster_acme_get_params& p);
 
 /// `GET /cluster/acme/account`: ACMEAccount index.
 /// Permission check: none (user: all)
 struct cluster_acme_account_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/account", task_kind::none};
 };
 encoded_request encode(const cluster_acme_account_get_params& p);
 
 /// `POST /cluster/acme/account`: Register a new ACME account with CA.
 /// Permission check: none
 struct cluster_acme_account_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/acme/account", task_kind::upid};
     std::string contact; ///< `contact` Contact email addresses.
     std::optional<std::string> directory; ///< `directory` URL of ACME CA directory endpoint.
     std::optional<std::string> eab_hmac_key; ///< `eab-hmac-key` HMAC key for External Account Binding.
@@ -44,6 +49,7 @@ encoded_request encode(const cluster_acme_account_post_params& p);
 /// `GET /cluster/acme/account/{name}`: Return existing ACME account information.
 /// Permission check: none
 struct cluster_acme_account_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/account/{name}", task_kind::none};
     std::string name; ///< `name` [path] ACME account config file name.
 };
 encoded_request encode(const cluster_acme_account_name_get_params& p);
@@ -51,6 +57,7 @@ encoded_request encode(const cluster_acme_account_name_get_params& p);
 /// `PUT /cluster/acme/account/{name}`: Update existing ACME account information with CA.
 /// Permission check: none
 struct cluster_acme_account_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/acme/account/{name}", task_kind::upid};
     std::string name; ///< `name` [path] ACME account config file name.
     std::optional<std::string> contact; ///< `contact` Contact email addresses.
 };
@@ -59,6 +66,7 @@ encoded_request encode(const cluster_acme_account_name_put_params& p);
 /// `DELETE /cluster/acme/account/{name}`: Deactivate existing ACME account at CA.
 /// Permission check: none
 struct cluster_acme_account_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/acme/account/{name}", task_kind::upid};
     std::string name; ///< `name` [path] ACME account config file name.
 };
 encoded_request encode(const cluster_acme_account_name_delete_params& p);
@@ -66,18 +74,21 @@ encoded_request encode(const cluster_acme_account_name_delete_params& p);
 /// `GET /cluster/acme/challenge-schema`: Get schema of ACME challenge types.
 /// Permission check: none (user: all)
 struct cluster_acme_challenge_schema_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/challenge-schema", task_kind::none};
 };
 encoded_request encode(const cluster_acme_challenge_schema_get_params& p);
 
 /// `GET /cluster/acme/directories`: Get named known ACME directory endpoints.
 /// Permission check: none (user: all)
 struct cluster_acme_directories_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/directories", task_kind::none};
 };
 encoded_request encode(const cluster_acme_directories_get_params& p);
 
 /// `GET /cluster/acme/meta`: Retrieve ACME Directory Meta Information
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct cluster_acme_meta_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/meta", task_kind::none};
     std::optional<std::string> directory; ///< `directory` URL of ACME CA directory endpoint.
 };
 encoded_request encode(const cluster_acme_meta_get_params& p);
@@ -85,6 +96,7 @@ encoded_request encode(const cluster_acme_meta_get_params& p);
 /// `GET /cluster/acme/plugins`: ACME plugin index.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_acme_plugins_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/plugins", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view dns = "dns";
@@ -97,6 +109,7 @@ encoded_request encode(const cluster_acme_plugins_get_params& p);
 /// `POST /cluster/acme/plugins`: Add ACME plugin configuration.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_acme_plugins_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/acme/plugins", task_kind::none};
     struct api_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view v_1984hosting = "1984hosting";
@@ -278,6 +291,7 @@ encoded_request encode(const cluster_acme_plugins_post_params& p);
 /// `GET /cluster/acme/plugins/{id}`: Get ACME plugin configuration.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_acme_plugins_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/plugins/{id}", task_kind::none};
     std::string id; ///< `id` [path] Unique identifier for ACME plugin instance.
 };
 encoded_request encode(const cluster_acme_plugins_id_get_params& p);
@@ -285,6 +299,7 @@ encoded_request encode(const cluster_acme_plugins_id_get_params& p);
 /// `PUT /cluster/acme/plugins/{id}`: Update ACME plugin configuration.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_acme_plugins_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/acme/plugins/{id}", task_kind::none};
     struct api_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view v_1984hosting = "1984hosting";
@@ -462,6 +477,7 @@ encoded_request encode(const cluster_acme_plugins_id_put_params& p);
 /// `DELETE /cluster/acme/plugins/{id}`: Delete ACME plugin configuration.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_acme_plugins_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/acme/plugins/{id}", task_kind::none};
     std::string id; ///< `id` [path] Unique identifier for ACME plugin instance.
 };
 encoded_request encode(const cluster_acme_plugins_id_delete_params& p);
@@ -469,6 +485,7 @@ encoded_request encode(const cluster_acme_plugins_id_delete_params& p);
 /// `GET /cluster/acme/tos`: Retrieve ACME TermsOfService URL from CA.
 /// Permission check: none (user: all)
 struct cluster_acme_tos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/acme/tos", task_kind::none};
     std::optional<std::string> directory; ///< `directory` URL of ACME CA directory endpoint.
 };
 encoded_request encode(const cluster_acme_tos_get_params& p);
@@ -476,100 +493,44 @@ encoded_request encode(const cluster_acme_tos_get_params& p);
 /// `GET /cluster/backup`: List vzdump backup schedule.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_backup_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/backup", task_kind::none};
 };
 encoded_request encode(const cluster_backup_get_params& p);
 
 /// `POST /cluster/backup`: Create new vzdump backup job.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_backup_post_params {
-    struct compress_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view v_0 = "0";
-        static constexpr std::string_view v_1 = "1";
-        static constexpr std::string_view gzip = "gzip";
-        static constexpr std::string_view lzo = "lzo";
-        static constexpr std::string_view zstd = "zstd";
-    };
-    struct mailnotification_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view always = "always";
-        static constexpr std::string_view failure = "failure";
-    };
-    struct mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view suspend = "suspend";
-        static constexpr std::string_view stop = "stop";
-    };
-    struct notification_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view auto_ = "auto";
-        static constexpr std::string_view legacy_sendmail = "legacy-sendmail";
-        static constexpr std::string_view notification_system = "notification-system";
-    };
-    struct pbs_change_detection_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view legacy = "legacy";
-        static constexpr std::string_view data = "data";
-        static constexpr std::string_view metadata = "metadata";
-    };
-    std::optional<bool> all; ///< `all` Backup all known guest systems on this host.
-    std::optional<std::int64_t> bwlimit; ///< `bwlimit` Limit I/O bandwidth (in KiB/s).
+    static constexpr call_info endpoint{http_method::post, "/cluster/backup", task_kind::none};
     std::optional<std::string> comment; ///< `comment` Description for the Job.
-    std::optional<compress_enum> compress; ///< `compress` Compress dump file.
     std::optional<std::string> dow; ///< `dow` Deprecated: Use 'schedule' instead.
-    std::optional<std::string> dumpdir; ///< `dumpdir` Store resulting files to specified directory.
     std::optional<bool> enabled; ///< `enabled` Enable or disable the job.
-    std::optional<std::string> exclude; ///< `exclude` Exclude specified guest systems (assumes --all)
-    std::vector<std::string> exclude_path; ///< `exclude-path` Exclude certain files/directories (shell globs).
-    std::optional<std::string> fleecing; ///< `fleecing` Options for backup fleecing (VM only).
     std::optional<std::string> id; ///< `id` Job ID (will be autogenerated).
-    std::optional<std::int64_t> ionice; ///< `ionice` Set IO priority when using the BFQ scheduler.
-    std::optional<std::int64_t> lockwait; ///< `lockwait` Maximal time to wait for the global lock (minutes).
-    std::optional<mailnotification_enum> mailnotification; ///< `mailnotification` Deprecated: use notification targets/matchers instead.
-    std::optional<std::string> mailto; ///< `mailto` Deprecated: Use notification targets/matchers instead.
-    std::optional<std::int64_t> maxfiles; ///< `maxfiles` Deprecated: use 'prune-backups' instead.
-    std::optional<mode_enum> mode; ///< `mode` Backup mode.
     std::optional<std::string> node; ///< `node` Only run if executed on this node.
-    std::optional<std::string> notes_template; ///< `notes-template` Template string for generating notes for the backup(s).
-    std::optional<notification_mode_enum> notification_mode; ///< `notification-mode` Determine which notification system to use.
-    std::optional<pbs_change_detection_mode_enum> pbs_change_detection_mode; ///< `pbs-change-detection-mode` PBS mode used to detect file changes and switch encoding format for container backups.
-    std::optional<std::string> performance; ///< `performance` Other performance-related settings.
-    std::optional<std::int64_t> pigz; ///< `pigz` Use pigz instead of gzip when N>0.
-    std::optional<std::string> pool; ///< `pool` Backup all known guest systems included in the specified pool.
-    std::optional<bool> protected_; ///< `protected` If true, mark backup(s) as protected.
-    std::optional<std::string> prune_backups; ///< `prune-backups` Use these retention options instead of those from the storage configuration.
-    std::optional<bool> quiet; ///< `quiet` Be quiet.
-    std::optional<bool> remove; ///< `remove` Prune older backups according to 'prune-backups'.
     std::optional<bool> repeat_missed; ///< `repeat-missed` If true, the job will be run as soon as possible if it was missed while the scheduler was not running.
     std::optional<std::string> schedule; ///< `schedule` Backup schedule.
-    std::optional<std::string> script; ///< `script` Use specified hook script.
     std::optional<std::string> starttime; ///< `starttime` Deprecated: Use 'schedule' instead.
-    std::optional<bool> stdexcludes; ///< `stdexcludes` Exclude temporary files and logs.
-    std::optional<bool> stop; ///< `stop` Stop running backup jobs on this host.
-    std::optional<std::int64_t> stopwait; ///< `stopwait` Maximal time to wait until a guest system is stopped (minutes).
-    std::optional<std::string> storage; ///< `storage` Store resulting file to this storage.
-    std::optional<std::string> tmpdir; ///< `tmpdir` Store temporary files to specified directory.
-    std::optional<std::string> vmid; ///< `vmid` The ID of the guest system you want to backup.
-    std::optional<std::int64_t> zstd; ///< `zstd` Zstd threads.
+    backup_job_fields job; ///< the parameters shared with PUT /cluster/backup/{id}, POST /nodes/{node}/vzdump
 };
 encoded_request encode(const cluster_backup_post_params& p);
 
 /// `GET /cluster/backup-info`: Index for backup info related endpoints
 /// Permission check: none
 struct cluster_backup_info_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/backup-info", task_kind::none};
 };
 encoded_request encode(const cluster_backup_info_get_params& p);
 
 /// `GET /cluster/backup-info/not-backed-up`: Shows all guests which are not covered by any backup job.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_backup_info_not_backed_up_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/backup-info/not-backed-up", task_kind::none};
 };
 encoded_request encode(const cluster_backup_info_not_backed_up_get_params& p);
 
 /// `GET /cluster/backup/{id}`: Read vzdump backup job definition.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_backup_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/backup/{id}", task_kind::none};
     std::string id; ///< `id` [path] The job ID.
 };
 encoded_request encode(const cluster_backup_id_get_params& p);
@@ -577,83 +538,24 @@ encoded_request encode(const cluster_backup_id_get_params& p);
 /// `PUT /cluster/backup/{id}`: Update vzdump backup job definition.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_backup_id_put_params {
-    struct compress_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view v_0 = "0";
-        static constexpr std::string_view v_1 = "1";
-        static constexpr std::string_view gzip = "gzip";
-        static constexpr std::string_view lzo = "lzo";
-        static constexpr std::string_view zstd = "zstd";
-    };
-    struct mailnotification_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view always = "always";
-        static constexpr std::string_view failure = "failure";
-    };
-    struct mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view suspend = "suspend";
-        static constexpr std::string_view stop = "stop";
-    };
-    struct notification_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view auto_ = "auto";
-        static constexpr std::string_view legacy_sendmail = "legacy-sendmail";
-        static constexpr std::string_view notification_system = "notification-system";
-    };
-    struct pbs_change_detection_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view legacy = "legacy";
-        static constexpr std::string_view data = "data";
-        static constexpr std::string_view metadata = "metadata";
-    };
+    static constexpr call_info endpoint{http_method::put, "/cluster/backup/{id}", task_kind::none};
     std::string id; ///< `id` [path] The job ID.
-    std::optional<bool> all; ///< `all` Backup all known guest systems on this host.
-    std::optional<std::int64_t> bwlimit; ///< `bwlimit` Limit I/O bandwidth (in KiB/s).
     std::optional<std::string> comment; ///< `comment` Description for the Job.
-    std::optional<compress_enum> compress; ///< `compress` Compress dump file.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> dow; ///< `dow` Deprecated: Use 'schedule' instead.
-    std::optional<std::string> dumpdir; ///< `dumpdir` Store resulting files to specified directory.
     std::optional<bool> enabled; ///< `enabled` Enable or disable the job.
-    std::optional<std::string> exclude; ///< `exclude` Exclude specified guest systems (assumes --all)
-    std::vector<std::string> exclude_path; ///< `exclude-path` Exclude certain files/directories (shell globs).
-    std::optional<std::string> fleecing; ///< `fleecing` Options for backup fleecing (VM only).
-    std::optional<std::int64_t> ionice; ///< `ionice` Set IO priority when using the BFQ scheduler.
-    std::optional<std::int64_t> lockwait; ///< `lockwait` Maximal time to wait for the global lock (minutes).
-    std::optional<mailnotification_enum> mailnotification; ///< `mailnotification` Deprecated: use notification targets/matchers instead.
-    std::optional<std::string> mailto; ///< `mailto` Deprecated: Use notification targets/matchers instead.
-    std::optional<std::int64_t> maxfiles; ///< `maxfiles` Deprecated: use 'prune-backups' instead.
-    std::optional<mode_enum> mode; ///< `mode` Backup mode.
     std::optional<std::string> node; ///< `node` Only run if executed on this node.
-    std::optional<std::string> notes_template; ///< `notes-template` Template string for generating notes for the backup(s).
-    std::optional<notification_mode_enum> notification_mode; ///< `notification-mode` Determine which notification system to use.
-    std::optional<pbs_change_detection_mode_enum> pbs_change_detection_mode; ///< `pbs-change-detection-mode` PBS mode used to detect file changes and switch encoding format for container backups.
-    std::optional<std::string> performance; ///< `performance` Other performance-related settings.
-    std::optional<std::int64_t> pigz; ///< `pigz` Use pigz instead of gzip when N>0.
-    std::optional<std::string> pool; ///< `pool` Backup all known guest systems included in the specified pool.
-    std::optional<bool> protected_; ///< `protected` If true, mark backup(s) as protected.
-    std::optional<std::string> prune_backups; ///< `prune-backups` Use these retention options instead of those from the storage configuration.
-    std::optional<bool> quiet; ///< `quiet` Be quiet.
-    std::optional<bool> remove; ///< `remove` Prune older backups according to 'prune-backups'.
     std::optional<bool> repeat_missed; ///< `repeat-missed` If true, the job will be run as soon as possible if it was missed while the scheduler was not running.
     std::optional<std::string> schedule; ///< `schedule` Backup schedule.
-    std::optional<std::string> script; ///< `script` Use specified hook script.
     std::optional<std::string> starttime; ///< `starttime` Deprecated: Use 'schedule' instead.
-    std::optional<bool> stdexcludes; ///< `stdexcludes` Exclude temporary files and logs.
-    std::optional<bool> stop; ///< `stop` Stop running backup jobs on this host.
-    std::optional<std::int64_t> stopwait; ///< `stopwait` Maximal time to wait until a guest system is stopped (minutes).
-    std::optional<std::string> storage; ///< `storage` Store resulting file to this storage.
-    std::optional<std::string> tmpdir; ///< `tmpdir` Store temporary files to specified directory.
-    std::optional<std::string> vmid; ///< `vmid` The ID of the guest system you want to backup.
-    std::optional<std::int64_t> zstd; ///< `zstd` Zstd threads.
+    backup_job_fields job; ///< the parameters shared with POST /cluster/backup, POST /nodes/{node}/vzdump
 };
 encoded_request encode(const cluster_backup_id_put_params& p);
 
 /// `DELETE /cluster/backup/{id}`: Delete vzdump backup job definition.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_backup_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/backup/{id}", task_kind::none};
     std::string id; ///< `id` [path] The job ID.
 };
 encoded_request encode(const cluster_backup_id_delete_params& p);
@@ -661,6 +563,7 @@ encoded_request encode(const cluster_backup_id_delete_params& p);
 /// `GET /cluster/backup/{id}/included_volumes`: Returns included guests and the backup status of their disks.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_backup_included_volumes_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/backup/{id}/included_volumes", task_kind::none};
     std::string id; ///< `id` [path] The job ID.
 };
 encoded_request encode(const cluster_backup_included_volumes_get_params& p);
@@ -668,18 +571,21 @@ encoded_request encode(const cluster_backup_included_volumes_get_params& p);
 /// `GET /cluster/bulk-action`: List resource types.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/bulk-action", task_kind::none};
 };
 encoded_request encode(const cluster_bulk_action_get_params& p);
 
 /// `GET /cluster/bulk-action/guest`: Bulk action index.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_guest_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/bulk-action/guest", task_kind::none};
 };
 encoded_request encode(const cluster_bulk_action_guest_get_params& p);
 
 /// `POST /cluster/bulk-action/guest/migrate`: Bulk migrate all guests on the cluster.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_guest_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/bulk-action/guest/migrate", task_kind::upid};
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
     std::optional<std::int64_t> maxworkers; ///< `maxworkers` Defines the maximum number of tasks running concurrently.
     std::optional<bool> online; ///< `online` Enable live migration for VMs and restart migration for CTs.
@@ -692,6 +598,7 @@ encoded_request encode(const cluster_bulk_action_guest_migrate_post_params& p);
 /// `POST /cluster/bulk-action/guest/shutdown`: Bulk shutdown all guests on the cluster.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_guest_shutdown_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/bulk-action/guest/shutdown", task_kind::upid};
     std::optional<bool> force_stop; ///< `force-stop` Makes sure the Guest stops after the timeout.
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
     std::optional<std::int64_t> maxworkers; ///< `maxworkers` Defines the maximum number of tasks running concurrently.
@@ -703,6 +610,7 @@ encoded_request encode(const cluster_bulk_action_guest_shutdown_post_params& p);
 /// `POST /cluster/bulk-action/guest/start`: Bulk start or resume all guests on the cluster.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_guest_start_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/bulk-action/guest/start", task_kind::upid};
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
     std::optional<std::int64_t> maxworkers; ///< `maxworkers` Defines the maximum number of tasks running concurrently.
     std::optional<std::int64_t> timeout; ///< `timeout` Default start timeout in seconds.
@@ -713,6 +621,7 @@ encoded_request encode(const cluster_bulk_action_guest_start_post_params& p);
 /// `POST /cluster/bulk-action/guest/suspend`: Bulk suspend all guests on the cluster.
 /// Permission check: none (user: all)
 struct cluster_bulk_action_guest_suspend_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/bulk-action/guest/suspend", task_kind::upid};
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
     std::optional<std::int64_t> maxworkers; ///< `maxworkers` Defines the maximum number of tasks running concurrently.
     std::optional<std::string> statestorage; ///< `statestorage` The storage for the VM state.
@@ -724,18 +633,21 @@ encoded_request encode(const cluster_bulk_action_guest_suspend_post_params& p);
 /// `GET /cluster/ceph`: Cluster ceph index.
 /// Permission check: none (user: all)
 struct cluster_ceph_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ceph", task_kind::none};
 };
 encoded_request encode(const cluster_ceph_get_params& p);
 
 /// `GET /cluster/ceph/flags`: get the status of all ceph flags
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ceph_flags_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ceph/flags", task_kind::none};
 };
 encoded_request encode(const cluster_ceph_flags_get_params& p);
 
 /// `PUT /cluster/ceph/flags`: Set/Unset multiple ceph flags at once.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_ceph_flags_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/ceph/flags", task_kind::upid};
     std::optional<bool> nobackfill; ///< `nobackfill` Backfilling of PGs is suspended.
     std::optional<bool> nodeep_scrub; ///< `nodeep-scrub` Deep Scrubbing is disabled.
     std::optional<bool> nodown; ///< `nodown` OSD failure reports are being ignored, such that the monitors will not mark OSDs down.
@@ -753,6 +665,7 @@ encoded_request encode(const cluster_ceph_flags_put_params& p);
 /// `GET /cluster/ceph/flags/{flag}`: Get the status of a specific ceph flag.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ceph_flags_flag_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ceph/flags/{flag}", task_kind::none};
     std::string flag; ///< `flag` [path] The name of the flag name to get.
 };
 encoded_request encode(const cluster_ceph_flags_flag_get_params& p);
@@ -760,6 +673,7 @@ encoded_request encode(const cluster_ceph_flags_flag_get_params& p);
 /// `PUT /cluster/ceph/flags/{flag}`: Set or clear (unset) a specific ceph flag
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_ceph_flags_flag_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/ceph/flags/{flag}", task_kind::none};
     std::string flag; ///< `flag` [path] The ceph flag to update
     bool value = false; ///< `value` The new value of the flag
 };
@@ -768,6 +682,7 @@ encoded_request encode(const cluster_ceph_flags_flag_put_params& p);
 /// `GET /cluster/ceph/metadata`: Get ceph metadata.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct cluster_ceph_metadata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ceph/metadata", task_kind::none};
     struct scope_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view all = "all";
@@ -780,18 +695,21 @@ encoded_request encode(const cluster_ceph_metadata_get_params& p);
 /// `GET /cluster/ceph/status`: Get ceph status.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct cluster_ceph_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ceph/status", task_kind::none};
 };
 encoded_request encode(const cluster_ceph_status_get_params& p);
 
 /// `GET /cluster/config`: Directory index.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config", task_kind::none};
 };
 encoded_request encode(const cluster_config_get_params& p);
 
 /// `POST /cluster/config`: Generate new cluster configuration.
 /// Permission check: none
 struct cluster_config_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/config", task_kind::upid};
     std::string clustername; ///< `clustername` The name of the cluster.
     std::map<int, std::string> link; ///< `link[n]` [numbered linkN] [property string] Address and priority information of a single corosync link.
     std::optional<std::int64_t> nodeid; ///< `nodeid` Node id for this node.
@@ -803,12 +721,14 @@ encoded_request encode(const cluster_config_post_params& p);
 /// `GET /cluster/config/apiversion`: Return the version of the cluster join API available on this node.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_apiversion_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config/apiversion", task_kind::none};
 };
 encoded_request encode(const cluster_config_apiversion_get_params& p);
 
 /// `GET /cluster/config/join`: Get information needed to join this cluster over the connected node.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_join_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config/join", task_kind::none};
     std::optional<std::string> node; ///< `node` The node for which the joinee gets the nodeinfo.
 };
 encoded_request encode(const cluster_config_join_get_params& p);
@@ -816,6 +736,7 @@ encoded_request encode(const cluster_config_join_get_params& p);
 /// `POST /cluster/config/join`: Joins this node into an existing cluster.
 /// Permission check: none
 struct cluster_config_join_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/config/join", task_kind::upid};
     std::string fingerprint; ///< `fingerprint` Certificate SHA 256 fingerprint.
     std::optional<bool> force; ///< `force` Do not throw error if node already exists.
     std::string hostname; ///< `hostname` Hostname (or IP) of an existing cluster member.
@@ -829,12 +750,14 @@ encoded_request encode(const cluster_config_join_post_params& p);
 /// `GET /cluster/config/nodes`: Corosync node list.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_nodes_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config/nodes", task_kind::none};
 };
 encoded_request encode(const cluster_config_nodes_get_params& p);
 
 /// `POST /cluster/config/nodes/{node}`: Adds a node to the cluster configuration.
 /// Permission check: none
 struct cluster_config_nodes_node_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/config/nodes/{node}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> apiversion; ///< `apiversion` The JOIN_API_VERSION of the new node.
     std::optional<bool> force; ///< `force` Do not throw error if node already exists.
@@ -848,6 +771,7 @@ encoded_request encode(const cluster_config_nodes_node_post_params& p);
 /// `DELETE /cluster/config/nodes/{node}`: Removes a node from the cluster configuration.
 /// Permission check: none
 struct cluster_config_nodes_node_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/config/nodes/{node}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const cluster_config_nodes_node_delete_params& p);
@@ -855,30 +779,35 @@ encoded_request encode(const cluster_config_nodes_node_delete_params& p);
 /// `GET /cluster/config/qdevice`: Get QDevice status
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_qdevice_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config/qdevice", task_kind::none};
 };
 encoded_request encode(const cluster_config_qdevice_get_params& p);
 
 /// `GET /cluster/config/totem`: Get corosync totem protocol settings.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_config_totem_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/config/totem", task_kind::none};
 };
 encoded_request encode(const cluster_config_totem_get_params& p);
 
 /// `GET /cluster/ha`: Directory index.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha", task_kind::none};
 };
 encoded_request encode(const cluster_ha_get_params& p);
 
 /// `GET /cluster/ha/groups`: Get HA groups.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_groups_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/groups", task_kind::none};
 };
 encoded_request encode(const cluster_ha_groups_get_params& p);
 
 /// `POST /cluster/ha/groups`: Create a new HA group.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_groups_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/groups", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view group = "group";
@@ -895,6 +824,7 @@ encoded_request encode(const cluster_ha_groups_post_params& p);
 /// `GET /cluster/ha/groups/{group}`: Read ha group configuration.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_groups_group_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/groups/{group}", task_kind::none};
     std::string group; ///< `group` [path] The HA group identifier.
 };
 encoded_request encode(const cluster_ha_groups_group_get_params& p);
@@ -902,6 +832,7 @@ encoded_request encode(const cluster_ha_groups_group_get_params& p);
 /// `PUT /cluster/ha/groups/{group}`: Update ha group configuration.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_groups_group_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/ha/groups/{group}", task_kind::none};
     std::string group; ///< `group` [path] The HA group identifier.
     std::optional<std::string> comment; ///< `comment` Description.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
@@ -915,6 +846,7 @@ encoded_request encode(const cluster_ha_groups_group_put_params& p);
 /// `DELETE /cluster/ha/groups/{group}`: Delete ha group configuration.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_groups_group_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/ha/groups/{group}", task_kind::none};
     std::string group; ///< `group` [path] The HA group identifier.
 };
 encoded_request encode(const cluster_ha_groups_group_delete_params& p);
@@ -922,6 +854,7 @@ encoded_request encode(const cluster_ha_groups_group_delete_params& p);
 /// `GET /cluster/ha/resources`: List HA resources.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_resources_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/resources", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ct = "ct";
@@ -934,6 +867,7 @@ encoded_request encode(const cluster_ha_resources_get_params& p);
 /// `POST /cluster/ha/resources`: Create a new HA resource.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_resources_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/resources", task_kind::none};
     struct state_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view started = "started";
@@ -961,6 +895,7 @@ encoded_request encode(const cluster_ha_resources_post_params& p);
 /// `GET /cluster/ha/resources/{sid}`: Read resource configuration.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_resources_sid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/resources/{sid}", task_kind::none};
     std::string sid; ///< `sid` [path] HA resource ID.
 };
 encoded_request encode(const cluster_ha_resources_sid_get_params& p);
@@ -968,6 +903,7 @@ encoded_request encode(const cluster_ha_resources_sid_get_params& p);
 /// `PUT /cluster/ha/resources/{sid}`: Update resource configuration.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_resources_sid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/ha/resources/{sid}", task_kind::none};
     struct state_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view started = "started";
@@ -991,6 +927,7 @@ encoded_request encode(const cluster_ha_resources_sid_put_params& p);
 /// `DELETE /cluster/ha/resources/{sid}`: Delete resource configuration.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_resources_sid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/ha/resources/{sid}", task_kind::none};
     std::string sid; ///< `sid` [path] HA resource ID.
     std::optional<bool> purge; ///< `purge` Remove this resource from rules that reference it, deleting the rule if this resource is the only resource in the rule
 };
@@ -999,6 +936,7 @@ encoded_request encode(const cluster_ha_resources_sid_delete_params& p);
 /// `POST /cluster/ha/resources/{sid}/migrate`: Request resource migration (online) to another node.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_resources_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/resources/{sid}/migrate", task_kind::none};
     std::string sid; ///< `sid` [path] HA resource ID.
     std::string node; ///< `node` Target node.
 };
@@ -1007,6 +945,7 @@ encoded_request encode(const cluster_ha_resources_migrate_post_params& p);
 /// `POST /cluster/ha/resources/{sid}/relocate`: Request resource relocation to another node.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_resources_relocate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/resources/{sid}/relocate", task_kind::none};
     std::string sid; ///< `sid` [path] HA resource ID.
     std::string node; ///< `node` Target node.
 };
@@ -1015,6 +954,7 @@ encoded_request encode(const cluster_ha_resources_relocate_post_params& p);
 /// `GET /cluster/ha/rules`: Get HA rules.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view node_affinity = "node-affinity";
@@ -1028,6 +968,7 @@ encoded_request encode(const cluster_ha_rules_get_params& p);
 /// `POST /cluster/ha/rules`: Create HA rule.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_rules_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/rules", task_kind::none};
     struct affinity_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view positive = "positive";
@@ -1052,6 +993,7 @@ encoded_request encode(const cluster_ha_rules_post_params& p);
 /// `GET /cluster/ha/rules/{rule}`: Read HA rule.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_rules_rule_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/rules/{rule}", task_kind::none};
     std::string rule; ///< `rule` [path] HA rule identifier.
 };
 encoded_request encode(const cluster_ha_rules_rule_get_params& p);
@@ -1059,6 +1001,7 @@ encoded_request encode(const cluster_ha_rules_rule_get_params& p);
 /// `PUT /cluster/ha/rules/{rule}`: Update HA rule.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_rules_rule_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/ha/rules/{rule}", task_kind::none};
     struct affinity_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view positive = "positive";
@@ -1085,6 +1028,7 @@ encoded_request encode(const cluster_ha_rules_rule_put_params& p);
 /// `DELETE /cluster/ha/rules/{rule}`: Delete HA rule.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_rules_rule_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/ha/rules/{rule}", task_kind::none};
     std::string rule; ///< `rule` [path] HA rule identifier.
 };
 encoded_request encode(const cluster_ha_rules_rule_delete_params& p);
@@ -1092,24 +1036,28 @@ encoded_request encode(const cluster_ha_rules_rule_delete_params& p);
 /// `GET /cluster/ha/status`: Directory index.
 /// Permission check: none (user: all)
 struct cluster_ha_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/status", task_kind::none};
 };
 encoded_request encode(const cluster_ha_status_get_params& p);
 
 /// `POST /cluster/ha/status/arm-ha`: Request re-arming the HA stack after it was disarmed.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_status_arm_ha_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/status/arm-ha", task_kind::none};
 };
 encoded_request encode(const cluster_ha_status_arm_ha_post_params& p);
 
 /// `GET /cluster/ha/status/current`: Get HA manager status.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_status_current_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/status/current", task_kind::none};
 };
 encoded_request encode(const cluster_ha_status_current_get_params& p);
 
 /// `POST /cluster/ha/status/disarm-ha`: Request disarming the HA stack, releasing all watchdogs cluster-wide.
 /// Permission check: perm(/, Sys.Console)
 struct cluster_ha_status_disarm_ha_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/ha/status/disarm-ha", task_kind::none};
     struct resource_mode_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view freeze = "freeze";
@@ -1122,24 +1070,28 @@ encoded_request encode(const cluster_ha_status_disarm_ha_post_params& p);
 /// `GET /cluster/ha/status/manager_status`: Get full HA manager status, including LRM status.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_ha_status_manager_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/ha/status/manager_status", task_kind::none};
 };
 encoded_request encode(const cluster_ha_status_manager_status_get_params& p);
 
 /// `GET /cluster/jobs`: Index for jobs related endpoints.
 /// Permission check: none (user: all)
 struct cluster_jobs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/jobs", task_kind::none};
 };
 encoded_request encode(const cluster_jobs_get_params& p);
 
 /// `GET /cluster/jobs/realm-sync`: List configured realm-sync-jobs.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_jobs_realm_sync_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/jobs/realm-sync", task_kind::none};
 };
 encoded_request encode(const cluster_jobs_realm_sync_get_params& p);
 
 /// `GET /cluster/jobs/realm-sync/{id}`: Read realm-sync job definition.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_jobs_realm_sync_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/jobs/realm-sync/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_jobs_realm_sync_id_get_params& p);
@@ -1147,6 +1099,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_get_params& p);
 /// `POST /cluster/jobs/realm-sync/{id}`: Create new realm-sync job.
 /// Permission check: and(perm(/access/realm/{realm}, Realm.AllocateUser), perm(/access/groups, User.Modify))
 struct cluster_jobs_realm_sync_id_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/jobs/realm-sync/{id}", task_kind::none};
     struct scope_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view users = "users";
@@ -1167,6 +1120,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_post_params& p);
 /// `PUT /cluster/jobs/realm-sync/{id}`: Update realm-sync job definition.
 /// Permission check: and(perm(/access/realm/{realm}, Realm.AllocateUser), perm(/access/groups, User.Modify))
 struct cluster_jobs_realm_sync_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/jobs/realm-sync/{id}", task_kind::none};
     struct scope_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view users = "users";
@@ -1187,6 +1141,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_put_params& p);
 /// `DELETE /cluster/jobs/realm-sync/{id}`: Delete realm-sync job definition.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_jobs_realm_sync_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/jobs/realm-sync/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_jobs_realm_sync_id_delete_params& p);
@@ -1194,6 +1149,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_delete_params& p);
 /// `GET /cluster/jobs/schedule-analyze`: Returns a list of future schedule runtimes.
 /// Permission check: none (user: all)
 struct cluster_jobs_schedule_analyze_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/jobs/schedule-analyze", task_kind::none};
     std::optional<std::int64_t> iterations; ///< `iterations` Number of event-iteration to simulate and return.
     std::string schedule; ///< `schedule` Job schedule.
     std::optional<std::int64_t> starttime; ///< `starttime` UNIX timestamp to start the calculation from.
@@ -1203,6 +1159,7 @@ encoded_request encode(const cluster_jobs_schedule_analyze_get_params& p);
 /// `GET /cluster/log`: Read cluster log
 /// Permission check: none (user: all)
 struct cluster_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/log", task_kind::none};
     std::optional<std::int64_t> max; ///< `max` Maximum number of entries.
 };
 encoded_request encode(const cluster_log_get_params& p);
@@ -1210,12 +1167,14 @@ encoded_request encode(const cluster_log_get_params& p);
 /// `GET /cluster/mapping`: List resource types.
 /// Permission check: none (user: all)
 struct cluster_mapping_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping", task_kind::none};
 };
 encoded_request encode(const cluster_mapping_get_params& p);
 
 /// `GET /cluster/mapping/dir`: List directory mapping
 /// Permission check: none (user: all)
 struct cluster_mapping_dir_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/dir", task_kind::none};
     std::optional<std::string> check_node; ///< `check-node` If given, checks the configurations on the given node for correctness, and adds relevant diagnostics for the directory to the response.
 };
 encoded_request encode(const cluster_mapping_dir_get_params& p);
@@ -1223,6 +1182,7 @@ encoded_request encode(const cluster_mapping_dir_get_params& p);
 /// `POST /cluster/mapping/dir`: Create a new directory mapping.
 /// Permission check: perm(/mapping/dir, Mapping.Modify)
 struct cluster_mapping_dir_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/mapping/dir", task_kind::none};
     std::optional<std::string> description; ///< `description` Description of the directory mapping
     std::string id; ///< `id` The ID of the directory mapping
     std::vector<std::string> map; ///< `map` A list of maps for the cluster nodes.
@@ -1232,6 +1192,7 @@ encoded_request encode(const cluster_mapping_dir_post_params& p);
 /// `GET /cluster/mapping/dir/{id}`: Get directory mapping.
 /// Permission check: or(perm(/mapping/dir/{id}, Mapping.Use), perm(/mapping/dir/{id}, Mapping.Modify), perm(/mapping/dir/{id}, Mapping.Audit))
 struct cluster_mapping_dir_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/dir/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_dir_id_get_params& p);
@@ -1239,6 +1200,7 @@ encoded_request encode(const cluster_mapping_dir_id_get_params& p);
 /// `PUT /cluster/mapping/dir/{id}`: Update a directory mapping.
 /// Permission check: perm(/mapping/dir/{id}, Mapping.Modify)
 struct cluster_mapping_dir_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/mapping/dir/{id}", task_kind::none};
     std::string id; ///< `id` [path] The ID of the directory mapping
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> description; ///< `description` Description of the directory mapping
@@ -1250,6 +1212,7 @@ encoded_request encode(const cluster_mapping_dir_id_put_params& p);
 /// `DELETE /cluster/mapping/dir/{id}`: Remove directory mapping.
 /// Permission check: perm(/mapping/dir, Mapping.Modify)
 struct cluster_mapping_dir_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/mapping/dir/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_dir_id_delete_params& p);
@@ -1257,6 +1220,7 @@ encoded_request encode(const cluster_mapping_dir_id_delete_params& p);
 /// `GET /cluster/mapping/pci`: List PCI Hardware Mapping
 /// Permission check: none (user: all)
 struct cluster_mapping_pci_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/pci", task_kind::none};
     std::optional<std::string> check_node; ///< `check-node` If given, checks the configurations on the given node for correctness, and adds relevant diagnostics for the devices to the response.
 };
 encoded_request encode(const cluster_mapping_pci_get_params& p);
@@ -1264,6 +1228,7 @@ encoded_request encode(const cluster_mapping_pci_get_params& p);
 /// `POST /cluster/mapping/pci`: Create a new hardware mapping.
 /// Permission check: perm(/mapping/pci, Mapping.Modify)
 struct cluster_mapping_pci_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/mapping/pci", task_kind::none};
     std::optional<std::string> description; ///< `description` Description of the logical PCI device.
     std::string id; ///< `id` The ID of the logical PCI mapping.
     std::optional<bool> live_migration_capable; ///< `live-migration-capable` Marks the device(s) as being able to be live-migrated (Experimental).
@@ -1275,6 +1240,7 @@ encoded_request encode(const cluster_mapping_pci_post_params& p);
 /// `GET /cluster/mapping/pci/{id}`: Get PCI Mapping.
 /// Permission check: or(perm(/mapping/pci/{id}, Mapping.Use), perm(/mapping/pci/{id}, Mapping.Modify), perm(/mapping/pci/{id}, Mapping.Audit))
 struct cluster_mapping_pci_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/pci/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_pci_id_get_params& p);
@@ -1282,6 +1248,7 @@ encoded_request encode(const cluster_mapping_pci_id_get_params& p);
 /// `PUT /cluster/mapping/pci/{id}`: Update a hardware mapping.
 /// Permission check: perm(/mapping/pci/{id}, Mapping.Modify)
 struct cluster_mapping_pci_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/mapping/pci/{id}", task_kind::none};
     std::string id; ///< `id` [path] The ID of the logical PCI mapping.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> description; ///< `description` Description of the logical PCI device.
@@ -1295,6 +1262,7 @@ encoded_request encode(const cluster_mapping_pci_id_put_params& p);
 /// `DELETE /cluster/mapping/pci/{id}`: Remove Hardware Mapping.
 /// Permission check: perm(/mapping/pci, Mapping.Modify)
 struct cluster_mapping_pci_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/mapping/pci/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_pci_id_delete_params& p);
@@ -1302,6 +1270,7 @@ encoded_request encode(const cluster_mapping_pci_id_delete_params& p);
 /// `GET /cluster/mapping/usb`: List USB Hardware Mappings
 /// Permission check: none (user: all)
 struct cluster_mapping_usb_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/usb", task_kind::none};
     std::optional<std::string> check_node; ///< `check-node` If given, checks the configurations on the given node for correctness, and adds relevant errors to the devices.
 };
 encoded_request encode(const cluster_mapping_usb_get_params& p);
@@ -1309,6 +1278,7 @@ encoded_request encode(const cluster_mapping_usb_get_params& p);
 /// `POST /cluster/mapping/usb`: Create a new hardware mapping.
 /// Permission check: perm(/mapping/usb, Mapping.Modify)
 struct cluster_mapping_usb_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/mapping/usb", task_kind::none};
     std::optional<std::string> description; ///< `description` Description of the logical USB device.
     std::string id; ///< `id` The ID of the logical USB mapping.
     std::vector<std::string> map; ///< `map` A list of maps for the cluster nodes.
@@ -1318,6 +1288,7 @@ encoded_request encode(const cluster_mapping_usb_post_params& p);
 /// `GET /cluster/mapping/usb/{id}`: Get USB Mapping.
 /// Permission check: or(perm(/mapping/usb/{id}, Mapping.Audit), perm(/mapping/usb/{id}, Mapping.Use), perm(/mapping/usb/{id}, Mapping.Modify))
 struct cluster_mapping_usb_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/mapping/usb/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_usb_id_get_params& p);
@@ -1325,6 +1296,7 @@ encoded_request encode(const cluster_mapping_usb_id_get_params& p);
 /// `PUT /cluster/mapping/usb/{id}`: Update a hardware mapping.
 /// Permission check: perm(/mapping/usb/{id}, Mapping.Modify)
 struct cluster_mapping_usb_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/mapping/usb/{id}", task_kind::none};
     std::string id; ///< `id` [path] The ID of the logical USB mapping.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> description; ///< `description` Description of the logical USB device.
@@ -1336,6 +1308,7 @@ encoded_request encode(const cluster_mapping_usb_id_put_params& p);
 /// `DELETE /cluster/mapping/usb/{id}`: Remove Hardware Mapping.
 /// Permission check: perm(/mapping/usb, Mapping.Modify)
 struct cluster_mapping_usb_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/mapping/usb/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_mapping_usb_id_delete_params& p);
@@ -1343,12 +1316,14 @@ encoded_request encode(const cluster_mapping_usb_id_delete_params& p);
 /// `GET /cluster/metrics`: Metrics index.
 /// Permission check: none (user: all)
 struct cluster_metrics_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/metrics", task_kind::none};
 };
 encoded_request encode(const cluster_metrics_get_params& p);
 
 /// `GET /cluster/metrics/export`: Retrieve metrics of the cluster.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_metrics_export_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/metrics/export", task_kind::none};
     std::optional<bool> history; ///< `history` Also return historic values.
     std::optional<bool> local_only; ///< `local-only` Only return metrics for the current node instead of the whole cluster
     std::optional<std::string> node_list; ///< `node-list` Only return metrics from nodes passed as comma-separated list
@@ -1359,12 +1334,14 @@ encoded_request encode(const cluster_metrics_export_get_params& p);
 /// `GET /cluster/metrics/server`: List configured metric servers.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_metrics_server_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/metrics/server", task_kind::none};
 };
 encoded_request encode(const cluster_metrics_server_get_params& p);
 
 /// `GET /cluster/metrics/server/{id}`: Read metric server configuration.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_metrics_server_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/metrics/server/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_metrics_server_id_get_params& p);
@@ -1372,6 +1349,7 @@ encoded_request encode(const cluster_metrics_server_id_get_params& p);
 /// `POST /cluster/metrics/server/{id}`: Create a new external metric server config
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_metrics_server_id_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/metrics/server/{id}", task_kind::none};
     struct influxdbproto_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view udp = "udp";
@@ -1429,6 +1407,7 @@ encoded_request encode(const cluster_metrics_server_id_post_params& p);
 /// `PUT /cluster/metrics/server/{id}`: Update metric server configuration.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_metrics_server_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/metrics/server/{id}", task_kind::none};
     struct influxdbproto_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view udp = "udp";
@@ -1481,6 +1460,7 @@ encoded_request encode(const cluster_metrics_server_id_put_params& p);
 /// `DELETE /cluster/metrics/server/{id}`: Remove Metric server.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_metrics_server_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/metrics/server/{id}", task_kind::none};
     std::string id; ///< `id` [path]
 };
 encoded_request encode(const cluster_metrics_server_id_delete_params& p);
@@ -1488,6 +1468,7 @@ encoded_request encode(const cluster_metrics_server_id_delete_params& p);
 /// `GET /cluster/nextid`: Get next free VMID.
 /// Permission check: none (user: all)
 struct cluster_nextid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/nextid", task_kind::none};
     std::optional<std::int64_t> vmid; ///< `vmid` The (unique) ID of the VM.
 };
 encoded_request encode(const cluster_nextid_get_params& p);
@@ -1495,24 +1476,28 @@ encoded_request encode(const cluster_nextid_get_params& p);
 /// `GET /cluster/notifications`: Index for notification-related API endpoints.
 /// Permission check: none (user: all)
 struct cluster_notifications_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_get_params& p);
 
 /// `GET /cluster/notifications/endpoints`: Index for all available endpoint types.
 /// Permission check: none (user: all)
 struct cluster_notifications_endpoints_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_endpoints_get_params& p);
 
 /// `GET /cluster/notifications/endpoints/gotify`: Returns a list of all gotify endpoints
 /// Permission check: perm(/mapping/notifications, Mapping.Audit)
 struct cluster_notifications_endpoints_gotify_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/gotify", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_endpoints_gotify_get_params& p);
 
 /// `POST /cluster/notifications/endpoints/gotify`: Create a new gotify endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_gotify_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/endpoints/gotify", task_kind::none};
     std::optional<std::string> comment; ///< `comment` Comment
     std::optional<bool> disable; ///< `disable` Disable this target
     std::string name; ///< `name` The name of the endpoint.
@@ -1524,6 +1509,7 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_post_params&
 /// `GET /cluster/notifications/endpoints/gotify/{name}`: Return a specific gotify endpoint
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_gotify_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/gotify/{name}", task_kind::none};
     std::string name; ///< `name` [path] Name of the endpoint.
 };
 encoded_request encode(const cluster_notifications_endpoints_gotify_name_get_params& p);
@@ -1531,6 +1517,7 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_name_get_par
 /// `PUT /cluster/notifications/endpoints/gotify/{name}`: Update existing gotify endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_gotify_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/notifications/endpoints/gotify/{name}", task_kind::none};
     std::string name; ///< `name` [path] The name of the endpoint.
     std::optional<std::string> comment; ///< `comment` Comment
     std::vector<std::string> delete_; ///< `delete` A list of settings you want to delete.
@@ -1544,6 +1531,7 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_name_put_par
 /// `DELETE /cluster/notifications/endpoints/gotify/{name}`: Remove gotify endpoint
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_endpoints_gotify_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/notifications/endpoints/gotify/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_gotify_name_delete_params& p);
@@ -1551,12 +1539,14 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_name_delete_
 /// `GET /cluster/notifications/endpoints/sendmail`: Returns a list of all sendmail endpoints
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_sendmail_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/sendmail", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_endpoints_sendmail_get_params& p);
 
 /// `POST /cluster/notifications/endpoints/sendmail`: Create a new sendmail endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_sendmail_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/endpoints/sendmail", task_kind::none};
     std::optional<std::string> author; ///< `author` Author of the mail
     std::optional<std::string> comment; ///< `comment` Comment
     std::optional<bool> disable; ///< `disable` Disable this target
@@ -1570,6 +1560,7 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_post_param
 /// `GET /cluster/notifications/endpoints/sendmail/{name}`: Return a specific sendmail endpoint
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_sendmail_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/sendmail/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_sendmail_name_get_params& p);
@@ -1577,6 +1568,7 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_name_get_p
 /// `PUT /cluster/notifications/endpoints/sendmail/{name}`: Update existing sendmail endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_sendmail_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/notifications/endpoints/sendmail/{name}", task_kind::none};
     std::string name; ///< `name` [path] The name of the endpoint.
     std::optional<std::string> author; ///< `author` Author of the mail
     std::optional<std::string> comment; ///< `comment` Comment
@@ -1592,6 +1584,7 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_name_put_p
 /// `DELETE /cluster/notifications/endpoints/sendmail/{name}`: Remove sendmail endpoint
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_endpoints_sendmail_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/notifications/endpoints/sendmail/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_sendmail_name_delete_params& p);
@@ -1599,12 +1592,14 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_name_delet
 /// `GET /cluster/notifications/endpoints/smtp`: Returns a list of all smtp endpoints
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_smtp_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/smtp", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_endpoints_smtp_get_params& p);
 
 /// `POST /cluster/notifications/endpoints/smtp`: Create a new smtp endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_smtp_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/endpoints/smtp", task_kind::none};
     struct mode_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view insecure = "insecure";
@@ -1629,6 +1624,7 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_post_params& p
 /// `GET /cluster/notifications/endpoints/smtp/{name}`: Return a specific smtp endpoint
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_smtp_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/smtp/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_smtp_name_get_params& p);
@@ -1636,6 +1632,7 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_name_get_param
 /// `PUT /cluster/notifications/endpoints/smtp/{name}`: Update existing smtp endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_smtp_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/notifications/endpoints/smtp/{name}", task_kind::none};
     struct mode_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view insecure = "insecure";
@@ -1662,6 +1659,7 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_name_put_param
 /// `DELETE /cluster/notifications/endpoints/smtp/{name}`: Remove smtp endpoint
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_endpoints_smtp_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/notifications/endpoints/smtp/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_smtp_name_delete_params& p);
@@ -1669,12 +1667,14 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_name_delete_pa
 /// `GET /cluster/notifications/endpoints/webhook`: Returns a list of all webhook endpoints
 /// Permission check: perm(/mapping/notifications, Mapping.Audit)
 struct cluster_notifications_endpoints_webhook_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/webhook", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_endpoints_webhook_get_params& p);
 
 /// `POST /cluster/notifications/endpoints/webhook`: Create a new webhook endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_webhook_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/endpoints/webhook", task_kind::none};
     struct method_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view post = "post";
@@ -1695,6 +1695,7 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_post_params
 /// `GET /cluster/notifications/endpoints/webhook/{name}`: Return a specific webhook endpoint
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_endpoints_webhook_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/endpoints/webhook/{name}", task_kind::none};
     std::string name; ///< `name` [path] Name of the endpoint.
 };
 encoded_request encode(const cluster_notifications_endpoints_webhook_name_get_params& p);
@@ -1702,6 +1703,7 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_name_get_pa
 /// `PUT /cluster/notifications/endpoints/webhook/{name}`: Update existing webhook endpoint
 /// Permission check: and(perm(/mapping/notifications, Mapping.Modify), or(perm(/, Sys.Audit|Sys.Modify), perm(/, Sys.AccessNetwork)))
 struct cluster_notifications_endpoints_webhook_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/notifications/endpoints/webhook/{name}", task_kind::none};
     struct method_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view post = "post";
@@ -1724,6 +1726,7 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_name_put_pa
 /// `DELETE /cluster/notifications/endpoints/webhook/{name}`: Remove webhook endpoint
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_endpoints_webhook_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/notifications/endpoints/webhook/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_endpoints_webhook_name_delete_params& p);
@@ -1731,24 +1734,28 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_name_delete
 /// `GET /cluster/notifications/matcher-field-values`: Returns known notification metadata fields and their known values
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_matcher_field_values_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/matcher-field-values", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_matcher_field_values_get_params& p);
 
 /// `GET /cluster/notifications/matcher-fields`: Returns known notification metadata fields
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_matcher_fields_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/matcher-fields", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_matcher_fields_get_params& p);
 
 /// `GET /cluster/notifications/matchers`: Returns a list of all matchers
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit), perm(/mapping/notifications, Mapping.Use))
 struct cluster_notifications_matchers_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/matchers", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_matchers_get_params& p);
 
 /// `POST /cluster/notifications/matchers`: Create a new matcher
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_matchers_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/matchers", task_kind::none};
     struct mode_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view all = "all";
@@ -1769,6 +1776,7 @@ encoded_request encode(const cluster_notifications_matchers_post_params& p);
 /// `GET /cluster/notifications/matchers/{name}`: Return a specific matcher
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit))
 struct cluster_notifications_matchers_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/matchers/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_matchers_name_get_params& p);
@@ -1776,6 +1784,7 @@ encoded_request encode(const cluster_notifications_matchers_name_get_params& p);
 /// `PUT /cluster/notifications/matchers/{name}`: Update existing matcher
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_matchers_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/notifications/matchers/{name}", task_kind::none};
     struct mode_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view all = "all";
@@ -1798,6 +1807,7 @@ encoded_request encode(const cluster_notifications_matchers_name_put_params& p);
 /// `DELETE /cluster/notifications/matchers/{name}`: Remove matcher
 /// Permission check: perm(/mapping/notifications, Mapping.Modify)
 struct cluster_notifications_matchers_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/notifications/matchers/{name}", task_kind::none};
     std::string name; ///< `name` [path]
 };
 encoded_request encode(const cluster_notifications_matchers_name_delete_params& p);
@@ -1805,12 +1815,14 @@ encoded_request encode(const cluster_notifications_matchers_name_delete_params& 
 /// `GET /cluster/notifications/targets`: Returns a list of all entities that can be used as notification targets.
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit), perm(/mapping/notifications, Mapping.Use))
 struct cluster_notifications_targets_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/notifications/targets", task_kind::none};
 };
 encoded_request encode(const cluster_notifications_targets_get_params& p);
 
 /// `POST /cluster/notifications/targets/{name}/test`: Send a test notification to a provided target.
 /// Permission check: or(perm(/mapping/notifications, Mapping.Modify), perm(/mapping/notifications, Mapping.Audit), perm(/mapping/notifications, Mapping.Use))
 struct cluster_notifications_targets_test_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/notifications/targets/{name}/test", task_kind::none};
     std::string name; ///< `name` [path] Name of the target.
 };
 encoded_request encode(const cluster_notifications_targets_test_post_params& p);
@@ -1818,12 +1830,14 @@ encoded_request encode(const cluster_notifications_targets_test_post_params& p);
 /// `GET /cluster/options`: Get datacenter options.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/options", task_kind::none};
 };
 encoded_request encode(const cluster_options_get_params& p);
 
 /// `PUT /cluster/options`: Set datacenter options.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_options_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/options", task_kind::none};
     struct console_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view applet = "applet";
@@ -1925,12 +1939,14 @@ encoded_request encode(const cluster_options_put_params& p);
 /// `GET /cluster/replication`: List replication jobs.
 /// Permission check: none (user: all)
 struct cluster_replication_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/replication", task_kind::none};
 };
 encoded_request encode(const cluster_replication_get_params& p);
 
 /// `POST /cluster/replication`: Create a new replication job
 /// Permission check: none (user: all)
 struct cluster_replication_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/replication", task_kind::none};
     struct remove_job_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view local = "local";
@@ -1955,6 +1971,7 @@ encoded_request encode(const cluster_replication_post_params& p);
 /// `GET /cluster/replication/{id}`: Read replication job configuration.
 /// Permission check: none (user: all)
 struct cluster_replication_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/replication/{id}", task_kind::none};
     std::string id; ///< `id` [path] Replication Job ID.
 };
 encoded_request encode(const cluster_replication_id_get_params& p);
@@ -1962,6 +1979,7 @@ encoded_request encode(const cluster_replication_id_get_params& p);
 /// `PUT /cluster/replication/{id}`: Update replication job configuration.
 /// Permission check: none (user: all)
 struct cluster_replication_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/replication/{id}", task_kind::none};
     struct remove_job_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view local = "local";
@@ -1982,6 +2000,7 @@ encoded_request encode(const cluster_replication_id_put_params& p);
 /// `DELETE /cluster/replication/{id}`: Mark replication job for removal.
 /// Permission check: none (user: all)
 struct cluster_replication_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/replication/{id}", task_kind::none};
     std::string id; ///< `id` [path] Replication Job ID.
     std::optional<bool> force; ///< `force` Will remove the jobconfig entry, but will not cleanup.
     std::optional<bool> keep; ///< `keep` Keep replicated data at target (do not remove).
@@ -1991,6 +2010,7 @@ encoded_request encode(const cluster_replication_id_delete_params& p);
 /// `GET /cluster/resources`: Resources index (cluster wide).
 /// Permission check: none (user: all)
 struct cluster_resources_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/resources", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view vm = "vm";
@@ -2005,12 +2025,14 @@ encoded_request encode(const cluster_resources_get_params& p);
 /// `GET /cluster/status`: Get cluster status information.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/status", task_kind::none};
 };
 encoded_request encode(const cluster_status_get_params& p);
 
 /// `GET /cluster/tasks`: List recent tasks (cluster wide).
 /// Permission check: none (user: all)
 struct cluster_tasks_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/tasks", task_kind::none};
 };
 encoded_request encode(const cluster_tasks_get_params& p);
 

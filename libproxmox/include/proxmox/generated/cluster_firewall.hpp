@@ -8,24 +8,28 @@
 // Parameter structs and encoders for the 31 endpoints under /cluster/firewall.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /cluster/firewall`: Directory index.
 /// Permission check: none (user: all)
 struct cluster_firewall_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_get_params& p);
 
 /// `GET /cluster/firewall/aliases`: List aliases
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_aliases_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/aliases", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_aliases_get_params& p);
 
 /// `POST /cluster/firewall/aliases`: Create IP or Network Alias.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_aliases_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/aliases", task_kind::none};
     std::string cidr; ///< `cidr` Network/IP specification in CIDR format.
     std::optional<std::string> comment; ///< `comment`
     std::string name; ///< `name` Alias name.
@@ -35,6 +39,7 @@ encoded_request encode(const cluster_firewall_aliases_post_params& p);
 /// `GET /cluster/firewall/aliases/{name}`: Read alias.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_aliases_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/aliases/{name}", task_kind::none};
     std::string name; ///< `name` [path] Alias name.
 };
 encoded_request encode(const cluster_firewall_aliases_name_get_params& p);
@@ -42,6 +47,7 @@ encoded_request encode(const cluster_firewall_aliases_name_get_params& p);
 /// `PUT /cluster/firewall/aliases/{name}`: Update IP or Network alias.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_aliases_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/firewall/aliases/{name}", task_kind::none};
     std::string name; ///< `name` [path] Alias name.
     std::string cidr; ///< `cidr` Network/IP specification in CIDR format.
     std::optional<std::string> comment; ///< `comment`
@@ -53,6 +59,7 @@ encoded_request encode(const cluster_firewall_aliases_name_put_params& p);
 /// `DELETE /cluster/firewall/aliases/{name}`: Remove IP or Network alias.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_aliases_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/aliases/{name}", task_kind::none};
     std::string name; ///< `name` [path] Alias name.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
 };
@@ -61,12 +68,14 @@ encoded_request encode(const cluster_firewall_aliases_name_delete_params& p);
 /// `GET /cluster/firewall/groups`: List security groups.
 /// Permission check: none (user: all)
 struct cluster_firewall_groups_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/groups", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_groups_get_params& p);
 
 /// `POST /cluster/firewall/groups`: Create new security group.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_groups_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/groups", task_kind::none};
     std::optional<std::string> comment; ///< `comment`
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
     std::string group; ///< `group` Security Group name.
@@ -77,6 +86,7 @@ encoded_request encode(const cluster_firewall_groups_post_params& p);
 /// `GET /cluster/firewall/groups/{group}`: List rules.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_groups_group_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/groups/{group}", task_kind::none};
     std::string group; ///< `group` [path] Security Group name.
 };
 encoded_request encode(const cluster_firewall_groups_group_get_params& p);
@@ -84,18 +94,7 @@ encoded_request encode(const cluster_firewall_groups_group_get_params& p);
 /// `POST /cluster/firewall/groups/{group}`: Create new rule.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_groups_group_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/groups/{group}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -105,26 +104,16 @@ struct cluster_firewall_groups_group_post_params {
     };
     std::string group; ///< `group` [path] Security Group name.
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_firewall_groups_group_post_params& p);
 
 /// `DELETE /cluster/firewall/groups/{group}`: Delete security group.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_groups_group_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/groups/{group}", task_kind::none};
     std::string group; ///< `group` [path] Security Group name.
 };
 encoded_request encode(const cluster_firewall_groups_group_delete_params& p);
@@ -132,6 +121,7 @@ encoded_request encode(const cluster_firewall_groups_group_delete_params& p);
 /// `GET /cluster/firewall/groups/{group}/{pos}`: Get single rule data.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_groups_group_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/groups/{group}/{pos}", task_kind::none};
     std::string group; ///< `group` [path] Security Group name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
 };
@@ -140,18 +130,7 @@ encoded_request encode(const cluster_firewall_groups_group_pos_get_params& p);
 /// `PUT /cluster/firewall/groups/{group}/{pos}`: Modify rule data.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_groups_group_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/cluster/firewall/groups/{group}/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -162,27 +141,17 @@ struct cluster_firewall_groups_group_pos_put_params {
     std::string group; ///< `group` [path] Security Group name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_firewall_groups_group_pos_put_params& p);
 
 /// `DELETE /cluster/firewall/groups/{group}/{pos}`: Delete rule.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_groups_group_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/groups/{group}/{pos}", task_kind::none};
     std::string group; ///< `group` [path] Security Group name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -192,12 +161,14 @@ encoded_request encode(const cluster_firewall_groups_group_pos_delete_params& p)
 /// `GET /cluster/firewall/ipset`: List IPSets
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_ipset_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/ipset", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_ipset_get_params& p);
 
 /// `POST /cluster/firewall/ipset`: Create new IPSet
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_ipset_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/ipset", task_kind::none};
     std::optional<std::string> comment; ///< `comment`
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
     std::string name; ///< `name` IP set name.
@@ -208,6 +179,7 @@ encoded_request encode(const cluster_firewall_ipset_post_params& p);
 /// `GET /cluster/firewall/ipset/{name}`: List IPSet content
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_ipset_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/ipset/{name}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
 };
 encoded_request encode(const cluster_firewall_ipset_name_get_params& p);
@@ -215,6 +187,7 @@ encoded_request encode(const cluster_firewall_ipset_name_get_params& p);
 /// `POST /cluster/firewall/ipset/{name}`: Add IP or Network to IPSet.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_ipset_name_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/ipset/{name}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
     std::string cidr; ///< `cidr` Network/IP specification in CIDR format.
     std::optional<std::string> comment; ///< `comment`
@@ -225,6 +198,7 @@ encoded_request encode(const cluster_firewall_ipset_name_post_params& p);
 /// `DELETE /cluster/firewall/ipset/{name}`: Delete IPSet
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_ipset_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/ipset/{name}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
     std::optional<bool> force; ///< `force` Delete all members of the IPSet, if there are any.
 };
@@ -233,6 +207,7 @@ encoded_request encode(const cluster_firewall_ipset_name_delete_params& p);
 /// `GET /cluster/firewall/ipset/{name}/{cidr}`: Read IP or Network settings from IPSet.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_ipset_name_cidr_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
     std::string cidr; ///< `cidr` [path] Network/IP specification in CIDR format.
 };
@@ -241,6 +216,7 @@ encoded_request encode(const cluster_firewall_ipset_name_cidr_get_params& p);
 /// `PUT /cluster/firewall/ipset/{name}/{cidr}`: Update IP or Network settings
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_ipset_name_cidr_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
     std::string cidr; ///< `cidr` [path] Network/IP specification in CIDR format.
     std::optional<std::string> comment; ///< `comment`
@@ -252,6 +228,7 @@ encoded_request encode(const cluster_firewall_ipset_name_cidr_put_params& p);
 /// `DELETE /cluster/firewall/ipset/{name}/{cidr}`: Remove IP or Network from IPSet.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_ipset_name_cidr_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string name; ///< `name` [path] IP set name.
     std::string cidr; ///< `cidr` [path] Network/IP specification in CIDR format.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -261,18 +238,21 @@ encoded_request encode(const cluster_firewall_ipset_name_cidr_delete_params& p);
 /// `GET /cluster/firewall/macros`: List available macros
 /// Permission check: none (user: all)
 struct cluster_firewall_macros_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/macros", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_macros_get_params& p);
 
 /// `GET /cluster/firewall/options`: Get Firewall options.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/options", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_options_get_params& p);
 
 /// `PUT /cluster/firewall/options`: Set Firewall options.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_options_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/firewall/options", task_kind::none};
     struct policy_forward_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ACCEPT = "ACCEPT";
@@ -304,6 +284,7 @@ encoded_request encode(const cluster_firewall_options_put_params& p);
 /// `GET /cluster/firewall/refs`: Lists possible IPSet/Alias reference which are allowed in source/dest properties.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_refs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/refs", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view alias = "alias";
@@ -316,24 +297,14 @@ encoded_request encode(const cluster_firewall_refs_get_params& p);
 /// `GET /cluster/firewall/rules`: List rules.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/rules", task_kind::none};
 };
 encoded_request encode(const cluster_firewall_rules_get_params& p);
 
 /// `POST /cluster/firewall/rules`: Create new rule.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_rules_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/cluster/firewall/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -342,26 +313,16 @@ struct cluster_firewall_rules_post_params {
         static constexpr std::string_view group = "group";
     };
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_firewall_rules_post_params& p);
 
 /// `GET /cluster/firewall/rules/{pos}`: Get single rule data.
 /// Permission check: perm(/, Sys.Audit)
 struct cluster_firewall_rules_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/firewall/rules/{pos}", task_kind::none};
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
 };
 encoded_request encode(const cluster_firewall_rules_pos_get_params& p);
@@ -369,18 +330,7 @@ encoded_request encode(const cluster_firewall_rules_pos_get_params& p);
 /// `PUT /cluster/firewall/rules/{pos}`: Modify rule data.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_rules_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/cluster/firewall/rules/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -390,27 +340,17 @@ struct cluster_firewall_rules_pos_put_params {
     };
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_firewall_rules_pos_put_params& p);
 
 /// `DELETE /cluster/firewall/rules/{pos}`: Delete rule.
 /// Permission check: perm(/, Sys.Modify)
 struct cluster_firewall_rules_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/firewall/rules/{pos}", task_kind::none};
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
 };

@@ -8,18 +8,21 @@
 // Parameter structs and encoders for the 61 endpoints under /cluster/sdn.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /cluster/sdn`: Directory index.
 /// Permission check: perm(/sdn, SDN.Audit)
 struct cluster_sdn_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn", task_kind::none};
 };
 encoded_request encode(const cluster_sdn_get_params& p);
 
 /// `PUT /cluster/sdn`: Apply sdn controller changes && reload.
 /// Permission check: perm(/sdn, SDN.Allocate)
 struct cluster_sdn_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn", task_kind::upid};
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
     std::optional<bool> release_lock; ///< `release-lock` When lock-token has been provided and configuration successfully committed, release the lock automatically afterwards
 };
@@ -28,6 +31,7 @@ encoded_request encode(const cluster_sdn_put_params& p);
 /// `GET /cluster/sdn/controllers`: SDN controllers index.
 /// Permission check: none (user: all)
 struct cluster_sdn_controllers_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/controllers", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view bgp = "bgp";
@@ -44,6 +48,7 @@ encoded_request encode(const cluster_sdn_controllers_get_params& p);
 /// `POST /cluster/sdn/controllers`: Create a new sdn controller object.
 /// Permission check: perm(/sdn/controllers, SDN.Allocate)
 struct cluster_sdn_controllers_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/controllers", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view bgp = "bgp";
@@ -71,6 +76,7 @@ encoded_request encode(const cluster_sdn_controllers_post_params& p);
 /// `GET /cluster/sdn/controllers/{controller}`: Read sdn controller configuration.
 /// Permission check: perm(/sdn/controllers/{controller}, SDN.Allocate)
 struct cluster_sdn_controllers_controller_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/controllers/{controller}", task_kind::none};
     std::string controller; ///< `controller` [path] The SDN controller object identifier.
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
@@ -80,6 +86,7 @@ encoded_request encode(const cluster_sdn_controllers_controller_get_params& p);
 /// `PUT /cluster/sdn/controllers/{controller}`: Update sdn controller object configuration.
 /// Permission check: perm(/sdn/controllers, SDN.Allocate)
 struct cluster_sdn_controllers_controller_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/controllers/{controller}", task_kind::none};
     std::string controller; ///< `controller` [path] The SDN controller object identifier.
     std::optional<std::int64_t> asn; ///< `asn` autonomous system number
     std::optional<bool> bgp_multipath_as_path_relax; ///< `bgp-multipath-as-path-relax` Consider different AS paths of equal length for multipath computation.
@@ -101,6 +108,7 @@ encoded_request encode(const cluster_sdn_controllers_controller_put_params& p);
 /// `DELETE /cluster/sdn/controllers/{controller}`: Delete sdn controller object configuration.
 /// Permission check: perm(/sdn/controllers, SDN.Allocate)
 struct cluster_sdn_controllers_controller_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/controllers/{controller}", task_kind::none};
     std::string controller; ///< `controller` [path] The SDN controller object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };
@@ -109,6 +117,7 @@ encoded_request encode(const cluster_sdn_controllers_controller_delete_params& p
 /// `GET /cluster/sdn/dns`: SDN dns index.
 /// Permission check: none (user: all)
 struct cluster_sdn_dns_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/dns", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view powerdns = "powerdns";
@@ -120,6 +129,7 @@ encoded_request encode(const cluster_sdn_dns_get_params& p);
 /// `POST /cluster/sdn/dns`: Create a new sdn dns object.
 /// Permission check: perm(/sdn/dns, SDN.Allocate)
 struct cluster_sdn_dns_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/dns", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view powerdns = "powerdns";
@@ -139,6 +149,7 @@ encoded_request encode(const cluster_sdn_dns_post_params& p);
 /// `GET /cluster/sdn/dns/{dns}`: Read sdn dns configuration.
 /// Permission check: perm(/sdn/dns/{dns}, SDN.Allocate)
 struct cluster_sdn_dns_dns_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/dns/{dns}", task_kind::none};
     std::string dns; ///< `dns` [path] The SDN dns object identifier.
 };
 encoded_request encode(const cluster_sdn_dns_dns_get_params& p);
@@ -146,6 +157,7 @@ encoded_request encode(const cluster_sdn_dns_dns_get_params& p);
 /// `PUT /cluster/sdn/dns/{dns}`: Update sdn dns object configuration.
 /// Permission check: perm(/sdn/dns, SDN.Allocate)
 struct cluster_sdn_dns_dns_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/dns/{dns}", task_kind::none};
     std::string dns; ///< `dns` [path] The SDN dns object identifier.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -161,6 +173,7 @@ encoded_request encode(const cluster_sdn_dns_dns_put_params& p);
 /// `DELETE /cluster/sdn/dns/{dns}`: Delete sdn dns object configuration.
 /// Permission check: perm(/sdn/dns, SDN.Allocate)
 struct cluster_sdn_dns_dns_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/dns/{dns}", task_kind::none};
     std::string dns; ///< `dns` [path] The SDN dns object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };
@@ -169,6 +182,7 @@ encoded_request encode(const cluster_sdn_dns_dns_delete_params& p);
 /// `GET /cluster/sdn/dry-run`: Dry-run the SDN apply action and return the difference between the current configuration and the pending configuration
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct cluster_sdn_dry_run_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/dry-run", task_kind::none};
     std::string node; ///< `node` The cluster node name.
 };
 encoded_request encode(const cluster_sdn_dry_run_get_params& p);
@@ -176,12 +190,14 @@ encoded_request encode(const cluster_sdn_dry_run_get_params& p);
 /// `GET /cluster/sdn/fabrics`: SDN Fabrics Index
 /// Permission check: perm(/sdn/fabrics, SDN.Audit)
 struct cluster_sdn_fabrics_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics", task_kind::none};
 };
 encoded_request encode(const cluster_sdn_fabrics_get_params& p);
 
 /// `GET /cluster/sdn/fabrics/all`: SDN Fabrics Index
 /// Permission check: none (user: all)
 struct cluster_sdn_fabrics_all_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/all", task_kind::none};
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
 };
@@ -190,6 +206,7 @@ encoded_request encode(const cluster_sdn_fabrics_all_get_params& p);
 /// `GET /cluster/sdn/fabrics/fabric`: SDN Fabrics Index
 /// Permission check: none (user: all)
 struct cluster_sdn_fabrics_fabric_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/fabric", task_kind::none};
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
 };
@@ -198,6 +215,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_get_params& p);
 /// `POST /cluster/sdn/fabrics/fabric`: Add a fabric
 /// Permission check: perm(/sdn/fabrics, SDN.Allocate)
 struct cluster_sdn_fabrics_fabric_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/fabrics/fabric", task_kind::none};
     struct protocol_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view openfabric = "openfabric";
@@ -218,6 +236,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_post_params& p);
 /// `GET /cluster/sdn/fabrics/fabric/{id}`: Update a fabric
 /// Permission check: perm(/sdn/fabrics/{id}, SDN.Audit|SDN.Allocate, any)
 struct cluster_sdn_fabrics_fabric_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/fabric/{id}", task_kind::none};
     std::string id; ///< `id` [path] Identifier for SDN fabrics
 };
 encoded_request encode(const cluster_sdn_fabrics_fabric_id_get_params& p);
@@ -225,6 +244,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_id_get_params& p);
 /// `PUT /cluster/sdn/fabrics/fabric/{id}`: Update a fabric
 /// Permission check: perm(/sdn/fabrics/{id}, SDN.Allocate)
 struct cluster_sdn_fabrics_fabric_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/fabrics/fabric/{id}", task_kind::none};
     struct protocol_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view openfabric = "openfabric";
@@ -246,6 +266,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_id_put_params& p);
 /// `DELETE /cluster/sdn/fabrics/fabric/{id}`: Add a fabric
 /// Permission check: perm(/sdn/fabrics/{id}, SDN.Allocate)
 struct cluster_sdn_fabrics_fabric_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/fabrics/fabric/{id}", task_kind::none};
     std::string id; ///< `id` [path] Identifier for SDN fabrics
 };
 encoded_request encode(const cluster_sdn_fabrics_fabric_id_delete_params& p);
@@ -253,6 +274,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_id_delete_params& p);
 /// `GET /cluster/sdn/fabrics/node`: SDN Fabrics Index
 /// Permission check: none (user: all)
 struct cluster_sdn_fabrics_node_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/node", task_kind::none};
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
 };
@@ -261,6 +283,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_get_params& p);
 /// `GET /cluster/sdn/fabrics/node/{fabric_id}`: SDN Fabrics Index
 /// Permission check: perm(/sdn/fabrics/{fabric_id}, SDN.Audit)
 struct cluster_sdn_fabrics_node_fabric_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/node/{fabric_id}", task_kind::none};
     std::string fabric_id; ///< `fabric_id` [path] Identifier for SDN fabrics
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
@@ -270,6 +293,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_get_params& p);
 /// `POST /cluster/sdn/fabrics/node/{fabric_id}`: Add a node
 /// Permission check: and(perm(/sdn/fabrics/{fabric_id}, SDN.Allocate), perm(/nodes/{node_id}, Sys.Modify))
 struct cluster_sdn_fabrics_node_fabric_id_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/fabrics/node/{fabric_id}", task_kind::none};
     struct protocol_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view openfabric = "openfabric";
@@ -289,6 +313,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_post_params& p);
 /// `GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id}`: Get a node
 /// Permission check: and(perm(/sdn/fabrics/{fabric_id}, SDN.Audit|SDN.Allocate, any), perm(/nodes/{node_id}, Sys.Audit|Sys.Modify, any))
 struct cluster_sdn_fabrics_node_fabric_id_node_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", task_kind::none};
     std::string fabric_id; ///< `fabric_id` [path] Identifier for SDN fabrics
     std::string node_id; ///< `node_id` [path] Identifier for nodes in an SDN fabric
 };
@@ -297,6 +322,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_get_para
 /// `PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id}`: Update a node
 /// Permission check: and(perm(/sdn/fabrics/{fabric_id}, SDN.Allocate), perm(/nodes/{node_id}, Sys.Modify))
 struct cluster_sdn_fabrics_node_fabric_id_node_id_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", task_kind::none};
     struct protocol_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view openfabric = "openfabric";
@@ -317,6 +343,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_put_para
 /// `DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id}`: Add a node
 /// Permission check: and(perm(/sdn/fabrics/{fabric_id}, SDN.Allocate), perm(/nodes/{node_id}, Sys.Modify))
 struct cluster_sdn_fabrics_node_fabric_id_node_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", task_kind::none};
     std::string fabric_id; ///< `fabric_id` [path] Identifier for SDN fabrics
     std::string node_id; ///< `node_id` [path] Identifier for nodes in an SDN fabric
 };
@@ -325,6 +352,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_delete_p
 /// `GET /cluster/sdn/ipams`: SDN ipams index.
 /// Permission check: none (user: all)
 struct cluster_sdn_ipams_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/ipams", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view netbox = "netbox";
@@ -338,6 +366,7 @@ encoded_request encode(const cluster_sdn_ipams_get_params& p);
 /// `POST /cluster/sdn/ipams`: Create a new sdn ipam object.
 /// Permission check: perm(/sdn/ipams, SDN.Allocate)
 struct cluster_sdn_ipams_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/ipams", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view netbox = "netbox";
@@ -357,6 +386,7 @@ encoded_request encode(const cluster_sdn_ipams_post_params& p);
 /// `GET /cluster/sdn/ipams/{ipam}`: Read sdn ipam configuration.
 /// Permission check: perm(/sdn/ipams/{ipam}, SDN.Allocate)
 struct cluster_sdn_ipams_ipam_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/ipams/{ipam}", task_kind::none};
     std::string ipam; ///< `ipam` [path] The SDN ipam object identifier.
 };
 encoded_request encode(const cluster_sdn_ipams_ipam_get_params& p);
@@ -364,6 +394,7 @@ encoded_request encode(const cluster_sdn_ipams_ipam_get_params& p);
 /// `PUT /cluster/sdn/ipams/{ipam}`: Update sdn ipam object configuration.
 /// Permission check: perm(/sdn/ipams, SDN.Allocate)
 struct cluster_sdn_ipams_ipam_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/ipams/{ipam}", task_kind::none};
     std::string ipam; ///< `ipam` [path] The SDN ipam object identifier.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -378,6 +409,7 @@ encoded_request encode(const cluster_sdn_ipams_ipam_put_params& p);
 /// `DELETE /cluster/sdn/ipams/{ipam}`: Delete sdn ipam object configuration.
 /// Permission check: perm(/sdn/ipams, SDN.Allocate)
 struct cluster_sdn_ipams_ipam_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/ipams/{ipam}", task_kind::none};
     std::string ipam; ///< `ipam` [path] The SDN ipam object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };
@@ -386,6 +418,7 @@ encoded_request encode(const cluster_sdn_ipams_ipam_delete_params& p);
 /// `GET /cluster/sdn/ipams/{ipam}/status`: List PVE IPAM Entries
 /// Permission check: none (user: all)
 struct cluster_sdn_ipams_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/ipams/{ipam}/status", task_kind::none};
     std::string ipam; ///< `ipam` [path] The SDN ipam object identifier.
 };
 encoded_request encode(const cluster_sdn_ipams_status_get_params& p);
@@ -393,6 +426,7 @@ encoded_request encode(const cluster_sdn_ipams_status_get_params& p);
 /// `POST /cluster/sdn/lock`: Acquire global lock for SDN configuration
 /// Permission check: perm(/sdn, SDN.Allocate)
 struct cluster_sdn_lock_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/lock", task_kind::none};
     std::optional<bool> allow_pending; ///< `allow-pending` if true, allow acquiring lock even though there are pending changes
 };
 encoded_request encode(const cluster_sdn_lock_post_params& p);
@@ -400,6 +434,7 @@ encoded_request encode(const cluster_sdn_lock_post_params& p);
 /// `DELETE /cluster/sdn/lock`: Release global lock for SDN configuration
 /// Permission check: perm(/sdn, SDN.Allocate)
 struct cluster_sdn_lock_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/lock", task_kind::none};
     std::optional<bool> force; ///< `force` if true, allow releasing lock without providing the token
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };
@@ -408,6 +443,7 @@ encoded_request encode(const cluster_sdn_lock_delete_params& p);
 /// `POST /cluster/sdn/rollback`: Rollback pending changes to SDN configuration
 /// Permission check: perm(/sdn, SDN.Allocate)
 struct cluster_sdn_rollback_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/rollback", task_kind::none};
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
     std::optional<bool> release_lock; ///< `release-lock` When lock-token has been provided and configuration successfully rollbacked, release the lock automatically afterwards
 };
@@ -416,6 +452,7 @@ encoded_request encode(const cluster_sdn_rollback_post_params& p);
 /// `GET /cluster/sdn/vnets`: SDN vnets index.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets", task_kind::none};
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
 };
@@ -424,6 +461,7 @@ encoded_request encode(const cluster_sdn_vnets_get_params& p);
 /// `POST /cluster/sdn/vnets`: Create a new sdn vnet object.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Allocate)
 struct cluster_sdn_vnets_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/vnets", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view vnet = "vnet";
@@ -442,6 +480,7 @@ encoded_request encode(const cluster_sdn_vnets_post_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}`: Read sdn vnet configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_vnet_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
@@ -451,6 +490,7 @@ encoded_request encode(const cluster_sdn_vnets_vnet_get_params& p);
 /// `PUT /cluster/sdn/vnets/{vnet}`: Update sdn vnet object configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_vnet_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/vnets/{vnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::optional<std::string> alias; ///< `alias` Alias name of the VNet.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
@@ -466,6 +506,7 @@ encoded_request encode(const cluster_sdn_vnets_vnet_put_params& p);
 /// `DELETE /cluster/sdn/vnets/{vnet}`: Delete sdn vnet object configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_vnet_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/vnets/{vnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };
@@ -474,6 +515,7 @@ encoded_request encode(const cluster_sdn_vnets_vnet_delete_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}/firewall`: Directory index.
 /// Permission check: none
 struct cluster_sdn_vnets_firewall_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/firewall", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
 };
 encoded_request encode(const cluster_sdn_vnets_firewall_get_params& p);
@@ -481,6 +523,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_get_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}/firewall/options`: Get vnet firewall options.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/firewall/options", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
 };
 encoded_request encode(const cluster_sdn_vnets_firewall_options_get_params& p);
@@ -488,6 +531,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_options_get_params& p);
 /// `PUT /cluster/sdn/vnets/{vnet}/firewall/options`: Set Firewall options.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_options_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/vnets/{vnet}/firewall/options", task_kind::none};
     struct log_level_forward_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view emerg = "emerg";
@@ -517,6 +561,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_options_put_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}/firewall/rules`: List rules.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/firewall/rules", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
 };
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_get_params& p);
@@ -524,18 +569,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_get_params& p);
 /// `POST /cluster/sdn/vnets/{vnet}/firewall/rules`: Create new rule.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_rules_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/vnets/{vnet}/firewall/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -545,26 +579,16 @@ struct cluster_sdn_vnets_firewall_rules_post_params {
     };
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_post_params& p);
 
 /// `GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}`: Get single rule data.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_rules_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
 };
@@ -573,18 +597,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_get_params& p)
 /// `PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}`: Modify rule data.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_rules_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -595,27 +608,17 @@ struct cluster_sdn_vnets_firewall_rules_pos_put_params {
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_put_params& p);
 
 /// `DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}`: Delete rule.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_firewall_rules_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -625,6 +628,7 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_delete_params&
 /// `POST /cluster/sdn/vnets/{vnet}/ips`: Create IP Mapping in a VNet
 /// Permission check: perm(/sdn/zones/{zone}/{vnet}, SDN.Allocate)
 struct cluster_sdn_vnets_ips_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/vnets/{vnet}/ips", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string ip; ///< `ip` The IP address to associate with the given MAC address
     std::optional<std::string> mac; ///< `mac` Unicast MAC address.
@@ -635,6 +639,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_post_params& p);
 /// `PUT /cluster/sdn/vnets/{vnet}/ips`: Update IP Mapping in a VNet
 /// Permission check: perm(/sdn/zones/{zone}/{vnet}, SDN.Allocate)
 struct cluster_sdn_vnets_ips_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/vnets/{vnet}/ips", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string ip; ///< `ip` The IP address to associate with the given MAC address
     std::optional<std::string> mac; ///< `mac` Unicast MAC address.
@@ -646,6 +651,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_put_params& p);
 /// `DELETE /cluster/sdn/vnets/{vnet}/ips`: Delete IP Mappings in a VNet
 /// Permission check: perm(/sdn/zones/{zone}/{vnet}, SDN.Allocate)
 struct cluster_sdn_vnets_ips_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/vnets/{vnet}/ips", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string ip; ///< `ip` The IP address to delete
     std::optional<std::string> mac; ///< `mac` Unicast MAC address.
@@ -656,6 +662,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_delete_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}/subnets`: SDN subnets index.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_subnets_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/subnets", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
@@ -665,6 +672,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_get_params& p);
 /// `POST /cluster/sdn/vnets/{vnet}/subnets`: Create a new sdn subnet object.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_subnets_post_params {
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/vnets/{vnet}/subnets", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view subnet = "subnet";
@@ -684,6 +692,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_post_params& p);
 /// `GET /cluster/sdn/vnets/{vnet}/subnets/{subnet}`: Read sdn subnet configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_subnets_subnet_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/vnets/{vnet}/subnets/{subnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string subnet; ///< `subnet` [path] The SDN subnet object identifier.
     std::optional<bool> pending; ///< `pending` Display pending config.
@@ -694,6 +703,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_subnet_get_params& p);
 /// `PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet}`: Update sdn subnet object configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_subnets_subnet_put_params {
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/vnets/{vnet}/subnets/{subnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] associated vnet
     std::string subnet; ///< `subnet` [path] The SDN subnet object identifier.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
@@ -710,6 +720,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_subnet_put_params& p);
 /// `DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet}`: Delete sdn subnet object configuration.
 /// Permission check: none (user: all)
 struct cluster_sdn_vnets_subnets_subnet_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/vnets/{vnet}/subnets/{subnet}", task_kind::none};
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
     std::string subnet; ///< `subnet` [path] The SDN subnet object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
@@ -719,6 +730,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_subnet_delete_params& p);
 /// `GET /cluster/sdn/zones`: SDN zones index.
 /// Permission check: none (user: all)
 struct cluster_sdn_zones_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/zones", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view evpn = "evpn";
@@ -737,10 +749,7 @@ encoded_request encode(const cluster_sdn_zones_get_params& p);
 /// `POST /cluster/sdn/zones`: Create a new sdn zone object.
 /// Permission check: perm(/sdn/zones, SDN.Allocate)
 struct cluster_sdn_zones_post_params {
-    struct dhcp_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view dnsmasq = "dnsmasq";
-    };
+    static constexpr call_info endpoint{http_method::post, "/cluster/sdn/zones", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view evpn = "evpn";
@@ -750,44 +759,16 @@ struct cluster_sdn_zones_post_params {
         static constexpr std::string_view vlan = "vlan";
         static constexpr std::string_view vxlan = "vxlan";
     };
-    struct vlan_protocol_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view v_802_1q = "802.1q";
-        static constexpr std::string_view v_802_1ad = "802.1ad";
-    };
-    std::optional<bool> advertise_subnets; ///< `advertise-subnets` Advertise IP prefixes (Type-5 routes) instead of MAC/IP pairs (Type-2 routes).
-    std::optional<std::string> bridge; ///< `bridge` The bridge for which VLANs should be managed.
-    std::optional<bool> bridge_disable_mac_learning; ///< `bridge-disable-mac-learning` Disable auto mac learning.
-    std::optional<std::string> controller; ///< `controller` Controller for this zone.
-    std::optional<dhcp_enum> dhcp; ///< `dhcp` Type of the DHCP backend for this zone
-    std::optional<bool> disable_arp_nd_suppression; ///< `disable-arp-nd-suppression` Suppress IPv4 ARP && IPv6 Neighbour Discovery messages.
-    std::optional<std::string> dns; ///< `dns` dns api server
-    std::optional<std::string> dnszone; ///< `dnszone` dns domain zone ex: mydomain.com
-    std::optional<std::int64_t> dp_id; ///< `dp-id` Faucet dataplane id
-    std::optional<std::string> exitnodes; ///< `exitnodes` List of cluster node names.
-    std::optional<bool> exitnodes_local_routing; ///< `exitnodes-local-routing` Allow exitnodes to connect to EVPN guests.
-    std::optional<std::string> exitnodes_primary; ///< `exitnodes-primary` Force traffic through this exitnode first.
-    std::optional<std::string> fabric; ///< `fabric` SDN fabric to use as underlay for this VXLAN zone.
-    std::optional<std::string> ipam; ///< `ipam` use a specific ipam
-    std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
-    std::optional<std::string> mac; ///< `mac` Anycast logical router mac address.
-    std::optional<std::int64_t> mtu; ///< `mtu` MTU of the zone, will be used for the created VNet bridges.
-    std::optional<std::string> nodes; ///< `nodes` List of cluster node names.
-    std::optional<std::string> peers; ///< `peers` Comma-separated list of peers, that are part of the VXLAN zone.
-    std::optional<std::string> reversedns; ///< `reversedns` reverse dns api server
-    std::optional<std::string> rt_import; ///< `rt-import` List of Route Targets that should be imported into the VRF of the zone.
-    std::optional<std::int64_t> tag; ///< `tag` Service-VLAN Tag (outer VLAN)
     type_enum type; ///< `type` Plugin type.
-    std::optional<vlan_protocol_enum> vlan_protocol; ///< `vlan-protocol` Which VLAN protocol should be used for the creation of the QinQ zone.
-    std::optional<std::int64_t> vrf_vxlan; ///< `vrf-vxlan` VNI for the zone VRF.
-    std::optional<std::int64_t> vxlan_port; ///< `vxlan-port` UDP port that should be used for the VXLAN tunnel (default 4789).
     std::string zone; ///< `zone` The SDN zone object identifier.
+    sdn_zone_fields settings; ///< the parameters shared with PUT /cluster/sdn/zones/{zone}
 };
 encoded_request encode(const cluster_sdn_zones_post_params& p);
 
 /// `GET /cluster/sdn/zones/{zone}`: Read sdn zone configuration.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Allocate)
 struct cluster_sdn_zones_zone_get_params {
+    static constexpr call_info endpoint{http_method::get, "/cluster/sdn/zones/{zone}", task_kind::none};
     std::string zone; ///< `zone` [path] The SDN zone object identifier.
     std::optional<bool> pending; ///< `pending` Display pending config.
     std::optional<bool> running; ///< `running` Display running config.
@@ -797,49 +778,18 @@ encoded_request encode(const cluster_sdn_zones_zone_get_params& p);
 /// `PUT /cluster/sdn/zones/{zone}`: Update sdn zone object configuration.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Allocate)
 struct cluster_sdn_zones_zone_put_params {
-    struct dhcp_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view dnsmasq = "dnsmasq";
-    };
-    struct vlan_protocol_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view v_802_1q = "802.1q";
-        static constexpr std::string_view v_802_1ad = "802.1ad";
-    };
+    static constexpr call_info endpoint{http_method::put, "/cluster/sdn/zones/{zone}", task_kind::none};
     std::string zone; ///< `zone` [path] The SDN zone object identifier.
-    std::optional<bool> advertise_subnets; ///< `advertise-subnets` Advertise IP prefixes (Type-5 routes) instead of MAC/IP pairs (Type-2 routes).
-    std::optional<std::string> bridge; ///< `bridge` The bridge for which VLANs should be managed.
-    std::optional<bool> bridge_disable_mac_learning; ///< `bridge-disable-mac-learning` Disable auto mac learning.
-    std::optional<std::string> controller; ///< `controller` Controller for this zone.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<dhcp_enum> dhcp; ///< `dhcp` Type of the DHCP backend for this zone
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<bool> disable_arp_nd_suppression; ///< `disable-arp-nd-suppression` Suppress IPv4 ARP && IPv6 Neighbour Discovery messages.
-    std::optional<std::string> dns; ///< `dns` dns api server
-    std::optional<std::string> dnszone; ///< `dnszone` dns domain zone ex: mydomain.com
-    std::optional<std::int64_t> dp_id; ///< `dp-id` Faucet dataplane id
-    std::optional<std::string> exitnodes; ///< `exitnodes` List of cluster node names.
-    std::optional<bool> exitnodes_local_routing; ///< `exitnodes-local-routing` Allow exitnodes to connect to EVPN guests.
-    std::optional<std::string> exitnodes_primary; ///< `exitnodes-primary` Force traffic through this exitnode first.
-    std::optional<std::string> fabric; ///< `fabric` SDN fabric to use as underlay for this VXLAN zone.
-    std::optional<std::string> ipam; ///< `ipam` use a specific ipam
-    std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
-    std::optional<std::string> mac; ///< `mac` Anycast logical router mac address.
-    std::optional<std::int64_t> mtu; ///< `mtu` MTU of the zone, will be used for the created VNet bridges.
-    std::optional<std::string> nodes; ///< `nodes` List of cluster node names.
-    std::optional<std::string> peers; ///< `peers` Comma-separated list of peers, that are part of the VXLAN zone.
-    std::optional<std::string> reversedns; ///< `reversedns` reverse dns api server
-    std::optional<std::string> rt_import; ///< `rt-import` List of Route Targets that should be imported into the VRF of the zone.
-    std::optional<std::int64_t> tag; ///< `tag` Service-VLAN Tag (outer VLAN)
-    std::optional<vlan_protocol_enum> vlan_protocol; ///< `vlan-protocol` Which VLAN protocol should be used for the creation of the QinQ zone.
-    std::optional<std::int64_t> vrf_vxlan; ///< `vrf-vxlan` VNI for the zone VRF.
-    std::optional<std::int64_t> vxlan_port; ///< `vxlan-port` UDP port that should be used for the VXLAN tunnel (default 4789).
+    sdn_zone_fields settings; ///< the parameters shared with POST /cluster/sdn/zones
 };
 encoded_request encode(const cluster_sdn_zones_zone_put_params& p);
 
 /// `DELETE /cluster/sdn/zones/{zone}`: Delete sdn zone object configuration.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Allocate)
 struct cluster_sdn_zones_zone_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/cluster/sdn/zones/{zone}", task_kind::none};
     std::string zone; ///< `zone` [path] The SDN zone object identifier.
     std::optional<std::string> lock_token; ///< `lock-token` the token for unlocking the global SDN configuration
 };

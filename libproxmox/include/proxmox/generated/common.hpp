@@ -35,6 +35,23 @@ private:
     std::string value_;
 };
 
+/// What a call returns with respect to worker tasks (the schema's derived `task` field).
+enum class task_kind {
+    none,             ///< no worker task
+    upid,             ///< returns a task UPID string
+    upid_or_null,     ///< a UPID, or null when the optional wait saw the task finish
+    object_with_upid, ///< an object whose `upid` field names the worker (vncproxy, termproxy, ...)
+    task_no_upid,     ///< starts a worker but returns null
+};
+
+/// The endpoint a parameter struct belongs to: every generated `*_params` struct has one as
+/// `static constexpr call_info endpoint`, which client::async_call reads.
+struct call_info {
+    http_method method;
+    std::string_view path; ///< template, e.g. `/nodes/{node}/qemu/{vmid}/status/start`
+    task_kind task;
+};
+
 /// What an encoder produces: the concrete path (placeholders substituted with the raw values;
 /// the client URL-encodes) and the parameters in the order they are sent.
 struct encoded_request {

@@ -5,21 +5,12 @@
 #ifndef PROXMOX_GENERATED_ENDPOINTS_HPP
 #define PROXMOX_GENERATED_ENDPOINTS_HPP
 
-#include <proxmox/types.hpp>
+#include <proxmox/generated/common.hpp>
 
 #include <span>
 #include <string_view>
 
 namespace proxmox::gen {
-
-/// What a call returns with respect to worker tasks (the schema's derived `task` field).
-enum class task_kind {
-    none,             ///< no worker task
-    upid,             ///< returns a task UPID string
-    upid_or_null,     ///< a UPID, or null when the optional wait saw the task finish
-    object_with_upid, ///< an object whose `upid` field names the worker (vncproxy, termproxy, ...)
-    task_no_upid,     ///< starts a worker but returns null
-};
 
 /// One endpoint of the PVE API as the vendored schema describes it.
 struct endpoint_info {

@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 40 endpoints under /nodes/{node}/ceph.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /nodes/{node}/ceph`: Directory index.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_get_params& p);
@@ -21,6 +23,7 @@ encoded_request encode(const nodes_ceph_get_params& p);
 /// `GET /nodes/{node}/ceph/cfg`: Directory index.
 /// Permission check: none (user: all)
 struct nodes_ceph_cfg_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/cfg", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_cfg_get_params& p);
@@ -28,6 +31,7 @@ encoded_request encode(const nodes_ceph_cfg_get_params& p);
 /// `GET /nodes/{node}/ceph/cfg/db`: Get the Ceph configuration database.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_cfg_db_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/cfg/db", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_cfg_db_get_params& p);
@@ -35,6 +39,7 @@ encoded_request encode(const nodes_ceph_cfg_db_get_params& p);
 /// `GET /nodes/{node}/ceph/cfg/raw`: Get the Ceph configuration file.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_cfg_raw_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/cfg/raw", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_cfg_raw_get_params& p);
@@ -42,6 +47,7 @@ encoded_request encode(const nodes_ceph_cfg_raw_get_params& p);
 /// `GET /nodes/{node}/ceph/cfg/value`: Get configured values from either the config file or config DB.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_ceph_cfg_value_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/cfg/value", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string config_keys; ///< `config-keys` List of <section>:<config key> items.
 };
@@ -50,6 +56,7 @@ encoded_request encode(const nodes_ceph_cfg_value_get_params& p);
 /// `GET /nodes/{node}/ceph/cmd-safety`: Heuristical check if it is safe to perform an action.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_ceph_cmd_safety_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/cmd-safety", task_kind::none};
     struct action_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view stop = "stop";
@@ -71,6 +78,7 @@ encoded_request encode(const nodes_ceph_cmd_safety_get_params& p);
 /// `GET /nodes/{node}/ceph/crush`: Get OSD crush map
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_crush_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/crush", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_crush_get_params& p);
@@ -78,6 +86,7 @@ encoded_request encode(const nodes_ceph_crush_get_params& p);
 /// `GET /nodes/{node}/ceph/fs`: Directory index.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_fs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/fs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_fs_get_params& p);
@@ -85,6 +94,7 @@ encoded_request encode(const nodes_ceph_fs_get_params& p);
 /// `POST /nodes/{node}/ceph/fs/{name}`: Create a Ceph filesystem
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_fs_name_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/fs/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The ceph filesystem name.
     std::optional<bool> add_storage; ///< `add-storage` Configure the created CephFS as storage for this cluster.
@@ -95,6 +105,7 @@ encoded_request encode(const nodes_ceph_fs_name_post_params& p);
 /// `POST /nodes/{node}/ceph/init`: Create initial ceph default configuration and setup symlinks.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_init_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/init", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> cluster_network; ///< `cluster-network` Declare a separate cluster network, OSDs will routeheartbeat, object replication and recovery traffic over it
     std::optional<bool> disable_cephx; ///< `disable_cephx` Disable cephx authentication.
@@ -108,6 +119,7 @@ encoded_request encode(const nodes_ceph_init_post_params& p);
 /// `GET /nodes/{node}/ceph/log`: Read ceph log
 /// Permission check: perm(/nodes/{node}, Sys.Syslog)
 struct nodes_ceph_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> limit; ///< `limit`
     std::optional<std::int64_t> start; ///< `start`
@@ -117,6 +129,7 @@ encoded_request encode(const nodes_ceph_log_get_params& p);
 /// `GET /nodes/{node}/ceph/mds`: MDS directory index.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_mds_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/mds", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_mds_get_params& p);
@@ -124,6 +137,7 @@ encoded_request encode(const nodes_ceph_mds_get_params& p);
 /// `POST /nodes/{node}/ceph/mds/{name}`: Create Ceph Metadata Server (MDS)
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mds_name_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/mds/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The ID for the mds, when omitted the same as the nodename
     std::optional<bool> hotstandby; ///< `hotstandby` Determines whether a ceph-mds daemon should poll and replay the log of an active MDS.
@@ -133,6 +147,7 @@ encoded_request encode(const nodes_ceph_mds_name_post_params& p);
 /// `DELETE /nodes/{node}/ceph/mds/{name}`: Destroy Ceph Metadata Server
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mds_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/ceph/mds/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The name (ID) of the mds
 };
@@ -141,6 +156,7 @@ encoded_request encode(const nodes_ceph_mds_name_delete_params& p);
 /// `GET /nodes/{node}/ceph/mgr`: MGR directory index.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_mgr_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/mgr", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_mgr_get_params& p);
@@ -148,6 +164,7 @@ encoded_request encode(const nodes_ceph_mgr_get_params& p);
 /// `POST /nodes/{node}/ceph/mgr/{id}`: Create Ceph Manager
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mgr_id_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/mgr/{id}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] The ID for the manager, when omitted the same as the nodename
 };
@@ -156,6 +173,7 @@ encoded_request encode(const nodes_ceph_mgr_id_post_params& p);
 /// `DELETE /nodes/{node}/ceph/mgr/{id}`: Destroy Ceph Manager.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mgr_id_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/ceph/mgr/{id}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] The ID of the manager
 };
@@ -164,6 +182,7 @@ encoded_request encode(const nodes_ceph_mgr_id_delete_params& p);
 /// `GET /nodes/{node}/ceph/mon`: Get Ceph monitor list.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_mon_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/mon", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_mon_get_params& p);
@@ -171,6 +190,7 @@ encoded_request encode(const nodes_ceph_mon_get_params& p);
 /// `POST /nodes/{node}/ceph/mon/{monid}`: Create Ceph Monitor and Manager
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mon_monid_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/mon/{monid}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string monid; ///< `monid` [path] The ID for the monitor, when omitted the same as the nodename
     std::optional<std::string> mon_address; ///< `mon-address` Overwrites autodetected monitor IP address(es).
@@ -180,6 +200,7 @@ encoded_request encode(const nodes_ceph_mon_monid_post_params& p);
 /// `DELETE /nodes/{node}/ceph/mon/{monid}`: Destroy Ceph Monitor and Manager.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_mon_monid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/ceph/mon/{monid}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string monid; ///< `monid` [path] Monitor ID
 };
@@ -188,6 +209,7 @@ encoded_request encode(const nodes_ceph_mon_monid_delete_params& p);
 /// `GET /nodes/{node}/ceph/osd`: Get Ceph osd list/tree.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_osd_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/osd", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_osd_get_params& p);
@@ -195,6 +217,7 @@ encoded_request encode(const nodes_ceph_osd_get_params& p);
 /// `POST /nodes/{node}/ceph/osd`: Create OSD
 /// Permission check: none
 struct nodes_ceph_osd_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/osd", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> crush_device_class; ///< `crush-device-class` Set the device class of the OSD in crush.
     std::optional<std::string> db_dev; ///< `db_dev` Block device name for block.db.
@@ -210,6 +233,7 @@ encoded_request encode(const nodes_ceph_osd_post_params& p);
 /// `GET /nodes/{node}/ceph/osd/{osdid}`: OSD index.
 /// Permission check: none (user: all)
 struct nodes_ceph_osd_osdid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/osd/{osdid}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
 };
@@ -218,6 +242,7 @@ encoded_request encode(const nodes_ceph_osd_osdid_get_params& p);
 /// `DELETE /nodes/{node}/ceph/osd/{osdid}`: Destroy OSD
 /// Permission check: none
 struct nodes_ceph_osd_osdid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/ceph/osd/{osdid}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
     std::optional<bool> cleanup; ///< `cleanup` If set, we remove partition table entries.
@@ -227,6 +252,7 @@ encoded_request encode(const nodes_ceph_osd_osdid_delete_params& p);
 /// `POST /nodes/{node}/ceph/osd/{osdid}/in`: ceph osd in
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_osd_in_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/osd/{osdid}/in", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
 };
@@ -235,6 +261,7 @@ encoded_request encode(const nodes_ceph_osd_in_post_params& p);
 /// `GET /nodes/{node}/ceph/osd/{osdid}/lv-info`: Get OSD volume details
 /// Permission check: perm(/, Sys.Audit, any)
 struct nodes_ceph_osd_lv_info_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/osd/{osdid}/lv-info", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view block = "block";
@@ -250,6 +277,7 @@ encoded_request encode(const nodes_ceph_osd_lv_info_get_params& p);
 /// `GET /nodes/{node}/ceph/osd/{osdid}/metadata`: Get OSD details
 /// Permission check: perm(/, Sys.Audit, any)
 struct nodes_ceph_osd_metadata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/osd/{osdid}/metadata", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
 };
@@ -258,6 +286,7 @@ encoded_request encode(const nodes_ceph_osd_metadata_get_params& p);
 /// `POST /nodes/{node}/ceph/osd/{osdid}/out`: ceph osd out
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_osd_out_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/osd/{osdid}/out", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
 };
@@ -266,6 +295,7 @@ encoded_request encode(const nodes_ceph_osd_out_post_params& p);
 /// `POST /nodes/{node}/ceph/osd/{osdid}/scrub`: Instruct the OSD to scrub.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_osd_scrub_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/osd/{osdid}/scrub", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t osdid = 0; ///< `osdid` [path] OSD ID
     std::optional<bool> deep; ///< `deep` If set, instructs a deep scrub instead of a normal one.
@@ -275,6 +305,7 @@ encoded_request encode(const nodes_ceph_osd_scrub_post_params& p);
 /// `GET /nodes/{node}/ceph/pool`: List all pools and their settings (which are settable by the POST/PUT endpoints).
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_pool_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/pool", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_pool_get_params& p);
@@ -282,6 +313,7 @@ encoded_request encode(const nodes_ceph_pool_get_params& p);
 /// `POST /nodes/{node}/ceph/pool`: Create Ceph pool
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_pool_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/pool", task_kind::upid};
     struct application_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view rbd = "rbd";
@@ -313,6 +345,7 @@ encoded_request encode(const nodes_ceph_pool_post_params& p);
 /// `GET /nodes/{node}/ceph/pool/{name}`: Pool index.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_pool_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/pool/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The name of the pool.
 };
@@ -321,6 +354,7 @@ encoded_request encode(const nodes_ceph_pool_name_get_params& p);
 /// `PUT /nodes/{node}/ceph/pool/{name}`: Change POOL settings
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_pool_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/ceph/pool/{name}", task_kind::upid};
     struct application_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view rbd = "rbd";
@@ -350,6 +384,7 @@ encoded_request encode(const nodes_ceph_pool_name_put_params& p);
 /// `DELETE /nodes/{node}/ceph/pool/{name}`: Destroy pool
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_pool_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/ceph/pool/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The name of the pool.
     std::optional<bool> force; ///< `force` If true, destroys pool even if in use
@@ -361,6 +396,7 @@ encoded_request encode(const nodes_ceph_pool_name_delete_params& p);
 /// `GET /nodes/{node}/ceph/pool/{name}/status`: Show the current pool status.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_pool_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/pool/{name}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The name of the pool.
     std::optional<bool> verbose; ///< `verbose` If enabled, will display additional data(eg.
@@ -370,6 +406,7 @@ encoded_request encode(const nodes_ceph_pool_status_get_params& p);
 /// `POST /nodes/{node}/ceph/restart`: Restart ceph services.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_restart_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/restart", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> service; ///< `service` Ceph service name.
 };
@@ -378,6 +415,7 @@ encoded_request encode(const nodes_ceph_restart_post_params& p);
 /// `GET /nodes/{node}/ceph/rules`: List ceph rules.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/rules", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_rules_get_params& p);
@@ -385,6 +423,7 @@ encoded_request encode(const nodes_ceph_rules_get_params& p);
 /// `POST /nodes/{node}/ceph/start`: Start ceph services.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_start_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/start", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> service; ///< `service` Ceph service name.
 };
@@ -393,6 +432,7 @@ encoded_request encode(const nodes_ceph_start_post_params& p);
 /// `GET /nodes/{node}/ceph/status`: Get ceph status.
 /// Permission check: perm(/, Sys.Audit|Datastore.Audit, any)
 struct nodes_ceph_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/ceph/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_ceph_status_get_params& p);
@@ -400,6 +440,7 @@ encoded_request encode(const nodes_ceph_status_get_params& p);
 /// `POST /nodes/{node}/ceph/stop`: Stop ceph services.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_ceph_stop_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/ceph/stop", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> service; ///< `service` Ceph service name.
 };

@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 62 endpoints under /nodes/{node}/lxc.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /nodes/{node}/lxc`: LXC container index (per node).
 /// Permission check: none (user: all)
 struct nodes_lxc_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_lxc_get_params& p);
@@ -21,100 +23,29 @@ encoded_request encode(const nodes_lxc_get_params& p);
 /// `POST /nodes/{node}/lxc`: Create or restore a container.
 /// Permission check: none (user: all)
 struct nodes_lxc_post_params {
-    struct arch_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view amd64 = "amd64";
-        static constexpr std::string_view i386 = "i386";
-        static constexpr std::string_view arm64 = "arm64";
-        static constexpr std::string_view armhf = "armhf";
-        static constexpr std::string_view riscv32 = "riscv32";
-        static constexpr std::string_view riscv64 = "riscv64";
-    };
-    struct cmode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view shell = "shell";
-        static constexpr std::string_view console = "console";
-        static constexpr std::string_view tty = "tty";
-    };
-    struct lock_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view backup = "backup";
-        static constexpr std::string_view create = "create";
-        static constexpr std::string_view destroyed = "destroyed";
-        static constexpr std::string_view disk = "disk";
-        static constexpr std::string_view fstrim = "fstrim";
-        static constexpr std::string_view migrate = "migrate";
-        static constexpr std::string_view mounted = "mounted";
-        static constexpr std::string_view rollback = "rollback";
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view snapshot_delete = "snapshot-delete";
-    };
-    struct ostype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view debian = "debian";
-        static constexpr std::string_view devuan = "devuan";
-        static constexpr std::string_view ubuntu = "ubuntu";
-        static constexpr std::string_view centos = "centos";
-        static constexpr std::string_view fedora = "fedora";
-        static constexpr std::string_view opensuse = "opensuse";
-        static constexpr std::string_view archlinux = "archlinux";
-        static constexpr std::string_view alpine = "alpine";
-        static constexpr std::string_view gentoo = "gentoo";
-        static constexpr std::string_view nixos = "nixos";
-        static constexpr std::string_view unmanaged = "unmanaged";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
-    std::optional<arch_enum> arch; ///< `arch` OS architecture type.
     std::optional<double> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
-    std::optional<cmode_enum> cmode; ///< `cmode` Console mode.
-    std::optional<bool> console; ///< `console` Attach a console device (/dev/console) to the container.
-    std::optional<std::int64_t> cores; ///< `cores` The number of cores assigned to the container.
-    std::optional<double> cpulimit; ///< `cpulimit` Limit of CPU usage.
-    std::optional<std::int64_t> cpuunits; ///< `cpuunits` CPU weight for a container, will be clamped to [1, 10000] in cgroup v2.
-    std::optional<bool> debug; ///< `debug` Try to be more verbose.
-    std::optional<std::string> description; ///< `description` Description for the Container.
-    std::map<int, std::string> dev; ///< `dev[n]` [numbered devN] [property string] Device to pass through to the container
-    std::optional<std::string> entrypoint; ///< `entrypoint` Command to run as init, optionally with arguments; may start with an absolute path, relative path, or a binary in $PATH.
-    std::optional<std::string> env; ///< `env` The container runtime environment as NUL-separated list.
-    std::optional<std::string> features; ///< `features` [property string] Allow containers access to advanced features.
     std::optional<bool> force; ///< `force` Allow to overwrite existing container.
     std::optional<bool> ha_managed; ///< `ha-managed` Add the CT as a HA resource after it was created.
-    std::optional<std::string> hookscript; ///< `hookscript` Script that will be executed during various steps in the containers lifetime.
-    std::optional<std::string> hostname; ///< `hostname` Set a host name for the container.
     std::optional<bool> ignore_unpack_errors; ///< `ignore-unpack-errors` Ignore errors when extracting the template.
-    std::optional<lock_enum> lock; ///< `lock` Lock/unlock the container.
-    std::optional<std::int64_t> memory; ///< `memory` Amount of RAM for the container in MB.
-    std::map<int, std::string> mp; ///< `mp[n]` [numbered mpN] [property string] Use volume as container mount point.
-    std::optional<std::string> nameserver; ///< `nameserver` Sets DNS server IP address for a container.
-    std::map<int, std::string> net; ///< `net[n]` [numbered netN] [property string] Specifies network interfaces for the container.
-    std::optional<bool> onboot; ///< `onboot` Specifies whether a container will be started during system bootup.
     std::string ostemplate; ///< `ostemplate` The OS template or backup file.
-    std::optional<ostype_enum> ostype; ///< `ostype` OS type.
     std::optional<std::string> password; ///< `password` Sets root password inside container.
     std::optional<std::string> pool; ///< `pool` Add the VM to the specified pool.
-    std::optional<bool> protection; ///< `protection` Sets the protection flag of the container.
     std::optional<bool> restore; ///< `restore` Mark this as restore task.
-    std::optional<std::string> rootfs; ///< `rootfs` [property string] Use volume as container root.
-    std::optional<std::string> searchdomain; ///< `searchdomain` Sets DNS search domains for a container.
     std::optional<std::string> ssh_public_keys; ///< `ssh-public-keys` Setup public SSH keys (one key per line, OpenSSH format).
     std::optional<bool> start; ///< `start` Start the CT after its creation finished successfully.
-    std::optional<std::string> startup; ///< `startup` Startup and shutdown behavior.
     std::optional<std::string> storage; ///< `storage` Default Storage.
-    std::optional<std::int64_t> swap; ///< `swap` Amount of SWAP for the container in MB.
-    std::optional<std::string> tags; ///< `tags` Tags of the Container.
-    std::optional<bool> template_; ///< `template` Enable/disable Template.
-    std::optional<std::string> timezone; ///< `timezone` Time zone to use in the container.
-    std::optional<std::int64_t> tty; ///< `tty` Specify the number of tty available to the container
     std::optional<bool> unique; ///< `unique` Assign a unique random ethernet address.
-    std::optional<bool> unprivileged; ///< `unprivileged` Makes the container run as unprivileged user.
-    std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
     std::int64_t vmid = 0; ///< `vmid` The (unique) ID of the VM.
+    lxc_config_fields config; ///< the parameters shared with PUT /nodes/{node}/lxc/{vmid}/config
 };
 encoded_request encode(const nodes_lxc_post_params& p);
 
 /// `GET /nodes/{node}/lxc/{vmid}`: Directory index
 /// Permission check: none (user: all)
 struct nodes_lxc_vmid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -123,6 +54,7 @@ encoded_request encode(const nodes_lxc_vmid_get_params& p);
 /// `DELETE /nodes/{node}/lxc/{vmid}`: Destroy the container (also delete all uses files).
 /// Permission check: perm(/vms/{vmid}, VM.Allocate)
 struct nodes_lxc_vmid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> destroy_unreferenced_disks; ///< `destroy-unreferenced-disks` If set, destroy additionally all disks with the VMID from all enabled storages which are not referenced in the config.
@@ -134,6 +66,7 @@ encoded_request encode(const nodes_lxc_vmid_delete_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/clone`: Create a container clone/copy
 /// Permission check: and(perm(/vms/{vmid}, VM.Clone), or(perm(/vms/{newid}, VM.Allocate), perm(/pool/{pool}, VM.Allocate, require_param=pool)))
 struct nodes_lxc_clone_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/clone", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<double> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
@@ -151,6 +84,7 @@ encoded_request encode(const nodes_lxc_clone_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/config`: Get container configuration.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> current; ///< `current` Get current values (instead of pending values).
@@ -161,91 +95,20 @@ encoded_request encode(const nodes_lxc_config_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/config`: Set container options.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.Options, any)
 struct nodes_lxc_config_put_params {
-    struct arch_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view amd64 = "amd64";
-        static constexpr std::string_view i386 = "i386";
-        static constexpr std::string_view arm64 = "arm64";
-        static constexpr std::string_view armhf = "armhf";
-        static constexpr std::string_view riscv32 = "riscv32";
-        static constexpr std::string_view riscv64 = "riscv64";
-    };
-    struct cmode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view shell = "shell";
-        static constexpr std::string_view console = "console";
-        static constexpr std::string_view tty = "tty";
-    };
-    struct lock_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view backup = "backup";
-        static constexpr std::string_view create = "create";
-        static constexpr std::string_view destroyed = "destroyed";
-        static constexpr std::string_view disk = "disk";
-        static constexpr std::string_view fstrim = "fstrim";
-        static constexpr std::string_view migrate = "migrate";
-        static constexpr std::string_view mounted = "mounted";
-        static constexpr std::string_view rollback = "rollback";
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view snapshot_delete = "snapshot-delete";
-    };
-    struct ostype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view debian = "debian";
-        static constexpr std::string_view devuan = "devuan";
-        static constexpr std::string_view ubuntu = "ubuntu";
-        static constexpr std::string_view centos = "centos";
-        static constexpr std::string_view fedora = "fedora";
-        static constexpr std::string_view opensuse = "opensuse";
-        static constexpr std::string_view archlinux = "archlinux";
-        static constexpr std::string_view alpine = "alpine";
-        static constexpr std::string_view gentoo = "gentoo";
-        static constexpr std::string_view nixos = "nixos";
-        static constexpr std::string_view unmanaged = "unmanaged";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
-    std::optional<arch_enum> arch; ///< `arch` OS architecture type.
-    std::optional<cmode_enum> cmode; ///< `cmode` Console mode.
-    std::optional<bool> console; ///< `console` Attach a console device (/dev/console) to the container.
-    std::optional<std::int64_t> cores; ///< `cores` The number of cores assigned to the container.
-    std::optional<double> cpulimit; ///< `cpulimit` Limit of CPU usage.
-    std::optional<std::int64_t> cpuunits; ///< `cpuunits` CPU weight for a container, will be clamped to [1, 10000] in cgroup v2.
-    std::optional<bool> debug; ///< `debug` Try to be more verbose.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> description; ///< `description` Description for the Container.
-    std::map<int, std::string> dev; ///< `dev[n]` [numbered devN] [property string] Device to pass through to the container
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has different SHA1 digest.
-    std::optional<std::string> entrypoint; ///< `entrypoint` Command to run as init, optionally with arguments; may start with an absolute path, relative path, or a binary in $PATH.
-    std::optional<std::string> env; ///< `env` The container runtime environment as NUL-separated list.
-    std::optional<std::string> features; ///< `features` [property string] Allow containers access to advanced features.
-    std::optional<std::string> hookscript; ///< `hookscript` Script that will be executed during various steps in the containers lifetime.
-    std::optional<std::string> hostname; ///< `hostname` Set a host name for the container.
-    std::optional<lock_enum> lock; ///< `lock` Lock/unlock the container.
-    std::optional<std::int64_t> memory; ///< `memory` Amount of RAM for the container in MB.
-    std::map<int, std::string> mp; ///< `mp[n]` [numbered mpN] [property string] Use volume as container mount point.
-    std::optional<std::string> nameserver; ///< `nameserver` Sets DNS server IP address for a container.
-    std::map<int, std::string> net; ///< `net[n]` [numbered netN] [property string] Specifies network interfaces for the container.
-    std::optional<bool> onboot; ///< `onboot` Specifies whether a container will be started during system bootup.
-    std::optional<ostype_enum> ostype; ///< `ostype` OS type.
-    std::optional<bool> protection; ///< `protection` Sets the protection flag of the container.
     std::optional<std::string> revert; ///< `revert` Revert a pending change.
-    std::optional<std::string> rootfs; ///< `rootfs` [property string] Use volume as container root.
-    std::optional<std::string> searchdomain; ///< `searchdomain` Sets DNS search domains for a container.
-    std::optional<std::string> startup; ///< `startup` Startup and shutdown behavior.
-    std::optional<std::int64_t> swap; ///< `swap` Amount of SWAP for the container in MB.
-    std::optional<std::string> tags; ///< `tags` Tags of the Container.
-    std::optional<bool> template_; ///< `template` Enable/disable Template.
-    std::optional<std::string> timezone; ///< `timezone` Time zone to use in the container.
-    std::optional<std::int64_t> tty; ///< `tty` Specify the number of tty available to the container
-    std::optional<bool> unprivileged; ///< `unprivileged` Makes the container run as unprivileged user.
-    std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
+    lxc_config_fields config; ///< the parameters shared with POST /nodes/{node}/lxc
 };
 encoded_request encode(const nodes_lxc_config_put_params& p);
 
 /// `GET /nodes/{node}/lxc/{vmid}/feature`: Check if feature for virtual machine is available.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_feature_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/feature", task_kind::none};
     struct feature_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view snapshot = "snapshot";
@@ -262,6 +125,7 @@ encoded_request encode(const nodes_lxc_feature_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall`: Directory index.
 /// Permission check: none (user: all)
 struct nodes_lxc_firewall_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -270,6 +134,7 @@ encoded_request encode(const nodes_lxc_firewall_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/aliases`: List aliases
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_aliases_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/aliases", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -278,6 +143,7 @@ encoded_request encode(const nodes_lxc_firewall_aliases_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/firewall/aliases`: Create IP or Network Alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_aliases_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/firewall/aliases", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string cidr; ///< `cidr` Network/IP specification in CIDR format.
@@ -289,6 +155,7 @@ encoded_request encode(const nodes_lxc_firewall_aliases_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}`: Read alias.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_aliases_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -298,6 +165,7 @@ encoded_request encode(const nodes_lxc_firewall_aliases_name_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}`: Update IP or Network alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_aliases_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -311,6 +179,7 @@ encoded_request encode(const nodes_lxc_firewall_aliases_name_put_params& p);
 /// `DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}`: Remove IP or Network alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_aliases_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -321,6 +190,7 @@ encoded_request encode(const nodes_lxc_firewall_aliases_name_delete_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/ipset`: List IPSets
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_ipset_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/ipset", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -329,6 +199,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/firewall/ipset`: Create new IPSet
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_ipset_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/firewall/ipset", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> comment; ///< `comment`
@@ -341,6 +212,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}`: List IPSet content
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_ipset_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -350,6 +222,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}`: Add IP or Network to IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_ipset_name_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -362,6 +235,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_post_params& p);
 /// `DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}`: Delete IPSet
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_ipset_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -372,6 +246,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_delete_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}`: Read IP or Network settings from IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_ipset_name_cidr_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -382,6 +257,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}`: Update IP or Network settings
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_ipset_name_cidr_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -395,6 +271,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_put_params& p);
 /// `DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}`: Remove IP or Network from IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_ipset_name_cidr_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -406,6 +283,7 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_delete_params& p
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/log`: Read firewall log
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_lxc_firewall_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> limit; ///< `limit`
@@ -418,6 +296,7 @@ encoded_request encode(const nodes_lxc_firewall_log_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/options`: Get VM firewall options.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/options", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -426,62 +305,17 @@ encoded_request encode(const nodes_lxc_firewall_options_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/firewall/options`: Set Firewall options.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_options_put_params {
-    struct log_level_in_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
-    struct log_level_out_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
-    struct policy_in_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ACCEPT = "ACCEPT";
-        static constexpr std::string_view REJECT = "REJECT";
-        static constexpr std::string_view DROP = "DROP";
-    };
-    struct policy_out_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ACCEPT = "ACCEPT";
-        static constexpr std::string_view REJECT = "REJECT";
-        static constexpr std::string_view DROP = "DROP";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/firewall/options", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
-    std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<bool> dhcp; ///< `dhcp` Enable DHCP.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<bool> enable; ///< `enable` Enable/disable firewall rules.
-    std::optional<bool> ipfilter; ///< `ipfilter` Enable default IP filters.
-    std::optional<log_level_in_enum> log_level_in; ///< `log_level_in` Log level for incoming traffic.
-    std::optional<log_level_out_enum> log_level_out; ///< `log_level_out` Log level for outgoing traffic.
-    std::optional<bool> macfilter; ///< `macfilter` Enable/disable MAC address filter.
-    std::optional<bool> ndp; ///< `ndp` Enable NDP (Neighbor Discovery Protocol).
-    std::optional<policy_in_enum> policy_in; ///< `policy_in` Input policy.
-    std::optional<policy_out_enum> policy_out; ///< `policy_out` Output policy.
-    std::optional<bool> radv; ///< `radv` Allow sending Router Advertisement.
+    guest_firewall_options_fields options; ///< the parameters shared with PUT /nodes/{node}/qemu/{vmid}/firewall/options
 };
 encoded_request encode(const nodes_lxc_firewall_options_put_params& p);
 
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/refs`: Lists possible IPSet/Alias reference which are allowed in source/dest properties.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_refs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/refs", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view alias = "alias";
@@ -496,6 +330,7 @@ encoded_request encode(const nodes_lxc_firewall_refs_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/rules`: List rules.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/rules", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -504,18 +339,7 @@ encoded_request encode(const nodes_lxc_firewall_rules_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/firewall/rules`: Create new rule.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_rules_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/firewall/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -526,26 +350,16 @@ struct nodes_lxc_firewall_rules_post_params {
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const nodes_lxc_firewall_rules_post_params& p);
 
 /// `GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}`: Get single rule data.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_firewall_rules_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
@@ -555,18 +369,7 @@ encoded_request encode(const nodes_lxc_firewall_rules_pos_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}`: Modify rule data.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_rules_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -578,27 +381,17 @@ struct nodes_lxc_firewall_rules_pos_put_params {
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const nodes_lxc_firewall_rules_pos_put_params& p);
 
 /// `DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}`: Delete rule.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_lxc_firewall_rules_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
@@ -609,6 +402,7 @@ encoded_request encode(const nodes_lxc_firewall_rules_pos_delete_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/interfaces`: Get IP addresses of the specified container interface.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_interfaces_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/interfaces", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -617,6 +411,7 @@ encoded_request encode(const nodes_lxc_interfaces_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/migrate`: Get preconditions for migration.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_lxc_migrate_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/migrate", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> target; ///< `target` Target node.
@@ -626,6 +421,7 @@ encoded_request encode(const nodes_lxc_migrate_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/migrate`: Migrate the container to another node.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_lxc_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/migrate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<double> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
@@ -640,6 +436,7 @@ encoded_request encode(const nodes_lxc_migrate_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/move_volume`: Move a rootfs-/mp-volume to a different storage or to a different container.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk)
 struct nodes_lxc_move_volume_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/move_volume", task_kind::upid};
     struct target_volume_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view rootfs = "rootfs";
@@ -1688,6 +1485,7 @@ encoded_request encode(const nodes_lxc_move_volume_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/mtunnel`: Migration tunnel endpoint - only for internal use by CT migration.
 /// Permission check: and(perm(/vms/{vmid}, VM.Allocate), perm(/, Sys.Incoming))
 struct nodes_lxc_mtunnel_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/mtunnel", task_kind::object_with_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> bridges; ///< `bridges` List of network bridges to check availability.
@@ -1698,6 +1496,7 @@ encoded_request encode(const nodes_lxc_mtunnel_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket`: Migration tunnel endpoint for websocket upgrade - only for internal use by VM migration.
 /// Permission check: none (user: all)
 struct nodes_lxc_mtunnelwebsocket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/mtunnelwebsocket", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string socket; ///< `socket` unix socket to forward to
@@ -1708,6 +1507,7 @@ encoded_request encode(const nodes_lxc_mtunnelwebsocket_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/pending`: Get container configuration, including pending changes.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_pending_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/pending", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -1716,6 +1516,7 @@ encoded_request encode(const nodes_lxc_pending_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/remote_migrate`: Migrate the container to another cluster.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_lxc_remote_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/remote_migrate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<double> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
@@ -1733,6 +1534,7 @@ encoded_request encode(const nodes_lxc_remote_migrate_post_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/resize`: Resize a container mount point.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk, any)
 struct nodes_lxc_resize_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/resize", task_kind::upid};
     struct disk_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view rootfs = "rootfs";
@@ -2004,6 +1806,7 @@ encoded_request encode(const nodes_lxc_resize_put_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/rrd`: Read VM RRD statistics (returns PNG)
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_rrd_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/rrd", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -2028,6 +1831,7 @@ encoded_request encode(const nodes_lxc_rrd_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/rrddata`: Read VM RRD statistics
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_rrddata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/rrddata", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -2051,6 +1855,7 @@ encoded_request encode(const nodes_lxc_rrddata_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/snapshot`: List all snapshots.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_snapshot_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/snapshot", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2059,6 +1864,7 @@ encoded_request encode(const nodes_lxc_snapshot_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/snapshot`: Snapshot a container.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_lxc_snapshot_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/snapshot", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> description; ///< `description` A textual description or comment.
@@ -2069,6 +1875,7 @@ encoded_request encode(const nodes_lxc_snapshot_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}`: 
 /// Permission check: none (user: all)
 struct nodes_lxc_snapshot_snapname_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2078,6 +1885,7 @@ encoded_request encode(const nodes_lxc_snapshot_snapname_get_params& p);
 /// `DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname}`: Delete a LXC snapshot.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_lxc_snapshot_snapname_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2088,6 +1896,7 @@ encoded_request encode(const nodes_lxc_snapshot_snapname_delete_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config`: Get snapshot configuration
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot|VM.Snapshot.Rollback|VM.Audit, any)
 struct nodes_lxc_snapshot_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2097,6 +1906,7 @@ encoded_request encode(const nodes_lxc_snapshot_config_get_params& p);
 /// `PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config`: Update snapshot metadata.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_lxc_snapshot_config_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2107,6 +1917,7 @@ encoded_request encode(const nodes_lxc_snapshot_config_put_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback`: Rollback LXC state to specified snapshot.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot|VM.Snapshot.Rollback, any)
 struct nodes_lxc_snapshot_rollback_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2117,6 +1928,7 @@ encoded_request encode(const nodes_lxc_snapshot_rollback_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/spiceproxy`: Returns a SPICE configuration to connect to the CT.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_lxc_spiceproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/spiceproxy", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> proxy; ///< `proxy` SPICE proxy server.
@@ -2126,6 +1938,7 @@ encoded_request encode(const nodes_lxc_spiceproxy_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/status`: Directory index
 /// Permission check: none (user: all)
 struct nodes_lxc_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2134,6 +1947,7 @@ encoded_request encode(const nodes_lxc_status_get_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/status/current`: Get virtual machine status.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_lxc_status_current_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/status/current", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2142,6 +1956,7 @@ encoded_request encode(const nodes_lxc_status_current_get_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/reboot`: Reboot the container by shutting it down, and starting it again.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_reboot_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/reboot", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> timeout; ///< `timeout` Wait maximal timeout seconds for the shutdown.
@@ -2151,6 +1966,7 @@ encoded_request encode(const nodes_lxc_status_reboot_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/resume`: Resume the container.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_resume_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/resume", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2159,6 +1975,7 @@ encoded_request encode(const nodes_lxc_status_resume_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/shutdown`: Shutdown the container.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_shutdown_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/shutdown", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> forceStop; ///< `forceStop` Make sure the Container stops.
@@ -2169,6 +1986,7 @@ encoded_request encode(const nodes_lxc_status_shutdown_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/start`: Start the container.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_start_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/start", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> debug; ///< `debug` If set, enables very verbose debug log-level on start.
@@ -2179,6 +1997,7 @@ encoded_request encode(const nodes_lxc_status_start_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/stop`: Stop the container.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_stop_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/stop", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> overrule_shutdown; ///< `overrule-shutdown` Try to abort active 'vzshutdown' tasks before stopping.
@@ -2189,6 +2008,7 @@ encoded_request encode(const nodes_lxc_status_stop_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/status/suspend`: Suspend the container.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_lxc_status_suspend_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/status/suspend", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2197,6 +2017,7 @@ encoded_request encode(const nodes_lxc_status_suspend_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/template`: Create a Template.
 /// Permission check: perm(/vms/{vmid}, VM.Allocate)
 struct nodes_lxc_template_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/template", task_kind::task_no_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2205,6 +2026,7 @@ encoded_request encode(const nodes_lxc_template_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/termproxy`: Creates a TCP proxy connection.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_lxc_termproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/termproxy", task_kind::object_with_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2213,6 +2035,7 @@ encoded_request encode(const nodes_lxc_termproxy_post_params& p);
 /// `POST /nodes/{node}/lxc/{vmid}/vncproxy`: Creates a TCP VNC proxy connections.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_lxc_vncproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/lxc/{vmid}/vncproxy", task_kind::object_with_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> height; ///< `height` sets the height of the console in pixels.
@@ -2224,6 +2047,7 @@ encoded_request encode(const nodes_lxc_vncproxy_post_params& p);
 /// `GET /nodes/{node}/lxc/{vmid}/vncwebsocket`: Opens a websocket for VNC traffic.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_lxc_vncwebsocket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/lxc/{vmid}/vncwebsocket", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t port = 0; ///< `port` Port number returned by previous vncproxy call.

@@ -8,18 +8,21 @@
 // Parameter structs and encoders for the 138 endpoints under /nodes.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /nodes`: Cluster node index.
 /// Permission check: none (user: all)
 struct nodes_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes", task_kind::none};
 };
 encoded_request encode(const nodes_get_params& p);
 
 /// `GET /nodes/{node}`: Node index.
 /// Permission check: none (user: all)
 struct nodes_node_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_node_get_params& p);
@@ -27,6 +30,7 @@ encoded_request encode(const nodes_node_get_params& p);
 /// `GET /nodes/{node}/aplinfo`: Get list of appliances.
 /// Permission check: none (user: all)
 struct nodes_aplinfo_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/aplinfo", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_aplinfo_get_params& p);
@@ -34,6 +38,7 @@ encoded_request encode(const nodes_aplinfo_get_params& p);
 /// `POST /nodes/{node}/aplinfo`: Download appliance templates.
 /// Permission check: perm(/storage/{storage}, Datastore.AllocateTemplate)
 struct nodes_aplinfo_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/aplinfo", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` The storage where the template will be stored
     std::string template_; ///< `template` The template which will downloaded
@@ -43,6 +48,7 @@ encoded_request encode(const nodes_aplinfo_post_params& p);
 /// `GET /nodes/{node}/apt`: Directory index for apt (Advanced Package Tool).
 /// Permission check: none (user: all)
 struct nodes_apt_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/apt", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_apt_get_params& p);
@@ -50,6 +56,7 @@ encoded_request encode(const nodes_apt_get_params& p);
 /// `GET /nodes/{node}/apt/changelog`: Get package changelogs.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_apt_changelog_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/apt/changelog", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` Package name.
     std::optional<std::string> version; ///< `version` Package version.
@@ -59,6 +66,7 @@ encoded_request encode(const nodes_apt_changelog_get_params& p);
 /// `GET /nodes/{node}/apt/repositories`: Get APT repository information.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_apt_repositories_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/apt/repositories", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_apt_repositories_get_params& p);
@@ -66,6 +74,7 @@ encoded_request encode(const nodes_apt_repositories_get_params& p);
 /// `POST /nodes/{node}/apt/repositories`: Change the properties of a repository.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_apt_repositories_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/apt/repositories", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> digest; ///< `digest` Digest to detect modifications.
     std::optional<bool> enabled; ///< `enabled` Whether the repository should be enabled or not.
@@ -77,6 +86,7 @@ encoded_request encode(const nodes_apt_repositories_post_params& p);
 /// `PUT /nodes/{node}/apt/repositories`: Add a standard repository to the configuration
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_apt_repositories_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/apt/repositories", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> digest; ///< `digest` Digest to detect modifications.
     std::string handle; ///< `handle` Handle that identifies a repository.
@@ -86,6 +96,7 @@ encoded_request encode(const nodes_apt_repositories_put_params& p);
 /// `GET /nodes/{node}/apt/update`: List available updates.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_apt_update_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/apt/update", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_apt_update_get_params& p);
@@ -93,6 +104,7 @@ encoded_request encode(const nodes_apt_update_get_params& p);
 /// `POST /nodes/{node}/apt/update`: This is used to resynchronize the package index files from their sources (apt-get update).
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_apt_update_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/apt/update", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> notify; ///< `notify` Send notification about new packages.
     std::optional<bool> quiet; ///< `quiet` Only produces output suitable for logging, omitting progress indicators.
@@ -102,6 +114,7 @@ encoded_request encode(const nodes_apt_update_post_params& p);
 /// `GET /nodes/{node}/apt/versions`: Get package information for important Proxmox packages.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_apt_versions_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/apt/versions", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_apt_versions_get_params& p);
@@ -109,6 +122,7 @@ encoded_request encode(const nodes_apt_versions_get_params& p);
 /// `GET /nodes/{node}/capabilities`: Node capabilities index.
 /// Permission check: none (user: all)
 struct nodes_capabilities_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_capabilities_get_params& p);
@@ -116,6 +130,7 @@ encoded_request encode(const nodes_capabilities_get_params& p);
 /// `GET /nodes/{node}/capabilities/qemu`: QEMU capabilities index.
 /// Permission check: none (user: all)
 struct nodes_capabilities_qemu_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities/qemu", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_capabilities_qemu_get_params& p);
@@ -123,6 +138,7 @@ encoded_request encode(const nodes_capabilities_qemu_get_params& p);
 /// `GET /nodes/{node}/capabilities/qemu/cpu`: List all custom and default CPU models.
 /// Permission check: none (user: all)
 struct nodes_capabilities_qemu_cpu_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities/qemu/cpu", task_kind::none};
     struct arch_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view x86_64 = "x86_64";
@@ -136,6 +152,7 @@ encoded_request encode(const nodes_capabilities_qemu_cpu_get_params& p);
 /// `GET /nodes/{node}/capabilities/qemu/cpu-flags`: List of available VM-specific CPU flags.
 /// Permission check: none (user: all)
 struct nodes_capabilities_qemu_cpu_flags_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities/qemu/cpu-flags", task_kind::none};
     struct arch_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view x86_64 = "x86_64";
@@ -149,6 +166,7 @@ encoded_request encode(const nodes_capabilities_qemu_cpu_flags_get_params& p);
 /// `GET /nodes/{node}/capabilities/qemu/machines`: Get available QEMU/KVM machine types.
 /// Permission check: none (user: all)
 struct nodes_capabilities_qemu_machines_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities/qemu/machines", task_kind::none};
     struct arch_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view x86_64 = "x86_64";
@@ -162,6 +180,7 @@ encoded_request encode(const nodes_capabilities_qemu_machines_get_params& p);
 /// `GET /nodes/{node}/capabilities/qemu/migration`: Get node-specific QEMU migration capabilities of the node.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_capabilities_qemu_migration_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/capabilities/qemu/migration", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_capabilities_qemu_migration_get_params& p);
@@ -169,6 +188,7 @@ encoded_request encode(const nodes_capabilities_qemu_migration_get_params& p);
 /// `GET /nodes/{node}/certificates`: Node index.
 /// Permission check: none (user: all)
 struct nodes_certificates_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/certificates", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_certificates_get_params& p);
@@ -176,6 +196,7 @@ encoded_request encode(const nodes_certificates_get_params& p);
 /// `GET /nodes/{node}/certificates/acme`: ACME index.
 /// Permission check: none (user: all)
 struct nodes_certificates_acme_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/certificates/acme", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_certificates_acme_get_params& p);
@@ -183,6 +204,7 @@ encoded_request encode(const nodes_certificates_acme_get_params& p);
 /// `POST /nodes/{node}/certificates/acme/certificate`: Order a new certificate from ACME-compatible CA.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_certificates_acme_certificate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/certificates/acme/certificate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> force; ///< `force` Overwrite existing custom certificate.
 };
@@ -191,6 +213,7 @@ encoded_request encode(const nodes_certificates_acme_certificate_post_params& p)
 /// `PUT /nodes/{node}/certificates/acme/certificate`: Renew existing certificate from CA.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_certificates_acme_certificate_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/certificates/acme/certificate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> force; ///< `force` Force renewal even if expiry is more than 30 days away.
 };
@@ -199,6 +222,7 @@ encoded_request encode(const nodes_certificates_acme_certificate_put_params& p);
 /// `DELETE /nodes/{node}/certificates/acme/certificate`: Revoke existing certificate from CA.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_certificates_acme_certificate_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/certificates/acme/certificate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_certificates_acme_certificate_delete_params& p);
@@ -206,6 +230,7 @@ encoded_request encode(const nodes_certificates_acme_certificate_delete_params& 
 /// `POST /nodes/{node}/certificates/custom`: Upload or update custom certificate chain and key.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_certificates_custom_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/certificates/custom", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string certificates; ///< `certificates` PEM encoded certificate (chain).
     std::optional<bool> force; ///< `force` Overwrite existing custom or ACME certificate files.
@@ -217,6 +242,7 @@ encoded_request encode(const nodes_certificates_custom_post_params& p);
 /// `DELETE /nodes/{node}/certificates/custom`: DELETE custom certificate chain and key.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_certificates_custom_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/certificates/custom", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> restart; ///< `restart` Restart pveproxy.
 };
@@ -225,6 +251,7 @@ encoded_request encode(const nodes_certificates_custom_delete_params& p);
 /// `GET /nodes/{node}/certificates/info`: Get information about node's certificates.
 /// Permission check: none (user: all)
 struct nodes_certificates_info_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/certificates/info", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_certificates_info_get_params& p);
@@ -232,6 +259,7 @@ encoded_request encode(const nodes_certificates_info_get_params& p);
 /// `GET /nodes/{node}/config`: Get node configuration options.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/config", task_kind::none};
     struct property_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view acme = "acme";
@@ -254,6 +282,7 @@ encoded_request encode(const nodes_config_get_params& p);
 /// `PUT /nodes/{node}/config`: Set node configuration options.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_config_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> acme; ///< `acme` [property string] Node specific ACME settings.
     std::map<int, std::string> acmedomain; ///< `acmedomain[n]` [numbered acmedomainN] [property string] ACME domain and validation plugin
@@ -269,6 +298,7 @@ encoded_request encode(const nodes_config_put_params& p);
 /// `GET /nodes/{node}/disks`: Node index.
 /// Permission check: none (user: all)
 struct nodes_disks_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_disks_get_params& p);
@@ -276,6 +306,7 @@ encoded_request encode(const nodes_disks_get_params& p);
 /// `GET /nodes/{node}/disks/directory`: PVE Managed Directory storages.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_directory_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/directory", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_disks_directory_get_params& p);
@@ -283,6 +314,7 @@ encoded_request encode(const nodes_disks_directory_get_params& p);
 /// `POST /nodes/{node}/disks/directory`: Create a Filesystem on an unused disk.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_directory_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/disks/directory", task_kind::upid};
     struct filesystem_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ext4 = "ext4";
@@ -299,6 +331,7 @@ encoded_request encode(const nodes_disks_directory_post_params& p);
 /// `DELETE /nodes/{node}/disks/directory/{name}`: Unmounts the storage and removes the mount unit.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_directory_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/disks/directory/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The storage identifier.
     std::optional<bool> cleanup_config; ///< `cleanup-config` Marks associated storage(s) as not available on this node anymore or removes them from the configuration (if configured for this node only).
@@ -309,6 +342,7 @@ encoded_request encode(const nodes_disks_directory_name_delete_params& p);
 /// `POST /nodes/{node}/disks/initgpt`: Initialize Disk with GPT
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_initgpt_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/disks/initgpt", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string disk; ///< `disk` Block device name
     std::optional<std::string> uuid; ///< `uuid` UUID for the GPT table
@@ -318,6 +352,7 @@ encoded_request encode(const nodes_disks_initgpt_post_params& p);
 /// `GET /nodes/{node}/disks/list`: List local disks.
 /// Permission check: or(perm(/, Sys.Audit), perm(/nodes/{node}, Sys.Audit))
 struct nodes_disks_list_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/list", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view unused = "unused";
@@ -333,6 +368,7 @@ encoded_request encode(const nodes_disks_list_get_params& p);
 /// `GET /nodes/{node}/disks/lvm`: List LVM Volume Groups
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_lvm_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/lvm", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_disks_lvm_get_params& p);
@@ -340,6 +376,7 @@ encoded_request encode(const nodes_disks_lvm_get_params& p);
 /// `POST /nodes/{node}/disks/lvm`: Create an LVM Volume Group
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_lvm_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/disks/lvm", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> add_storage; ///< `add_storage` Configure storage using the Volume Group
     std::string device; ///< `device` The block device you want to create the volume group on
@@ -350,6 +387,7 @@ encoded_request encode(const nodes_disks_lvm_post_params& p);
 /// `DELETE /nodes/{node}/disks/lvm/{name}`: Remove an LVM Volume Group.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_lvm_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/disks/lvm/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The storage identifier.
     std::optional<bool> cleanup_config; ///< `cleanup-config` Marks associated storage(s) as not available on this node anymore or removes them from the configuration (if configured for this node only).
@@ -360,6 +398,7 @@ encoded_request encode(const nodes_disks_lvm_name_delete_params& p);
 /// `GET /nodes/{node}/disks/lvmthin`: List LVM thinpools
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_lvmthin_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/lvmthin", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_disks_lvmthin_get_params& p);
@@ -367,6 +406,7 @@ encoded_request encode(const nodes_disks_lvmthin_get_params& p);
 /// `POST /nodes/{node}/disks/lvmthin`: Create an LVM thinpool
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_lvmthin_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/disks/lvmthin", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> add_storage; ///< `add_storage` Configure storage using the thinpool.
     std::string device; ///< `device` The block device you want to create the thinpool on.
@@ -377,6 +417,7 @@ encoded_request encode(const nodes_disks_lvmthin_post_params& p);
 /// `DELETE /nodes/{node}/disks/lvmthin/{name}`: Remove an LVM thin pool.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_lvmthin_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/disks/lvmthin/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The storage identifier.
     std::optional<bool> cleanup_config; ///< `cleanup-config` Marks associated storage(s) as not available on this node anymore or removes them from the configuration (if configured for this node only).
@@ -388,6 +429,7 @@ encoded_request encode(const nodes_disks_lvmthin_name_delete_params& p);
 /// `GET /nodes/{node}/disks/smart`: Get SMART Health of a disk.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_smart_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/smart", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string disk; ///< `disk` Block device name
     std::optional<bool> healthonly; ///< `healthonly` If true returns only the health status
@@ -397,6 +439,7 @@ encoded_request encode(const nodes_disks_smart_get_params& p);
 /// `PUT /nodes/{node}/disks/wipedisk`: Wipe a disk or partition.
 /// Permission check: none
 struct nodes_disks_wipedisk_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/disks/wipedisk", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string disk; ///< `disk` Block device name
 };
@@ -405,6 +448,7 @@ encoded_request encode(const nodes_disks_wipedisk_put_params& p);
 /// `GET /nodes/{node}/disks/zfs`: List Zpools.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_zfs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/zfs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_disks_zfs_get_params& p);
@@ -412,6 +456,7 @@ encoded_request encode(const nodes_disks_zfs_get_params& p);
 /// `POST /nodes/{node}/disks/zfs`: Create a ZFS pool.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_zfs_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/disks/zfs", task_kind::upid};
     struct compression_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view on = "on";
@@ -448,6 +493,7 @@ encoded_request encode(const nodes_disks_zfs_post_params& p);
 /// `GET /nodes/{node}/disks/zfs/{name}`: Get details about a zpool.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_disks_zfs_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/disks/zfs/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The storage identifier.
 };
@@ -456,6 +502,7 @@ encoded_request encode(const nodes_disks_zfs_name_get_params& p);
 /// `DELETE /nodes/{node}/disks/zfs/{name}`: Destroy a ZFS pool.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_disks_zfs_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/disks/zfs/{name}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string name; ///< `name` [path] The storage identifier.
     std::optional<bool> cleanup_config; ///< `cleanup-config` Marks associated storage(s) as not available on this node anymore or removes them from the configuration (if configured for this node only).
@@ -466,6 +513,7 @@ encoded_request encode(const nodes_disks_zfs_name_delete_params& p);
 /// `GET /nodes/{node}/dns`: Read DNS settings.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_dns_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/dns", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_dns_get_params& p);
@@ -473,6 +521,7 @@ encoded_request encode(const nodes_dns_get_params& p);
 /// `PUT /nodes/{node}/dns`: Write DNS settings.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_dns_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/dns", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> dns1; ///< `dns1` First name server IP address.
     std::optional<std::string> dns2; ///< `dns2` Second name server IP address.
@@ -484,6 +533,7 @@ encoded_request encode(const nodes_dns_put_params& p);
 /// `POST /nodes/{node}/execute`: Execute multiple commands in order, root only.
 /// Permission check: none
 struct nodes_execute_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/execute", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string commands; ///< `commands` JSON encoded array of commands.
 };
@@ -492,6 +542,7 @@ encoded_request encode(const nodes_execute_post_params& p);
 /// `GET /nodes/{node}/firewall`: Directory index.
 /// Permission check: none (user: all)
 struct nodes_firewall_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/firewall", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_firewall_get_params& p);
@@ -499,6 +550,7 @@ encoded_request encode(const nodes_firewall_get_params& p);
 /// `GET /nodes/{node}/firewall/log`: Read firewall log
 /// Permission check: perm(/nodes/{node}, Sys.Syslog)
 struct nodes_firewall_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/firewall/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> limit; ///< `limit`
     std::optional<std::int64_t> since; ///< `since` Display log since this UNIX epoch.
@@ -510,6 +562,7 @@ encoded_request encode(const nodes_firewall_log_get_params& p);
 /// `GET /nodes/{node}/firewall/options`: Get host firewall options.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_firewall_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/firewall/options", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_firewall_options_get_params& p);
@@ -517,6 +570,7 @@ encoded_request encode(const nodes_firewall_options_get_params& p);
 /// `PUT /nodes/{node}/firewall/options`: Set Firewall options.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_firewall_options_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/firewall/options", task_kind::none};
     struct log_level_forward_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view emerg = "emerg";
@@ -605,6 +659,7 @@ encoded_request encode(const nodes_firewall_options_put_params& p);
 /// `GET /nodes/{node}/firewall/rules`: List rules.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_firewall_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/firewall/rules", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_firewall_rules_get_params& p);
@@ -612,18 +667,7 @@ encoded_request encode(const nodes_firewall_rules_get_params& p);
 /// `POST /nodes/{node}/firewall/rules`: Create new rule.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_firewall_rules_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/firewall/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -633,26 +677,16 @@ struct nodes_firewall_rules_post_params {
     };
     std::string node; ///< `node` [path] The cluster node name.
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const nodes_firewall_rules_post_params& p);
 
 /// `GET /nodes/{node}/firewall/rules/{pos}`: Get single rule data.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_firewall_rules_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
 };
@@ -661,18 +695,7 @@ encoded_request encode(const nodes_firewall_rules_pos_get_params& p);
 /// `PUT /nodes/{node}/firewall/rules/{pos}`: Modify rule data.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_firewall_rules_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/firewall/rules/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -683,27 +706,17 @@ struct nodes_firewall_rules_pos_put_params {
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const nodes_firewall_rules_pos_put_params& p);
 
 /// `DELETE /nodes/{node}/firewall/rules/{pos}`: Delete rule.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_firewall_rules_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -713,6 +726,7 @@ encoded_request encode(const nodes_firewall_rules_pos_delete_params& p);
 /// `GET /nodes/{node}/hardware`: Index of hardware types
 /// Permission check: none (user: all)
 struct nodes_hardware_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hardware", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_hardware_get_params& p);
@@ -720,6 +734,7 @@ encoded_request encode(const nodes_hardware_get_params& p);
 /// `GET /nodes/{node}/hardware/pci`: List local PCI devices.
 /// Permission check: perm(/, Sys.Audit|Sys.Modify, any)
 struct nodes_hardware_pci_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hardware/pci", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> pci_class_blacklist; ///< `pci-class-blacklist` A list of blacklisted PCI classes, which will not be returned.
     std::optional<bool> verbose; ///< `verbose` If disabled, does only print the PCI IDs.
@@ -729,6 +744,7 @@ encoded_request encode(const nodes_hardware_pci_get_params& p);
 /// `GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}`: Index of available pci methods
 /// Permission check: none (user: all)
 struct nodes_hardware_pci_pci_id_or_mapping_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hardware/pci/{pci-id-or-mapping}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string pci_id_or_mapping; ///< `pci-id-or-mapping` [path]
 };
@@ -737,6 +753,7 @@ encoded_request encode(const nodes_hardware_pci_pci_id_or_mapping_get_params& p)
 /// `GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev`: List mediated device types for given PCI device.
 /// Permission check: perm(/, Sys.Audit|Sys.Modify, any)
 struct nodes_hardware_pci_mdev_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string pci_id_or_mapping; ///< `pci-id-or-mapping` [path] The PCI ID or mapping to list the mdev types for.
 };
@@ -745,6 +762,7 @@ encoded_request encode(const nodes_hardware_pci_mdev_get_params& p);
 /// `GET /nodes/{node}/hardware/usb`: List local USB devices.
 /// Permission check: perm(/, Sys.Modify)
 struct nodes_hardware_usb_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hardware/usb", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_hardware_usb_get_params& p);
@@ -752,6 +770,7 @@ encoded_request encode(const nodes_hardware_usb_get_params& p);
 /// `GET /nodes/{node}/hosts`: Get the content of /etc/hosts.
 /// Permission check: perm(/, Sys.Audit)
 struct nodes_hosts_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/hosts", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_hosts_get_params& p);
@@ -759,6 +778,7 @@ encoded_request encode(const nodes_hosts_get_params& p);
 /// `POST /nodes/{node}/hosts`: Write /etc/hosts.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_hosts_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/hosts", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string data; ///< `data` The target content of /etc/hosts.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
@@ -768,6 +788,7 @@ encoded_request encode(const nodes_hosts_post_params& p);
 /// `GET /nodes/{node}/journal`: Read Journal
 /// Permission check: perm(/nodes/{node}, Sys.Syslog)
 struct nodes_journal_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/journal", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> endcursor; ///< `endcursor` End before the given Cursor.
     std::optional<std::int64_t> lastentries; ///< `lastentries` Limit to the last X lines.
@@ -780,6 +801,7 @@ encoded_request encode(const nodes_journal_get_params& p);
 /// `POST /nodes/{node}/migrateall`: Migrate all VMs and Containers.
 /// Permission check: none (user: all)
 struct nodes_migrateall_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/migrateall", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> max_workers; ///< `max-workers` Maximal number of parallel migration job.
     std::optional<std::int64_t> maxworkers; ///< `maxworkers` Maximal number of parallel migration job.
@@ -792,6 +814,7 @@ encoded_request encode(const nodes_migrateall_post_params& p);
 /// `GET /nodes/{node}/netstat`: Read tap/vm network device interface counters
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_netstat_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/netstat", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_netstat_get_params& p);
@@ -799,6 +822,7 @@ encoded_request encode(const nodes_netstat_get_params& p);
 /// `GET /nodes/{node}/network`: List available networks
 /// Permission check: none (user: all)
 struct nodes_network_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/network", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view bridge = "bridge";
@@ -824,75 +848,17 @@ encoded_request encode(const nodes_network_get_params& p);
 /// `POST /nodes/{node}/network`: Create network device configuration
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_network_post_params {
-    struct bond_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view balance_rr = "balance-rr";
-        static constexpr std::string_view active_backup = "active-backup";
-        static constexpr std::string_view balance_xor = "balance-xor";
-        static constexpr std::string_view broadcast = "broadcast";
-        static constexpr std::string_view v_802_3ad = "802.3ad";
-        static constexpr std::string_view balance_tlb = "balance-tlb";
-        static constexpr std::string_view balance_alb = "balance-alb";
-        static constexpr std::string_view balance_slb = "balance-slb";
-        static constexpr std::string_view lacp_balance_slb = "lacp-balance-slb";
-        static constexpr std::string_view lacp_balance_tcp = "lacp-balance-tcp";
-    };
-    struct bond_xmit_hash_policy_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view layer2 = "layer2";
-        static constexpr std::string_view layer2_3 = "layer2+3";
-        static constexpr std::string_view layer3_4 = "layer3+4";
-    };
-    struct type_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view bridge = "bridge";
-        static constexpr std::string_view bond = "bond";
-        static constexpr std::string_view eth = "eth";
-        static constexpr std::string_view alias = "alias";
-        static constexpr std::string_view vlan = "vlan";
-        static constexpr std::string_view fabric = "fabric";
-        static constexpr std::string_view OVSBridge = "OVSBridge";
-        static constexpr std::string_view OVSBond = "OVSBond";
-        static constexpr std::string_view OVSPort = "OVSPort";
-        static constexpr std::string_view OVSIntPort = "OVSIntPort";
-        static constexpr std::string_view vnet = "vnet";
-        static constexpr std::string_view unknown = "unknown";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/network", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
-    std::optional<std::string> address; ///< `address` IP address.
-    std::optional<std::string> address6; ///< `address6` IP address.
-    std::optional<bool> autostart; ///< `autostart` Automatically start interface on boot.
-    std::optional<std::string> bond_primary; ///< `bond-primary` Specify the primary interface for active-backup bond.
-    std::optional<bond_mode_enum> bond_mode; ///< `bond_mode` Bonding mode.
-    std::optional<bond_xmit_hash_policy_enum> bond_xmit_hash_policy; ///< `bond_xmit_hash_policy` Selects the transmit hash policy to use for slave selection in balance-xor and 802.3ad modes.
-    std::optional<std::string> bridge_ports; ///< `bridge_ports` Specify the interfaces you want to add to your bridge.
-    std::optional<std::string> bridge_vids; ///< `bridge_vids` Specify the allowed VLANs.
-    std::optional<bool> bridge_vlan_aware; ///< `bridge_vlan_aware` Enable bridge vlan support.
-    std::optional<std::string> cidr; ///< `cidr` IPv4 CIDR.
-    std::optional<std::string> cidr6; ///< `cidr6` IPv6 CIDR.
-    std::optional<std::string> comments; ///< `comments` Comments
-    std::optional<std::string> comments6; ///< `comments6` Comments
-    std::optional<std::string> gateway; ///< `gateway` Default gateway address.
-    std::optional<std::string> gateway6; ///< `gateway6` Default ipv6 gateway address.
     std::string iface; ///< `iface` Network interface name.
-    std::optional<std::int64_t> mtu; ///< `mtu` MTU.
-    std::optional<std::string> netmask; ///< `netmask` Network mask.
-    std::optional<std::int64_t> netmask6; ///< `netmask6` Network mask.
-    std::optional<std::string> ovs_bonds; ///< `ovs_bonds` Specify the interfaces used by the bonding device.
-    std::optional<std::string> ovs_bridge; ///< `ovs_bridge` The OVS bridge associated with a OVS port.
-    std::optional<std::string> ovs_options; ///< `ovs_options` OVS interface options.
-    std::optional<std::string> ovs_ports; ///< `ovs_ports` Specify the interfaces you want to add to your bridge.
-    std::optional<std::int64_t> ovs_tag; ///< `ovs_tag` Specify a VLan tag (used by OVSPort, OVSIntPort, OVSBond)
-    std::optional<std::string> slaves; ///< `slaves` Specify the interfaces used by the bonding device.
-    type_enum type; ///< `type` Network interface type
-    std::optional<std::int64_t> vlan_id; ///< `vlan-id` vlan-id for a custom named vlan interface (ifupdown2 only).
-    std::optional<std::string> vlan_raw_device; ///< `vlan-raw-device` Specify the raw interface for the vlan interface.
+    network_interface_fields settings; ///< the parameters shared with PUT /nodes/{node}/network/{iface}
 };
 encoded_request encode(const nodes_network_post_params& p);
 
 /// `PUT /nodes/{node}/network`: Reload network configuration
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_network_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/network", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> regenerate_frr; ///< `regenerate-frr` Whether FRR config generation should get skipped or not.
 };
@@ -901,6 +867,7 @@ encoded_request encode(const nodes_network_put_params& p);
 /// `DELETE /nodes/{node}/network`: Revert network configuration changes.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_network_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/network", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_network_delete_params& p);
@@ -908,6 +875,7 @@ encoded_request encode(const nodes_network_delete_params& p);
 /// `GET /nodes/{node}/network/{iface}`: Read network device configuration
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_network_iface_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/network/{iface}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string iface; ///< `iface` [path] Network interface name.
 };
@@ -916,76 +884,18 @@ encoded_request encode(const nodes_network_iface_get_params& p);
 /// `PUT /nodes/{node}/network/{iface}`: Update network device configuration
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_network_iface_put_params {
-    struct bond_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view balance_rr = "balance-rr";
-        static constexpr std::string_view active_backup = "active-backup";
-        static constexpr std::string_view balance_xor = "balance-xor";
-        static constexpr std::string_view broadcast = "broadcast";
-        static constexpr std::string_view v_802_3ad = "802.3ad";
-        static constexpr std::string_view balance_tlb = "balance-tlb";
-        static constexpr std::string_view balance_alb = "balance-alb";
-        static constexpr std::string_view balance_slb = "balance-slb";
-        static constexpr std::string_view lacp_balance_slb = "lacp-balance-slb";
-        static constexpr std::string_view lacp_balance_tcp = "lacp-balance-tcp";
-    };
-    struct bond_xmit_hash_policy_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view layer2 = "layer2";
-        static constexpr std::string_view layer2_3 = "layer2+3";
-        static constexpr std::string_view layer3_4 = "layer3+4";
-    };
-    struct type_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view bridge = "bridge";
-        static constexpr std::string_view bond = "bond";
-        static constexpr std::string_view eth = "eth";
-        static constexpr std::string_view alias = "alias";
-        static constexpr std::string_view vlan = "vlan";
-        static constexpr std::string_view fabric = "fabric";
-        static constexpr std::string_view OVSBridge = "OVSBridge";
-        static constexpr std::string_view OVSBond = "OVSBond";
-        static constexpr std::string_view OVSPort = "OVSPort";
-        static constexpr std::string_view OVSIntPort = "OVSIntPort";
-        static constexpr std::string_view vnet = "vnet";
-        static constexpr std::string_view unknown = "unknown";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/network/{iface}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string iface; ///< `iface` [path] Network interface name.
-    std::optional<std::string> address; ///< `address` IP address.
-    std::optional<std::string> address6; ///< `address6` IP address.
-    std::optional<bool> autostart; ///< `autostart` Automatically start interface on boot.
-    std::optional<std::string> bond_primary; ///< `bond-primary` Specify the primary interface for active-backup bond.
-    std::optional<bond_mode_enum> bond_mode; ///< `bond_mode` Bonding mode.
-    std::optional<bond_xmit_hash_policy_enum> bond_xmit_hash_policy; ///< `bond_xmit_hash_policy` Selects the transmit hash policy to use for slave selection in balance-xor and 802.3ad modes.
-    std::optional<std::string> bridge_ports; ///< `bridge_ports` Specify the interfaces you want to add to your bridge.
-    std::optional<std::string> bridge_vids; ///< `bridge_vids` Specify the allowed VLANs.
-    std::optional<bool> bridge_vlan_aware; ///< `bridge_vlan_aware` Enable bridge vlan support.
-    std::optional<std::string> cidr; ///< `cidr` IPv4 CIDR.
-    std::optional<std::string> cidr6; ///< `cidr6` IPv6 CIDR.
-    std::optional<std::string> comments; ///< `comments` Comments
-    std::optional<std::string> comments6; ///< `comments6` Comments
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> gateway; ///< `gateway` Default gateway address.
-    std::optional<std::string> gateway6; ///< `gateway6` Default ipv6 gateway address.
-    std::optional<std::int64_t> mtu; ///< `mtu` MTU.
-    std::optional<std::string> netmask; ///< `netmask` Network mask.
-    std::optional<std::int64_t> netmask6; ///< `netmask6` Network mask.
-    std::optional<std::string> ovs_bonds; ///< `ovs_bonds` Specify the interfaces used by the bonding device.
-    std::optional<std::string> ovs_bridge; ///< `ovs_bridge` The OVS bridge associated with a OVS port.
-    std::optional<std::string> ovs_options; ///< `ovs_options` OVS interface options.
-    std::optional<std::string> ovs_ports; ///< `ovs_ports` Specify the interfaces you want to add to your bridge.
-    std::optional<std::int64_t> ovs_tag; ///< `ovs_tag` Specify a VLan tag (used by OVSPort, OVSIntPort, OVSBond)
-    std::optional<std::string> slaves; ///< `slaves` Specify the interfaces used by the bonding device.
-    type_enum type; ///< `type` Network interface type
-    std::optional<std::int64_t> vlan_id; ///< `vlan-id` vlan-id for a custom named vlan interface (ifupdown2 only).
-    std::optional<std::string> vlan_raw_device; ///< `vlan-raw-device` Specify the raw interface for the vlan interface.
+    network_interface_fields settings; ///< the parameters shared with POST /nodes/{node}/network
 };
 encoded_request encode(const nodes_network_iface_put_params& p);
 
 /// `DELETE /nodes/{node}/network/{iface}`: Delete network device configuration
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_network_iface_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/network/{iface}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string iface; ///< `iface` [path] Network interface name.
 };
@@ -994,6 +904,7 @@ encoded_request encode(const nodes_network_iface_delete_params& p);
 /// `GET /nodes/{node}/query-oci-repo-tags`: List all tags for an OCI repository reference.
 /// Permission check: perm(/nodes/{node}, Sys.AccessNetwork)
 struct nodes_query_oci_repo_tags_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/query-oci-repo-tags", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string reference; ///< `reference` The reference to the repository to query tags from.
 };
@@ -1002,6 +913,7 @@ encoded_request encode(const nodes_query_oci_repo_tags_get_params& p);
 /// `GET /nodes/{node}/query-url-metadata`: Query metadata of an URL: file size, file name and mime type.
 /// Permission check: or(perm(/, Sys.Audit|Sys.Modify), perm(/nodes/{node}, Sys.AccessNetwork))
 struct nodes_query_url_metadata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/query-url-metadata", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string url; ///< `url` The URL to query the metadata from.
     std::optional<bool> verify_certificates; ///< `verify-certificates` If false, no SSL/TLS certificates will be verified.
@@ -1011,6 +923,7 @@ encoded_request encode(const nodes_query_url_metadata_get_params& p);
 /// `GET /nodes/{node}/replication`: List status of all replication jobs on this node.
 /// Permission check: none (user: all)
 struct nodes_replication_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/replication", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> guest; ///< `guest` Only list replication jobs for this guest.
 };
@@ -1019,6 +932,7 @@ encoded_request encode(const nodes_replication_get_params& p);
 /// `GET /nodes/{node}/replication/{id}`: Directory index.
 /// Permission check: none (user: all)
 struct nodes_replication_id_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/replication/{id}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] Replication Job ID.
 };
@@ -1027,6 +941,7 @@ encoded_request encode(const nodes_replication_id_get_params& p);
 /// `GET /nodes/{node}/replication/{id}/log`: Read replication job log.
 /// Permission check: none (user: all)
 struct nodes_replication_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/replication/{id}/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] Replication Job ID.
     std::optional<std::int64_t> limit; ///< `limit`
@@ -1037,6 +952,7 @@ encoded_request encode(const nodes_replication_log_get_params& p);
 /// `POST /nodes/{node}/replication/{id}/schedule_now`: Schedule replication job to start as soon as possible.
 /// Permission check: none (user: all)
 struct nodes_replication_schedule_now_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/replication/{id}/schedule_now", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] Replication Job ID.
 };
@@ -1045,6 +961,7 @@ encoded_request encode(const nodes_replication_schedule_now_post_params& p);
 /// `GET /nodes/{node}/replication/{id}/status`: Get replication job status.
 /// Permission check: none (user: all)
 struct nodes_replication_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/replication/{id}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string id; ///< `id` [path] Replication Job ID.
 };
@@ -1053,6 +970,7 @@ encoded_request encode(const nodes_replication_status_get_params& p);
 /// `GET /nodes/{node}/report`: Gather various systems information about a node
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_report_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/report", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_report_get_params& p);
@@ -1060,6 +978,7 @@ encoded_request encode(const nodes_report_get_params& p);
 /// `GET /nodes/{node}/rrd`: Read node RRD statistics (returns PNG)
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_rrd_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/rrd", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -1084,6 +1003,7 @@ encoded_request encode(const nodes_rrd_get_params& p);
 /// `GET /nodes/{node}/rrddata`: Read node RRD statistics
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_rrddata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/rrddata", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -1107,6 +1027,7 @@ encoded_request encode(const nodes_rrddata_get_params& p);
 /// `GET /nodes/{node}/scan`: Index of available scan methods
 /// Permission check: none (user: all)
 struct nodes_scan_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_scan_get_params& p);
@@ -1114,6 +1035,7 @@ encoded_request encode(const nodes_scan_get_params& p);
 /// `GET /nodes/{node}/scan/cifs`: Scan remote CIFS server.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_cifs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/cifs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> domain; ///< `domain` SMB domain (Workgroup).
     std::optional<std::string> password; ///< `password` User password.
@@ -1125,6 +1047,7 @@ encoded_request encode(const nodes_scan_cifs_get_params& p);
 /// `GET /nodes/{node}/scan/iscsi`: Scan remote iSCSI server.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_iscsi_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/iscsi", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string portal; ///< `portal` The iSCSI portal (IP or DNS name with optional port).
 };
@@ -1133,6 +1056,7 @@ encoded_request encode(const nodes_scan_iscsi_get_params& p);
 /// `GET /nodes/{node}/scan/lvm`: List local LVM volume groups.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_lvm_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/lvm", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_scan_lvm_get_params& p);
@@ -1140,6 +1064,7 @@ encoded_request encode(const nodes_scan_lvm_get_params& p);
 /// `GET /nodes/{node}/scan/lvmthin`: List local LVM Thin Pools.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_lvmthin_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/lvmthin", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string vg; ///< `vg`
 };
@@ -1148,6 +1073,7 @@ encoded_request encode(const nodes_scan_lvmthin_get_params& p);
 /// `GET /nodes/{node}/scan/nfs`: Scan remote NFS server.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_nfs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/nfs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string server; ///< `server` The server address (name or IP).
 };
@@ -1156,6 +1082,7 @@ encoded_request encode(const nodes_scan_nfs_get_params& p);
 /// `GET /nodes/{node}/scan/pbs`: Scan remote Proxmox Backup Server.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_pbs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/pbs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> fingerprint; ///< `fingerprint` Certificate SHA 256 fingerprint.
     std::string password; ///< `password` User password or API token secret.
@@ -1168,6 +1095,7 @@ encoded_request encode(const nodes_scan_pbs_get_params& p);
 /// `GET /nodes/{node}/scan/zfs`: Scan zfs pool list on local node.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct nodes_scan_zfs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/scan/zfs", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_scan_zfs_get_params& p);
@@ -1175,6 +1103,7 @@ encoded_request encode(const nodes_scan_zfs_get_params& p);
 /// `GET /nodes/{node}/sdn`: SDN index.
 /// Permission check: none (user: all)
 struct nodes_sdn_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_sdn_get_params& p);
@@ -1182,6 +1111,7 @@ encoded_request encode(const nodes_sdn_get_params& p);
 /// `GET /nodes/{node}/sdn/fabrics/{fabric}`: Directory index for SDN fabric status.
 /// Permission check: perm(/sdn/fabrics/{fabric}, SDN.Audit)
 struct nodes_sdn_fabrics_fabric_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/fabrics/{fabric}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string fabric; ///< `fabric` [path] Identifier for SDN fabrics
 };
@@ -1190,6 +1120,7 @@ encoded_request encode(const nodes_sdn_fabrics_fabric_get_params& p);
 /// `GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces`: Get all interfaces for a fabric.
 /// Permission check: perm(/sdn/fabrics/{fabric}, SDN.Audit)
 struct nodes_sdn_fabrics_interfaces_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/fabrics/{fabric}/interfaces", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string fabric; ///< `fabric` [path] Identifier for SDN fabrics
 };
@@ -1198,6 +1129,7 @@ encoded_request encode(const nodes_sdn_fabrics_interfaces_get_params& p);
 /// `GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors`: Get all neighbors for a fabric.
 /// Permission check: perm(/sdn/fabrics/{fabric}, SDN.Audit)
 struct nodes_sdn_fabrics_neighbors_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/fabrics/{fabric}/neighbors", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string fabric; ///< `fabric` [path] Identifier for SDN fabrics
 };
@@ -1206,6 +1138,7 @@ encoded_request encode(const nodes_sdn_fabrics_neighbors_get_params& p);
 /// `GET /nodes/{node}/sdn/fabrics/{fabric}/routes`: Get all routes for a fabric.
 /// Permission check: perm(/sdn/fabrics/{fabric}, SDN.Audit)
 struct nodes_sdn_fabrics_routes_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/fabrics/{fabric}/routes", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string fabric; ///< `fabric` [path] Identifier for SDN fabrics
 };
@@ -1214,6 +1147,7 @@ encoded_request encode(const nodes_sdn_fabrics_routes_get_params& p);
 /// `GET /nodes/{node}/sdn/vnets/{vnet}`: 
 /// Permission check: none (user: all)
 struct nodes_sdn_vnets_vnet_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/vnets/{vnet}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
 };
@@ -1222,6 +1156,7 @@ encoded_request encode(const nodes_sdn_vnets_vnet_get_params& p);
 /// `GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf`: Get the MAC VRF for a VNet in an EVPN zone.
 /// Permission check: none (user: all)
 struct nodes_sdn_vnets_mac_vrf_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/vnets/{vnet}/mac-vrf", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string vnet; ///< `vnet` [path] The SDN vnet object identifier.
 };
@@ -1230,6 +1165,7 @@ encoded_request encode(const nodes_sdn_vnets_mac_vrf_get_params& p);
 /// `GET /nodes/{node}/sdn/zones`: Get status for all zones.
 /// Permission check: none (user: all)
 struct nodes_sdn_zones_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/zones", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_sdn_zones_get_params& p);
@@ -1237,6 +1173,7 @@ encoded_request encode(const nodes_sdn_zones_get_params& p);
 /// `GET /nodes/{node}/sdn/zones/{zone}`: Directory index for SDN zone status.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Audit)
 struct nodes_sdn_zones_zone_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/zones/{zone}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string zone; ///< `zone` [path] The SDN zone object identifier.
 };
@@ -1245,6 +1182,7 @@ encoded_request encode(const nodes_sdn_zones_zone_get_params& p);
 /// `GET /nodes/{node}/sdn/zones/{zone}/bridges`: Get a list of all bridges (vnets) that are part of a zone, as well as the ports that are members of that bridge.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Audit)
 struct nodes_sdn_zones_bridges_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/zones/{zone}/bridges", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string zone; ///< `zone` [path] zone name or "localnetwork"
 };
@@ -1253,6 +1191,7 @@ encoded_request encode(const nodes_sdn_zones_bridges_get_params& p);
 /// `GET /nodes/{node}/sdn/zones/{zone}/content`: List zone content.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Audit)
 struct nodes_sdn_zones_content_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/zones/{zone}/content", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string zone; ///< `zone` [path] The SDN zone object identifier.
 };
@@ -1261,6 +1200,7 @@ encoded_request encode(const nodes_sdn_zones_content_get_params& p);
 /// `GET /nodes/{node}/sdn/zones/{zone}/ip-vrf`: Get the IP VRF of an EVPN zone.
 /// Permission check: perm(/sdn/zones/{zone}, SDN.Audit)
 struct nodes_sdn_zones_ip_vrf_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/sdn/zones/{zone}/ip-vrf", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string zone; ///< `zone` [path] Name of an EVPN zone.
 };
@@ -1269,6 +1209,7 @@ encoded_request encode(const nodes_sdn_zones_ip_vrf_get_params& p);
 /// `GET /nodes/{node}/services`: Service list.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_services_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/services", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_services_get_params& p);
@@ -1276,6 +1217,7 @@ encoded_request encode(const nodes_services_get_params& p);
 /// `GET /nodes/{node}/services/{service}`: Directory index
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_services_service_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/services/{service}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1284,6 +1226,7 @@ encoded_request encode(const nodes_services_service_get_params& p);
 /// `POST /nodes/{node}/services/{service}/reload`: Reload service.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_services_reload_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/services/{service}/reload", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1292,6 +1235,7 @@ encoded_request encode(const nodes_services_reload_post_params& p);
 /// `POST /nodes/{node}/services/{service}/restart`: Hard restart service.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_services_restart_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/services/{service}/restart", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1300,6 +1244,7 @@ encoded_request encode(const nodes_services_restart_post_params& p);
 /// `POST /nodes/{node}/services/{service}/start`: Start service.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_services_start_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/services/{service}/start", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1308,6 +1253,7 @@ encoded_request encode(const nodes_services_start_post_params& p);
 /// `GET /nodes/{node}/services/{service}/state`: Read service properties
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_services_state_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/services/{service}/state", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1316,6 +1262,7 @@ encoded_request encode(const nodes_services_state_get_params& p);
 /// `POST /nodes/{node}/services/{service}/stop`: Stop service.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_services_stop_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/services/{service}/stop", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string service; ///< `service` [path] Service ID
 };
@@ -1324,6 +1271,7 @@ encoded_request encode(const nodes_services_stop_post_params& p);
 /// `POST /nodes/{node}/spiceshell`: Creates a SPICE shell.
 /// Permission check: perm(/nodes/{node}, Sys.Console)
 struct nodes_spiceshell_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/spiceshell", task_kind::none};
     struct cmd_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ceph_install = "ceph_install";
@@ -1340,6 +1288,7 @@ encoded_request encode(const nodes_spiceshell_post_params& p);
 /// `POST /nodes/{node}/startall`: Start all VMs and containers located on this node (by default only those with onboot=1).
 /// Permission check: none (user: all)
 struct nodes_startall_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/startall", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> force; ///< `force` Issue start command even if virtual guest have 'onboot' not set or set to off.
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
@@ -1350,6 +1299,7 @@ encoded_request encode(const nodes_startall_post_params& p);
 /// `GET /nodes/{node}/status`: Read node status
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_status_get_params& p);
@@ -1357,6 +1307,7 @@ encoded_request encode(const nodes_status_get_params& p);
 /// `POST /nodes/{node}/status`: Reboot or shutdown a node.
 /// Permission check: perm(/nodes/{node}, Sys.PowerMgmt)
 struct nodes_status_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/status", task_kind::none};
     struct command_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view reboot = "reboot";
@@ -1370,6 +1321,7 @@ encoded_request encode(const nodes_status_post_params& p);
 /// `POST /nodes/{node}/stopall`: Stop all VMs and Containers.
 /// Permission check: none (user: all)
 struct nodes_stopall_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/stopall", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> force_stop; ///< `force-stop` Force a hard-stop after the timeout.
     std::optional<std::int64_t> max_workers; ///< `max-workers` Defines the maximum number of tasks running concurrently.
@@ -1381,6 +1333,7 @@ encoded_request encode(const nodes_stopall_post_params& p);
 /// `GET /nodes/{node}/subscription`: Read subscription info.
 /// Permission check: none (user: all)
 struct nodes_subscription_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/subscription", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_subscription_get_params& p);
@@ -1388,6 +1341,7 @@ encoded_request encode(const nodes_subscription_get_params& p);
 /// `POST /nodes/{node}/subscription`: Update subscription info.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_subscription_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/subscription", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> force; ///< `force` Always connect to server, even if local cache is still valid.
 };
@@ -1396,6 +1350,7 @@ encoded_request encode(const nodes_subscription_post_params& p);
 /// `PUT /nodes/{node}/subscription`: Set subscription key.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_subscription_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/subscription", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string key; ///< `key` Proxmox VE subscription key
 };
@@ -1404,6 +1359,7 @@ encoded_request encode(const nodes_subscription_put_params& p);
 /// `DELETE /nodes/{node}/subscription`: Delete subscription key of this node.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_subscription_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/subscription", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_subscription_delete_params& p);
@@ -1411,6 +1367,7 @@ encoded_request encode(const nodes_subscription_delete_params& p);
 /// `POST /nodes/{node}/suspendall`: Suspend all VMs.
 /// Permission check: none (user: all)
 struct nodes_suspendall_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/suspendall", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> max_workers; ///< `max-workers` Maximal number of parallel migration job.
     std::optional<std::string> vms; ///< `vms` Only consider Guests with these IDs.
@@ -1420,6 +1377,7 @@ encoded_request encode(const nodes_suspendall_post_params& p);
 /// `GET /nodes/{node}/syslog`: Read system log
 /// Permission check: perm(/nodes/{node}, Sys.Syslog)
 struct nodes_syslog_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/syslog", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::int64_t> limit; ///< `limit`
     std::optional<std::string> service; ///< `service` Service ID
@@ -1432,6 +1390,7 @@ encoded_request encode(const nodes_syslog_get_params& p);
 /// `GET /nodes/{node}/tasks`: Read task list for one node (finished tasks).
 /// Permission check: none (user: all)
 struct nodes_tasks_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/tasks", task_kind::none};
     struct source_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view archive = "archive";
@@ -1455,6 +1414,7 @@ encoded_request encode(const nodes_tasks_get_params& p);
 /// `GET /nodes/{node}/tasks/{upid}`: 
 /// Permission check: none (user: all)
 struct nodes_tasks_upid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/tasks/{upid}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string upid; ///< `upid` [path]
 };
@@ -1463,6 +1423,7 @@ encoded_request encode(const nodes_tasks_upid_get_params& p);
 /// `DELETE /nodes/{node}/tasks/{upid}`: Stop a task.
 /// Permission check: none (user: all)
 struct nodes_tasks_upid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/tasks/{upid}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string upid; ///< `upid` [path]
 };
@@ -1471,6 +1432,7 @@ encoded_request encode(const nodes_tasks_upid_delete_params& p);
 /// `GET /nodes/{node}/tasks/{upid}/log`: Read task log.
 /// Permission check: none (user: all)
 struct nodes_tasks_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/tasks/{upid}/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string upid; ///< `upid` [path] The task's unique ID.
     std::optional<bool> download; ///< `download` Whether the tasklog file should be downloaded.
@@ -1482,6 +1444,7 @@ encoded_request encode(const nodes_tasks_log_get_params& p);
 /// `GET /nodes/{node}/tasks/{upid}/status`: Read task status.
 /// Permission check: none (user: all)
 struct nodes_tasks_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/tasks/{upid}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string upid; ///< `upid` [path] The task's unique ID.
 };
@@ -1490,6 +1453,7 @@ encoded_request encode(const nodes_tasks_status_get_params& p);
 /// `POST /nodes/{node}/termproxy`: Creates a VNC Shell proxy.
 /// Permission check: perm(/nodes/{node}, Sys.Console)
 struct nodes_termproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/termproxy", task_kind::object_with_upid};
     struct cmd_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ceph_install = "ceph_install";
@@ -1505,6 +1469,7 @@ encoded_request encode(const nodes_termproxy_post_params& p);
 /// `GET /nodes/{node}/time`: Read server time and time zone settings.
 /// Permission check: perm(/nodes/{node}, Sys.Audit)
 struct nodes_time_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/time", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_time_get_params& p);
@@ -1512,6 +1477,7 @@ encoded_request encode(const nodes_time_get_params& p);
 /// `PUT /nodes/{node}/time`: Set time zone.
 /// Permission check: perm(/nodes/{node}, Sys.Modify)
 struct nodes_time_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/time", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string timezone; ///< `timezone` Time zone.
 };
@@ -1520,6 +1486,7 @@ encoded_request encode(const nodes_time_put_params& p);
 /// `GET /nodes/{node}/version`: API version details
 /// Permission check: none (user: all)
 struct nodes_version_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/version", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
 };
 encoded_request encode(const nodes_version_get_params& p);
@@ -1527,6 +1494,7 @@ encoded_request encode(const nodes_version_get_params& p);
 /// `POST /nodes/{node}/vncshell`: Creates a VNC Shell proxy.
 /// Permission check: perm(/nodes/{node}, Sys.Console)
 struct nodes_vncshell_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/vncshell", task_kind::object_with_upid};
     struct cmd_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ceph_install = "ceph_install";
@@ -1545,6 +1513,7 @@ encoded_request encode(const nodes_vncshell_post_params& p);
 /// `GET /nodes/{node}/vncwebsocket`: Opens a websocket for VNC traffic.
 /// Permission check: perm(/nodes/{node}, Sys.Console)
 struct nodes_vncwebsocket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/vncwebsocket", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t port = 0; ///< `port` Port number returned by previous 'vncshell' call.
     std::string vncticket; ///< `vncticket` Ticket from previous call to 'vncshell'.
@@ -1554,77 +1523,18 @@ encoded_request encode(const nodes_vncwebsocket_get_params& p);
 /// `POST /nodes/{node}/vzdump`: Create backup.
 /// Permission check: none (user: all)
 struct nodes_vzdump_post_params {
-    struct compress_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view v_0 = "0";
-        static constexpr std::string_view v_1 = "1";
-        static constexpr std::string_view gzip = "gzip";
-        static constexpr std::string_view lzo = "lzo";
-        static constexpr std::string_view zstd = "zstd";
-    };
-    struct mailnotification_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view always = "always";
-        static constexpr std::string_view failure = "failure";
-    };
-    struct mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view suspend = "suspend";
-        static constexpr std::string_view stop = "stop";
-    };
-    struct notification_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view auto_ = "auto";
-        static constexpr std::string_view legacy_sendmail = "legacy-sendmail";
-        static constexpr std::string_view notification_system = "notification-system";
-    };
-    struct pbs_change_detection_mode_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view legacy = "legacy";
-        static constexpr std::string_view data = "data";
-        static constexpr std::string_view metadata = "metadata";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/vzdump", task_kind::upid};
     std::string node; ///< `node` [path] Only run if executed on this node.
-    std::optional<bool> all; ///< `all` Backup all known guest systems on this host.
-    std::optional<std::int64_t> bwlimit; ///< `bwlimit` Limit I/O bandwidth (in KiB/s).
-    std::optional<compress_enum> compress; ///< `compress` Compress dump file.
-    std::optional<std::string> dumpdir; ///< `dumpdir` Store resulting files to specified directory.
-    std::optional<std::string> exclude; ///< `exclude` Exclude specified guest systems (assumes --all)
-    std::vector<std::string> exclude_path; ///< `exclude-path` Exclude certain files/directories (shell globs).
-    std::optional<std::string> fleecing; ///< `fleecing` Options for backup fleecing (VM only).
-    std::optional<std::int64_t> ionice; ///< `ionice` Set IO priority when using the BFQ scheduler.
     std::optional<std::string> job_id; ///< `job-id` The ID of the backup job.
-    std::optional<std::int64_t> lockwait; ///< `lockwait` Maximal time to wait for the global lock (minutes).
-    std::optional<mailnotification_enum> mailnotification; ///< `mailnotification` Deprecated: use notification targets/matchers instead.
-    std::optional<std::string> mailto; ///< `mailto` Deprecated: Use notification targets/matchers instead.
-    std::optional<std::int64_t> maxfiles; ///< `maxfiles` Deprecated: use 'prune-backups' instead.
-    std::optional<mode_enum> mode; ///< `mode` Backup mode.
-    std::optional<std::string> notes_template; ///< `notes-template` Template string for generating notes for the backup(s).
-    std::optional<notification_mode_enum> notification_mode; ///< `notification-mode` Determine which notification system to use.
-    std::optional<pbs_change_detection_mode_enum> pbs_change_detection_mode; ///< `pbs-change-detection-mode` PBS mode used to detect file changes and switch encoding format for container backups.
-    std::optional<std::string> performance; ///< `performance` Other performance-related settings.
-    std::optional<std::int64_t> pigz; ///< `pigz` Use pigz instead of gzip when N>0.
-    std::optional<std::string> pool; ///< `pool` Backup all known guest systems included in the specified pool.
-    std::optional<bool> protected_; ///< `protected` If true, mark backup(s) as protected.
-    std::optional<std::string> prune_backups; ///< `prune-backups` Use these retention options instead of those from the storage configuration.
-    std::optional<bool> quiet; ///< `quiet` Be quiet.
-    std::optional<bool> remove; ///< `remove` Prune older backups according to 'prune-backups'.
-    std::optional<std::string> script; ///< `script` Use specified hook script.
-    std::optional<bool> stdexcludes; ///< `stdexcludes` Exclude temporary files and logs.
     std::optional<bool> stdout; ///< `stdout` Write tar to stdout, not to a file.
-    std::optional<bool> stop; ///< `stop` Stop running backup jobs on this host.
-    std::optional<std::int64_t> stopwait; ///< `stopwait` Maximal time to wait until a guest system is stopped (minutes).
-    std::optional<std::string> storage; ///< `storage` Store resulting file to this storage.
-    std::optional<std::string> tmpdir; ///< `tmpdir` Store temporary files to specified directory.
-    std::optional<std::string> vmid; ///< `vmid` The ID of the guest system you want to backup.
-    std::optional<std::int64_t> zstd; ///< `zstd` Zstd threads.
+    backup_job_fields job; ///< the parameters shared with POST /cluster/backup, PUT /cluster/backup/{id}
 };
 encoded_request encode(const nodes_vzdump_post_params& p);
 
 /// `GET /nodes/{node}/vzdump/defaults`: Get the currently configured vzdump defaults.
 /// Permission check: none (user: all)
 struct nodes_vzdump_defaults_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/vzdump/defaults", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> storage; ///< `storage` The storage identifier.
 };
@@ -1633,6 +1543,7 @@ encoded_request encode(const nodes_vzdump_defaults_get_params& p);
 /// `GET /nodes/{node}/vzdump/extractconfig`: Extract configuration from vzdump backup archive.
 /// Permission check: none (user: all)
 struct nodes_vzdump_extractconfig_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/vzdump/extractconfig", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string volume; ///< `volume` Volume identifier
 };
@@ -1641,6 +1552,7 @@ encoded_request encode(const nodes_vzdump_extractconfig_get_params& p);
 /// `POST /nodes/{node}/wakeonlan`: Try to wake a node via 'wake on LAN' network packet.
 /// Permission check: perm(/nodes/{node}, Sys.PowerMgmt)
 struct nodes_wakeonlan_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/wakeonlan", task_kind::none};
     std::string node; ///< `node` [path] target node for wake on LAN packet
 };
 encoded_request encode(const nodes_wakeonlan_post_params& p);

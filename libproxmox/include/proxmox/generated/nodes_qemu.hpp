@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 97 endpoints under /nodes/{node}/qemu.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /nodes/{node}/qemu`: Virtual machine index (per node).
 /// Permission check: none (user: all)
 struct nodes_qemu_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<bool> full; ///< `full` Determine the full status of active VMs.
 };
@@ -22,192 +24,27 @@ encoded_request encode(const nodes_qemu_get_params& p);
 /// `POST /nodes/{node}/qemu`: Create or restore a virtual machine.
 /// Permission check: none (user: all)
 struct nodes_qemu_post_params {
-    struct arch_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view x86_64 = "x86_64";
-        static constexpr std::string_view aarch64 = "aarch64";
-    };
-    struct bios_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view seabios = "seabios";
-        static constexpr std::string_view ovmf = "ovmf";
-    };
-    struct citype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view configdrive2 = "configdrive2";
-        static constexpr std::string_view nocloud = "nocloud";
-        static constexpr std::string_view opennebula = "opennebula";
-    };
-    struct hugepages_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view any = "any";
-        static constexpr std::string_view v_2 = "2";
-        static constexpr std::string_view v_1024 = "1024";
-    };
-    struct keyboard_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view de = "de";
-        static constexpr std::string_view de_ch = "de-ch";
-        static constexpr std::string_view da = "da";
-        static constexpr std::string_view en_gb = "en-gb";
-        static constexpr std::string_view en_us = "en-us";
-        static constexpr std::string_view es = "es";
-        static constexpr std::string_view fi = "fi";
-        static constexpr std::string_view fr = "fr";
-        static constexpr std::string_view fr_be = "fr-be";
-        static constexpr std::string_view fr_ca = "fr-ca";
-        static constexpr std::string_view fr_ch = "fr-ch";
-        static constexpr std::string_view hu = "hu";
-        static constexpr std::string_view is = "is";
-        static constexpr std::string_view it = "it";
-        static constexpr std::string_view ja = "ja";
-        static constexpr std::string_view lt = "lt";
-        static constexpr std::string_view mk = "mk";
-        static constexpr std::string_view nl = "nl";
-        static constexpr std::string_view no = "no";
-        static constexpr std::string_view pl = "pl";
-        static constexpr std::string_view pt = "pt";
-        static constexpr std::string_view pt_br = "pt-br";
-        static constexpr std::string_view sv = "sv";
-        static constexpr std::string_view sl = "sl";
-        static constexpr std::string_view tr = "tr";
-    };
-    struct lock_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view backup = "backup";
-        static constexpr std::string_view clone = "clone";
-        static constexpr std::string_view create = "create";
-        static constexpr std::string_view migrate = "migrate";
-        static constexpr std::string_view rollback = "rollback";
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view snapshot_delete = "snapshot-delete";
-        static constexpr std::string_view suspending = "suspending";
-        static constexpr std::string_view suspended = "suspended";
-    };
-    struct ostype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view other = "other";
-        static constexpr std::string_view wxp = "wxp";
-        static constexpr std::string_view w2k = "w2k";
-        static constexpr std::string_view w2k3 = "w2k3";
-        static constexpr std::string_view w2k8 = "w2k8";
-        static constexpr std::string_view wvista = "wvista";
-        static constexpr std::string_view win7 = "win7";
-        static constexpr std::string_view win8 = "win8";
-        static constexpr std::string_view win10 = "win10";
-        static constexpr std::string_view win11 = "win11";
-        static constexpr std::string_view l24 = "l24";
-        static constexpr std::string_view l26 = "l26";
-        static constexpr std::string_view solaris = "solaris";
-    };
-    struct scsihw_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view lsi = "lsi";
-        static constexpr std::string_view lsi53c810 = "lsi53c810";
-        static constexpr std::string_view virtio_scsi_pci = "virtio-scsi-pci";
-        static constexpr std::string_view virtio_scsi_single = "virtio-scsi-single";
-        static constexpr std::string_view megasas = "megasas";
-        static constexpr std::string_view pvscsi = "pvscsi";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
-    std::optional<bool> acpi; ///< `acpi` Enable/disable ACPI.
-    std::optional<std::string> affinity; ///< `affinity` List of host cores used to execute guest processes, for example: 0,5,8-11
-    std::optional<std::string> agent; ///< `agent` [property string] Enable/disable communication with the QEMU Guest Agent and its properties.
-    std::optional<bool> allow_ksm; ///< `allow-ksm` Allow memory pages of this guest to be merged via KSM (Kernel Samepage Merging).
-    std::optional<std::string> amd_sev; ///< `amd-sev` Secure Encrypted Virtualization (SEV) features by AMD CPUs
-    std::optional<arch_enum> arch; ///< `arch` Virtual processor architecture.
     std::optional<std::string> archive; ///< `archive` The backup archive.
-    std::optional<std::string> args; ///< `args` Arbitrary arguments passed to kvm.
-    std::optional<std::string> audio0; ///< `audio0` [property string] Configure a audio device, useful in combination with QXL/Spice.
-    std::optional<bool> autostart; ///< `autostart` Automatic restart after crash (currently ignored).
-    std::optional<std::int64_t> balloon; ///< `balloon` Amount of target RAM for the VM in MiB.
-    std::optional<bios_enum> bios; ///< `bios` Select BIOS implementation.
-    std::optional<std::string> boot; ///< `boot` Specify guest boot order.
-    std::optional<std::string> bootdisk; ///< `bootdisk` Enable booting from specified disk.
     std::optional<std::int64_t> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
-    std::optional<std::string> cdrom; ///< `cdrom` This is an alias for option -ide2
-    std::optional<std::string> cicustom; ///< `cicustom` cloud-init: Specify custom files to replace the automatically generated ones at start.
-    std::optional<std::string> cipassword; ///< `cipassword` cloud-init: Password to assign the user.
-    std::optional<citype_enum> citype; ///< `citype` Specifies the cloud-init configuration format.
-    std::optional<bool> ciupgrade; ///< `ciupgrade` cloud-init: do an automatic package upgrade after the first boot.
-    std::optional<std::string> ciuser; ///< `ciuser` cloud-init: User name to change ssh keys and password for instead of the image's configured default user.
-    std::optional<std::int64_t> cores; ///< `cores` The number of cores per socket.
-    std::optional<std::string> cpu; ///< `cpu` Emulated CPU type.
-    std::optional<double> cpulimit; ///< `cpulimit` Limit of CPU usage.
-    std::optional<std::int64_t> cpuunits; ///< `cpuunits` CPU weight for a VM, will be clamped to [1, 10000] in cgroup v2.
-    std::optional<std::string> description; ///< `description` Description for the VM.
-    std::optional<std::string> efidisk0; ///< `efidisk0` [property string] Configure a disk for storing EFI vars.
     std::optional<bool> force; ///< `force` Allow to overwrite existing VM.
-    std::optional<bool> freeze; ///< `freeze` Freeze CPU at startup (use 'c' monitor command to start execution).
     std::optional<bool> ha_managed; ///< `ha-managed` Add the VM as a HA resource after it was created.
-    std::optional<std::string> hookscript; ///< `hookscript` Script that will be executed during various steps in the vms lifetime.
-    std::map<int, std::string> hostpci; ///< `hostpci[n]` [numbered hostpciN] Map host PCI devices into guest.
-    std::optional<std::string> hotplug; ///< `hotplug` Selectively enable hotplug features.
-    std::optional<hugepages_enum> hugepages; ///< `hugepages` Enables hugepages memory.
-    std::map<int, std::string> ide; ///< `ide[n]` [numbered ideN] [property string] Use volume as IDE hard disk or CD-ROM (n is 0 to 3).
     std::optional<std::string> import_working_storage; ///< `import-working-storage` A file-based storage with 'images' content-type enabled, which is used as an intermediary extraction storage during import.
-    std::optional<std::string> intel_tdx; ///< `intel-tdx` Trusted Domain Extension (TDX) features by Intel CPUs
-    std::map<int, std::string> ipconfig; ///< `ipconfig[n]` [numbered ipconfigN] cloud-init: Specify IP addresses and gateways for the corresponding interface.
-    std::optional<std::string> ivshmem; ///< `ivshmem` [property string] Inter-VM shared memory.
-    std::optional<bool> keephugepages; ///< `keephugepages` Use together with hugepages.
-    std::optional<keyboard_enum> keyboard; ///< `keyboard` Keyboard layout for VNC server.
-    std::optional<bool> kvm; ///< `kvm` Enable/disable KVM hardware virtualization.
     std::optional<bool> live_restore; ///< `live-restore` Start the VM immediately while importing or restoring in the background.
-    std::optional<bool> localtime; ///< `localtime` Set the real time clock (RTC) to local time.
-    std::optional<lock_enum> lock; ///< `lock` Lock/unlock the VM.
-    std::optional<std::string> machine; ///< `machine` [property string] Specify the QEMU machine.
-    std::optional<std::string> memory; ///< `memory` [property string] Memory properties.
-    std::optional<double> migrate_downtime; ///< `migrate_downtime` Set maximum tolerated downtime (in seconds) for migrations.
-    std::optional<std::int64_t> migrate_speed; ///< `migrate_speed` Set maximum speed (in MB/s) for migrations.
-    std::optional<std::string> name; ///< `name` Set a name for the VM.
-    std::optional<std::string> nameserver; ///< `nameserver` cloud-init: Sets DNS server IP address for a container.
-    std::map<int, std::string> net; ///< `net[n]` [numbered netN] [property string] Specify network devices.
-    std::optional<bool> numa; ///< `numa` Enable/disable NUMA.
-    std::map<int, std::string> numa_n; ///< `numa[n]` [numbered numaN] [property string] NUMA topology.
-    std::optional<bool> onboot; ///< `onboot` Specifies whether a VM will be started during system bootup.
-    std::optional<ostype_enum> ostype; ///< `ostype` Specify guest operating system.
-    std::map<int, std::string> parallel; ///< `parallel[n]` [numbered parallelN] Map host parallel devices (n is 0 to 2).
     std::optional<std::string> pool; ///< `pool` Add the VM to the specified pool.
-    std::optional<bool> protection; ///< `protection` Sets the protection flag of the VM.
-    std::optional<bool> reboot; ///< `reboot` Allow reboot.
-    std::optional<std::string> rng0; ///< `rng0` Configure a VirtIO-based Random Number Generator.
-    std::map<int, std::string> sata; ///< `sata[n]` [numbered sataN] [property string] Use volume as SATA hard disk or CD-ROM (n is 0 to 5).
-    std::map<int, std::string> scsi; ///< `scsi[n]` [numbered scsiN] [property string] Use volume as SCSI hard disk or CD-ROM (n is 0 to 30).
-    std::optional<scsihw_enum> scsihw; ///< `scsihw` SCSI controller model
-    std::optional<std::string> searchdomain; ///< `searchdomain` cloud-init: Sets DNS search domains for a container.
-    std::map<int, std::string> serial; ///< `serial[n]` [numbered serialN] Create a serial device inside the VM (n is 0 to 3)
-    std::optional<std::int64_t> shares; ///< `shares` Amount of memory shares for auto-ballooning.
-    std::optional<std::string> smbios1; ///< `smbios1` Specify SMBIOS type 1 fields.
-    std::optional<std::int64_t> smp; ///< `smp` The number of CPUs.
-    std::optional<std::int64_t> sockets; ///< `sockets` The number of CPU sockets.
-    std::optional<std::string> spice_enhancements; ///< `spice_enhancements` [property string] Configure additional enhancements for SPICE.
-    std::optional<std::string> sshkeys; ///< `sshkeys` cloud-init: Setup public SSH keys (one key per line, OpenSSH format).
     std::optional<bool> start; ///< `start` Start VM after it was created successfully.
-    std::optional<std::string> startdate; ///< `startdate` Set the initial date of the real time clock.
-    std::optional<std::string> startup; ///< `startup` Startup and shutdown behavior.
     std::optional<std::string> storage; ///< `storage` Default storage.
-    std::optional<bool> tablet; ///< `tablet` Enable/disable the USB tablet device.
-    std::optional<std::string> tags; ///< `tags` Tags of the VM.
-    std::optional<bool> tdf; ///< `tdf` Enable/disable time drift fix.
-    std::optional<bool> template_; ///< `template` Enable/disable Template.
-    std::optional<std::string> tpmstate0; ///< `tpmstate0` [property string] Configure a Disk for storing TPM state.
     std::optional<bool> unique; ///< `unique` Assign a unique random ethernet address.
-    std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
-    std::map<int, std::string> usb; ///< `usb[n]` [numbered usbN] [property string] Configure an USB device (n is 0 to 4, for machine version >= 7.1 and ostype l26 or windows > 7, n can be up to 14).
-    std::optional<std::int64_t> vcpus; ///< `vcpus` Number of hotplugged vcpus.
-    std::optional<std::string> vga; ///< `vga` [property string] Configure the VGA hardware.
-    std::map<int, std::string> virtio; ///< `virtio[n]` [numbered virtioN] [property string] Use volume as VIRTIO hard disk (n is 0 to 15).
-    std::map<int, std::string> virtiofs; ///< `virtiofs[n]` [numbered virtiofsN] [property string] Configuration for sharing a directory between host and guest using Virtio-fs.
-    std::optional<std::string> vmgenid; ///< `vmgenid` Set VM Generation ID.
     std::int64_t vmid = 0; ///< `vmid` The (unique) ID of the VM.
-    std::optional<std::string> vmstatestorage; ///< `vmstatestorage` Default storage for VM state volumes/files.
-    std::optional<std::string> watchdog; ///< `watchdog` Create a virtual hardware watchdog device.
+    qemu_config_fields config; ///< the parameters shared with POST /nodes/{node}/qemu/{vmid}/config, PUT /nodes/{node}/qemu/{vmid}/config
 };
 encoded_request encode(const nodes_qemu_post_params& p);
 
 /// `GET /nodes/{node}/qemu/{vmid}`: Directory index
 /// Permission check: none (user: all)
 struct nodes_qemu_vmid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -216,6 +53,7 @@ encoded_request encode(const nodes_qemu_vmid_get_params& p);
 /// `DELETE /nodes/{node}/qemu/{vmid}`: Destroy the VM and all used/owned volumes.
 /// Permission check: perm(/vms/{vmid}, VM.Allocate)
 struct nodes_qemu_vmid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> destroy_unreferenced_disks; ///< `destroy-unreferenced-disks` If set, destroy additionally all disks not referenced in the config but with a matching VMID from all enabled storages.
@@ -227,6 +65,7 @@ encoded_request encode(const nodes_qemu_vmid_delete_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent`: QEMU Guest Agent command index.
 /// Permission check: none (user: all)
 struct nodes_qemu_agent_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -235,6 +74,7 @@ encoded_request encode(const nodes_qemu_agent_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent`: Execute QEMU Guest Agent commands.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Unrestricted|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent", task_kind::none};
     struct command_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view fsfreeze_freeze = "fsfreeze-freeze";
@@ -267,6 +107,7 @@ encoded_request encode(const nodes_qemu_agent_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/exec`: Executes the given command in the vm via the guest-agent and returns an object with the pid.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Unrestricted)
 struct nodes_qemu_agent_exec_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/exec", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::vector<std::string> command; ///< `command` The command as a list of program + arguments.
@@ -277,6 +118,7 @@ encoded_request encode(const nodes_qemu_agent_exec_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/exec-status`: Gets the status of the given pid started by the guest-agent
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Unrestricted)
 struct nodes_qemu_agent_exec_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/exec-status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pid = 0; ///< `pid` The PID to query
@@ -286,6 +128,7 @@ encoded_request encode(const nodes_qemu_agent_exec_status_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/file-read`: Reads the given file via guest agent.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.FileRead|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_file_read_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/file-read", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> count; ///< `count` Number of bytes to read.
@@ -298,6 +141,7 @@ encoded_request encode(const nodes_qemu_agent_file_read_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/file-write`: Writes the given file via guest agent.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.FileWrite|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_file_write_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/file-write", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string content; ///< `content` The content to write into the file.
@@ -309,6 +153,7 @@ encoded_request encode(const nodes_qemu_agent_file_write_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze`: Execute fsfreeze-freeze.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.FileSystemMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_fsfreeze_freeze_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -317,6 +162,7 @@ encoded_request encode(const nodes_qemu_agent_fsfreeze_freeze_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status`: Execute fsfreeze-status.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.FileSystemMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_fsfreeze_status_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/fsfreeze-status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -325,6 +171,7 @@ encoded_request encode(const nodes_qemu_agent_fsfreeze_status_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw`: Execute fsfreeze-thaw.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.FileSystemMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_fsfreeze_thaw_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -333,6 +180,7 @@ encoded_request encode(const nodes_qemu_agent_fsfreeze_thaw_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/fstrim`: Execute fstrim.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.FileSystemMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_fstrim_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/fstrim", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -341,6 +189,7 @@ encoded_request encode(const nodes_qemu_agent_fstrim_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo`: Execute get-fsinfo.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_fsinfo_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -349,6 +198,7 @@ encoded_request encode(const nodes_qemu_agent_get_fsinfo_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-host-name`: Execute get-host-name.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_host_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-host-name", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -357,6 +207,7 @@ encoded_request encode(const nodes_qemu_agent_get_host_name_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info`: Execute get-memory-block-info.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_memory_block_info_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-memory-block-info", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -365,6 +216,7 @@ encoded_request encode(const nodes_qemu_agent_get_memory_block_info_get_params& 
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks`: Execute get-memory-blocks.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_memory_blocks_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-memory-blocks", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -373,6 +225,7 @@ encoded_request encode(const nodes_qemu_agent_get_memory_blocks_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo`: Execute get-osinfo.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_osinfo_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-osinfo", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -381,6 +234,7 @@ encoded_request encode(const nodes_qemu_agent_get_osinfo_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-time`: Execute get-time.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_time_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-time", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -389,6 +243,7 @@ encoded_request encode(const nodes_qemu_agent_get_time_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-timezone`: Execute get-timezone.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_timezone_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-timezone", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -397,6 +252,7 @@ encoded_request encode(const nodes_qemu_agent_get_timezone_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-users`: Execute get-users.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_users_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-users", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -405,6 +261,7 @@ encoded_request encode(const nodes_qemu_agent_get_users_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus`: Execute get-vcpus.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_get_vcpus_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/get-vcpus", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -413,6 +270,7 @@ encoded_request encode(const nodes_qemu_agent_get_vcpus_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/info`: Execute info.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_info_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/info", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -421,6 +279,7 @@ encoded_request encode(const nodes_qemu_agent_info_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces`: Execute network-get-interfaces.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_network_get_interfaces_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -429,6 +288,7 @@ encoded_request encode(const nodes_qemu_agent_network_get_interfaces_get_params&
 /// `POST /nodes/{node}/qemu/{vmid}/agent/ping`: Execute ping.
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_ping_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/ping", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -437,6 +297,7 @@ encoded_request encode(const nodes_qemu_agent_ping_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/set-user-password`: Sets the password for the given user to the given password
 /// Permission check: perm(/vms/{vmid}, VM.GuestAgent.Unrestricted)
 struct nodes_qemu_agent_set_user_password_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/set-user-password", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> crypted; ///< `crypted` set to 1 if the password has already been passed through crypt()
@@ -448,6 +309,7 @@ encoded_request encode(const nodes_qemu_agent_set_user_password_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/shutdown`: Execute shutdown.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_shutdown_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/shutdown", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -456,6 +318,7 @@ encoded_request encode(const nodes_qemu_agent_shutdown_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk`: Execute suspend-disk.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_suspend_disk_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/suspend-disk", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -464,6 +327,7 @@ encoded_request encode(const nodes_qemu_agent_suspend_disk_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid`: Execute suspend-hybrid.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_suspend_hybrid_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/suspend-hybrid", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -472,6 +336,7 @@ encoded_request encode(const nodes_qemu_agent_suspend_hybrid_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram`: Execute suspend-ram.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt|VM.GuestAgent.Unrestricted, any)
 struct nodes_qemu_agent_suspend_ram_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/agent/suspend-ram", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -480,6 +345,7 @@ encoded_request encode(const nodes_qemu_agent_suspend_ram_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/clone`: Create a copy of virtual machine/template.
 /// Permission check: and(perm(/vms/{vmid}, VM.Clone), or(perm(/vms/{newid}, VM.Allocate), perm(/pool/{pool}, VM.Allocate, require_param=pool)))
 struct nodes_qemu_clone_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/clone", task_kind::upid};
     struct format_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view raw = "raw";
@@ -504,6 +370,7 @@ encoded_request encode(const nodes_qemu_clone_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/cloudinit`: Get the cloudinit configuration with both current and pending values.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_cloudinit_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/cloudinit", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -512,6 +379,7 @@ encoded_request encode(const nodes_qemu_cloudinit_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/cloudinit`: Regenerate and change cloudinit config drive.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Cloudinit)
 struct nodes_qemu_cloudinit_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/cloudinit", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -520,6 +388,7 @@ encoded_request encode(const nodes_qemu_cloudinit_put_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/cloudinit/dump`: Get automatically generated cloudinit config.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_cloudinit_dump_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/cloudinit/dump", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view user = "user";
@@ -535,6 +404,7 @@ encoded_request encode(const nodes_qemu_cloudinit_dump_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/config`: Get the virtual machine configuration with pending configuration changes applied.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> current; ///< `current` Get current values (instead of pending values).
@@ -545,370 +415,39 @@ encoded_request encode(const nodes_qemu_config_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/config`: Set virtual machine options (asynchronous API).
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk|VM.Config.CDROM|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.HWType|VM.Config.Options|VM.Config.Cloudinit, any)
 struct nodes_qemu_config_post_params {
-    struct arch_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view x86_64 = "x86_64";
-        static constexpr std::string_view aarch64 = "aarch64";
-    };
-    struct bios_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view seabios = "seabios";
-        static constexpr std::string_view ovmf = "ovmf";
-    };
-    struct citype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view configdrive2 = "configdrive2";
-        static constexpr std::string_view nocloud = "nocloud";
-        static constexpr std::string_view opennebula = "opennebula";
-    };
-    struct hugepages_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view any = "any";
-        static constexpr std::string_view v_2 = "2";
-        static constexpr std::string_view v_1024 = "1024";
-    };
-    struct keyboard_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view de = "de";
-        static constexpr std::string_view de_ch = "de-ch";
-        static constexpr std::string_view da = "da";
-        static constexpr std::string_view en_gb = "en-gb";
-        static constexpr std::string_view en_us = "en-us";
-        static constexpr std::string_view es = "es";
-        static constexpr std::string_view fi = "fi";
-        static constexpr std::string_view fr = "fr";
-        static constexpr std::string_view fr_be = "fr-be";
-        static constexpr std::string_view fr_ca = "fr-ca";
-        static constexpr std::string_view fr_ch = "fr-ch";
-        static constexpr std::string_view hu = "hu";
-        static constexpr std::string_view is = "is";
-        static constexpr std::string_view it = "it";
-        static constexpr std::string_view ja = "ja";
-        static constexpr std::string_view lt = "lt";
-        static constexpr std::string_view mk = "mk";
-        static constexpr std::string_view nl = "nl";
-        static constexpr std::string_view no = "no";
-        static constexpr std::string_view pl = "pl";
-        static constexpr std::string_view pt = "pt";
-        static constexpr std::string_view pt_br = "pt-br";
-        static constexpr std::string_view sv = "sv";
-        static constexpr std::string_view sl = "sl";
-        static constexpr std::string_view tr = "tr";
-    };
-    struct lock_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view backup = "backup";
-        static constexpr std::string_view clone = "clone";
-        static constexpr std::string_view create = "create";
-        static constexpr std::string_view migrate = "migrate";
-        static constexpr std::string_view rollback = "rollback";
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view snapshot_delete = "snapshot-delete";
-        static constexpr std::string_view suspending = "suspending";
-        static constexpr std::string_view suspended = "suspended";
-    };
-    struct ostype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view other = "other";
-        static constexpr std::string_view wxp = "wxp";
-        static constexpr std::string_view w2k = "w2k";
-        static constexpr std::string_view w2k3 = "w2k3";
-        static constexpr std::string_view w2k8 = "w2k8";
-        static constexpr std::string_view wvista = "wvista";
-        static constexpr std::string_view win7 = "win7";
-        static constexpr std::string_view win8 = "win8";
-        static constexpr std::string_view win10 = "win10";
-        static constexpr std::string_view win11 = "win11";
-        static constexpr std::string_view l24 = "l24";
-        static constexpr std::string_view l26 = "l26";
-        static constexpr std::string_view solaris = "solaris";
-    };
-    struct scsihw_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view lsi = "lsi";
-        static constexpr std::string_view lsi53c810 = "lsi53c810";
-        static constexpr std::string_view virtio_scsi_pci = "virtio-scsi-pci";
-        static constexpr std::string_view virtio_scsi_single = "virtio-scsi-single";
-        static constexpr std::string_view megasas = "megasas";
-        static constexpr std::string_view pvscsi = "pvscsi";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/config", task_kind::upid_or_null};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
-    std::optional<bool> acpi; ///< `acpi` Enable/disable ACPI.
-    std::optional<std::string> affinity; ///< `affinity` List of host cores used to execute guest processes, for example: 0,5,8-11
-    std::optional<std::string> agent; ///< `agent` [property string] Enable/disable communication with the QEMU Guest Agent and its properties.
-    std::optional<bool> allow_ksm; ///< `allow-ksm` Allow memory pages of this guest to be merged via KSM (Kernel Samepage Merging).
-    std::optional<std::string> amd_sev; ///< `amd-sev` Secure Encrypted Virtualization (SEV) features by AMD CPUs
-    std::optional<arch_enum> arch; ///< `arch` Virtual processor architecture.
-    std::optional<std::string> args; ///< `args` Arbitrary arguments passed to kvm.
-    std::optional<std::string> audio0; ///< `audio0` [property string] Configure a audio device, useful in combination with QXL/Spice.
-    std::optional<bool> autostart; ///< `autostart` Automatic restart after crash (currently ignored).
     std::optional<std::int64_t> background_delay; ///< `background_delay` Time to wait for the task to finish.
-    std::optional<std::int64_t> balloon; ///< `balloon` Amount of target RAM for the VM in MiB.
-    std::optional<bios_enum> bios; ///< `bios` Select BIOS implementation.
-    std::optional<std::string> boot; ///< `boot` Specify guest boot order.
-    std::optional<std::string> bootdisk; ///< `bootdisk` Enable booting from specified disk.
-    std::optional<std::string> cdrom; ///< `cdrom` This is an alias for option -ide2
-    std::optional<std::string> cicustom; ///< `cicustom` cloud-init: Specify custom files to replace the automatically generated ones at start.
-    std::optional<std::string> cipassword; ///< `cipassword` cloud-init: Password to assign the user.
-    std::optional<citype_enum> citype; ///< `citype` Specifies the cloud-init configuration format.
-    std::optional<bool> ciupgrade; ///< `ciupgrade` cloud-init: do an automatic package upgrade after the first boot.
-    std::optional<std::string> ciuser; ///< `ciuser` cloud-init: User name to change ssh keys and password for instead of the image's configured default user.
-    std::optional<std::int64_t> cores; ///< `cores` The number of cores per socket.
-    std::optional<std::string> cpu; ///< `cpu` Emulated CPU type.
-    std::optional<double> cpulimit; ///< `cpulimit` Limit of CPU usage.
-    std::optional<std::int64_t> cpuunits; ///< `cpuunits` CPU weight for a VM, will be clamped to [1, 10000] in cgroup v2.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> description; ///< `description` Description for the VM.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has different SHA1 digest.
-    std::optional<std::string> efidisk0; ///< `efidisk0` [property string] Configure a disk for storing EFI vars.
     std::optional<bool> force; ///< `force` Force physical removal.
-    std::optional<bool> freeze; ///< `freeze` Freeze CPU at startup (use 'c' monitor command to start execution).
-    std::optional<std::string> hookscript; ///< `hookscript` Script that will be executed during various steps in the vms lifetime.
-    std::map<int, std::string> hostpci; ///< `hostpci[n]` [numbered hostpciN] Map host PCI devices into guest.
-    std::optional<std::string> hotplug; ///< `hotplug` Selectively enable hotplug features.
-    std::optional<hugepages_enum> hugepages; ///< `hugepages` Enables hugepages memory.
-    std::map<int, std::string> ide; ///< `ide[n]` [numbered ideN] [property string] Use volume as IDE hard disk or CD-ROM (n is 0 to 3).
     std::optional<std::string> import_working_storage; ///< `import-working-storage` A file-based storage with 'images' content-type enabled, which is used as an intermediary extraction storage during import.
-    std::optional<std::string> intel_tdx; ///< `intel-tdx` Trusted Domain Extension (TDX) features by Intel CPUs
-    std::map<int, std::string> ipconfig; ///< `ipconfig[n]` [numbered ipconfigN] cloud-init: Specify IP addresses and gateways for the corresponding interface.
-    std::optional<std::string> ivshmem; ///< `ivshmem` [property string] Inter-VM shared memory.
-    std::optional<bool> keephugepages; ///< `keephugepages` Use together with hugepages.
-    std::optional<keyboard_enum> keyboard; ///< `keyboard` Keyboard layout for VNC server.
-    std::optional<bool> kvm; ///< `kvm` Enable/disable KVM hardware virtualization.
-    std::optional<bool> localtime; ///< `localtime` Set the real time clock (RTC) to local time.
-    std::optional<lock_enum> lock; ///< `lock` Lock/unlock the VM.
-    std::optional<std::string> machine; ///< `machine` [property string] Specify the QEMU machine.
-    std::optional<std::string> memory; ///< `memory` [property string] Memory properties.
-    std::optional<double> migrate_downtime; ///< `migrate_downtime` Set maximum tolerated downtime (in seconds) for migrations.
-    std::optional<std::int64_t> migrate_speed; ///< `migrate_speed` Set maximum speed (in MB/s) for migrations.
-    std::optional<std::string> name; ///< `name` Set a name for the VM.
-    std::optional<std::string> nameserver; ///< `nameserver` cloud-init: Sets DNS server IP address for a container.
-    std::map<int, std::string> net; ///< `net[n]` [numbered netN] [property string] Specify network devices.
-    std::optional<bool> numa; ///< `numa` Enable/disable NUMA.
-    std::map<int, std::string> numa_n; ///< `numa[n]` [numbered numaN] [property string] NUMA topology.
-    std::optional<bool> onboot; ///< `onboot` Specifies whether a VM will be started during system bootup.
-    std::optional<ostype_enum> ostype; ///< `ostype` Specify guest operating system.
-    std::map<int, std::string> parallel; ///< `parallel[n]` [numbered parallelN] Map host parallel devices (n is 0 to 2).
-    std::optional<bool> protection; ///< `protection` Sets the protection flag of the VM.
-    std::optional<bool> reboot; ///< `reboot` Allow reboot.
     std::optional<std::string> revert; ///< `revert` Revert a pending change.
-    std::optional<std::string> rng0; ///< `rng0` Configure a VirtIO-based Random Number Generator.
-    std::map<int, std::string> sata; ///< `sata[n]` [numbered sataN] [property string] Use volume as SATA hard disk or CD-ROM (n is 0 to 5).
-    std::map<int, std::string> scsi; ///< `scsi[n]` [numbered scsiN] [property string] Use volume as SCSI hard disk or CD-ROM (n is 0 to 30).
-    std::optional<scsihw_enum> scsihw; ///< `scsihw` SCSI controller model
-    std::optional<std::string> searchdomain; ///< `searchdomain` cloud-init: Sets DNS search domains for a container.
-    std::map<int, std::string> serial; ///< `serial[n]` [numbered serialN] Create a serial device inside the VM (n is 0 to 3)
-    std::optional<std::int64_t> shares; ///< `shares` Amount of memory shares for auto-ballooning.
     std::optional<bool> skiplock; ///< `skiplock` Ignore locks - only root is allowed to use this option.
-    std::optional<std::string> smbios1; ///< `smbios1` Specify SMBIOS type 1 fields.
-    std::optional<std::int64_t> smp; ///< `smp` The number of CPUs.
-    std::optional<std::int64_t> sockets; ///< `sockets` The number of CPU sockets.
-    std::optional<std::string> spice_enhancements; ///< `spice_enhancements` [property string] Configure additional enhancements for SPICE.
-    std::optional<std::string> sshkeys; ///< `sshkeys` cloud-init: Setup public SSH keys (one key per line, OpenSSH format).
-    std::optional<std::string> startdate; ///< `startdate` Set the initial date of the real time clock.
-    std::optional<std::string> startup; ///< `startup` Startup and shutdown behavior.
-    std::optional<bool> tablet; ///< `tablet` Enable/disable the USB tablet device.
-    std::optional<std::string> tags; ///< `tags` Tags of the VM.
-    std::optional<bool> tdf; ///< `tdf` Enable/disable time drift fix.
-    std::optional<bool> template_; ///< `template` Enable/disable Template.
-    std::optional<std::string> tpmstate0; ///< `tpmstate0` [property string] Configure a Disk for storing TPM state.
-    std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
-    std::map<int, std::string> usb; ///< `usb[n]` [numbered usbN] [property string] Configure an USB device (n is 0 to 4, for machine version >= 7.1 and ostype l26 or windows > 7, n can be up to 14).
-    std::optional<std::int64_t> vcpus; ///< `vcpus` Number of hotplugged vcpus.
-    std::optional<std::string> vga; ///< `vga` [property string] Configure the VGA hardware.
-    std::map<int, std::string> virtio; ///< `virtio[n]` [numbered virtioN] [property string] Use volume as VIRTIO hard disk (n is 0 to 15).
-    std::map<int, std::string> virtiofs; ///< `virtiofs[n]` [numbered virtiofsN] [property string] Configuration for sharing a directory between host and guest using Virtio-fs.
-    std::optional<std::string> vmgenid; ///< `vmgenid` Set VM Generation ID.
-    std::optional<std::string> vmstatestorage; ///< `vmstatestorage` Default storage for VM state volumes/files.
-    std::optional<std::string> watchdog; ///< `watchdog` Create a virtual hardware watchdog device.
+    qemu_config_fields config; ///< the parameters shared with POST /nodes/{node}/qemu, PUT /nodes/{node}/qemu/{vmid}/config
 };
 encoded_request encode(const nodes_qemu_config_post_params& p);
 
 /// `PUT /nodes/{node}/qemu/{vmid}/config`: Set virtual machine options (synchronous API) - You should consider using the POST method instead for any actions involving hotplug or storage allocation.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk|VM.Config.CDROM|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.HWType|VM.Config.Options|VM.Config.Cloudinit, any)
 struct nodes_qemu_config_put_params {
-    struct arch_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view x86_64 = "x86_64";
-        static constexpr std::string_view aarch64 = "aarch64";
-    };
-    struct bios_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view seabios = "seabios";
-        static constexpr std::string_view ovmf = "ovmf";
-    };
-    struct citype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view configdrive2 = "configdrive2";
-        static constexpr std::string_view nocloud = "nocloud";
-        static constexpr std::string_view opennebula = "opennebula";
-    };
-    struct hugepages_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view any = "any";
-        static constexpr std::string_view v_2 = "2";
-        static constexpr std::string_view v_1024 = "1024";
-    };
-    struct keyboard_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view de = "de";
-        static constexpr std::string_view de_ch = "de-ch";
-        static constexpr std::string_view da = "da";
-        static constexpr std::string_view en_gb = "en-gb";
-        static constexpr std::string_view en_us = "en-us";
-        static constexpr std::string_view es = "es";
-        static constexpr std::string_view fi = "fi";
-        static constexpr std::string_view fr = "fr";
-        static constexpr std::string_view fr_be = "fr-be";
-        static constexpr std::string_view fr_ca = "fr-ca";
-        static constexpr std::string_view fr_ch = "fr-ch";
-        static constexpr std::string_view hu = "hu";
-        static constexpr std::string_view is = "is";
-        static constexpr std::string_view it = "it";
-        static constexpr std::string_view ja = "ja";
-        static constexpr std::string_view lt = "lt";
-        static constexpr std::string_view mk = "mk";
-        static constexpr std::string_view nl = "nl";
-        static constexpr std::string_view no = "no";
-        static constexpr std::string_view pl = "pl";
-        static constexpr std::string_view pt = "pt";
-        static constexpr std::string_view pt_br = "pt-br";
-        static constexpr std::string_view sv = "sv";
-        static constexpr std::string_view sl = "sl";
-        static constexpr std::string_view tr = "tr";
-    };
-    struct lock_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view backup = "backup";
-        static constexpr std::string_view clone = "clone";
-        static constexpr std::string_view create = "create";
-        static constexpr std::string_view migrate = "migrate";
-        static constexpr std::string_view rollback = "rollback";
-        static constexpr std::string_view snapshot = "snapshot";
-        static constexpr std::string_view snapshot_delete = "snapshot-delete";
-        static constexpr std::string_view suspending = "suspending";
-        static constexpr std::string_view suspended = "suspended";
-    };
-    struct ostype_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view other = "other";
-        static constexpr std::string_view wxp = "wxp";
-        static constexpr std::string_view w2k = "w2k";
-        static constexpr std::string_view w2k3 = "w2k3";
-        static constexpr std::string_view w2k8 = "w2k8";
-        static constexpr std::string_view wvista = "wvista";
-        static constexpr std::string_view win7 = "win7";
-        static constexpr std::string_view win8 = "win8";
-        static constexpr std::string_view win10 = "win10";
-        static constexpr std::string_view win11 = "win11";
-        static constexpr std::string_view l24 = "l24";
-        static constexpr std::string_view l26 = "l26";
-        static constexpr std::string_view solaris = "solaris";
-    };
-    struct scsihw_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view lsi = "lsi";
-        static constexpr std::string_view lsi53c810 = "lsi53c810";
-        static constexpr std::string_view virtio_scsi_pci = "virtio-scsi-pci";
-        static constexpr std::string_view virtio_scsi_single = "virtio-scsi-single";
-        static constexpr std::string_view megasas = "megasas";
-        static constexpr std::string_view pvscsi = "pvscsi";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
-    std::optional<bool> acpi; ///< `acpi` Enable/disable ACPI.
-    std::optional<std::string> affinity; ///< `affinity` List of host cores used to execute guest processes, for example: 0,5,8-11
-    std::optional<std::string> agent; ///< `agent` [property string] Enable/disable communication with the QEMU Guest Agent and its properties.
-    std::optional<bool> allow_ksm; ///< `allow-ksm` Allow memory pages of this guest to be merged via KSM (Kernel Samepage Merging).
-    std::optional<std::string> amd_sev; ///< `amd-sev` Secure Encrypted Virtualization (SEV) features by AMD CPUs
-    std::optional<arch_enum> arch; ///< `arch` Virtual processor architecture.
-    std::optional<std::string> args; ///< `args` Arbitrary arguments passed to kvm.
-    std::optional<std::string> audio0; ///< `audio0` [property string] Configure a audio device, useful in combination with QXL/Spice.
-    std::optional<bool> autostart; ///< `autostart` Automatic restart after crash (currently ignored).
-    std::optional<std::int64_t> balloon; ///< `balloon` Amount of target RAM for the VM in MiB.
-    std::optional<bios_enum> bios; ///< `bios` Select BIOS implementation.
-    std::optional<std::string> boot; ///< `boot` Specify guest boot order.
-    std::optional<std::string> bootdisk; ///< `bootdisk` Enable booting from specified disk.
-    std::optional<std::string> cdrom; ///< `cdrom` This is an alias for option -ide2
-    std::optional<std::string> cicustom; ///< `cicustom` cloud-init: Specify custom files to replace the automatically generated ones at start.
-    std::optional<std::string> cipassword; ///< `cipassword` cloud-init: Password to assign the user.
-    std::optional<citype_enum> citype; ///< `citype` Specifies the cloud-init configuration format.
-    std::optional<bool> ciupgrade; ///< `ciupgrade` cloud-init: do an automatic package upgrade after the first boot.
-    std::optional<std::string> ciuser; ///< `ciuser` cloud-init: User name to change ssh keys and password for instead of the image's configured default user.
-    std::optional<std::int64_t> cores; ///< `cores` The number of cores per socket.
-    std::optional<std::string> cpu; ///< `cpu` Emulated CPU type.
-    std::optional<double> cpulimit; ///< `cpulimit` Limit of CPU usage.
-    std::optional<std::int64_t> cpuunits; ///< `cpuunits` CPU weight for a VM, will be clamped to [1, 10000] in cgroup v2.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> description; ///< `description` Description for the VM.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has different SHA1 digest.
-    std::optional<std::string> efidisk0; ///< `efidisk0` [property string] Configure a disk for storing EFI vars.
     std::optional<bool> force; ///< `force` Force physical removal.
-    std::optional<bool> freeze; ///< `freeze` Freeze CPU at startup (use 'c' monitor command to start execution).
-    std::optional<std::string> hookscript; ///< `hookscript` Script that will be executed during various steps in the vms lifetime.
-    std::map<int, std::string> hostpci; ///< `hostpci[n]` [numbered hostpciN] Map host PCI devices into guest.
-    std::optional<std::string> hotplug; ///< `hotplug` Selectively enable hotplug features.
-    std::optional<hugepages_enum> hugepages; ///< `hugepages` Enables hugepages memory.
-    std::map<int, std::string> ide; ///< `ide[n]` [numbered ideN] [property string] Use volume as IDE hard disk or CD-ROM (n is 0 to 3).
-    std::optional<std::string> intel_tdx; ///< `intel-tdx` Trusted Domain Extension (TDX) features by Intel CPUs
-    std::map<int, std::string> ipconfig; ///< `ipconfig[n]` [numbered ipconfigN] cloud-init: Specify IP addresses and gateways for the corresponding interface.
-    std::optional<std::string> ivshmem; ///< `ivshmem` [property string] Inter-VM shared memory.
-    std::optional<bool> keephugepages; ///< `keephugepages` Use together with hugepages.
-    std::optional<keyboard_enum> keyboard; ///< `keyboard` Keyboard layout for VNC server.
-    std::optional<bool> kvm; ///< `kvm` Enable/disable KVM hardware virtualization.
-    std::optional<bool> localtime; ///< `localtime` Set the real time clock (RTC) to local time.
-    std::optional<lock_enum> lock; ///< `lock` Lock/unlock the VM.
-    std::optional<std::string> machine; ///< `machine` [property string] Specify the QEMU machine.
-    std::optional<std::string> memory; ///< `memory` [property string] Memory properties.
-    std::optional<double> migrate_downtime; ///< `migrate_downtime` Set maximum tolerated downtime (in seconds) for migrations.
-    std::optional<std::int64_t> migrate_speed; ///< `migrate_speed` Set maximum speed (in MB/s) for migrations.
-    std::optional<std::string> name; ///< `name` Set a name for the VM.
-    std::optional<std::string> nameserver; ///< `nameserver` cloud-init: Sets DNS server IP address for a container.
-    std::map<int, std::string> net; ///< `net[n]` [numbered netN] [property string] Specify network devices.
-    std::optional<bool> numa; ///< `numa` Enable/disable NUMA.
-    std::map<int, std::string> numa_n; ///< `numa[n]` [numbered numaN] [property string] NUMA topology.
-    std::optional<bool> onboot; ///< `onboot` Specifies whether a VM will be started during system bootup.
-    std::optional<ostype_enum> ostype; ///< `ostype` Specify guest operating system.
-    std::map<int, std::string> parallel; ///< `parallel[n]` [numbered parallelN] Map host parallel devices (n is 0 to 2).
-    std::optional<bool> protection; ///< `protection` Sets the protection flag of the VM.
-    std::optional<bool> reboot; ///< `reboot` Allow reboot.
     std::optional<std::string> revert; ///< `revert` Revert a pending change.
-    std::optional<std::string> rng0; ///< `rng0` Configure a VirtIO-based Random Number Generator.
-    std::map<int, std::string> sata; ///< `sata[n]` [numbered sataN] [property string] Use volume as SATA hard disk or CD-ROM (n is 0 to 5).
-    std::map<int, std::string> scsi; ///< `scsi[n]` [numbered scsiN] [property string] Use volume as SCSI hard disk or CD-ROM (n is 0 to 30).
-    std::optional<scsihw_enum> scsihw; ///< `scsihw` SCSI controller model
-    std::optional<std::string> searchdomain; ///< `searchdomain` cloud-init: Sets DNS search domains for a container.
-    std::map<int, std::string> serial; ///< `serial[n]` [numbered serialN] Create a serial device inside the VM (n is 0 to 3)
-    std::optional<std::int64_t> shares; ///< `shares` Amount of memory shares for auto-ballooning.
     std::optional<bool> skiplock; ///< `skiplock` Ignore locks - only root is allowed to use this option.
-    std::optional<std::string> smbios1; ///< `smbios1` Specify SMBIOS type 1 fields.
-    std::optional<std::int64_t> smp; ///< `smp` The number of CPUs.
-    std::optional<std::int64_t> sockets; ///< `sockets` The number of CPU sockets.
-    std::optional<std::string> spice_enhancements; ///< `spice_enhancements` [property string] Configure additional enhancements for SPICE.
-    std::optional<std::string> sshkeys; ///< `sshkeys` cloud-init: Setup public SSH keys (one key per line, OpenSSH format).
-    std::optional<std::string> startdate; ///< `startdate` Set the initial date of the real time clock.
-    std::optional<std::string> startup; ///< `startup` Startup and shutdown behavior.
-    std::optional<bool> tablet; ///< `tablet` Enable/disable the USB tablet device.
-    std::optional<std::string> tags; ///< `tags` Tags of the VM.
-    std::optional<bool> tdf; ///< `tdf` Enable/disable time drift fix.
-    std::optional<bool> template_; ///< `template` Enable/disable Template.
-    std::optional<std::string> tpmstate0; ///< `tpmstate0` [property string] Configure a Disk for storing TPM state.
-    std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
-    std::map<int, std::string> usb; ///< `usb[n]` [numbered usbN] [property string] Configure an USB device (n is 0 to 4, for machine version >= 7.1 and ostype l26 or windows > 7, n can be up to 14).
-    std::optional<std::int64_t> vcpus; ///< `vcpus` Number of hotplugged vcpus.
-    std::optional<std::string> vga; ///< `vga` [property string] Configure the VGA hardware.
-    std::map<int, std::string> virtio; ///< `virtio[n]` [numbered virtioN] [property string] Use volume as VIRTIO hard disk (n is 0 to 15).
-    std::map<int, std::string> virtiofs; ///< `virtiofs[n]` [numbered virtiofsN] [property string] Configuration for sharing a directory between host and guest using Virtio-fs.
-    std::optional<std::string> vmgenid; ///< `vmgenid` Set VM Generation ID.
-    std::optional<std::string> vmstatestorage; ///< `vmstatestorage` Default storage for VM state volumes/files.
-    std::optional<std::string> watchdog; ///< `watchdog` Create a virtual hardware watchdog device.
+    qemu_config_fields config; ///< the parameters shared with POST /nodes/{node}/qemu, POST /nodes/{node}/qemu/{vmid}/config
 };
 encoded_request encode(const nodes_qemu_config_put_params& p);
 
 /// `POST /nodes/{node}/qemu/{vmid}/dbus-vmstate`: Control the dbus-vmstate helper for a given running VM.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_qemu_dbus_vmstate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/dbus-vmstate", task_kind::none};
     struct action_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view start = "start";
@@ -923,6 +462,7 @@ encoded_request encode(const nodes_qemu_dbus_vmstate_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/feature`: Check if feature for virtual machine is available.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_feature_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/feature", task_kind::none};
     struct feature_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view snapshot = "snapshot";
@@ -939,6 +479,7 @@ encoded_request encode(const nodes_qemu_feature_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall`: Directory index.
 /// Permission check: none (user: all)
 struct nodes_qemu_firewall_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -947,6 +488,7 @@ encoded_request encode(const nodes_qemu_firewall_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/aliases`: List aliases
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_aliases_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/aliases", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -955,6 +497,7 @@ encoded_request encode(const nodes_qemu_firewall_aliases_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/firewall/aliases`: Create IP or Network Alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_aliases_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/firewall/aliases", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string cidr; ///< `cidr` Network/IP specification in CIDR format.
@@ -966,6 +509,7 @@ encoded_request encode(const nodes_qemu_firewall_aliases_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}`: Read alias.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_aliases_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -975,6 +519,7 @@ encoded_request encode(const nodes_qemu_firewall_aliases_name_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}`: Update IP or Network alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_aliases_name_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -988,6 +533,7 @@ encoded_request encode(const nodes_qemu_firewall_aliases_name_put_params& p);
 /// `DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}`: Remove IP or Network alias.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_aliases_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] Alias name.
@@ -998,6 +544,7 @@ encoded_request encode(const nodes_qemu_firewall_aliases_name_delete_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/ipset`: List IPSets
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_ipset_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/ipset", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -1006,6 +553,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/firewall/ipset`: Create new IPSet
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_ipset_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/firewall/ipset", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> comment; ///< `comment`
@@ -1018,6 +566,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}`: List IPSet content
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_ipset_name_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1027,6 +576,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}`: Add IP or Network to IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_ipset_name_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1039,6 +589,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_post_params& p);
 /// `DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}`: Delete IPSet
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_ipset_name_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1049,6 +600,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_delete_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}`: Read IP or Network settings from IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_ipset_name_cidr_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1059,6 +611,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}`: Update IP or Network settings
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_ipset_name_cidr_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1072,6 +625,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_put_params& p);
 /// `DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}`: Remove IP or Network from IPSet.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_ipset_name_cidr_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string name; ///< `name` [path] IP set name.
@@ -1083,6 +637,7 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_delete_params& 
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/log`: Read firewall log
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_firewall_log_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/log", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> limit; ///< `limit`
@@ -1095,6 +650,7 @@ encoded_request encode(const nodes_qemu_firewall_log_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/options`: Get VM firewall options.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_options_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/options", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -1103,62 +659,17 @@ encoded_request encode(const nodes_qemu_firewall_options_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/firewall/options`: Set Firewall options.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_options_put_params {
-    struct log_level_in_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
-    struct log_level_out_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
-    struct policy_in_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ACCEPT = "ACCEPT";
-        static constexpr std::string_view REJECT = "REJECT";
-        static constexpr std::string_view DROP = "DROP";
-    };
-    struct policy_out_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view ACCEPT = "ACCEPT";
-        static constexpr std::string_view REJECT = "REJECT";
-        static constexpr std::string_view DROP = "DROP";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/firewall/options", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
-    std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<bool> dhcp; ///< `dhcp` Enable DHCP.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<bool> enable; ///< `enable` Enable/disable firewall rules.
-    std::optional<bool> ipfilter; ///< `ipfilter` Enable default IP filters.
-    std::optional<log_level_in_enum> log_level_in; ///< `log_level_in` Log level for incoming traffic.
-    std::optional<log_level_out_enum> log_level_out; ///< `log_level_out` Log level for outgoing traffic.
-    std::optional<bool> macfilter; ///< `macfilter` Enable/disable MAC address filter.
-    std::optional<bool> ndp; ///< `ndp` Enable NDP (Neighbor Discovery Protocol).
-    std::optional<policy_in_enum> policy_in; ///< `policy_in` Input policy.
-    std::optional<policy_out_enum> policy_out; ///< `policy_out` Output policy.
-    std::optional<bool> radv; ///< `radv` Allow sending Router Advertisement.
+    guest_firewall_options_fields options; ///< the parameters shared with PUT /nodes/{node}/lxc/{vmid}/firewall/options
 };
 encoded_request encode(const nodes_qemu_firewall_options_put_params& p);
 
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/refs`: Lists possible IPSet/Alias reference which are allowed in source/dest properties.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_refs_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/refs", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view alias = "alias";
@@ -1173,6 +684,7 @@ encoded_request encode(const nodes_qemu_firewall_refs_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/rules`: List rules.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_rules_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/rules", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -1181,18 +693,7 @@ encoded_request encode(const nodes_qemu_firewall_rules_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/firewall/rules`: Create new rule.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_rules_post_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/firewall/rules", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -1203,26 +704,16 @@ struct nodes_qemu_firewall_rules_post_params {
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> pos; ///< `pos` Update rule at position <pos>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     type_enum type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}
 };
 encoded_request encode(const nodes_qemu_firewall_rules_post_params& p);
 
 /// `GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}`: Get single rule data.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_firewall_rules_pos_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
@@ -1232,18 +723,7 @@ encoded_request encode(const nodes_qemu_firewall_rules_pos_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}`: Modify rule data.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_rules_pos_put_params {
-    struct log_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view emerg = "emerg";
-        static constexpr std::string_view alert = "alert";
-        static constexpr std::string_view crit = "crit";
-        static constexpr std::string_view err = "err";
-        static constexpr std::string_view warning = "warning";
-        static constexpr std::string_view notice = "notice";
-        static constexpr std::string_view info = "info";
-        static constexpr std::string_view debug = "debug";
-        static constexpr std::string_view nolog = "nolog";
-    };
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view in = "in";
@@ -1255,27 +735,17 @@ struct nodes_qemu_firewall_rules_pos_put_params {
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
     std::optional<std::string> action; ///< `action` Rule action ('ACCEPT', 'DROP', 'REJECT') or security group name.
-    std::optional<std::string> comment; ///< `comment` Descriptive comment.
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
-    std::optional<std::string> dest; ///< `dest` Restrict packet destination address.
-    std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<std::string> dport; ///< `dport` Restrict TCP/UDP destination port.
-    std::optional<std::int64_t> enable; ///< `enable` Flag to enable/disable a rule.
-    std::optional<std::string> icmp_type; ///< `icmp-type` Specify icmp-type.
-    std::optional<std::string> iface; ///< `iface` Network interface name.
-    std::optional<log_enum> log; ///< `log` Log level for firewall rule.
-    std::optional<std::string> macro; ///< `macro` Use predefined standard macro.
     std::optional<std::int64_t> moveto; ///< `moveto` Move rule to new position <moveto>.
-    std::optional<std::string> proto; ///< `proto` IP protocol.
-    std::optional<std::string> source; ///< `source` Restrict packet source address.
-    std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
     std::optional<type_enum> type; ///< `type` Rule type.
+    firewall_rule_fields rule; ///< the parameters shared with POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules
 };
 encoded_request encode(const nodes_qemu_firewall_rules_pos_put_params& p);
 
 /// `DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}`: Delete rule.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Network)
 struct nodes_qemu_firewall_rules_pos_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t pos = 0; ///< `pos` [path] Update rule at position <pos>.
@@ -1286,6 +756,7 @@ encoded_request encode(const nodes_qemu_firewall_rules_pos_delete_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/migrate`: Get preconditions for migration.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_qemu_migrate_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/migrate", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> target; ///< `target` Target node.
@@ -1295,6 +766,7 @@ encoded_request encode(const nodes_qemu_migrate_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/migrate`: Migrate virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_qemu_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/migrate", task_kind::upid};
     struct migration_type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view secure = "secure";
@@ -1317,6 +789,7 @@ encoded_request encode(const nodes_qemu_migrate_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/monitor`: Execute QEMU monitor commands.
 /// Permission check: perm(/vms/{vmid}, Sys.Audit|Sys.Modify, any)
 struct nodes_qemu_monitor_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/monitor", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string command; ///< `command` The monitor command.
@@ -1326,6 +799,7 @@ encoded_request encode(const nodes_qemu_monitor_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/move_disk`: Move volume to different storage or to a different VM.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk)
 struct nodes_qemu_move_disk_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/move_disk", task_kind::upid};
     struct disk_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ide0 = "ide0";
@@ -1985,6 +1459,7 @@ encoded_request encode(const nodes_qemu_move_disk_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/mtunnel`: Migration tunnel endpoint - only for internal use by VM migration.
 /// Permission check: and(perm(/vms/{vmid}, VM.Allocate), perm(/, Sys.Incoming))
 struct nodes_qemu_mtunnel_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/mtunnel", task_kind::object_with_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> bridges; ///< `bridges` List of network bridges to check availability.
@@ -1995,6 +1470,7 @@ encoded_request encode(const nodes_qemu_mtunnel_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket`: Migration tunnel endpoint for websocket upgrade - only for internal use by VM migration.
 /// Permission check: none (user: all)
 struct nodes_qemu_mtunnelwebsocket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/mtunnelwebsocket", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string socket; ///< `socket` unix socket to forward to
@@ -2005,6 +1481,7 @@ encoded_request encode(const nodes_qemu_mtunnelwebsocket_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/pending`: Get the virtual machine configuration with both current and pending values.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_pending_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/pending", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2013,6 +1490,7 @@ encoded_request encode(const nodes_qemu_pending_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/remote_migrate`: Migrate virtual machine to a remote cluster.
 /// Permission check: perm(/vms/{vmid}, VM.Migrate)
 struct nodes_qemu_remote_migrate_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/remote_migrate", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> bwlimit; ///< `bwlimit` Override I/O bandwidth limit (in KiB/s).
@@ -2028,6 +1506,7 @@ encoded_request encode(const nodes_qemu_remote_migrate_post_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/resize`: Extend volume size.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk)
 struct nodes_qemu_resize_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/resize", task_kind::upid};
     struct disk_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ide0 = "ide0";
@@ -2102,6 +1581,7 @@ encoded_request encode(const nodes_qemu_resize_put_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/rrd`: Read VM RRD statistics (returns PNG)
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_rrd_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/rrd", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -2126,6 +1606,7 @@ encoded_request encode(const nodes_qemu_rrd_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/rrddata`: Read VM RRD statistics
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_rrddata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/rrddata", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -2149,6 +1630,7 @@ encoded_request encode(const nodes_qemu_rrddata_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/sendkey`: Send key event to virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_sendkey_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/sendkey", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string key; ///< `key` The key (qemu monitor encoding).
@@ -2159,6 +1641,7 @@ encoded_request encode(const nodes_qemu_sendkey_put_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/snapshot`: List all snapshots.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_snapshot_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/snapshot", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2167,6 +1650,7 @@ encoded_request encode(const nodes_qemu_snapshot_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/snapshot`: Snapshot a VM.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_qemu_snapshot_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/snapshot", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> description; ///< `description` A textual description or comment.
@@ -2178,6 +1662,7 @@ encoded_request encode(const nodes_qemu_snapshot_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}`: 
 /// Permission check: none (user: all)
 struct nodes_qemu_snapshot_snapname_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2187,6 +1672,7 @@ encoded_request encode(const nodes_qemu_snapshot_snapname_get_params& p);
 /// `DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname}`: Delete a VM snapshot.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_qemu_snapshot_snapname_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2197,6 +1683,7 @@ encoded_request encode(const nodes_qemu_snapshot_snapname_delete_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config`: Get snapshot configuration
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot|VM.Snapshot.Rollback|VM.Audit, any)
 struct nodes_qemu_snapshot_config_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2206,6 +1693,7 @@ encoded_request encode(const nodes_qemu_snapshot_config_get_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config`: Update snapshot metadata.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot)
 struct nodes_qemu_snapshot_config_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2216,6 +1704,7 @@ encoded_request encode(const nodes_qemu_snapshot_config_put_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback`: Rollback VM state to specified snapshot.
 /// Permission check: perm(/vms/{vmid}, VM.Snapshot|VM.Snapshot.Rollback, any)
 struct nodes_qemu_snapshot_rollback_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::string snapname; ///< `snapname` [path] The name of the snapshot.
@@ -2226,6 +1715,7 @@ encoded_request encode(const nodes_qemu_snapshot_rollback_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/spiceproxy`: Returns a SPICE configuration to connect to the VM.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_spiceproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/spiceproxy", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::string> proxy; ///< `proxy` SPICE proxy server.
@@ -2235,6 +1725,7 @@ encoded_request encode(const nodes_qemu_spiceproxy_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/status`: Directory index
 /// Permission check: none (user: all)
 struct nodes_qemu_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2243,6 +1734,7 @@ encoded_request encode(const nodes_qemu_status_get_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/status/current`: Get virtual machine status.
 /// Permission check: perm(/vms/{vmid}, VM.Audit)
 struct nodes_qemu_status_current_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/status/current", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
 };
@@ -2251,6 +1743,7 @@ encoded_request encode(const nodes_qemu_status_current_get_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/reboot`: Reboot the VM by shutting it down, and starting it again.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_reboot_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/reboot", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<std::int64_t> timeout; ///< `timeout` Wait maximal timeout seconds for the shutdown.
@@ -2260,6 +1753,7 @@ encoded_request encode(const nodes_qemu_status_reboot_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/reset`: Reset virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_reset_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/reset", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> skiplock; ///< `skiplock` Ignore locks - only root is allowed to use this option.
@@ -2269,6 +1763,7 @@ encoded_request encode(const nodes_qemu_status_reset_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/resume`: Resume virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_resume_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/resume", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> nocheck; ///< `nocheck`
@@ -2279,6 +1774,7 @@ encoded_request encode(const nodes_qemu_status_resume_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/shutdown`: Shutdown virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_shutdown_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/shutdown", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> forceStop; ///< `forceStop` Make sure the VM stops.
@@ -2291,6 +1787,7 @@ encoded_request encode(const nodes_qemu_status_shutdown_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/start`: Start virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_start_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/start", task_kind::upid};
     struct migration_type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view secure = "secure";
@@ -2315,6 +1812,7 @@ encoded_request encode(const nodes_qemu_status_start_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/stop`: Stop virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_stop_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/stop", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> keepActive; ///< `keepActive` Do not deactivate storage volumes.
@@ -2328,6 +1826,7 @@ encoded_request encode(const nodes_qemu_status_stop_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/status/suspend`: Suspend virtual machine.
 /// Permission check: perm(/vms/{vmid}, VM.PowerMgmt)
 struct nodes_qemu_status_suspend_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/status/suspend", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> skiplock; ///< `skiplock` Ignore locks - only root is allowed to use this option.
@@ -2339,6 +1838,7 @@ encoded_request encode(const nodes_qemu_status_suspend_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/template`: Create a Template.
 /// Permission check: perm(/vms/{vmid}, VM.Allocate)
 struct nodes_qemu_template_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/template", task_kind::upid};
     struct disk_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view ide0 = "ide0";
@@ -2410,6 +1910,7 @@ encoded_request encode(const nodes_qemu_template_post_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/termproxy`: Creates a TCP proxy connections.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_termproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/termproxy", task_kind::object_with_upid};
     struct serial_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view serial0 = "serial0";
@@ -2426,6 +1927,7 @@ encoded_request encode(const nodes_qemu_termproxy_post_params& p);
 /// `PUT /nodes/{node}/qemu/{vmid}/unlink`: Unlink/delete disk images.
 /// Permission check: perm(/vms/{vmid}, VM.Config.Disk)
 struct nodes_qemu_unlink_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/qemu/{vmid}/unlink", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> force; ///< `force` Force physical removal.
@@ -2436,6 +1938,7 @@ encoded_request encode(const nodes_qemu_unlink_put_params& p);
 /// `POST /nodes/{node}/qemu/{vmid}/vncproxy`: Creates a TCP VNC proxy connections.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_vncproxy_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/qemu/{vmid}/vncproxy", task_kind::object_with_upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::optional<bool> generate_password; ///< `generate-password` Deprecated, do not use.
@@ -2446,6 +1949,7 @@ encoded_request encode(const nodes_qemu_vncproxy_post_params& p);
 /// `GET /nodes/{node}/qemu/{vmid}/vncwebsocket`: Opens a websocket for VNC traffic.
 /// Permission check: perm(/vms/{vmid}, VM.Console)
 struct nodes_qemu_vncwebsocket_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/qemu/{vmid}/vncwebsocket", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::int64_t vmid = 0; ///< `vmid` [path] The (unique) ID of the VM.
     std::int64_t port = 0; ///< `port` Port number returned by previous vncproxy call.

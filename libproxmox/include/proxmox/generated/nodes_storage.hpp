@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 19 endpoints under /nodes/{node}/storage.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /nodes/{node}/storage`: Get status for all datastores.
 /// Permission check: none (user: all)
 struct nodes_storage_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::optional<std::string> content; ///< `content` Only list stores which support this content type.
     std::optional<bool> enabled; ///< `enabled` Only list stores which are enabled (not disabled in config).
@@ -26,6 +28,7 @@ encoded_request encode(const nodes_storage_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}`: 
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_storage_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
 };
@@ -34,6 +37,7 @@ encoded_request encode(const nodes_storage_storage_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}/content`: List storage content.
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_content_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/content", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::optional<std::string> content; ///< `content` Only list content of this type.
@@ -44,6 +48,7 @@ encoded_request encode(const nodes_storage_content_get_params& p);
 /// `POST /nodes/{node}/storage/{storage}/content`: Allocate disk images.
 /// Permission check: perm(/storage/{storage}, Datastore.AllocateSpace)
 struct nodes_storage_content_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/storage/{storage}/content", task_kind::none};
     struct format_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view raw = "raw";
@@ -63,6 +68,7 @@ encoded_request encode(const nodes_storage_content_post_params& p);
 /// `GET /nodes/{node}/storage/{storage}/content/{volume}`: Get volume attributes
 /// Permission check: none (user: all)
 struct nodes_storage_content_volume_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/content/{volume}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string volume; ///< `volume` [path] Volume identifier
@@ -72,6 +78,7 @@ encoded_request encode(const nodes_storage_content_volume_get_params& p);
 /// `POST /nodes/{node}/storage/{storage}/content/{volume}`: Copy a volume.
 /// Permission check: none
 struct nodes_storage_content_volume_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/storage/{storage}/content/{volume}", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string volume; ///< `volume` [path] Source volume identifier
@@ -83,6 +90,7 @@ encoded_request encode(const nodes_storage_content_volume_post_params& p);
 /// `PUT /nodes/{node}/storage/{storage}/content/{volume}`: Update volume attributes
 /// Permission check: none (user: all)
 struct nodes_storage_content_volume_put_params {
+    static constexpr call_info endpoint{http_method::put, "/nodes/{node}/storage/{storage}/content/{volume}", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string volume; ///< `volume` [path] Volume identifier
@@ -94,6 +102,7 @@ encoded_request encode(const nodes_storage_content_volume_put_params& p);
 /// `DELETE /nodes/{node}/storage/{storage}/content/{volume}`: Delete volume
 /// Permission check: none (user: all)
 struct nodes_storage_content_volume_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/storage/{storage}/content/{volume}", task_kind::upid_or_null};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string volume; ///< `volume` [path] Volume identifier
@@ -104,6 +113,7 @@ encoded_request encode(const nodes_storage_content_volume_delete_params& p);
 /// `POST /nodes/{node}/storage/{storage}/download-url`: Download templates, ISO images, OVAs and VM images by using an URL.
 /// Permission check: and(perm(/storage/{storage}, Datastore.AllocateTemplate), or(perm(/, Sys.Audit|Sys.Modify), perm(/nodes/{node}, Sys.AccessNetwork)))
 struct nodes_storage_download_url_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/storage/{storage}/download-url", task_kind::upid};
     struct checksum_algorithm_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view md5 = "md5";
@@ -134,6 +144,7 @@ encoded_request encode(const nodes_storage_download_url_post_params& p);
 /// `GET /nodes/{node}/storage/{storage}/file-restore/download`: Extract a file or directory (as zip archive) from a PBS backup.
 /// Permission check: none (user: all)
 struct nodes_storage_file_restore_download_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/file-restore/download", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string filepath; ///< `filepath` base64-path to the directory or file to download.
@@ -145,6 +156,7 @@ encoded_request encode(const nodes_storage_file_restore_download_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}/file-restore/list`: List files and directories for single file restore under the given path.
 /// Permission check: none (user: all)
 struct nodes_storage_file_restore_list_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/file-restore/list", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string filepath; ///< `filepath` base64-path to the directory or file being listed, or "/".
@@ -155,6 +167,7 @@ encoded_request encode(const nodes_storage_file_restore_list_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}/import-metadata`: Get the base parameters for creating a guest which imports data from a foreign importable guest, like an ESXi VM
 /// Permission check: none (user: all)
 struct nodes_storage_import_metadata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/import-metadata", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::string volume; ///< `volume` Volume identifier for the guest archive/entry.
@@ -164,6 +177,7 @@ encoded_request encode(const nodes_storage_import_metadata_get_params& p);
 /// `POST /nodes/{node}/storage/{storage}/oci-registry-pull`: Pull an OCI image from a registry.
 /// Permission check: and(perm(/storage/{storage}, Datastore.AllocateTemplate), perm(/nodes/{node}, Sys.AccessNetwork))
 struct nodes_storage_oci_registry_pull_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/storage/{storage}/oci-registry-pull", task_kind::upid};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
     std::optional<std::string> filename; ///< `filename` Custom destination file name of the OCI image.
@@ -174,6 +188,7 @@ encoded_request encode(const nodes_storage_oci_registry_pull_post_params& p);
 /// `GET /nodes/{node}/storage/{storage}/prunebackups`: Get prune information for backups.
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_prunebackups_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/prunebackups", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view qemu = "qemu";
@@ -190,6 +205,7 @@ encoded_request encode(const nodes_storage_prunebackups_get_params& p);
 /// `DELETE /nodes/{node}/storage/{storage}/prunebackups`: Prune backups.
 /// Permission check: none (user: all)
 struct nodes_storage_prunebackups_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/nodes/{node}/storage/{storage}/prunebackups", task_kind::upid};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view qemu = "qemu";
@@ -206,6 +222,7 @@ encoded_request encode(const nodes_storage_prunebackups_delete_params& p);
 /// `GET /nodes/{node}/storage/{storage}/rrd`: Read storage RRD statistics (returns PNG).
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_rrd_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/rrd", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -230,6 +247,7 @@ encoded_request encode(const nodes_storage_rrd_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}/rrddata`: Read storage RRD statistics.
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_rrddata_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/rrddata", task_kind::none};
     struct cf_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view AVERAGE = "AVERAGE";
@@ -253,6 +271,7 @@ encoded_request encode(const nodes_storage_rrddata_get_params& p);
 /// `GET /nodes/{node}/storage/{storage}/status`: Read storage status.
 /// Permission check: perm(/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace, any)
 struct nodes_storage_status_get_params {
+    static constexpr call_info endpoint{http_method::get, "/nodes/{node}/storage/{storage}/status", task_kind::none};
     std::string node; ///< `node` [path] The cluster node name.
     std::string storage; ///< `storage` [path] The storage identifier.
 };
@@ -261,6 +280,7 @@ encoded_request encode(const nodes_storage_status_get_params& p);
 /// `POST /nodes/{node}/storage/{storage}/upload`: Upload templates, ISO images, OVAs and VM images.
 /// Permission check: perm(/storage/{storage}, Datastore.AllocateTemplate)
 struct nodes_storage_upload_post_params {
+    static constexpr call_info endpoint{http_method::post, "/nodes/{node}/storage/{storage}/upload", task_kind::upid};
     struct checksum_algorithm_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view md5 = "md5";

@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 7 endpoints under /pools.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /pools`: List pools or get pool configuration.
 /// Permission check: none (user: all)
 struct pools_get_params {
+    static constexpr call_info endpoint{http_method::get, "/pools", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view qemu = "qemu";
@@ -28,6 +30,7 @@ encoded_request encode(const pools_get_params& p);
 /// `POST /pools`: Create new pool.
 /// Permission check: perm(/pool/{poolid}, Pool.Allocate)
 struct pools_post_params {
+    static constexpr call_info endpoint{http_method::post, "/pools", task_kind::none};
     std::optional<std::string> comment; ///< `comment`
     std::string poolid; ///< `poolid`
 };
@@ -36,6 +39,7 @@ encoded_request encode(const pools_post_params& p);
 /// `PUT /pools`: Update pool.
 /// Permission check: perm(/pool/{poolid}, Pool.Allocate)
 struct pools_put_params {
+    static constexpr call_info endpoint{http_method::put, "/pools", task_kind::none};
     std::optional<bool> allow_move; ///< `allow-move` Allow adding a guest even if already in another pool.
     std::optional<std::string> comment; ///< `comment`
     std::optional<bool> delete_; ///< `delete` Remove the passed VMIDs and/or storage IDs instead of adding them.
@@ -48,6 +52,7 @@ encoded_request encode(const pools_put_params& p);
 /// `DELETE /pools`: Delete pool.
 /// Permission check: perm(/pool/{poolid}, Pool.Allocate)
 struct pools_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/pools", task_kind::none};
     std::string poolid; ///< `poolid`
 };
 encoded_request encode(const pools_delete_params& p);
@@ -55,6 +60,7 @@ encoded_request encode(const pools_delete_params& p);
 /// `GET /pools/{poolid}`: Get pool configuration (deprecated, no support for nested pools, use 'GET /pools/?poolid={poolid}').
 /// Permission check: perm(/pool/{poolid}, Pool.Audit)
 struct pools_poolid_get_params {
+    static constexpr call_info endpoint{http_method::get, "/pools/{poolid}", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view qemu = "qemu";
@@ -69,6 +75,7 @@ encoded_request encode(const pools_poolid_get_params& p);
 /// `PUT /pools/{poolid}`: Update pool data (deprecated, no support for nested pools - use 'PUT /pools/?poolid={poolid}' instead).
 /// Permission check: perm(/pool/{poolid}, Pool.Allocate)
 struct pools_poolid_put_params {
+    static constexpr call_info endpoint{http_method::put, "/pools/{poolid}", task_kind::none};
     std::string poolid; ///< `poolid` [path]
     std::optional<bool> allow_move; ///< `allow-move` Allow adding a guest even if already in another pool.
     std::optional<std::string> comment; ///< `comment`
@@ -81,6 +88,7 @@ encoded_request encode(const pools_poolid_put_params& p);
 /// `DELETE /pools/{poolid}`: Delete pool (deprecated, no support for nested pools, use 'DELETE /pools/?poolid={poolid}').
 /// Permission check: perm(/pool/{poolid}, Pool.Allocate)
 struct pools_poolid_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/pools/{poolid}", task_kind::none};
     std::string poolid; ///< `poolid` [path]
 };
 encoded_request encode(const pools_poolid_delete_params& p);

@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 5 endpoints under /storage.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /storage`: Storage index.
 /// Permission check: none (user: all)
 struct storage_get_params {
+    static constexpr call_info endpoint{http_method::get, "/storage", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view btrfs = "btrfs";
@@ -38,29 +40,7 @@ encoded_request encode(const storage_get_params& p);
 /// `POST /storage`: Create a new storage.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct storage_post_params {
-    struct format_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view raw = "raw";
-        static constexpr std::string_view qcow2 = "qcow2";
-        static constexpr std::string_view subvol = "subvol";
-        static constexpr std::string_view vmdk = "vmdk";
-    };
-    struct preallocation_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view off = "off";
-        static constexpr std::string_view metadata = "metadata";
-        static constexpr std::string_view falloc = "falloc";
-        static constexpr std::string_view full = "full";
-    };
-    struct smbversion_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view default_ = "default";
-        static constexpr std::string_view v_2_0 = "2.0";
-        static constexpr std::string_view v_2_1 = "2.1";
-        static constexpr std::string_view v_3 = "3";
-        static constexpr std::string_view v_3_0 = "3.0";
-        static constexpr std::string_view v_3_11 = "3.11";
-    };
+    static constexpr call_info endpoint{http_method::post, "/storage", task_kind::none};
     struct type_enum : string_enum {
         using string_enum::string_enum;
         static constexpr std::string_view btrfs = "btrfs";
@@ -80,71 +60,25 @@ struct storage_post_params {
     };
     std::optional<std::string> authsupported; ///< `authsupported` Authsupported.
     std::optional<std::string> base; ///< `base` Base volume.
-    std::optional<std::string> blocksize; ///< `blocksize` block size
-    std::optional<std::string> bwlimit; ///< `bwlimit` [property string] Set I/O bandwidth limit for various operations (in KiB/s).
-    std::optional<std::string> comstar_hg; ///< `comstar_hg` host group for comstar views
-    std::optional<std::string> comstar_tg; ///< `comstar_tg` target group for comstar views
-    std::optional<std::string> content; ///< `content` Allowed content types.
-    std::optional<std::string> content_dirs; ///< `content-dirs` Overrides for default content type directories.
-    std::optional<bool> create_base_path; ///< `create-base-path` Create the base directory if it doesn't exist.
-    std::optional<bool> create_subdirs; ///< `create-subdirs` Populate the directory with the default structure.
-    std::optional<std::string> data_pool; ///< `data-pool` Data Pool (for erasure coding only)
     std::optional<std::string> datastore; ///< `datastore` Proxmox Backup Server datastore name.
-    std::optional<bool> disable; ///< `disable` Flag to disable the storage.
-    std::optional<std::string> domain; ///< `domain` CIFS domain.
-    std::optional<std::string> encryption_key; ///< `encryption-key` Encryption key.
     std::optional<std::string> export_; ///< `export` NFS export path.
-    std::optional<std::string> fingerprint; ///< `fingerprint` Certificate SHA 256 fingerprint.
-    std::optional<format_enum> format; ///< `format` Default image format.
-    std::optional<std::string> fs_name; ///< `fs-name` The Ceph filesystem name.
-    std::optional<bool> fuse; ///< `fuse` Mount CephFS through FUSE.
-    std::optional<std::string> is_mountpoint; ///< `is_mountpoint` Assume the given path is an externally managed mountpoint and consider the storage offline if it is not mounted.
     std::optional<std::string> iscsiprovider; ///< `iscsiprovider` iscsi provider
-    std::optional<std::string> keyring; ///< `keyring` Client keyring contents (for external clusters).
-    std::optional<bool> krbd; ///< `krbd` Always access rbd through krbd kernel module.
-    std::optional<std::string> lio_tpg; ///< `lio_tpg` target portal group for Linux LIO targets
-    std::optional<std::string> master_pubkey; ///< `master-pubkey` Base64-encoded, PEM-formatted public RSA key.
-    std::optional<std::int64_t> max_protected_backups; ///< `max-protected-backups` Maximal number of protected backups per guest.
-    std::optional<bool> mkdir; ///< `mkdir` Create the directory if it doesn't exist and populate it with default sub-dirs.
-    std::optional<std::string> monhost; ///< `monhost` IP addresses of monitors (for external clusters).
-    std::optional<std::string> mountpoint; ///< `mountpoint` mount point
-    std::optional<std::string> namespace_; ///< `namespace` Namespace.
-    std::optional<bool> nocow; ///< `nocow` Set the NOCOW flag on files.
-    std::optional<std::string> nodes; ///< `nodes` List of nodes for which the storage configuration applies.
-    std::optional<bool> nowritecache; ///< `nowritecache` disable write caching on the target
-    std::optional<std::string> options; ///< `options` NFS/CIFS mount options (see 'man nfs' or 'man mount.cifs')
-    std::optional<std::string> password; ///< `password` Password for accessing the share/datastore.
     std::optional<std::string> path; ///< `path` File system path.
-    std::optional<std::string> pool; ///< `pool` Pool.
-    std::optional<std::int64_t> port; ///< `port` Use this port to connect to the storage instead of the default one (for example, with PBS or ESXi).
     std::optional<std::string> portal; ///< `portal` iSCSI portal (IP or DNS name with optional port).
-    std::optional<preallocation_enum> preallocation; ///< `preallocation` Preallocation mode for raw and qcow2 images.
-    std::optional<std::string> prune_backups; ///< `prune-backups` The retention options with shorter intervals are processed first with --keep-last being the very first one.
-    std::optional<bool> saferemove; ///< `saferemove` Zero-out data when removing LVs.
-    std::optional<std::int64_t> saferemove_stepsize; ///< `saferemove-stepsize` Wipe step size in MiB.
-    std::optional<std::string> saferemove_throughput; ///< `saferemove_throughput` Wipe throughput (cstream -t parameter value).
-    std::optional<std::string> server; ///< `server` Server IP or DNS name.
     std::optional<std::string> share; ///< `share` CIFS share.
-    std::optional<bool> shared; ///< `shared` Indicate that this is a single storage with the same contents on all nodes (or all listed in the 'nodes' option).
-    std::optional<bool> skip_cert_verification; ///< `skip-cert-verification` Disable TLS certificate verification, only enable on fully trusted networks!
-    std::optional<smbversion_enum> smbversion; ///< `smbversion` SMB protocol version.
-    std::optional<bool> snapshot_as_volume_chain; ///< `snapshot-as-volume-chain` Enable support for creating storage-vendor agnostic snapshot through volume backing-chains.
-    std::optional<bool> sparse; ///< `sparse` use sparse volumes
     std::string storage; ///< `storage` The storage identifier.
-    std::optional<std::string> subdir; ///< `subdir` Subdir to mount.
-    std::optional<bool> tagged_only; ///< `tagged_only` Only use logical volumes tagged with 'pve-vm-ID'.
     std::optional<std::string> target; ///< `target` iSCSI target.
     std::optional<std::string> thinpool; ///< `thinpool` LVM thin pool LV name.
     type_enum type; ///< `type` Storage type.
-    std::optional<std::string> username; ///< `username` RBD Id.
     std::optional<std::string> vgname; ///< `vgname` Volume group name.
-    std::optional<std::string> zfs_base_path; ///< `zfs-base-path` Base path where to look for the created ZFS block devices.
+    storage_config_fields settings; ///< the parameters shared with PUT /storage/{storage}
 };
 encoded_request encode(const storage_post_params& p);
 
 /// `GET /storage/{storage}`: Read storage configuration.
 /// Permission check: perm(/storage/{storage}, Datastore.Allocate)
 struct storage_storage_get_params {
+    static constexpr call_info endpoint{http_method::get, "/storage/{storage}", task_kind::none};
     std::string storage; ///< `storage` [path] The storage identifier.
 };
 encoded_request encode(const storage_storage_get_params& p);
@@ -152,86 +86,18 @@ encoded_request encode(const storage_storage_get_params& p);
 /// `PUT /storage/{storage}`: Update storage configuration.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct storage_storage_put_params {
-    struct format_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view raw = "raw";
-        static constexpr std::string_view qcow2 = "qcow2";
-        static constexpr std::string_view subvol = "subvol";
-        static constexpr std::string_view vmdk = "vmdk";
-    };
-    struct preallocation_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view off = "off";
-        static constexpr std::string_view metadata = "metadata";
-        static constexpr std::string_view falloc = "falloc";
-        static constexpr std::string_view full = "full";
-    };
-    struct smbversion_enum : string_enum {
-        using string_enum::string_enum;
-        static constexpr std::string_view default_ = "default";
-        static constexpr std::string_view v_2_0 = "2.0";
-        static constexpr std::string_view v_2_1 = "2.1";
-        static constexpr std::string_view v_3 = "3";
-        static constexpr std::string_view v_3_0 = "3.0";
-        static constexpr std::string_view v_3_11 = "3.11";
-    };
+    static constexpr call_info endpoint{http_method::put, "/storage/{storage}", task_kind::none};
     std::string storage; ///< `storage` [path] The storage identifier.
-    std::optional<std::string> blocksize; ///< `blocksize` block size
-    std::optional<std::string> bwlimit; ///< `bwlimit` [property string] Set I/O bandwidth limit for various operations (in KiB/s).
-    std::optional<std::string> comstar_hg; ///< `comstar_hg` host group for comstar views
-    std::optional<std::string> comstar_tg; ///< `comstar_tg` target group for comstar views
-    std::optional<std::string> content; ///< `content` Allowed content types.
-    std::optional<std::string> content_dirs; ///< `content-dirs` Overrides for default content type directories.
-    std::optional<bool> create_base_path; ///< `create-base-path` Create the base directory if it doesn't exist.
-    std::optional<bool> create_subdirs; ///< `create-subdirs` Populate the directory with the default structure.
-    std::optional<std::string> data_pool; ///< `data-pool` Data Pool (for erasure coding only)
     std::optional<std::string> delete_; ///< `delete` A list of settings you want to delete.
     std::optional<std::string> digest; ///< `digest` Prevent changes if current configuration file has a different digest.
-    std::optional<bool> disable; ///< `disable` Flag to disable the storage.
-    std::optional<std::string> domain; ///< `domain` CIFS domain.
-    std::optional<std::string> encryption_key; ///< `encryption-key` Encryption key.
-    std::optional<std::string> fingerprint; ///< `fingerprint` Certificate SHA 256 fingerprint.
-    std::optional<format_enum> format; ///< `format` Default image format.
-    std::optional<std::string> fs_name; ///< `fs-name` The Ceph filesystem name.
-    std::optional<bool> fuse; ///< `fuse` Mount CephFS through FUSE.
-    std::optional<std::string> is_mountpoint; ///< `is_mountpoint` Assume the given path is an externally managed mountpoint and consider the storage offline if it is not mounted.
-    std::optional<std::string> keyring; ///< `keyring` Client keyring contents (for external clusters).
-    std::optional<bool> krbd; ///< `krbd` Always access rbd through krbd kernel module.
-    std::optional<std::string> lio_tpg; ///< `lio_tpg` target portal group for Linux LIO targets
-    std::optional<std::string> master_pubkey; ///< `master-pubkey` Base64-encoded, PEM-formatted public RSA key.
-    std::optional<std::int64_t> max_protected_backups; ///< `max-protected-backups` Maximal number of protected backups per guest.
-    std::optional<bool> mkdir; ///< `mkdir` Create the directory if it doesn't exist and populate it with default sub-dirs.
-    std::optional<std::string> monhost; ///< `monhost` IP addresses of monitors (for external clusters).
-    std::optional<std::string> mountpoint; ///< `mountpoint` mount point
-    std::optional<std::string> namespace_; ///< `namespace` Namespace.
-    std::optional<bool> nocow; ///< `nocow` Set the NOCOW flag on files.
-    std::optional<std::string> nodes; ///< `nodes` List of nodes for which the storage configuration applies.
-    std::optional<bool> nowritecache; ///< `nowritecache` disable write caching on the target
-    std::optional<std::string> options; ///< `options` NFS/CIFS mount options (see 'man nfs' or 'man mount.cifs')
-    std::optional<std::string> password; ///< `password` Password for accessing the share/datastore.
-    std::optional<std::string> pool; ///< `pool` Pool.
-    std::optional<std::int64_t> port; ///< `port` Use this port to connect to the storage instead of the default one (for example, with PBS or ESXi).
-    std::optional<preallocation_enum> preallocation; ///< `preallocation` Preallocation mode for raw and qcow2 images.
-    std::optional<std::string> prune_backups; ///< `prune-backups` The retention options with shorter intervals are processed first with --keep-last being the very first one.
-    std::optional<bool> saferemove; ///< `saferemove` Zero-out data when removing LVs.
-    std::optional<std::int64_t> saferemove_stepsize; ///< `saferemove-stepsize` Wipe step size in MiB.
-    std::optional<std::string> saferemove_throughput; ///< `saferemove_throughput` Wipe throughput (cstream -t parameter value).
-    std::optional<std::string> server; ///< `server` Server IP or DNS name.
-    std::optional<bool> shared; ///< `shared` Indicate that this is a single storage with the same contents on all nodes (or all listed in the 'nodes' option).
-    std::optional<bool> skip_cert_verification; ///< `skip-cert-verification` Disable TLS certificate verification, only enable on fully trusted networks!
-    std::optional<smbversion_enum> smbversion; ///< `smbversion` SMB protocol version.
-    std::optional<bool> snapshot_as_volume_chain; ///< `snapshot-as-volume-chain` Enable support for creating storage-vendor agnostic snapshot through volume backing-chains.
-    std::optional<bool> sparse; ///< `sparse` use sparse volumes
-    std::optional<std::string> subdir; ///< `subdir` Subdir to mount.
-    std::optional<bool> tagged_only; ///< `tagged_only` Only use logical volumes tagged with 'pve-vm-ID'.
-    std::optional<std::string> username; ///< `username` RBD Id.
-    std::optional<std::string> zfs_base_path; ///< `zfs-base-path` Base path where to look for the created ZFS block devices.
+    storage_config_fields settings; ///< the parameters shared with POST /storage
 };
 encoded_request encode(const storage_storage_put_params& p);
 
 /// `DELETE /storage/{storage}`: Delete storage configuration.
 /// Permission check: perm(/storage, Datastore.Allocate)
 struct storage_storage_delete_params {
+    static constexpr call_info endpoint{http_method::del, "/storage/{storage}", task_kind::none};
     std::string storage; ///< `storage` [path] The storage identifier.
 };
 encoded_request encode(const storage_storage_delete_params& p);

@@ -8,12 +8,14 @@
 // Parameter structs and encoders for the 1 endpoints under /version.
 
 #include <proxmox/generated/common.hpp>
+#include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {
 
 /// `GET /version`: API version details, including some parts of the global datacenter config.
 /// Permission check: none (user: all)
 struct version_get_params {
+    static constexpr call_info endpoint{http_method::get, "/version", task_kind::none};
 };
 encoded_request encode(const version_get_params& p);
 
