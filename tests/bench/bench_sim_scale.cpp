@@ -31,8 +31,8 @@ double median(std::vector<double> v) {
 
 struct scale_result {
     double start_ms = 0;
-    double resources_ms = 0;  ///< GET /cluster/resources
-    double vm_list_ms = 0;    ///< GET /nodes/pve/qemu
+    double resources_ms = 0; ///< GET /cluster/resources
+    double vm_list_ms = 0;   ///< GET /nodes/pve/qemu
     std::size_t resources = 0;
 };
 
@@ -75,8 +75,9 @@ scale_result measure(unsigned nodes, unsigned guests, int repetitions) {
 
 int main(int argc, char** argv) {
     const int repetitions = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
-    fmt::print("proxmox-sim scale: start-up and list latency (median of {} requests, SDK over loopback TLS)\n",
-               repetitions);
+    fmt::print(
+        "proxmox-sim scale: start-up and list latency (median of {} requests, SDK over loopback TLS)\n",
+        repetitions);
     fmt::print("{:>16} | {:>10} | {:>9} | {:>24} | {:>21}\n", "cluster", "start ms", "resources",
                "GET /cluster/resources ms", "GET /nodes/pve/qemu ms");
     const auto small = measure(3, 12, repetitions);

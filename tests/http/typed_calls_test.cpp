@@ -19,7 +19,8 @@ TEST_F(TypedCalls, RawDataForReads) {
     ASSERT_TRUE(version) << version.error().to_string();
     EXPECT_EQ(version->data.at("release"), "9.1");
 
-    auto vms = pve.run(api.async_cluster_resources_get({.type = gen::cluster_resources_get_params::type_enum::vm}));
+    auto vms =
+        pve.run(api.async_cluster_resources_get({.type = gen::cluster_resources_get_params::type_enum::vm}));
     ASSERT_TRUE(vms) << vms.error().to_string();
     ASSERT_FALSE(vms->data.as_array().empty());
     for (const auto& r : vms->data.as_array())
@@ -71,7 +72,8 @@ TEST_F(TypedCalls, OnlySetFieldsAreSentAndErrorsNameTheField) {
 
     // an empty path parameter never leaves the client
     const auto before = server_->request_count();
-    auto empty = pve.run(pve.async().async_call(gen::nodes_qemu_status_stop_post_params{.node = "", .vmid = vm.vmid}));
+    auto empty =
+        pve.run(pve.async().async_call(gen::nodes_qemu_status_stop_post_params{.node = "", .vmid = vm.vmid}));
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().code, errc::invalid_argument);
     EXPECT_NE(empty.error().message.find("'node'"), std::string::npos) << empty.error().message;
