@@ -2,6 +2,7 @@
 #define PROXMOX_OPTIONS_HPP
 
 #include <proxmox/credentials.hpp>
+#include <proxmox/error.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -75,6 +76,13 @@ struct client_options {
     /// Replaces the HTTPS stack (tests, proxies, recording). Null = the built-in Beast transport.
     std::shared_ptr<proxmox::transport> custom_transport;
 };
+
+/// Reads the connection settings from environment variables, the names the MCP server and the
+/// examples use: PROXMOX_API_URL (required, https://), PROXMOX_TOKEN_ID + PROXMOX_TOKEN_SECRET or
+/// PROXMOX_USER + PROXMOX_PASSWORD, PROXMOX_FINGERPRINT, PROXMOX_CA_FILE, PROXMOX_VERIFY
+/// (true/false, default true). `lookup` returns a variable's value or nullptr (default: getenv).
+/// errc::invalid_argument names the missing or malformed variable, never a secret's value.
+result<client_options> client_options_from_env(std::function<const char*(const char*)> lookup = {});
 
 } // namespace proxmox
 
