@@ -13,15 +13,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
-#include <cstdlib>
-#include <string>
 
 namespace {
-
-std::string env(const char* key) {
-    const char* value = std::getenv(key);
-    return value ? value : "";
-}
 
 boost::asio::awaitable<int> list_guests(proxmox::client pve) {
     auto guests = co_await pve.cluster().async_resources(proxmox::resource_filter::vm);
@@ -39,20 +32,14 @@ boost::asio::awaitable<int> list_guests(proxmox::client pve) {
 } // namespace
 
 int main() {
-    if (env("PROXMOX_API_URL").empty() || env("PROXMOX_TOKEN_ID").empty()) {
-        std::fprintf(stderr, "set PROXMOX_API_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET and PROXMOX_FINGERPRINT "
-                             "(or PROXMOX_CA_FILE); try `proxmox-sim` for a simulated cluster\n");
+    auto options = proxmox::client_options_from_env();
+    if (!options) {
+        std::fprintf(stderr, "%s\n", options.error().message.c_str());
         return 2;
     }
-    proxmox::client_options options;
-    options.url = env("PROXMOX_API_URL");
-    options.token = {env("PROXMOX_TOKEN_ID"), env("PROXMOX_TOKEN_SECRET")};
-    options.tls.fingerprint = env("PROXMOX_FINGERPRINT");
-    options.tls.ca_file = env("PROXMOX_CA_FILE");
-
     boost::asio::io_context io;
     int exit_code = 1;
-    boost::asio::co_spawn(io, list_guests(proxmox::client(io.get_executor(), options)),
+    boost::asio::co_spawn(io, list_guests(proxmox::client(io.get_executor(), *options)),
                           [&](std::exception_ptr, int code) { exit_code = code; });
     io.run();
     return exit_code;

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Runs an example program against a fresh proxmox-sim, the way a user would:
 start the simulator, export the PROXMOX_* variables from its JSON line, run the example,
-and check its exit code and (optionally) that its output matches a regular expression."""
+and check its exit code and (optionally) that its output matches a regular expression.
+
+usage: run_against_sim.py SIM EXAMPLE [EXPECTED_REGEX] [--repeat N] [-- EXAMPLE_ARGS...]
+--repeat runs the example N times against the same cluster; the last output is matched."""
 import json
 import os
 import re
@@ -10,22 +13,33 @@ import sys
 
 
 def main() -> int:
-    if len(sys.argv) < 3:
-        print("usage: run_against_sim.py SIM EXAMPLE [EXPECTED_REGEX]", file=sys.stderr)
+    argv = sys.argv[1:]
+    example_args = []
+    if "--" in argv:
+        example_args = argv[argv.index("--") + 1:]
+        argv = argv[:argv.index("--")]
+    repeat = 1
+    if "--repeat" in argv:
+        i = argv.index("--repeat")
+        repeat = int(argv[i + 1])
+        del argv[i:i + 2]
+    if len(argv) < 2:
+        print(__doc__.splitlines()[-3], file=sys.stderr)
         return 2
-    sim_path, example, expected = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else None)
+    sim_path, example, expected = argv[0], argv[1], (argv[2] if len(argv) > 2 else None)
     sim = subprocess.Popen([sim_path, "--task-seconds", "0.05"], stdin=subprocess.PIPE,
                            stdout=subprocess.PIPE, text=True)
     try:
         info = json.loads(sim.stdout.readline())
         env = dict(os.environ, PROXMOX_API_URL=info["url"], PROXMOX_TOKEN_ID=info["token_id"],
                    PROXMOX_TOKEN_SECRET=info["token_secret"], PROXMOX_FINGERPRINT=info["fingerprint"])
-        run = subprocess.run([example], env=env, capture_output=True, text=True, timeout=60)
-        sys.stdout.write(run.stdout)
-        sys.stderr.write(run.stderr)
-        if run.returncode != 0:
-            print(f"{example} exited with {run.returncode}", file=sys.stderr)
-            return 1
+        for _ in range(repeat):
+            run = subprocess.run([example, *example_args], env=env, capture_output=True, text=True, timeout=60)
+            sys.stdout.write(run.stdout)
+            sys.stderr.write(run.stderr)
+            if run.returncode != 0:
+                print(f"{example} exited with {run.returncode}", file=sys.stderr)
+                return 1
         if expected and not re.search(expected, run.stdout, re.MULTILINE):
             print(f"{example} output does not match {expected!r}", file=sys.stderr)
             return 1

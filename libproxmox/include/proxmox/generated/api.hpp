@@ -19,7 +19,11 @@ namespace proxmox::gen {
 /// `result<api_response>` (the raw `data`) otherwise. Cheap to copy, like the client.
 ///
 ///     proxmox::gen::api api(client);
-///     auto task = co_await api.async_nodes_qemu_status_start_post({.node = "pve", .vmid = 100});
+///     const nodes_qemu_status_start_post_params start{.node = "pve", .vmid = 100};
+///     auto task = co_await api.async_nodes_qemu_status_start_post(start);
+///
+/// Keep params in named variables under co_await: g++ 12 destroys temporaries inside a
+/// co_await expression twice (GCC bug 100611).
 class api {
 public:
     explicit api(proxmox::client c) : client_(std::move(c)) {}
