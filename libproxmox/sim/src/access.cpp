@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <regex>
+#include <set>
 
 namespace proxmox::sim::detail {
 
@@ -16,60 +18,8 @@ namespace json = boost::json;
 
 namespace {
 
-/// The privileges of PVE 9 (AccessControl.pm $privgroups plus Permissions.Modify). Every user
-/// of the simulator holds all of them on `/` (permissions are not modelled yet).
-constexpr std::string_view all_privileges[] = {
-    "Datastore.Allocate",
-    "Datastore.AllocateSpace",
-    "Datastore.AllocateTemplate",
-    "Datastore.Audit",
-    "Group.Allocate",
-    "Mapping.Audit",
-    "Mapping.Modify",
-    "Mapping.Use",
-    "Permissions.Modify",
-    "Pool.Allocate",
-    "Pool.Audit",
-    "Realm.Allocate",
-    "Realm.AllocateUser",
-    "SDN.Allocate",
-    "SDN.Audit",
-    "SDN.Use",
-    "Sys.AccessNetwork",
-    "Sys.Audit",
-    "Sys.Console",
-    "Sys.Incoming",
-    "Sys.Modify",
-    "Sys.PowerMgmt",
-    "Sys.Syslog",
-    "User.Modify",
-    "VM.Allocate",
-    "VM.Audit",
-    "VM.Backup",
-    "VM.Clone",
-    "VM.Config.CDROM",
-    "VM.Config.CPU",
-    "VM.Config.Cloudinit",
-    "VM.Config.Disk",
-    "VM.Config.HWType",
-    "VM.Config.Memory",
-    "VM.Config.Network",
-    "VM.Config.Options",
-    "VM.Console",
-    "VM.GuestAgent.Audit",
-    "VM.GuestAgent.FileRead",
-    "VM.GuestAgent.FileSystemMgmt",
-    "VM.GuestAgent.FileWrite",
-    "VM.GuestAgent.Unrestricted",
-    "VM.Migrate",
-    "VM.PowerMgmt",
-    "VM.Replicate",
-    "VM.Snapshot",
-    "VM.Snapshot.Rollback",
-};
-
-/// RPCEnvironment.pm compute_api_permission for a user with every privilege on `/`.
-json::object full_capabilities() {
+/// RPCEnvironment.pm compute_api_permission: the privileges of `user` by area, for the GUI.
+json::object compute_capabilities(const access_state& a, const std::string& user) {
     static const std::pair<std::string_view, std::regex> classes[] = {
         {"access", std::regex(R"(^((User|Group)\.|Permissions\.Modify))")},
         {"dc", std::regex(R"(^(Sys\.Audit|Sys\.Modify|SDN\.))")},
@@ -80,39 +30,35 @@ json::object full_capabilities() {
         {"vms", std::regex(R"(^(VM\.|Permissions\.Modify))")},
     };
     json::object cap;
-    for (const auto& [name, re] : classes) {
-        json::object privs;
-        for (auto p : all_privileges)
-            if (std::regex_search(p.begin(), p.end(), re))
-                privs[p] = 1;
-        cap[name] = std::move(privs);
+    for (const auto& [name, re] : classes)
+        cap[name] = json::object{};
+    std::set<std::string> paths = {"/", "/nodes", "/access/groups", "/vms", "/storage", "/sdn", "/mapping"};
+    paths.merge(acl_tree_paths(a));
+    for (const auto& path : paths) {
+        const auto privs = permissions(a, user, path);
+        // $path =~ /^\/(\w+)/ ? $1 : 'dc'
+        std::string top;
+        for (std::size_t i = 1;
+             i < path.size() && (std::isalnum(static_cast<unsigned char>(path[i])) || path[i] == '_'); ++i)
+            top += path[i];
+        if (top.empty())
+            top = "dc";
+        for (const auto& [p, propagate] : privs) {
+            if (top == "pool") {
+                if (p.starts_with("VM."))
+                    cap["vms"].as_object()[p] = 1;
+                else if (p.starts_with("Datastore."))
+                    cap["storage"].as_object()[p] = 1;
+                else if (p == "Permissions.Modify")
+                    cap["storage"].as_object()[p] = cap["vms"].as_object()[p] = 1;
+                continue;
+            }
+            for (const auto& [name, re] : classes)
+                if (name == top && std::regex_search(p, re))
+                    cap[name].as_object()[p] = 1;
+        }
     }
     return cap;
-}
-
-bool valid_privilege(std::string_view p) {
-    for (auto known : all_privileges)
-        if (known == p)
-            return true;
-    return false;
-}
-
-/// AccessControl.pm normalize_path
-std::optional<std::string> normalize_path(std::string path) {
-    std::string out;
-    for (char c : path)
-        if (!(c == '/' && !out.empty() && out.back() == '/'))
-            out += c;
-    if (!out.empty() && out.back() == '/')
-        out.pop_back();
-    if (out.empty())
-        out = "/";
-    if (out.front() != '/')
-        out.insert(out.begin(), '/');
-    for (char c : out)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '/'))
-            return std::nullopt;
-    return out;
 }
 
 /// Anything that goes wrong inside create_ticket's eval: 401 "authentication failure" (the reason
@@ -121,11 +67,9 @@ std::optional<std::string> normalize_path(std::string path) {
     raise_error("authentication failure\n", 401);
 }
 
-const user* configured_user(const options& opts, std::string_view userid) {
-    for (const auto& u : opts.users)
-        if (u.userid == userid)
-            return &u;
-    return nullptr;
+const user_state* configured_user(const access_state& a, const std::string& userid) {
+    auto it = a.users.find(userid);
+    return it == a.users.end() ? nullptr : &it->second;
 }
 
 /// The TFA challenge of a user with TOTP (proxmox-tfa TfaChallenge serialized).
@@ -137,8 +81,8 @@ bool authenticate_user(const call_context& ctx,
                        const std::string& password,
                        const std::optional<std::string>& otp,
                        const std::optional<std::string>& tfa_challenge) {
-    const user* u = configured_user(ctx.opts, username);
-    if (!u) // e.g. a token's owner without a password: the realm rejects the login
+    const user_state* u = configured_user(ctx.state.access, username);
+    if (!u || u->password.empty()) // e.g. a token's owner without a password: the realm rejects the login
         authentication_failure();
     if (tfa_challenge) {
         // the second factor: the password carries the TFA response
@@ -186,7 +130,7 @@ json::value post_access_ticket(call_context& ctx) {
     bool need_tfa = false;
 
     // everything in create_ticket's eval ends as 401 "authentication failure"
-    if (!user_exists(ctx.opts, username)) // $rpcenv->check_user_enabled
+    if (check_user_enabled(ctx.state.access, username, ctx.now)) // $rpcenv->check_user_enabled
         authentication_failure();
 
     if (path && !path->empty() && privs && !privs->empty()) {
@@ -194,7 +138,7 @@ json::value post_access_ticket(call_context& ctx) {
         auto t = verify_ticket(*ctx.keys, password, "", ctx.now);
         if (!(t && t->data == username))
             authenticate_user(ctx, username, password, otp, std::nullopt); // scalar context: no TFA
-        if (!normalize_path(*path))
+        if (!normalize_acl_path(*path))
             authentication_failure(); // "invalid path"
         std::string list = *privs;
         for (char& c : list)
@@ -205,7 +149,7 @@ json::value post_access_ticket(call_context& ctx) {
             auto end = list.find(' ', start);
             if (end == std::string::npos)
                 end = list.size();
-            if (end > start && !valid_privilege(std::string_view(list).substr(start, end - start)))
+            if (end > start && !is_valid_privilege(std::string_view(list).substr(start, end - start)))
                 authentication_failure(); // "invalid privilege name"
             start = end + 1;
         }
@@ -232,7 +176,7 @@ json::value post_access_ticket(call_context& ctx) {
     }
 
     if (!need_tfa)
-        res["cap"] = full_capabilities();
+        res["cap"] = compute_capabilities(ctx.state.access, username);
     if (!ctx.state.name.empty()) // in a cluster, and the user has Sys.Audit on /
         res["clustername"] = ctx.state.name;
     return res;

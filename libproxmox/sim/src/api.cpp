@@ -346,18 +346,14 @@ struct api::impl {
         const auto eq = value.rfind('=');
         if (eq == std::string_view::npos)
             return std::nullopt;
-        const auto tokenid = value.substr(0, eq);
-        const auto secret = value.substr(eq + 1);
-        for (const auto& t : opts.tokens) {
-            if (tokenid == t.user + "!" + t.name && constant_time_equal(secret, t.secret)) {
-                auth_result a;
-                a.authenticated = true;
-                a.api_token = true;
-                a.user = std::string(tokenid);
-                return a;
-            }
-        }
-        return std::nullopt;
+        auto tokenid = verify_api_token(state.access, value, state.now());
+        if (!tokenid)
+            return std::nullopt;
+        auth_result a;
+        a.authenticated = true;
+        a.api_token = true;
+        a.user = std::move(*tokenid);
+        return a;
     }
 
     /// AnyEvent.pm extract_params: body (form or JSON), then the query string over it.
@@ -463,8 +459,8 @@ head_decision api::check_head(const request_head& head, auth_result& auth) const
                     return unauthorized("permission denied - invalid PVE ticket");
                 // (a TFA half ticket never gets here: its signature covers the user name as
                 // additional data, so it does not verify without it)
-                if (!user_exists(impl_->opts, verified->data))
-                    return unauthorized(fmt::format("no such user ('{}')", verified->data));
+                if (auto problem = check_user_enabled(impl_->state.access, verified->data, now))
+                    return unauthorized(*problem);
                 auth.authenticated = true;
                 auth.ticket = true;
                 auth.user = verified->data;

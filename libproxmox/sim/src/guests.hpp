@@ -52,6 +52,9 @@ void check_lock(const guest_state& g);
 
 /// Marks a guest running on its node (new PID, load figures for a first start).
 void start_guest(guest_state& g, cluster& c, epoch_seconds now);
+/// What vm_start / vzstart do to the config before the guest boots (guest_config_qemu.cpp): apply
+/// pending changes and regenerate the cloud-init drive. start_guest calls it.
+void apply_pending_on_start(cluster& c, guest_state& g);
 /// Marks a guest stopped.
 void stop_guest(guest_state& g);
 

@@ -83,16 +83,6 @@ std::string call_context::run_worker(node_state& on,
     return t.upid;
 }
 
-bool user_exists(const options& opts, std::string_view userid) {
-    for (const auto& u : opts.users)
-        if (u.userid == userid)
-            return true;
-    for (const auto& t : opts.tokens)
-        if (t.user == userid)
-            return true;
-    return false;
-}
-
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +197,7 @@ json::object qemu_status(const guest_state& g, epoch_seconds now, bool full) {
     if (g.running)
         o["memhost"] = guest_mem(g, now) + 64 * 1024 * 1024;
     if (full && g.running) {
-        o["qmpstatus"] = "running";
+        o["qmpstatus"] = g.suspended ? "paused" : "running";
         o["running-machine"] = machine_type(g);
         o["running-qemu"] = "10.0.2";
     }
@@ -356,6 +346,7 @@ void root_only(call_context& ctx, std::initializer_list<std::string_view> keys) 
 }
 
 void start_guest(guest_state& g, cluster& c, epoch_seconds now) {
+    apply_pending_on_start(c, g);
     node_state* n = c.find_node(g.node);
     g.running = true;
     g.started = now;
@@ -443,8 +434,13 @@ json::value get_cluster_resources(call_context& ctx) {
     json::array out;
     if (type.empty() || type == "vm")
         for (const auto& [vmid, g] : ctx.state.guests) {
+            if (!rpc_check(ctx.state.access, ctx.auth.user, fmt::format("/vms/{}", vmid), {"VM.Audit"}))
+                continue; // Cluster.pm resources lists what the caller may audit
             const node_state* n = ctx.state.find_node(g.node);
-            out.push_back(guest_entry(g, now, n && n->offline));
+            auto entry = guest_entry(g, now, n && n->offline);
+            if (const std::string* pool = pool_of(ctx.state.access, vmid))
+                entry["pool"] = *pool;
+            out.push_back(std::move(entry));
         }
     if (type.empty() || type == "node")
         for (const auto& n : ctx.state.nodes)
@@ -452,7 +448,8 @@ json::value get_cluster_resources(call_context& ctx) {
     if (type.empty() || type == "storage")
         for (const auto& s : ctx.state.storages)
             for (const auto& n : ctx.state.nodes)
-                out.push_back(storage_entry(s, n));
+                if (rpc_check(ctx.state.access, ctx.auth.user, "/storage/" + s.id, {"Datastore.Audit"}))
+                    out.push_back(storage_entry(s, n));
     if (type.empty() || type == "sdn")
         for (const auto& n : ctx.state.nodes)
             out.push_back(json::object{{"id", fmt::format("sdn/{}/localnetwork", n.name)},
@@ -460,6 +457,10 @@ json::value get_cluster_resources(call_context& ctx) {
                                        {"node", n.name},
                                        {"type", "sdn"},
                                        {"status", n.offline ? "unknown" : "ok"}});
+    if (type.empty())
+        for (const auto& [poolid, pool] : ctx.state.access.pools)
+            if (rpc_check(ctx.state.access, ctx.auth.user, "/pool/" + poolid, {"Pool.Audit"}))
+                out.push_back(json::object{{"id", "/pool/" + poolid}, {"pool", poolid}, {"type", "pool"}});
     return out;
 }
 
@@ -468,7 +469,8 @@ json::value get_qemu_list(call_context& ctx) {
     const bool full = ctx.bool_param("full");
     json::array out;
     for (const auto& [vmid, g] : ctx.state.guests)
-        if (g.kind == guest_kind::qemu && g.node == n.name)
+        if (g.kind == guest_kind::qemu && g.node == n.name &&
+            rpc_check(ctx.state.access, ctx.auth.user, fmt::format("/vms/{}", vmid), {"VM.Audit"}))
             out.push_back(qemu_status(g, ctx.now, full));
     return out;
 }
@@ -477,7 +479,8 @@ json::value get_lxc_list(call_context& ctx) {
     const node_state& n = ctx.node();
     json::array out;
     for (const auto& [vmid, g] : ctx.state.guests)
-        if (g.kind == guest_kind::lxc && g.node == n.name)
+        if (g.kind == guest_kind::lxc && g.node == n.name &&
+            rpc_check(ctx.state.access, ctx.auth.user, fmt::format("/vms/{}", vmid), {"VM.Audit"}))
             out.push_back(lxc_status(g, ctx.now));
     return out;
 }
@@ -500,53 +503,6 @@ json::value get_lxc_current(call_context& ctx) {
     json::object o = lxc_status(g, ctx.now);
     o["ha"] = json::object{{"managed", 0}};
     return o;
-}
-
-json::value post_qemu_start(call_context& ctx) {
-    root_only(ctx, {"stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network",
-                    "targetstorage", "force-cpu"});
-    if (ctx.param("targetstorage") && !ctx.param("migratedfrom"))
-        raise_param_exc({{"targetstorage", "targetstorage can only by used with migratedfrom."}});
-    node_state& node = ctx.node();
-    const auto vmid = static_cast<unsigned>(*ctx.int_param("vmid"));
-    // QemuServer::vm_start runs in the worker: load_config, template check, lock, running check
-    return json::string(
-        ctx.run_worker(node, "qmstart", std::to_string(vmid),
-                       [vmid, on = node.name](cluster& c, epoch_seconds now) -> task_result {
-                           guest_state* g = c.find_guest(vmid);
-                           if (!g || g->kind != guest_kind::qemu || g->node != on)
-                               return {{}, without_newline(missing_config(guest_kind::qemu, vmid, on))};
-                           if (g->is_template)
-                               return {{}, "you can't start a vm if it's a template"};
-                           if (!g->lock.empty())
-                               return {{}, fmt::format("VM is locked ({})", g->lock)};
-                           if (g->running)
-                               return {{}, fmt::format("VM {} already running", vmid)};
-                           start_guest(*g, c, now);
-                           return {};
-                       }));
-}
-
-json::value post_qemu_stop(call_context& ctx) {
-    root_only(ctx, {"skiplock", "keepActive", "migratedfrom"});
-    node_state& node = ctx.node();
-    const auto vmid = static_cast<unsigned>(*ctx.int_param("vmid"));
-    // QemuServer::vm_stop in the worker: check_running asserts the config is on this node; a
-    // stopped VM is fine
-    return json::string(ctx.run_worker(
-        node, "qmstop", std::to_string(vmid),
-        [vmid, on = node.name](cluster& c, epoch_seconds) -> task_result {
-            guest_state* g = c.find_guest(vmid);
-            if (!g || g->kind != guest_kind::qemu || g->node != on)
-                return {{},
-                        fmt::format("unable to find configuration file for VM {} on node '{}'", vmid, on)};
-            if (!g->running)
-                return {};
-            if (!g->lock.empty())
-                return {{}, fmt::format("VM is locked ({})", g->lock)};
-            stop_guest(*g);
-            return {};
-        }));
 }
 
 /// pve-common UPID.pm decode
@@ -661,8 +617,6 @@ const std::vector<handler_entry>& modelled_endpoints() {
         {"GET", "/nodes/{node}/lxc", &get_lxc_list},
         {"GET", "/nodes/{node}/qemu/{vmid}/status/current", &get_qemu_current},
         {"GET", "/nodes/{node}/lxc/{vmid}/status/current", &get_lxc_current},
-        {"POST", "/nodes/{node}/qemu/{vmid}/status/start", &post_qemu_start},
-        {"POST", "/nodes/{node}/qemu/{vmid}/status/stop", &post_qemu_stop},
         {"GET", "/nodes/{node}/tasks/{upid}/status", &get_task_status},
         {"GET", "/nodes/{node}/tasks/{upid}/log", &get_task_log},
         {"DELETE", "/nodes/{node}/tasks/{upid}", &delete_task},

@@ -48,8 +48,6 @@ struct upload_info {
     std::string checksum;  ///< its hex digest
 };
 
-/// Whether `userid` exists in the simulated user.cfg: a configured user or a token's owner.
-bool user_exists(const options& opts, std::string_view userid);
 
 struct call_context {
     const endpoint& ep;

@@ -1,10 +1,12 @@
 #include "schema.hpp"
+#include "schema_formats.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +40,7 @@ std::optional<std::string> perl_scalar_text(const json::value& v) {
     }
 }
 
-namespace {
+// text helpers shared with schema_formats.cpp
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -132,337 +134,7 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Named formats (pve-common JSONSchema.pm, pve-access-control). Each returns the die() text of the
-// Perl validator, including its trailing newline, or nullopt when the value is fine.
-
-using format_check = std::optional<std::string> (*)(const std::string&);
-
-bool match(const std::string& s, const std::regex& re) {
-    return std::regex_match(s, re);
-}
-
-bool is_ipv4(const std::string& s) {
-    // $IPV4RE: four dot-separated decimal octets of 1-3 digits, each at most 255
-    int octets = 0;
-    std::size_t i = 0;
-    while (true) {
-        std::size_t digits = 0;
-        unsigned value = 0;
-        while (i < s.size() && is_digit(s[i]) && digits < 4)
-            value = value * 10 + static_cast<unsigned>(s[i++] - '0'), ++digits;
-        if (digits == 0 || digits > 3 || value > 255)
-            return false;
-        if (++octets == 4)
-            return i == s.size();
-        if (i >= s.size() || s[i] != '.')
-            return false;
-        ++i;
-    }
-}
-
-bool is_ipv6(const std::string& s) {
-    in6_addr a{};
-    return inet_pton(AF_INET6, s.c_str(), &a) == 1;
-}
-
-bool is_dns_name(const std::string& s) {
-    static const std::regex re(
-        R"(^(([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)\.)*([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
-    return match(s, re);
-}
-
-std::optional<unsigned> cidr_bits(const std::string& s, bool (*is_ip)(const std::string&)) {
-    auto slash = s.find('/');
-    if (slash == std::string::npos || !is_ip(s.substr(0, slash)))
-        return std::nullopt;
-    std::string bits = s.substr(slash + 1);
-    if (bits.empty() || bits.size() > 3 || !is_integer(bits) || bits[0] == '+' || bits[0] == '-')
-        return std::nullopt;
-    return static_cast<unsigned>(std::stoul(bits));
-}
-
-bool is_cidrv4(const std::string& s) {
-    auto b = cidr_bits(s, is_ipv4);
-    return b && *b > 7 && *b <= 32;
-}
-
-bool is_cidrv6(const std::string& s) {
-    auto b = cidr_bits(s, is_ipv6);
-    return b && *b > 7 && *b <= 128;
-}
-
-std::optional<std::string> parse_id(const std::string& id, std::string_view type) {
-    static const std::regex re(R"(^[a-z][a-z0-9\-_.]*[a-z0-9]$)", std::regex::icase);
-    if (!match(id, re))
-        return fmt::format("{} ID '{}' contains illegal characters\n", type, id);
-    return std::nullopt;
-}
-
-const std::map<std::string, format_check, std::less<>>& format_table() {
-    static const std::map<std::string, format_check, std::less<>> table = {
-        {"string", [](const std::string&) -> std::optional<std::string> { return std::nullopt; }},
-        {"urlencoded",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[-%a-zA-Z0-9_.!~*'()]*$)");
-             if (!match(v, re))
-                 return "invalid urlencoded string: " + v + "\n";
-             return std::nullopt;
-         }},
-        {"pve-configid",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-z][a-z0-9_-]+$)", std::regex::icase);
-             if (!match(v, re))
-                 return "invalid configuration ID '" + v + "'\n";
-             return std::nullopt;
-         }},
-        {"pve-storage-id", [](const std::string& v) { return parse_id(v, "storage"); }},
-        {"pve-storage-content",
-         [](const std::string& v) -> std::optional<std::string> {
-             // pve-storage Plugin.pm verify_content: the content types of a dir storage, and import
-             for (const char* ct :
-                  {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"})
-                 if (v == ct)
-                     return std::nullopt;
-             return "invalid content type '" + v + "'\n";
-         }},
-        {"pve-realm",
-         [](const std::string& v) -> std::optional<std::string> {
-             // pve-access-control Auth/Plugin.pm pve_verify_realm
-             static const std::regex re(R"(^[A-Za-z][A-Za-z\.\-_0-9]+$)");
-             if (!match(v, re))
-                 return std::string("value does not look like a valid realm\n");
-             return std::nullopt;
-         }},
-        {"acme-plugin-id", [](const std::string& v) { return parse_id(v, "ACME plugin"); }},
-        {"pve-bridge-id",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[-_.\w\d]+$)");
-             if (!match(v, re))
-                 return "invalid bridge ID '" + v + "'\n";
-             return std::nullopt;
-         }},
-        {"pve-vmid",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[1-9][0-9]{2,8}$)");
-             if (!match(v, re))
-                 return "value does not look like a valid VM ID\n";
-             return std::nullopt;
-         }},
-        {"pve-node",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
-             if (!match(v, re))
-                 return "value does not look like a valid node name\n";
-             return std::nullopt;
-         }},
-        {"mac-addr",
-         [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$)", std::regex::icase);
-             if (!match(v, re))
-                 return "value does not look like a valid unicast MAC address\n";
-             return std::nullopt;
-         }},
-        {"ipv4",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_ipv4(v))
-                 return "value does not look like a valid IPv4 address\n";
-             return std::nullopt;
-         }},
-        {"ipv6",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_ipv6(v))
-                 return "value does not look like a valid IPv6 address\n";
-             return std::nullopt;
-         }},
-        {"ip",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_ipv4(v) && !is_ipv6(v))
-                 return "value does not look like a valid IP address\n";
-             return std::nullopt;
-         }},
-        {"ipv4mask",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_ipv4(v))
-                 return "value does not look like a valid IP netmask\n";
-             in_addr a{};
-             inet_pton(AF_INET, v.c_str(), &a);
-             const std::uint32_t m = ntohl(a.s_addr);
-             if ((~m & (~m + 1)) != 0) // not a contiguous run of leading ones
-                 return "value does not look like a valid IP netmask\n";
-             return std::nullopt;
-         }},
-        {"CIDRv4",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_cidrv4(v))
-                 return "value does not look like a valid IPv4 CIDR network\n";
-             return std::nullopt;
-         }},
-        {"CIDRv6",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_cidrv6(v))
-                 return "value does not look like a valid IPv6 CIDR network\n";
-             return std::nullopt;
-         }},
-        {"CIDR",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_cidrv4(v) && !is_cidrv6(v))
-                 return "value does not look like a valid CIDR network\n";
-             return std::nullopt;
-         }},
-        {"pve-ipv4-config",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (v == "dhcp" || v == "manual" || is_cidrv4(v))
-                 return std::nullopt;
-             return "value does not look like a valid ipv4 network configuration\n";
-         }},
-        {"pve-ipv6-config",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (v == "auto" || v == "dhcp" || v == "manual" || is_cidrv6(v))
-                 return std::nullopt;
-             return "value does not look like a valid ipv6 network configuration\n";
-         }},
-        {"dns-name",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_dns_name(v))
-                 return "value does not look like a valid DNS name\n";
-             return std::nullopt;
-         }},
-        {"address",
-         [](const std::string& v) -> std::optional<std::string> {
-             if (!is_ipv4(v) && !is_ipv6(v) && !is_dns_name(v))
-                 return "value does not look like a valid address: " + v + "\n";
-             return std::nullopt;
-         }},
-        {"pve-iface",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^[a-z][a-z0-9_]{1,20}([:\.]\d+)?$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
-                                              return "invalid network interface name '" + v + "'\n";
-                                          return std::nullopt;
-                                      }},
-        {"pve-tag",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^[a-z0-9_][a-z0-9_\-\+\.]*$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
-                                              return std::string("invalid characters in tag\n");
-                                          return std::nullopt;
-                                      }},
-        {"pve-startup-order",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex part(
-                                              R"(^\s*$|^(order=)?\d+$|^up=\d+$|^down=\d+$)");
-                                          bool ok = !v.empty() && v != "0";
-                                          for (const auto& p : split_list(v))
-                                              ok = ok && match(p, part);
-                                          if (!ok)
-                                              return std::string("unable to parse startup options\n");
-                                          return std::nullopt;
-                                      }},
-        {"ldap-simple-attr",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^[a-zA-Z0-9]+$)");
-                                          if (!match(v, re))
-                                              return "value '" + v +
-                                                     "' does not look like a simple ldap attribute name\n";
-                                          return std::nullopt;
-                                      }},
-        {"pve-task-status-type",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^(ok|error|warning|unknown)$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
-                                              return "invalid status '" + v + "'\n";
-                                          return std::nullopt;
-                                      }},
-        {"disk-size",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^(\d+(\.\d+)?)([KMGT])?$)");
-                                          if (!match(v, re))
-                                              return "value does not look like a valid disk size: " + v +
-                                                     "\n";
-                                          return std::nullopt;
-                                      }},
-        {"pve-userid",
-         [](const std::string& v)
-             -> std::
-                 optional<std::string> {
-                     // pve-access-control verify_username
-                     const std::size_t len = utf8_length(v);
-                     if (len < 3)
-                         return "user name '" + v + "' is too short\n";
-                     if (len > 64)
-                         return fmt::format("user name '{}' is too long ({} > 64)\n", v, len);
-                     static const std::regex re(R"(^[^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+$)");
-                     if (!match(v, re))
-                         return "value '" + v + "' does not look like a valid user name\n";
-                     return std::nullopt;
-                 }},
-        {"pve-vlan-id-or-range",
-         [](const std::string& v) -> std::
-                                      optional<std::string> {
-                                          static const std::regex re(R"(^(\d+)(?:-(\d+))?$)");
-                                          std::smatch m;
-                                          if (!std::regex_match(v, m, re))
-                                              return "invalid VLAN configuration '" + v + "'\n";
-                                          auto tag = [](const std::string& t) {
-                                              return t.size() > 5 ? 99999UL : std::stoul(t);
-                                          };
-                                          const auto start = tag(m[1].str());
-                                          if (start < 2 || start > 4094)
-                                              return "invalid VLAN tag '" + m[1].str() + "'\n";
-                                          if (m[2].matched && m[2].str() != "0") {
-                                              const auto end = tag(m[2].str());
-                                              if (end < 2 || end > 4094)
-                                                  return "invalid VLAN tag '" + m[2].str() + "'\n";
-                                              if (start >= end)
-                                                  return "VLAN range must go from lower to higher tag '" + v +
-                                                         "'\n";
-                                          }
-                                          return std::nullopt;
-                                      }},
-    };
-    return table;
-}
-
-// JSONSchema.pm check_format for named formats. Formats the simulator does not know (mostly
-// property strings registered by other packages) are accepted unchecked.
-std::optional<std::string> check_format(std::string_view format, const std::string& value) {
-    if (format == "property-string" || format == "regex")
-        return std::nullopt;
-    std::string_view name = format;
-    std::string_view kind;
-    for (std::string_view suffix : {"-list", "-opt"}) {
-        if (name.size() > suffix.size() && name.ends_with(suffix)) {
-            kind = suffix;
-            name.remove_suffix(suffix.size());
-            break;
-        }
-    }
-    const auto& table = format_table();
-    auto it = table.find(name);
-    if (it == table.end())
-        return std::nullopt;
-    if (kind == "-list") {
-        for (const auto& item : split_list(value))
-            if (auto err = it->second(item))
-                return err;
-        return std::nullopt;
-    }
-    if (kind == "-opt") {
-        if (value.empty() || value == "0") // Perl truthiness
-            return std::nullopt;
-    }
-    return it->second(value);
-}
+namespace {
 
 // Translates a Perl pattern into an ECMAScript one: Perl prints compiled sub-patterns as
 // `(?^:...)` / `(?^i:...)`. Throws std::regex_error when there is no equivalent.
@@ -621,8 +293,15 @@ api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<
             add_pattern(prop.get_object());
             if (const auto* items = prop.get_object().if_contains("items"); items && items->is_object())
                 add_pattern(items->get_object());
+            if (const auto* sub = prop.get_object().if_contains("props"); sub && sub->is_object())
+                for (const auto& [key, sub_prop] : sub->get_object())
+                    if (sub_prop.is_object())
+                        add_pattern(sub_prop.get_object());
         }
     }
+    for (std::string_view name : {"pve-qm-ipconfig", "pve-qm-boot", "pve-qm-watchdog", "pve-qm-smbios1"})
+        for (const auto& [key, sub_prop] : *named_property_format(name))
+            add_pattern(sub_prop.as_object());
 }
 
 const api_schema& api_schema::embedded() {
@@ -663,7 +342,18 @@ bool api_schema::match(const trie_node& n,
 
 std::optional<route_match> api_schema::find(std::string_view method, std::string_view rel_path) const {
     route_match m;
-    if (match(root_, split_path(rel_path), 0, method, m))
+    auto segs = split_path(rel_path);
+    // pve-manager mounts the storage content calls with `fragmentDelimiter => ''` because volume
+    // IDs contain '/': RESTHandler map_path_to_methods joins the rest of the path into one
+    // segment, so `{volume}` gets e.g. `local:iso/debian.iso` unencoded
+    std::string joined;
+    if (segs.size() > 6 && segs[0] == "nodes" && segs[2] == "storage" && segs[4] == "content") {
+        for (std::size_t i = 5; i < segs.size(); ++i)
+            joined += (i > 5 ? "/" : "") + std::string(segs[i]);
+        segs.resize(5);
+        segs.push_back(joined);
+    }
+    if (match(root_, segs, 0, method, m))
         return m;
     return std::nullopt;
 }
@@ -742,7 +432,14 @@ void api_schema::check_prop(const json::value* value,
 
     const std::string text = *perl_scalar_text(*value);
     if (const auto format = string_field(schema, "format"); !format.empty()) {
-        if (auto err = check_format(format, text)) {
+        const json::object* props = nullptr;
+        if (format == "property-string") {
+            if (const auto* p = schema.if_contains("props"); p && p->is_object())
+                props = &p->get_object();
+        } else {
+            props = named_property_format(format);
+        }
+        if (auto err = props ? check_property_string(*props, text, path) : check_format(format, text)) {
             add_error(errors, path, "invalid format - " + *err);
             return;
         }
@@ -797,6 +494,146 @@ void api_schema::check_prop(const json::value* value,
     }
 }
 
+const json::object* find_parameter(const json::object& props, std::string_view key) {
+    if (const auto* p = props.if_contains(key))
+        return p->is_object() ? &p->get_object() : nullptr;
+    std::size_t digits = 0;
+    while (digits < key.size() && is_digit(key[key.size() - 1 - digits]))
+        ++digits;
+    if (digits == 0 || digits == key.size())
+        return nullptr;
+    const auto base = key.substr(0, key.size() - digits);
+    if (!numbered_key_of(key, base, numbered_key_count(base)))
+        return nullptr;
+    const auto* p = props.if_contains(std::string(base) + "[n]");
+    return p && p->is_object() ? &p->get_object() : nullptr;
+}
+
+std::vector<std::pair<std::string, std::string>> split_property_string(std::string_view text,
+                                                                       std::string_view default_key) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        const auto part = text.substr(start, end - start);
+        start = end + 1;
+        if (part.find_first_not_of(" \t\r\n\f") == std::string_view::npos)
+            continue;
+        const auto eq = part.find('=');
+        if (eq == std::string_view::npos)
+            out.emplace_back(std::string(default_key), std::string(part));
+        else
+            out.emplace_back(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+    }
+    return out;
+}
+
+std::optional<std::string> api_schema::check_property_string(const json::object& props,
+                                                             const std::string& text,
+                                                             const std::string& path) const {
+    // parse_property_string: split on ',', `key=value` or a value for the default key
+    std::map<std::string, std::string> res;
+    std::string default_key;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string part = text.substr(start, end - start);
+        start = end + 1;
+        if (part.find_first_not_of(" \t\r\n\f") == std::string::npos)
+            continue;
+        const auto eq = part.find('=');
+        if (eq != std::string::npos && eq > 0 && eq + 1 < part.size()) {
+            std::string k = part.substr(0, eq);
+            std::string v = part.substr(eq + 1);
+            if (res.contains(k))
+                return "duplicate key in comma-separated list property: " + k + "\n";
+            const auto* schema = props.if_contains(k);
+            if (schema && schema->is_object()) {
+                const auto alias = string_field(schema->get_object(), "alias");
+                if (!alias.empty()) {
+                    const auto key_alias = string_field(schema->get_object(), "keyAlias");
+                    if (!key_alias.empty()) {
+                        if (res.contains(std::string(key_alias)))
+                            return fmt::format("key alias '{}' is already defined\n", key_alias);
+                        res[std::string(key_alias)] = k;
+                    }
+                    k = std::string(alias);
+                    schema = props.if_contains(k);
+                }
+            }
+            if (!schema || !schema->is_object())
+                return "invalid key in comma-separated list property: " + k + "\n";
+            if (string_field(schema->get_object(), "type") == "boolean") {
+                // JSONSchema.pm parse_boolean
+                static const std::regex yes("^(1|on|yes|true)$", std::regex::icase);
+                static const std::regex no("^(0|off|no|false)$", std::regex::icase);
+                if (std::regex_match(v, yes))
+                    v = "1";
+                else if (std::regex_match(v, no))
+                    v = "0";
+            }
+            res[k] = v;
+        } else if (eq == std::string::npos) {
+            if (!default_key.empty())
+                return "duplicate key in comma-separated list property: " + default_key + "\n";
+            for (const auto& [key, schema] : props) {
+                if (schema.is_object() && truthy(schema.get_object(), "default_key")) {
+                    default_key = std::string(key);
+                    auto it = res.find(default_key);
+                    if (it != res.end() && !it->second.empty() && it->second != "0")
+                        return "duplicate key in comma-separated list property: " + default_key + "\n";
+                    res[default_key] = part;
+                    break;
+                }
+            }
+            if (default_key.empty())
+                return std::string("value without key, but schema does not define a default key\n");
+        } else {
+            return std::string("missing key in comma-separated list property\n");
+        }
+    }
+
+    // check_object with additional_properties 0; every key left is in the schema
+    json::object errors;
+    auto sub_path = [&](std::string_view key) {
+        return path.empty() ? std::string(key) : path + "." + std::string(key);
+    };
+    for (const auto& [key, schema] : props) {
+        if (!schema.is_object())
+            continue;
+        auto it = res.find(std::string(key));
+        if (it == res.end()) {
+            check_prop(nullptr, schema.get_object(), sub_path(key), errors);
+        } else {
+            const json::value v(it->second);
+            check_prop(&v, schema.get_object(), sub_path(key), errors);
+        }
+    }
+    for (const auto& [key, value] : res) {
+        const auto* schema = props.if_contains(key);
+        const auto requires_key = schema && schema->is_object()
+                                      ? string_field(schema->get_object(), "requires")
+                                      : std::string_view{};
+        if (!requires_key.empty() && !res.contains(std::string(requires_key)))
+            add_error(errors, sub_path(requires_key),
+                      fmt::format("missing property - '{}' requires this property", sub_path(key)));
+    }
+    if (errors.empty())
+        return std::nullopt;
+    // raise "format error\n", errors => ...: PVE::Exception stringify appends "key: msg\n" each
+    std::map<std::string, std::string> sorted;
+    for (const auto& [key, msg] : errors)
+        sorted[std::string(key)] = std::string(msg.as_string());
+    std::string out = "format error\n";
+    for (const auto& [key, msg] : sorted)
+        out += key + ": " + msg + "\n";
+    return out;
+}
+
 json::object api_schema::validate(const endpoint& ep, json::object& params) const {
     const json::object& props = *ep.parameters;
 
@@ -830,6 +667,13 @@ json::object api_schema::validate(const endpoint& ep, json::object& params) cons
     }
     for (const auto& [key, value] : params) {
         const auto* prop = props.if_contains(key);
+        if (!prop) {
+            // numbered keys (net0, scsi1, ...) of a `name[n]` parameter
+            if (const auto* numbered = find_parameter(props, key)) {
+                check_prop(&value, *numbered, std::string(key), errors);
+                continue;
+            }
+        }
         if (prop && prop->is_object()) {
             const auto requires_key = string_field(prop->get_object(), "requires");
             if (!requires_key.empty() &&

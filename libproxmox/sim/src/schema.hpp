@@ -77,6 +77,11 @@ private:
                     const std::string& path,
                     boost::json::object& errors) const;
     bool pattern_matches(const boost::json::object& schema, const std::string& text) const;
+    /// JSONSchema.pm parse_property_string + check_object: the die() text (nested errors as
+    /// PVE::Exception prints them) or nullopt.
+    std::optional<std::string> check_property_string(const boost::json::object& props,
+                                                     const std::string& text,
+                                                     const std::string& path) const;
 
     boost::json::value doc_;
     std::vector<endpoint> endpoints_;
@@ -85,6 +90,15 @@ private:
     struct regex_table;
     std::unique_ptr<regex_table> patterns_;
 };
+
+/// The schema of parameter `key` in `props`, also for numbered keys: `net3` finds `net[n]` when 3 is
+/// below PVE's count for net (the vendored schema folds net0..net31 into `net[n]`).
+const boost::json::object* find_parameter(const boost::json::object& props, std::string_view key);
+
+/// A property string split like JSONSchema.pm parse_property_string does it (without checks): a
+/// value without key is stored under `default_key`; keys in the order given.
+std::vector<std::pair<std::string, std::string>> split_property_string(std::string_view text,
+                                                                       std::string_view default_key);
 
 /// Perl's view of a JSON scalar as text (strings as is, numbers in Perl's number formatting);
 /// nullopt for booleans, arrays, objects and null.

@@ -323,6 +323,7 @@ const endpoint_info& server::impl::start() {
     auto cluster = std::make_unique<detail::cluster>(
         detail::generate_cluster(opts.nodes, opts.guests, opts.seed, detail::unix_now()));
     cluster->clock_offset = pending_clock;
+    detail::seed_access(cluster->access, opts); // user.cfg: users, tokens, roles, ACLs
 
     std::vector<std::string> ips = {"127.0.0.1", "::1"};
     if (!address.is_loopback() && !address.is_unspecified())

@@ -126,6 +126,16 @@ struct firewall_state {
     std::string digest_salt; ///< changes with every write, so digests change
 };
 
+/// A process the QEMU guest agent started (guest-exec); qemu-ga forgets it once exec-status
+/// reported its end.
+struct agent_exec_state {
+    std::int64_t pid = 0;
+    epoch_seconds guest_started = 0; ///< the guest boot it belongs to
+    bool exited = false;
+    int exitcode = 0;
+    std::string out_data, err_data;
+};
+
 constexpr std::string_view kind_name(guest_kind k) {
     return k == guest_kind::qemu ? "qemu" : "lxc";
 }
@@ -137,6 +147,7 @@ struct guest_state {
     std::string node;
     bool running = false;
     bool is_template = false;
+    bool suspended = false; ///< qemu: paused (suspend without todisk); lxc: checkpointed by suspend
     unsigned cores = 1; ///< vCPUs (qemu: sockets * cores), lxc: cores
     std::uint64_t maxmem = 0;
     std::uint64_t maxdisk = 0;
@@ -153,8 +164,11 @@ struct guest_state {
     config_entries config;                                   ///< config file keys, in file order
     config_entries pending;                                  ///< qemu: changes applied at next start
     std::vector<std::string> pending_delete;                 ///< qemu: keys deleted at next start
+    config_entries cloudinit; ///< qemu: [special:cloudinit], old values the cloud-init drive still has
     std::vector<snapshot_state> snapshots;                   ///< in creation order
     firewall_state firewall;
+    std::vector<agent_exec_state> agent_execs; ///< qemu: guest-exec processes not yet reaped
+    std::int64_t agent_next_pid = 0;           ///< qemu: last PID qemu-ga handed out (0: none yet)
 
     std::int64_t uptime(epoch_seconds now) const {
         return running ? std::max<std::int64_t>(0, now - started) : 0;
@@ -190,6 +204,7 @@ struct cluster {
     std::map<unsigned, guest_state> guests;  ///< by vmid
     std::map<std::string, task_state> tasks; ///< by UPID
     access_state access;                     ///< users, groups, roles, ACLs, pools
+    std::map<unsigned, firewall_state> orphan_firewalls; ///< VMID.fw files of VMIDs without a guest
     std::string ssl_fingerprint;             ///< of the certificate every node serves
 
     /// The node that answers the API (the one a client is connected to); `localhost` means it.

@@ -90,6 +90,14 @@ json::object volume_entry(const volume_state& v) {
     o["size"] = v.size;
     o["ctime"] = v.ctime;
     o["content"] = v.content;
+    if (v.content == "backup") {
+        // Plugin.pm list_volumes: archive_info's subtype, the owner from the file name, notes
+        o["subtype"] = v.backup_kind.empty() ? "unknown" : v.backup_kind;
+        if (v.backup_vmid)
+            o["vmid"] = v.backup_vmid;
+        if (!v.notes.empty())
+            o["notes"] = v.notes.substr(0, v.notes.find('\n')); // file_read_firstline
+    }
     return o;
 }
 
@@ -171,7 +179,7 @@ json::value get_storage_content(call_context& ctx) {
             continue;
         std::vector<const volume_state*> vols;
         for (const auto& v : it->second)
-            if (v.content == ct)
+            if (v.content == ct && !(vmid && static_cast<std::int64_t>(v.backup_vmid) != *vmid))
                 vols.push_back(&v);
         std::sort(vols.begin(), vols.end(),
                   [](const volume_state* a, const volume_state* b) { return a->volid < b->volid; });

@@ -15,7 +15,7 @@ def check(condition, message):
 
 class SimProcess:
     def __init__(self, sim_path, extra_args=()):
-        self.args = [sim_path, "--task-seconds", "0.05", *extra_args]
+        self.args = [sim_path, "--task-seconds", "0.05", "--unauthorized-delay-ms", "50", *extra_args]
         self.proc = None
         self.info = None
 

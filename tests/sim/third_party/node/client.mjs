@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 
 async function startSim(simPath) {
-  const sim = spawn(simPath, ['--task-seconds', '0.05', '--user', 'alice@pve:wonderland'], {
+  const sim = spawn(simPath, ['--task-seconds', '0.05', '--unauthorized-delay-ms', '50', '--user', 'alice@pve:wonderland'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise((resolve, reject) => {

@@ -24,6 +24,9 @@ struct api_token {
     std::string user = "root@pam"; ///< USER@REALM
     std::string name = "sim";      ///< token name; the full token id is `user!name`
     std::string secret;            ///< the secret (PVE uses a UUID); must not be empty
+    /// Privilege separation: true = only the token's own ACLs (intersected with its user's
+    /// privileges) apply, as for tokens PVE creates by default; false = the user's privileges.
+    bool privsep = false;
 };
 
 /// A user who can log in with a password (`POST /access/ticket`, WIRE.md section 5.2).
@@ -33,6 +36,9 @@ struct user {
     /// Non-empty: the user has TOTP two-factor authentication. The simulator stands in for a TOTP
     /// authenticator by accepting exactly this code (sent as `totp:CODE`), at any time.
     std::string otp;
+    /// The role the user holds on `/` (propagated), e.g. `PVEAuditor`; empty = no ACL entry, so
+    /// the user starts without privileges. Token owners not listed as users get Administrator.
+    std::string role = "Administrator";
 };
 
 /// A fault the simulator injects into matching requests (see docs/simulator.md).
