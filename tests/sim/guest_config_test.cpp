@@ -194,6 +194,17 @@ TEST_F(GuestConfig, StoppedVmTakesChangesAtOnce) {
     EXPECT_EQ(res.at("maxmem").to_number<std::int64_t>(), 3072LL * 1024 * 1024);
 }
 
+TEST_F(GuestConfig, TextNeedingJsonEscapesRoundTrips) {
+    const auto path = vm(false);
+    // a description with a quote, a backslash, a tab and UTF-8 text, as a form value
+    const std::string text = "say \"hi\" \\ back\tslash: gr\xc3\xbc\xc3\x9f";
+    auto r = put(*c, path + "/config", "description=" + form_value(text));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto raw = c->get(path + "/config");
+    EXPECT_NE(raw.body.find(R"(say \"hi\" \\ back\tslash)"), std::string::npos) << raw.body;
+    EXPECT_EQ(config(path).at("description").as_string(), text);
+}
+
 TEST_F(GuestConfig, RunningVmKeepsColdChangesPendingUntilStart) {
     const auto path = vm(true);
     const auto before = config(path);

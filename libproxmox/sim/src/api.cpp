@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <cctype>
 #include <stdexcept>
@@ -43,9 +44,25 @@ std::string pct_decode(std::string_view s, bool plus_as_space) {
     return pv->decode(urls::encoding_opts(plus_as_space));
 }
 
+/// A JSON string; text without characters that need escaping (nearly every key and value the
+/// simulator sends) is copied as it is, the rest goes through Boost.JSON.
+void write_json_string(std::string_view text, std::string& out) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += json::serialize(json::string(text));
+        return;
+    }
+    out += '"';
+    out += text;
+    out += '"';
+}
+
 /// JSON text like Perl's JSON encoder writes it: floating point numbers as `%.15g` (0.154185303035537,
-/// 0) instead of Boost.JSON's exponent form (1.54185303035537E-1, 0E0). Everything else is
-/// serialized by Boost.JSON.
+/// 0) instead of Boost.JSON's exponent form (1.54185303035537E-1, 0E0). Strings and integers are
+/// written directly, anything else by Boost.JSON.
 void write_json(const json::value& v, std::string& out) {
     switch (v.kind()) {
     case json::kind::object: {
@@ -55,7 +72,7 @@ void write_json(const json::value& v, std::string& out) {
             if (!first)
                 out += ',';
             first = false;
-            out += json::serialize(json::string(k));
+            write_json_string(k, out);
             out += ':';
             write_json(item, out);
         }
@@ -74,6 +91,15 @@ void write_json(const json::value& v, std::string& out) {
         out += ']';
         break;
     }
+    case json::kind::string:
+        write_json_string(v.get_string(), out);
+        break;
+    case json::kind::int64:
+        fmt::format_to(std::back_inserter(out), "{}", v.get_int64());
+        break;
+    case json::kind::uint64:
+        fmt::format_to(std::back_inserter(out), "{}", v.get_uint64());
+        break;
     case json::kind::double_:
         out += *perl_scalar_text(v);
         break;

@@ -9,7 +9,9 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,12 +25,22 @@ std::uint64_t guest_disk_used(const guest_state& g);
 std::uint64_t node_mem(const cluster& c, const node_state& n, epoch_seconds now);
 double node_cpu(const cluster& c, const node_state& n, epoch_seconds now);
 
+/// What a node's guests add to its use: memory in bytes and busy vCPUs.
+struct guest_load {
+    std::uint64_t mem = 0;
+    double busy = 0;
+};
+guest_load guest_load_on(const cluster& c, std::string_view node, epoch_seconds now);
+/// Every node's guest load in one pass over the guests (cluster-wide views of large clusters).
+std::map<std::string, guest_load, std::less<>> guest_loads(const cluster& c, epoch_seconds now);
+
 /// QemuServer.pm vmstatus for one VM (GET /nodes/{node}/qemu; `full` adds qmpstatus & co).
 boost::json::object qemu_status(const guest_state& g, epoch_seconds now, bool full);
 /// LXC.pm vmstatus for one container (GET /nodes/{node}/lxc).
 boost::json::object lxc_status(const guest_state& g, epoch_seconds now);
 /// API2Tools.pm extract_node_stats / extract_vm_stats / extract_storage_stats (/cluster/resources).
 boost::json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now);
+boost::json::object node_entry(const node_state& n, const guest_load& load, epoch_seconds now);
 boost::json::object guest_entry(const guest_state& g, epoch_seconds now, bool node_offline = false);
 boost::json::object storage_entry(const storage_def& s, const node_state& n);
 

@@ -121,20 +121,40 @@ std::uint64_t counter(std::uint64_t rate, const guest_state& g, epoch_seconds no
     return rate * static_cast<std::uint64_t>(g.uptime(now));
 }
 
-std::uint64_t node_mem(const cluster& c, const node_state& n, epoch_seconds now) {
-    std::uint64_t mem = n.mem_used;
+void add_guest_load(guest_load& l, const guest_state& g, epoch_seconds now) {
+    l.mem += guest_mem(g, now);
+    l.busy += guest_cpu(g, now) * g.cores;
+}
+
+guest_load guest_load_on(const cluster& c, std::string_view node, epoch_seconds now) {
+    guest_load l;
     for (const auto& [vmid, g] : c.guests)
-        if (g.node == n.name)
-            mem += guest_mem(g, now);
-    return std::min(mem, n.maxmem);
+        if (g.node == node)
+            add_guest_load(l, g, now);
+    return l;
+}
+
+std::map<std::string, guest_load, std::less<>> guest_loads(const cluster& c, epoch_seconds now) {
+    std::map<std::string, guest_load, std::less<>> out;
+    for (const auto& [vmid, g] : c.guests)
+        add_guest_load(out[g.node], g, now);
+    return out;
+}
+
+std::uint64_t node_mem(const node_state& n, const guest_load& l) {
+    return std::min(n.mem_used + l.mem, n.maxmem);
+}
+
+double node_cpu(const node_state& n, const guest_load& l, epoch_seconds now) {
+    return std::min(1.0, (n.cpu * n.cpus * wobble(n.cpus, now) + l.busy) / n.cpus);
+}
+
+std::uint64_t node_mem(const cluster& c, const node_state& n, epoch_seconds now) {
+    return node_mem(n, guest_load_on(c, n.name, now));
 }
 
 double node_cpu(const cluster& c, const node_state& n, epoch_seconds now) {
-    double busy = n.cpu * n.cpus * wobble(n.cpus, now);
-    for (const auto& [vmid, g] : c.guests)
-        if (g.node == n.name)
-            busy += guest_cpu(g, now) * g.cores;
-    return std::min(1.0, busy / n.cpus);
+    return node_cpu(n, guest_load_on(c, n.name, now), now);
 }
 
 std::string loadavg_text(double v) {
@@ -184,6 +204,7 @@ void add_shared_guest_fields(json::object& o, const guest_state& g, epoch_second
 /// QemuServer.pm vmstatus for one VM (what GET /nodes/{node}/qemu lists).
 json::object qemu_status(const guest_state& g, epoch_seconds now, bool full) {
     json::object o;
+    o.reserve(24); // the keys below: no rehashing while a list of thousands is built
     o["vmid"] = g.vmid;
     o["name"] = g.name;
     o["status"] = guest_status(g);
@@ -207,6 +228,7 @@ json::object qemu_status(const guest_state& g, epoch_seconds now, bool full) {
 /// LXC.pm vmstatus for one container (what GET /nodes/{node}/lxc lists).
 json::object lxc_status(const guest_state& g, epoch_seconds now) {
     json::object o;
+    o.reserve(24); // the keys below: no rehashing while a list of thousands is built
     o["vmid"] = g.vmid;
     o["name"] = g.name;
     o["type"] = "lxc";
@@ -225,6 +247,10 @@ json::object lxc_status(const guest_state& g, epoch_seconds now) {
 
 /// API2Tools.pm extract_node_stats
 json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now) {
+    return node_entry(n, guest_load_on(c, n.name, now), now);
+}
+
+json::object node_entry(const node_state& n, const guest_load& load, epoch_seconds now) {
     json::object o;
     o["id"] = "node/" + n.name;
     o["node"] = n.name;
@@ -236,8 +262,8 @@ json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now
     }
     o["status"] = "online";
     o["uptime"] = now - n.boot_time;
-    o["cpu"] = node_cpu(c, n, now);
-    o["mem"] = node_mem(c, n, now);
+    o["cpu"] = node_cpu(n, load, now);
+    o["mem"] = node_mem(n, load);
     o["disk"] = n.rootfs_used;
     o["level"] = "";
     o["maxcpu"] = n.cpus;
@@ -249,6 +275,7 @@ json::object node_entry(const cluster& c, const node_state& n, epoch_seconds now
 /// API2Tools.pm extract_vm_stats
 json::object guest_entry(const guest_state& g, epoch_seconds now, bool node_offline) {
     json::object o;
+    o.reserve(24); // the keys below: no rehashing while a list of thousands is built
     o["id"] = fmt::format("{}/{}", kind_name(g.kind), g.vmid);
     o["vmid"] = g.vmid;
     o["node"] = g.node;
@@ -442,9 +469,11 @@ json::value get_cluster_resources(call_context& ctx) {
                 entry["pool"] = *pool;
             out.push_back(std::move(entry));
         }
-    if (type.empty() || type == "node")
+    if (type.empty() || type == "node") {
+        auto loads = guest_loads(ctx.state, now);
         for (const auto& n : ctx.state.nodes)
-            out.push_back(node_entry(ctx.state, n, now));
+            out.push_back(node_entry(n, loads[n.name], now));
+    }
     if (type.empty() || type == "storage")
         for (const auto& s : ctx.state.storages)
             for (const auto& n : ctx.state.nodes)
