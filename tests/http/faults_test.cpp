@@ -146,13 +146,15 @@ TEST_F(Faults, OfflineNodeIsProxyUnreachable) {
     EXPECT_EQ(status.error().code, errc::proxy_unreachable) << status.error().to_string();
     auto nodes = pve.nodes();
     ASSERT_TRUE(nodes);
-    for (const auto& n : *nodes) EXPECT_EQ(n.status, n.node == "pve2" ? "offline" : "online") << n.node;
+    for (const auto& n : *nodes)
+        EXPECT_EQ(n.status, n.node == "pve2" ? "offline" : "online") << n.node;
 }
 
 TEST_F(Faults, KeepAliveReusesOneConnection) {
     start();
     blocking_client pve(token_options());
-    for (int i = 0; i < 5; ++i) ASSERT_TRUE(pve.version());
+    for (int i = 0; i < 5; ++i)
+        ASSERT_TRUE(pve.version());
     EXPECT_EQ(connections(), 1u);
 }
 
@@ -162,8 +164,10 @@ TEST_F(Faults, ConcurrentRequestsStayWithinMaxConnections) {
     opts.max_connections = 2;
     blocking_client pve(opts);
     int ok = 0;
-    for (int i = 0; i < 16; ++i) pve.async().async_nodes([&](auto r) { ok += r ? 1 : 0; });
-    for (int round = 0; round < 20 && ok < 16; ++round) ASSERT_TRUE(pve.version()); // drives the io_context
+    for (int i = 0; i < 16; ++i)
+        pve.async().async_nodes([&](auto r) { ok += r ? 1 : 0; });
+    for (int round = 0; round < 20 && ok < 16; ++round)
+        ASSERT_TRUE(pve.version()); // drives the io_context
     EXPECT_EQ(ok, 16);
     EXPECT_LE(connections(), 2u);
 }

@@ -45,12 +45,12 @@ protected:
     }
 
     /// A guest of the simulated cluster matching `pred`, found through the SDK itself.
-    template <class Pred>
-    static guest_summary pick_vm(blocking_client& pve, Pred pred) {
+    template <class Pred> static guest_summary pick_vm(blocking_client& pve, Pred pred) {
         auto all = pve.run(pve.async().cluster().async_resources(resource_filter::vm));
         EXPECT_TRUE(all) << all.error().to_string();
         for (const auto& r : *all)
-            if (r.type == "qemu" && !r.is_template && pred(r)) return r.to_guest();
+            if (r.type == "qemu" && !r.is_template && pred(r))
+                return r.to_guest();
         ADD_FAILURE() << "the default simulated cluster has no such VM";
         return {};
     }
@@ -130,7 +130,8 @@ TEST_F(SdkAgainstSim, StartingARunningVmIsATaskFailure) {
     auto done = pve.run(task->async_wait({.timeout = 10s, .initial_interval = 10ms}));
     ASSERT_FALSE(done) << "a failed task must never be reported as success";
     EXPECT_EQ(done.error().code, errc::task_failed);
-    EXPECT_NE(done.error().exit_status.find("already running"), std::string::npos) << done.error().exit_status;
+    EXPECT_NE(done.error().exit_status.find("already running"), std::string::npos)
+        << done.error().exit_status;
     EXPECT_EQ(done.error().upid, task->upid());
 }
 
@@ -180,7 +181,8 @@ TEST_F(SdkAgainstSim, WrongTokenIsAuthFailedWithoutTheSecret) {
 TEST_F(SdkAgainstSim, WrongFingerprintIsTlsMismatchShowingBoth) {
     auto opts = pinned();
     opts.tls.fingerprint = std::string(95, 'A');
-    for (std::size_t i = 2; i < 95; i += 3) opts.tls.fingerprint[i] = ':';
+    for (std::size_t i = 2; i < 95; i += 3)
+        opts.tls.fingerprint[i] = ':';
     blocking_client pve(opts);
     auto nodes = pve.nodes();
     ASSERT_FALSE(nodes);
@@ -193,7 +195,8 @@ TEST_F(SdkAgainstSim, FingerprintIsCaseInsensitiveWithoutColons) {
     auto opts = pinned();
     std::string bare;
     for (char c : opts.tls.fingerprint)
-        if (c != ':') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != ':')
+            bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     opts.tls.fingerprint = bare;
     blocking_client pve(opts);
     EXPECT_TRUE(pve.version());
@@ -229,7 +232,8 @@ TEST_F(SdkAgainstSim, InsecureModeWarnsOnce) {
     opts.tls.verify = false;
     std::vector<std::string> warnings;
     opts.logger = [&](log_level level, std::string_view line) {
-        if (level == log_level::warning) warnings.emplace_back(line);
+        if (level == log_level::warning)
+            warnings.emplace_back(line);
     };
     blocking_client pve(opts);
     EXPECT_TRUE(pve.version());
@@ -240,7 +244,8 @@ TEST_F(SdkAgainstSim, InsecureModeWarnsOnce) {
 
 TEST_F(SdkAgainstSim, RawRequestReportsSchemaErrors) {
     blocking_client pve(pinned());
-    auto bad = pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "bogus"}}));
+    auto bad =
+        pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "bogus"}}));
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, errc::invalid_parameter);
     EXPECT_EQ(bad.error().http_status, 400u);
@@ -276,13 +281,12 @@ TEST_F(SdkAgainstSim, ProgressReportsLogLinesAndElapsedTime) {
     ASSERT_TRUE(task);
     std::vector<std::string> lines;
     int reports = 0;
-    auto done = pve.run(task->async_wait({.timeout = 10s,
-                                          .initial_interval = 10ms,
-                                          .on_progress = [&](const task_progress& p) {
-                                              ++reports;
-                                              ASSERT_NE(p.status, nullptr);
-                                              lines.insert(lines.end(), p.new_lines.begin(), p.new_lines.end());
-                                          }}));
+    auto done = pve.run(task->async_wait(
+        {.timeout = 10s, .initial_interval = 10ms, .on_progress = [&](const task_progress& p) {
+             ++reports;
+             ASSERT_NE(p.status, nullptr);
+             lines.insert(lines.end(), p.new_lines.begin(), p.new_lines.end());
+         }}));
     ASSERT_TRUE(done) << done.error().to_string();
     EXPECT_GE(reports, 1);
     ASSERT_FALSE(lines.empty());
@@ -298,7 +302,8 @@ TEST_F(SdkAgainstSim, CoroutinesAndFuturesWork) {
         io,
         [&]() -> boost::asio::awaitable<void> {
             auto nodes = co_await pve.async_nodes();
-            if (nodes) node_count = nodes->size();
+            if (nodes)
+                node_count = nodes->size();
         },
         boost::asio::detached);
     io.run();
@@ -327,12 +332,16 @@ TEST_F(SdkAgainstSim, ThreadSafeClientServesManyThreadsThroughABoundedPool) {
     std::atomic<int> ok{0}, failed{0};
     auto work = boost::asio::make_work_guard(io);
     std::vector<std::thread> runners;
-    for (int i = 0; i < 4; ++i) runners.emplace_back([&] { io.run(); });
+    for (int i = 0; i < 4; ++i)
+        runners.emplace_back([&] { io.run(); });
     std::vector<std::future<result<std::vector<node_summary>>>> calls;
-    for (int i = 0; i < 24; ++i) calls.push_back(pve.async_nodes(boost::asio::use_future));
-    for (auto& f : calls) (f.get() ? ok : failed)++;
+    for (int i = 0; i < 24; ++i)
+        calls.push_back(pve.async_nodes(boost::asio::use_future));
+    for (auto& f : calls)
+        (f.get() ? ok : failed)++;
     work.reset();
-    for (auto& t : runners) t.join();
+    for (auto& t : runners)
+        t.join();
     EXPECT_EQ(ok.load(), 24);
     EXPECT_EQ(failed.load(), 0);
 }
@@ -349,7 +358,8 @@ TEST_F(SdkAgainstSim, NoSecretInAnyErrorLogLineOrException) {
     auto collect = [&](const error& e) {
         texts.push_back(e.to_string());
         texts.push_back(e.message);
-        for (const auto& [k, v] : e.field_errors) texts.push_back(k + v);
+        for (const auto& [k, v] : e.field_errors)
+            texts.push_back(k + v);
         texts.push_back(e.log_tail);
         try {
             throw proxmox::exception(e);
@@ -363,7 +373,8 @@ TEST_F(SdkAgainstSim, NoSecretInAnyErrorLogLineOrException) {
 
     {
         blocking_client pve(opts);
-        auto bad_param = pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "x"}}));
+        auto bad_param =
+            pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "x"}}));
         ASSERT_FALSE(bad_param);
         collect(bad_param.error());
         auto unknown = pve.run(pve.async().async_request(http_method::post, "/nodes/pve/nothing-here"));

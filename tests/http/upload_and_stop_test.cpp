@@ -20,7 +20,8 @@ struct temp_file {
         std::ofstream out(path, std::ios::binary);
         std::string block(1 << 16, 'x');
         for (std::uintmax_t written = 0; written < size; written += block.size())
-            out.write(block.data(), static_cast<std::streamsize>(std::min<std::uintmax_t>(block.size(), size - written)));
+            out.write(block.data(),
+                      static_cast<std::streamsize>(std::min<std::uintmax_t>(block.size(), size - written)));
     }
     ~temp_file() { std::filesystem::remove(path); }
     std::filesystem::path path;
@@ -33,7 +34,9 @@ TEST_F(UploadAndStop, IsoIsStreamedAndAppearsInTheStorage) {
     std::uint64_t last_sent = 0, total = 0;
     int reports = 0;
     auto task = pve.run(pve.async().node("pve").storage("local").async_upload(
-        {.content = "iso", .file_path = iso.path.string(), .on_progress = [&](std::uint64_t sent, std::uint64_t all) {
+        {.content = "iso",
+         .file_path = iso.path.string(),
+         .on_progress = [&](std::uint64_t sent, std::uint64_t all) {
              EXPECT_GE(sent, last_sent);
              last_sent = sent;
              total = all;

@@ -8,8 +8,10 @@
 #include <proxmox/models/node.hpp>
 #include <proxmox/models/version.hpp>
 #include <proxmox/options.hpp>
+#include <proxmox/resources/access.hpp>
 #include <proxmox/resources/cluster.hpp>
 #include <proxmox/resources/node.hpp>
+#include <proxmox/resources/pools.hpp>
 #include <proxmox/resources/qemu.hpp>
 #include <proxmox/task.hpp>
 #include <proxmox/types.hpp>
@@ -83,6 +85,10 @@ public:
 
     /// Cluster-wide views (`/cluster/...`).
     cluster_handle cluster() const { return cluster_handle(state_); }
+    /// Users, roles, ACLs and permissions (`/access/...`).
+    access_handle access() const { return access_handle(state_); }
+    /// Resource pools (`/pools`).
+    pools_handle pools() const { return pools_handle(state_); }
     /// One node (`/nodes/{name}`).
     node_handle node(std::string name) const { return {state_, std::move(name)}; }
     /// A handle for a task known by its UPID string (e.g. from a previous run).

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace proxmox::detail {
 
@@ -23,6 +24,9 @@ std::int64_t read_int(const boost::json::object& o, std::string_view key, std::i
 std::uint64_t read_uint(const boost::json::object& o, std::string_view key);
 double read_double(const boost::json::object& o, std::string_view key);
 bool read_bool(const boost::json::object& o, std::string_view key);
+/// A list PVE sends either as an array of strings or as text (`"a,b"`, `"eno1 eno2"`): split at
+/// commas, semicolons and whitespace.
+std::vector<std::string> read_string_list(const boost::json::object& o, std::string_view key);
 
 std::optional<std::int64_t> to_int(const boost::json::value& v);
 std::optional<double> to_double(const boost::json::value& v);

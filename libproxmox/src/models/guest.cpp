@@ -1,14 +1,16 @@
+#include "core/json_read.hpp"
+
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/version.hpp>
-
-#include "core/json_read.hpp"
 
 #include <boost/json/value_to.hpp>
 
 namespace proxmox {
 using namespace detail;
 
-std::string_view to_string(guest_type t) noexcept { return t == guest_type::qemu ? "qemu" : "lxc"; }
+std::string_view to_string(guest_type t) noexcept {
+    return t == guest_type::qemu ? "qemu" : "lxc";
+}
 
 guest_summary tag_invoke(boost::json::value_to_tag<guest_summary>, const boost::json::value& v) {
     const auto& o = as_object_or_empty(v);
@@ -36,14 +38,19 @@ guest_summary tag_invoke(boost::json::value_to_tag<guest_summary>, const boost::
 }
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const guest_summary& g) {
-    boost::json::object o{{"vmid", g.vmid},     {"name", g.name},       {"node", g.node},
-                          {"type", to_string(g.type)}, {"status", g.status}, {"template", g.is_template},
-                          {"cpu", g.cpu},       {"cpus", g.cpus},       {"mem", g.mem},
-                          {"maxmem", g.maxmem}, {"disk", g.disk},       {"maxdisk", g.maxdisk},
+    boost::json::object o{{"vmid", g.vmid},     {"name", g.name},
+                          {"node", g.node},     {"type", to_string(g.type)},
+                          {"status", g.status}, {"template", g.is_template},
+                          {"cpu", g.cpu},       {"cpus", g.cpus},
+                          {"mem", g.mem},       {"maxmem", g.maxmem},
+                          {"disk", g.disk},     {"maxdisk", g.maxdisk},
                           {"uptime", g.uptime}};
-    if (!g.lock.empty()) o["lock"] = g.lock;
-    if (!g.tags.empty()) o["tags"] = g.tags;
-    if (!g.pool.empty()) o["pool"] = g.pool;
+    if (!g.lock.empty())
+        o["lock"] = g.lock;
+    if (!g.tags.empty())
+        o["tags"] = g.tags;
+    if (!g.pool.empty())
+        o["pool"] = g.pool;
     v = std::move(o);
 }
 
@@ -54,7 +61,8 @@ cluster_resource tag_invoke(boost::json::value_to_tag<cluster_resource>, const b
     r.type = read_string(o, "type");
     r.node = read_string(o, "node");
     r.status = read_string(o, "status");
-    if (auto id = read_optional_int(o, "vmid")) r.vmid = static_cast<vmid_t>(*id);
+    if (auto id = read_optional_int(o, "vmid"))
+        r.vmid = static_cast<vmid_t>(*id);
     r.name = read_string(o, "name");
     r.storage = read_string(o, "storage");
     r.is_template = read_bool(o, "template");

@@ -1,6 +1,6 @@
-#include <proxmox/models/node.hpp>
-
 #include "core/json_read.hpp"
+
+#include <proxmox/models/node.hpp>
 
 #include <boost/json/value_from.hpp>
 
@@ -30,7 +30,8 @@ node_status tag_invoke(boost::json::value_to_tag<node_status>, const boost::json
     node_status s;
     s.cpu = read_double(o, "cpu");
     if (const auto* load = o.if_contains("loadavg"); load && load->is_array())
-        for (const auto& x : load->get_array()) s.loadavg.push_back(to_double(x).value_or(0));
+        for (const auto& x : load->get_array())
+            s.loadavg.push_back(to_double(x).value_or(0));
     const auto& memory = child_object(o, "memory");
     s.memory_total = read_uint(memory, "total");
     s.memory_used = read_uint(memory, "used");
@@ -53,21 +54,22 @@ node_status tag_invoke(boost::json::value_to_tag<node_status>, const boost::json
 }
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const node_summary& n) {
-    v = boost::json::object{{"node", n.node},     {"status", n.status}, {"cpu", n.cpu},
-                            {"maxcpu", n.maxcpu}, {"mem", n.mem},       {"maxmem", n.maxmem},
+    v = boost::json::object{{"node", n.node},     {"status", n.status},   {"cpu", n.cpu},
+                            {"maxcpu", n.maxcpu}, {"mem", n.mem},         {"maxmem", n.maxmem},
                             {"disk", n.disk},     {"maxdisk", n.maxdisk}, {"uptime", n.uptime}};
 }
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const node_status& s) {
-    v = boost::json::object{{"cpu", s.cpu},
-                            {"loadavg", boost::json::value_from(s.loadavg)},
-                            {"memory", {{"total", s.memory_total}, {"used", s.memory_used}, {"free", s.memory_free}}},
-                            {"swap", {{"total", s.swap_total}, {"used", s.swap_used}}},
-                            {"rootfs", {{"total", s.rootfs_total}, {"used", s.rootfs_used}}},
-                            {"uptime", s.uptime},
-                            {"kversion", s.kversion},
-                            {"pveversion", s.pveversion},
-                            {"cpuinfo", {{"model", s.cpu_model}, {"cpus", s.cpus}, {"sockets", s.sockets}}}};
+    v = boost::json::object{
+        {"cpu", s.cpu},
+        {"loadavg", boost::json::value_from(s.loadavg)},
+        {"memory", {{"total", s.memory_total}, {"used", s.memory_used}, {"free", s.memory_free}}},
+        {"swap", {{"total", s.swap_total}, {"used", s.swap_used}}},
+        {"rootfs", {{"total", s.rootfs_total}, {"used", s.rootfs_used}}},
+        {"uptime", s.uptime},
+        {"kversion", s.kversion},
+        {"pveversion", s.pveversion},
+        {"cpuinfo", {{"model", s.cpu_model}, {"cpus", s.cpus}, {"sockets", s.sockets}}}};
 }
 
 } // namespace proxmox

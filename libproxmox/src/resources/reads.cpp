@@ -14,7 +14,8 @@ using boost::asio::awaitable;
 template <class T>
 awaitable<result<T>> get_as(state_ptr state, std::string path, request_params params, std::string what) {
     auto response = co_await request(state, http_method::get, std::move(path), std::move(params));
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     co_return convert<T>(*response, what);
 }
 
@@ -25,9 +26,10 @@ result<void> check_node_name(const std::string& node) {
 }
 
 awaitable<result<std::vector<guest_summary>>> guest_list(state_ptr state, std::string node, guest_type type) {
-    if (auto ok = check_node_name(node); !ok) co_return ok.error();
-    auto list = co_await get_as<std::vector<guest_summary>>(state, fmt::format("/nodes/{}/{}", node, to_string(type)),
-                                                            {}, "guest list");
+    if (auto ok = check_node_name(node); !ok)
+        co_return ok.error();
+    auto list = co_await get_as<std::vector<guest_summary>>(
+        state, fmt::format("/nodes/{}/{}", node, to_string(type)), {}, "guest list");
     if (list)
         for (auto& g : *list) {
             g.node = node; // per-node lists do not carry the node
@@ -38,24 +40,32 @@ awaitable<result<std::vector<guest_summary>>> guest_list(state_ptr state, std::s
 
 const char* filter_name(resource_filter f) {
     switch (f) {
-    case resource_filter::vm: return "vm";
-    case resource_filter::storage: return "storage";
-    case resource_filter::node: return "node";
-    case resource_filter::sdn: return "sdn";
-    case resource_filter::all: break;
+    case resource_filter::vm:
+        return "vm";
+    case resource_filter::storage:
+        return "storage";
+    case resource_filter::node:
+        return "node";
+    case resource_filter::sdn:
+        return "sdn";
+    case resource_filter::all:
+        break;
     }
     return nullptr;
 }
 
 awaitable<result<std::vector<cluster_resource>>> resources(state_ptr state, resource_filter filter) {
     request_params params;
-    if (const char* name = filter_name(filter)) params.add("type", name);
-    return get_as<std::vector<cluster_resource>>(state, "/cluster/resources", std::move(params), "cluster resources");
+    if (const char* name = filter_name(filter))
+        params.add("type", name);
+    return get_as<std::vector<cluster_resource>>(state, "/cluster/resources", std::move(params),
+                                                 "cluster resources");
 }
 
 std::string describe(const guest_selector& s) {
     std::string out = s.vmid ? fmt::format("vmid {}", *s.vmid) : fmt::format("name '{}'", s.name);
-    if (!s.node.empty()) out += fmt::format(" on node '{}'", s.node);
+    if (!s.node.empty())
+        out += fmt::format(" on node '{}'", s.node);
     return out;
 }
 
@@ -63,25 +73,32 @@ awaitable<result<guest_summary>> find_guest(state_ptr state, guest_selector sel)
     if (!sel.vmid && sel.name.empty())
         co_return make_error(errc::invalid_argument, "guest selector needs a vmid or a name");
     auto all = co_await resources(state, resource_filter::vm);
-    if (!all) co_return all.error();
+    if (!all)
+        co_return all.error();
     std::vector<guest_summary> matches;
     for (const auto& r : *all) {
-        if (!r.is_guest()) continue;
-        if (sel.vmid && r.vmid != sel.vmid) continue;
-        if (!sel.vmid && r.name != sel.name) continue;
-        if (!sel.node.empty() && r.node != sel.node) continue;
+        if (!r.is_guest())
+            continue;
+        if (sel.vmid && r.vmid != sel.vmid)
+            continue;
+        if (!sel.vmid && r.name != sel.name)
+            continue;
+        if (!sel.node.empty() && r.node != sel.node)
+            continue;
         auto g = r.to_guest();
-        if (sel.type && g.type != *sel.type) continue;
+        if (sel.type && g.type != *sel.type)
+            continue;
         matches.push_back(std::move(g));
     }
-    if (matches.empty()) co_return make_error(errc::not_found, fmt::format("no guest with {} in the cluster", describe(sel)));
+    if (matches.empty())
+        co_return make_error(errc::not_found, fmt::format("no guest with {} in the cluster", describe(sel)));
     if (matches.size() > 1) {
         std::string list;
         for (const auto& g : matches)
             list += fmt::format("{}{} {} on {}", list.empty() ? "" : ", ", to_string(g.type), g.vmid, g.node);
         co_return make_error(errc::ambiguous_name,
-                             fmt::format("{} matches {} guests ({}); pass the vmid or the node", describe(sel),
-                                         matches.size(), list));
+                             fmt::format("{} matches {} guests ({}); pass the vmid or the node",
+                                         describe(sel), matches.size(), list));
     }
     co_return std::move(matches.front());
 }
@@ -98,13 +115,18 @@ void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h) {
 
 void op_node_status(const state_ptr& state, std::string node, handler<node_status> h) {
     if (auto ok = check_node_name(node); !ok) {
-        spawn(state, [](error e) -> awaitable<result<node_status>> { co_return e; }(ok.error()), std::move(h));
+        spawn(
+            state, [](error e) -> awaitable<result<node_status>> { co_return e; }(ok.error()), std::move(h));
         return;
     }
-    spawn(state, get_as<node_status>(state, fmt::format("/nodes/{}/status", node), {}, "node status"), std::move(h));
+    spawn(state, get_as<node_status>(state, fmt::format("/nodes/{}/status", node), {}, "node status"),
+          std::move(h));
 }
 
-void op_guest_list(const state_ptr& state, std::string node, guest_type type, handler<std::vector<guest_summary>> h) {
+void op_guest_list(const state_ptr& state,
+                   std::string node,
+                   guest_type type,
+                   handler<std::vector<guest_summary>> h) {
     spawn(state, guest_list(state, std::move(node), type), std::move(h));
 }
 

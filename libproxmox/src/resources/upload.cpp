@@ -20,7 +20,8 @@ std::string random_boundary() {
 }
 
 std::string field(const std::string& boundary, std::string_view name, std::string_view value) {
-    return fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n", boundary, name, value);
+    return fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n", boundary, name,
+                       value);
 }
 
 result<void> check(const upload_params& p, const std::string& filename) {
@@ -29,22 +30,26 @@ result<void> check(const upload_params& p, const std::string& filename) {
                           fmt::format("upload content '{}' must be iso, vztmpl or import", p.content));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p.file_path, ec))
-        return make_error(errc::invalid_argument, fmt::format("upload file '{}' is not a readable file", p.file_path));
-    if (filename.empty() || filename.find_first_of("\"\r\n/\\") != std::string::npos)
         return make_error(errc::invalid_argument,
-                          fmt::format("upload filename '{}' must be a plain file name without quotes or slashes",
-                                      filename));
+                          fmt::format("upload file '{}' is not a readable file", p.file_path));
+    if (filename.empty() || filename.find_first_of("\"\r\n/\\") != std::string::npos)
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("upload filename '{}' must be a plain file name without quotes or slashes",
+                        filename));
     if (p.checksum.empty() != p.checksum_algorithm.empty())
         return make_error(errc::invalid_argument, "upload checksum and checksum_algorithm go together");
     return {};
 }
 
-awaitable<result<task_handle>> upload(state_ptr state, std::string node, std::string storage, upload_params p) {
+awaitable<result<task_handle>>
+upload(state_ptr state, std::string node, std::string storage, upload_params p) {
     if (node.empty() || storage.empty())
         co_return make_error(errc::invalid_argument, "upload needs a node and a storage name");
     const std::string filename =
         p.filename.empty() ? std::filesystem::path(p.file_path).filename().string() : p.filename;
-    if (auto ok = check(p, filename); !ok) co_return ok.error();
+    if (auto ok = check(p, filename); !ok)
+        co_return ok.error();
 
     const auto boundary = random_boundary();
     std::string head = field(boundary, "content", p.content);
@@ -58,19 +63,25 @@ awaitable<result<task_handle>> upload(state_ptr state, std::string node, std::st
                         boundary, filename);
     http_request req;
     req.content_type = "multipart/form-data; boundary=" + boundary;
-    req.streamed_body = {{std::move(head), {}}, {{}, p.file_path}, {fmt::format("\r\n--{}--\r\n", boundary), {}}};
+    req.streamed_body = {
+        {std::move(head), {}}, {{}, p.file_path}, {fmt::format("\r\n--{}--\r\n", boundary), {}}};
     req.on_body_progress = p.on_progress;
     auto path = fmt::format("/nodes/{}/storage/{}/upload", node, storage);
     auto response = co_await send_request(state, http_method::post, path, {}, std::move(req));
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     co_return task_from(state, *response, path);
 }
 
 } // namespace
 
-void op_upload(const state_ptr& state, std::string node, std::string storage, upload_params params,
+void op_upload(const state_ptr& state,
+               std::string node,
+               std::string storage,
+               upload_params params,
                handler<task_handle> h) {
-    spawn_unbounded(state, upload(state, std::move(node), std::move(storage), std::move(params)), std::move(h));
+    spawn_unbounded(state, upload(state, std::move(node), std::move(storage), std::move(params)),
+                    std::move(h));
 }
 
 } // namespace proxmox::detail

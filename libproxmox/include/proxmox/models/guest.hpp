@@ -79,7 +79,7 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const guest_
 struct guest_selector {
     std::optional<vmid_t> vmid;
     std::string name;
-    std::string node; ///< optional: restricts the search to one node
+    std::string node;               ///< optional: restricts the search to one node
     std::optional<guest_type> type; ///< optional: only VMs or only containers
 };
 

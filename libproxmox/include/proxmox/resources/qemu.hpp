@@ -3,18 +3,81 @@
 
 #include <proxmox/detail/async.hpp>
 #include <proxmox/models/guest.hpp>
+#include <proxmox/models/metrics.hpp>
+#include <proxmox/models/qemu_config.hpp>
+#include <proxmox/resources/agent.hpp>
+#include <proxmox/resources/firewall.hpp>
+#include <proxmox/resources/snapshots.hpp>
 #include <proxmox/task.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace proxmox {
 
+/// What qemu_handle::async_clone completes with: the new VM's id and its running `qmclone` task.
+/// The clone is locked (`clone`) until the task ends; wait for it before changing the clone.
+struct clone_result {
+    vmid_t vmid = 0;
+    task_handle task;
+};
+
 namespace detail {
-void op_guest_power(const state_ptr& state, std::string node, guest_type type, vmid_t vmid, std::string action,
+/// A power action of `POST .../status/{action}` and its options.
+struct qemu_power_request {
+    std::string action; ///< shutdown, reboot, reset, suspend, resume
+    std::optional<std::int64_t> timeout;
+    bool force_stop = false;
+    bool to_disk = false;
+};
+
+void op_guest_power(const state_ptr& state,
+                    std::string node,
+                    guest_type type,
+                    vmid_t vmid,
+                    std::string action,
                     handler<task_handle> h);
+void op_qemu_power(
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_power_request r, handler<task_handle> h);
+void op_qemu_status(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_status> h);
+void op_qemu_config(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_config> h);
+void op_qemu_update_config(
+    const state_ptr& state, std::string node, vmid_t vmid, config_update u, handler<void> h);
+void op_qemu_add_nic(const state_ptr& state, std::string node, vmid_t vmid, qemu_nic nic, handler<int> h);
+void op_qemu_remove_nic(const state_ptr& state, std::string node, vmid_t vmid, int index, handler<void> h);
+void op_qemu_set_cloudinit(
+    const state_ptr& state, std::string node, vmid_t vmid, cloudinit_settings s, handler<void> h);
+void op_qemu_regenerate_cloudinit(const state_ptr& state, std::string node, vmid_t vmid, handler<void> h);
+void op_qemu_clone(
+    const state_ptr& state, std::string node, vmid_t vmid, clone_options o, handler<clone_result> h);
+void op_qemu_delete(
+    const state_ptr& state, std::string node, vmid_t vmid, delete_options o, handler<task_handle> h);
+void op_qemu_template(const state_ptr& state, std::string node, vmid_t vmid, handler<task_handle> h);
+void op_qemu_migrate(
+    const state_ptr& state, std::string node, vmid_t vmid, migrate_options o, handler<task_handle> h);
+void op_qemu_resize(const state_ptr& state,
+                    std::string node,
+                    vmid_t vmid,
+                    std::string disk,
+                    std::string size,
+                    handler<task_handle> h);
+void op_qemu_rrd(const state_ptr& state,
+                 std::string node,
+                 vmid_t vmid,
+                 rrd_timeframe timeframe,
+                 rrd_cf cf,
+                 handler<std::vector<qemu_rrd_sample>> h);
 } // namespace detail
 
 /// One QEMU VM: `/nodes/{node}/qemu/{vmid}`. Cheap to copy; creating it sends nothing.
+///
+/// Every operation checks the node name (not empty) and the vmid (100 .. 999999999) first and
+/// fails with errc::invalid_argument before sending anything. PVE's refusals arrive as
+/// proxmox::error (403 permission_denied, 400 invalid_parameter with field_errors, 500
+/// server_error with PVE's text, e.g. `VM 101 not running`, `VM is locked (clone)`). Calls
+/// that start a worker complete with its task_handle at once; `task_handle::async_wait` waits
+/// and reports a failed task as errc::task_failed with PVE's exit status.
 class qemu_handle {
 public:
     qemu_handle(detail::state_ptr state, std::string node, vmid_t vmid)
@@ -23,27 +86,243 @@ public:
     const std::string& node() const noexcept { return node_; }
     vmid_t vmid() const noexcept { return vmid_; }
 
-    /// Starts the VM; completes with the task at once (it has not finished yet).
-    /// PVE endpoint: POST /nodes/{node}/qemu/{vmid}/status/start, needs VM.PowerMgmt on /vms/{vmid}.
+    /// The VM's firewall (options and rules).
+    guest_firewall_handle firewall() const { return {state_, node_, guest_type::qemu, vmid_}; }
+    /// The VM's QEMU guest agent.
+    agent_handle agent() const { return {state_, node_, vmid_}; }
+    /// The VM's snapshots.
+    snapshot_handle snapshots() const { return {state_, node_, guest_type::qemu, vmid_}; }
+
+    // --- reading -----------------------------------------------------------------------------
+
+    /// The VM's current state. PVE endpoint: GET /nodes/{node}/qemu/{vmid}/status/current,
+    /// needs VM.Audit on /vms/{vmid}. Completion: void(result<qemu_status>).
+    template <class Token = boost::asio::deferred_t> auto async_status(Token&& token = {}) const {
+        return run<qemu_status>(std::forward<Token>(token), [](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_status(s, n, id, std::move(h));
+        });
+    }
+
+    /// The configuration with pending changes applied, and its digest.
+    /// PVE endpoint: GET /nodes/{node}/qemu/{vmid}/config, needs VM.Audit on /vms/{vmid}.
+    /// Completion: void(result<qemu_config>).
+    template <class Token = boost::asio::deferred_t> auto async_config(Token&& token = {}) const {
+        return run<qemu_config>(std::forward<Token>(token), [](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_config(s, n, id, std::move(h));
+        });
+    }
+
+    /// RRD statistics, one sample per row. PVE endpoint: GET /nodes/{node}/qemu/{vmid}/rrddata,
+    /// needs VM.Audit on /vms/{vmid}. Completion: void(result<std::vector<qemu_rrd_sample>>).
     template <class Token = boost::asio::deferred_t>
-    auto async_start(Token&& token = {}) const {
+    auto async_rrd(rrd_timeframe timeframe, rrd_cf cf = rrd_cf::average, Token&& token = {}) const {
+        return run<std::vector<qemu_rrd_sample>>(
+            std::forward<Token>(token), [timeframe, cf](auto& s, auto& n, vmid_t id, auto h) {
+                detail::op_qemu_rrd(s, n, id, timeframe, cf, std::move(h));
+            });
+    }
+
+    // --- configuration -----------------------------------------------------------------------
+
+    /// Sets and deletes config keys. A running VM takes what PVE hot-plugs at once and keeps the
+    /// rest pending until its next start. Fails with config_update::problem() before sending,
+    /// with errc::invalid_argument for an empty update, with 500 `checksum mismatch` when
+    /// `update.digest` no longer matches, with 500 `VM is locked (...)` while a task holds the VM.
+    /// PVE endpoint: PUT /nodes/{node}/qemu/{vmid}/config (POST with `via_task`), needs one of
+    /// VM.Config.{Disk,CDROM,CPU,Memory,Network,HWType,Options,Cloudinit} on /vms/{vmid} as fits
+    /// the keys. Completion: void(result<void>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_update_config(config_update update, Token&& token = {}) const {
+        return run<void>(std::forward<Token>(token),
+                         [u = std::move(update)](auto& s, auto& n, vmid_t id, auto h) {
+                             detail::op_qemu_update_config(s, n, id, u, std::move(h));
+                         });
+    }
+
+    /// Adds `nic` as the lowest free `netN` (read from the config, written with its digest so a
+    /// concurrent change fails instead of being overwritten). Completion: void(result<int>) with
+    /// N; errc::invalid_argument for a bad NIC or when net0..net31 are all used.
+    /// PVE endpoints: GET + PUT /nodes/{node}/qemu/{vmid}/config, needs VM.Config.Network.
+    template <class Token = boost::asio::deferred_t>
+    auto async_add_nic(qemu_nic nic, Token&& token = {}) const {
+        return run<int>(std::forward<Token>(token),
+                        [nic = std::move(nic)](auto& s, auto& n, vmid_t id, auto h) {
+                            detail::op_qemu_add_nic(s, n, id, nic, std::move(h));
+                        });
+    }
+
+    /// Removes `netN`; errc::not_found when the VM has no such NIC.
+    /// PVE endpoints: GET + PUT /nodes/{node}/qemu/{vmid}/config, needs VM.Config.Network.
+    /// Completion: void(result<void>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_remove_nic(int index, Token&& token = {}) const {
+        return run<void>(std::forward<Token>(token), [index](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_remove_nic(s, n, id, index, std::move(h));
+        });
+    }
+
+    /// Writes cloud-init settings (`ciuser`, `cipassword`, `sshkeys`, `nameserver`,
+    /// `searchdomain`, `ipconfigN`) in one config change; a running VM's drive gets them with
+    /// async_regenerate_cloudinit() or its next start. PVE endpoint: PUT
+    /// /nodes/{node}/qemu/{vmid}/config, needs VM.Config.Cloudinit (VM.Config.Network for
+    /// ipconfigN). Completion: void(result<void>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_set_cloudinit(cloudinit_settings settings, Token&& token = {}) const {
+        return run<void>(std::forward<Token>(token),
+                         [c = std::move(settings)](auto& s, auto& n, vmid_t id, auto h) {
+                             detail::op_qemu_set_cloudinit(s, n, id, c, std::move(h));
+                         });
+    }
+
+    /// Regenerates the cloud-init drive from the current settings.
+    /// PVE endpoint: PUT /nodes/{node}/qemu/{vmid}/cloudinit, needs VM.Config.Cloudinit on
+    /// /vms/{vmid}. Completion: void(result<void>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_regenerate_cloudinit(Token&& token = {}) const {
+        return run<void>(std::forward<Token>(token), [](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_regenerate_cloudinit(s, n, id, std::move(h));
+        });
+    }
+
+    /// Grows a disk: `size` is the new size (`40G`) or an increment (`+10G`), units K, M, G, T.
+    /// PVE checks in the task: shrinking ends it with `shrinking disks is not supported`.
+    /// PVE endpoint: PUT /nodes/{node}/qemu/{vmid}/resize, needs VM.Config.Disk on /vms/{vmid}.
+    /// Completion: void(result<task_handle>) (`resize` task).
+    template <class Token = boost::asio::deferred_t>
+    auto async_resize_disk(std::string disk, std::string size, Token&& token = {}) const {
+        return run<task_handle>(std::forward<Token>(token), [d = std::move(disk), z = std::move(size)](
+                                                                auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_resize(s, n, id, d, z, std::move(h));
+        });
+    }
+
+    // --- power -------------------------------------------------------------------------------
+    // PVE endpoints: POST /nodes/{node}/qemu/{vmid}/status/{action}, needs VM.PowerMgmt on
+    // /vms/{vmid}. Each completes with the task at once (it has not finished yet). A VM that is
+    // not running makes reboot/reset/suspend fail at once with 500 `VM N not running`; a start of
+    // a running VM ends its task with `VM N already running` (task_failed on async_wait).
+
+    /// Starts the VM (`qmstart`).
+    template <class Token = boost::asio::deferred_t> auto async_start(Token&& token = {}) const {
         return power("start", std::forward<Token>(token));
     }
 
-    /// Stops the VM hard (like pulling the plug); completes with the task at once.
-    /// PVE endpoint: POST /nodes/{node}/qemu/{vmid}/status/stop, needs VM.PowerMgmt on /vms/{vmid}.
-    template <class Token = boost::asio::deferred_t>
-    auto async_stop(Token&& token = {}) const {
+    /// Stops the VM hard, like pulling the plug (`qmstop`).
+    template <class Token = boost::asio::deferred_t> auto async_stop(Token&& token = {}) const {
         return power("stop", std::forward<Token>(token));
     }
 
+    /// Asks the guest OS to shut down (ACPI, or the agent); `force_stop` stops it hard after
+    /// `timeout` (`qmshutdown`). A paused VM refuses with 500 `VM is paused - cannot shutdown`.
+    template <class Token = boost::asio::deferred_t>
+    auto async_shutdown(shutdown_options options = {}, Token&& token = {}) const {
+        return qemu_power(power_request("shutdown", options.timeout, options.force_stop),
+                          std::forward<Token>(token));
+    }
+
+    /// Shuts the guest down and starts it again (`qmreboot`); `timeout` bounds the shutdown.
+    template <class Token = boost::asio::deferred_t>
+    auto async_reboot(std::optional<std::int64_t> timeout = {}, Token&& token = {}) const {
+        return qemu_power(power_request("reboot", timeout), std::forward<Token>(token));
+    }
+
+    /// Resets the VM like its reset button (`qmreset`).
+    template <class Token = boost::asio::deferred_t> auto async_reset(Token&& token = {}) const {
+        return qemu_power(power_request("reset"), std::forward<Token>(token));
+    }
+
+    /// Pauses the VM (`qmpause`), or with `to_disk` saves its RAM and stops it (`qmsuspend`,
+    /// lock `suspended` until resumed); to disk also needs VM.Config.Disk.
+    template <class Token = boost::asio::deferred_t>
+    auto async_suspend(bool to_disk = false, Token&& token = {}) const {
+        return qemu_power(power_request("suspend", {}, false, to_disk), std::forward<Token>(token));
+    }
+
+    /// Resumes a paused VM or one suspended to disk (`qmresume`).
+    template <class Token = boost::asio::deferred_t> auto async_resume(Token&& token = {}) const {
+        return qemu_power(power_request("resume"), std::forward<Token>(token));
+    }
+
+    // --- lifecycle ---------------------------------------------------------------------------
+
+    /// Clones the VM (`qmclone`); `newid` 0 takes the next free id from GET /cluster/nextid.
+    /// The clone stays locked until the task ends. PVE endpoint: POST
+    /// /nodes/{node}/qemu/{vmid}/clone, needs VM.Clone on /vms/{vmid} and VM.Allocate on
+    /// /vms/{newid} (or on /pool/{pool}); Datastore.AllocateSpace on the target storage.
+    /// Completion: void(result<clone_result>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_clone(clone_options options = {}, Token&& token = {}) const {
+        return run<clone_result>(std::forward<Token>(token),
+                                 [o = std::move(options)](auto& s, auto& n, vmid_t id, auto h) {
+                                     detail::op_qemu_clone(s, n, id, o, std::move(h));
+                                 });
+    }
+
+    /// Destroys the VM and its disks (`qmdestroy`); a running VM refuses with 500
+    /// `VM N is running - destroy failed`, a locked one ends the task with `VM is locked (...)`.
+    /// PVE endpoint: DELETE /nodes/{node}/qemu/{vmid}, needs VM.Allocate on /vms/{vmid}.
+    /// Completion: void(result<task_handle>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_delete(delete_options options = {}, Token&& token = {}) const {
+        return run<task_handle>(std::forward<Token>(token), [options](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_delete(s, n, id, options, std::move(h));
+        });
+    }
+
+    /// Converts the stopped VM into a template (`qmtemplate`).
+    /// PVE endpoint: POST /nodes/{node}/qemu/{vmid}/template, needs VM.Allocate on /vms/{vmid}.
+    /// Completion: void(result<task_handle>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_convert_to_template(Token&& token = {}) const {
+        return run<task_handle>(std::forward<Token>(token), [](auto& s, auto& n, vmid_t id, auto h) {
+            detail::op_qemu_template(s, n, id, std::move(h));
+        });
+    }
+
+    /// Migrates the VM to another node (`qmigrate`); a running VM needs `online`, local disks
+    /// need `with_local_disks`. PVE endpoint: POST /nodes/{node}/qemu/{vmid}/migrate, needs
+    /// VM.Migrate on /vms/{vmid}. Completion: void(result<task_handle>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_migrate(migrate_options options, Token&& token = {}) const {
+        return run<task_handle>(std::forward<Token>(token),
+                                [o = std::move(options)](auto& s, auto& n, vmid_t id, auto h) {
+                                    detail::op_qemu_migrate(s, n, id, o, std::move(h));
+                                });
+    }
+
 private:
-    template <class Token>
-    auto power(const char* action, Token&& token) const {
+    /// Initiates `op(state, node, vmid, handler)` with the caller's token.
+    template <class T, class Token, class Op> auto run(Token&& token, Op op) const {
+        return detail::initiate<T>(std::forward<Token>(token),
+                                   [s = state_, n = node_, id = vmid_, op = std::move(op)](auto h) {
+                                       op(s, n, id, detail::handler<T>(std::move(h)));
+                                   });
+    }
+
+    template <class Token> auto power(const char* action, Token&& token) const {
         return detail::initiate<task_handle>(
             std::forward<Token>(token), [s = state_, n = node_, id = vmid_, a = std::string(action)](auto h) {
                 detail::op_guest_power(s, n, guest_type::qemu, id, a, std::move(h));
             });
+    }
+
+    static detail::qemu_power_request power_request(std::string action,
+                                                    std::optional<std::int64_t> timeout = {},
+                                                    bool force_stop = false,
+                                                    bool to_disk = false) {
+        detail::qemu_power_request r;
+        r.action = std::move(action);
+        r.timeout = timeout;
+        r.force_stop = force_stop;
+        r.to_disk = to_disk;
+        return r;
+    }
+
+    template <class Token> auto qemu_power(detail::qemu_power_request r, Token&& token) const {
+        return run<task_handle>(std::forward<Token>(token),
+                                [r = std::move(r)](auto& s, auto& n, vmid_t id, auto h) {
+                                    detail::op_qemu_power(s, n, id, r, std::move(h));
+                                });
     }
 
     detail::state_ptr state_;

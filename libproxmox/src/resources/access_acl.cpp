@@ -1,0 +1,95 @@
+// ACLs and effective permissions: /access/acl, /access/permissions.
+
+#include "core/client_state.hpp"
+#include "resources/calls.hpp"
+
+#include <proxmox/generated/access.hpp>
+#include <proxmox/resources/access.hpp>
+
+#include <fmt/format.h>
+
+namespace proxmox::detail {
+namespace {
+
+using boost::asio::awaitable;
+
+awaitable<result<std::vector<acl_entry>>> acl(state_ptr state) {
+    const gen::access_acl_get_params params;
+    auto response = co_await send(state, params);
+    if (!response)
+        co_return response.error();
+    co_return convert<std::vector<acl_entry>>(*response, "ACL");
+}
+
+result<gen::access_acl_put_params> acl_params(const acl_change& c, bool revoke) {
+    if (c.path.empty() || c.path.front() != '/')
+        return make_error(errc::invalid_argument,
+                          fmt::format("ACL path '{}' must start with '/', e.g. \"/vms/100\"", c.path));
+    if (c.role.empty())
+        return make_error(errc::invalid_argument, "ACL role is empty; pass a role id, e.g. \"PVEVMUser\"");
+    if (c.subject.id.empty())
+        return make_error(errc::invalid_argument, "ACL subject is empty; pass a user, group or token id");
+    if (c.subject.type == acl_subject::kind::token && c.subject.id.find('!') == std::string::npos)
+        return make_error(errc::invalid_argument,
+                          fmt::format("token id '{}' is not of the form USER@REALM!TOKEN", c.subject.id));
+    gen::access_acl_put_params p;
+    p.path = c.path;
+    p.roles = c.role;
+    switch (c.subject.type) {
+    case acl_subject::kind::user:
+        p.users = c.subject.id;
+        break;
+    case acl_subject::kind::group:
+        p.groups = c.subject.id;
+        break;
+    case acl_subject::kind::token:
+        p.tokens = c.subject.id;
+        break;
+    }
+    if (revoke)
+        p.delete_ = true;
+    else
+        p.propagate = c.propagate;
+    return p;
+}
+
+awaitable<result<void>> change_acl(state_ptr state, acl_change change, bool revoke) {
+    auto params = acl_params(change, revoke);
+    if (!params)
+        co_return params.error();
+    auto response = co_await send(state, std::move(*params));
+    if (!response)
+        co_return response.error();
+    co_return result<void>{};
+}
+
+awaitable<result<effective_permissions>> permissions(state_ptr state, std::string userid, std::string path) {
+    gen::access_permissions_get_params params;
+    if (!userid.empty())
+        params.userid = userid;
+    if (!path.empty())
+        params.path = path;
+    auto response = co_await send(state, std::move(params));
+    if (!response)
+        co_return response.error();
+    co_return convert<effective_permissions>(*response, "permissions");
+}
+
+} // namespace
+
+void op_acl(const state_ptr& state, handler<std::vector<acl_entry>> h) {
+    spawn(state, acl(state), std::move(h));
+}
+
+void op_acl_change(const state_ptr& state, acl_change change, bool revoke, handler<void> h) {
+    spawn(state, change_acl(state, std::move(change), revoke), std::move(h));
+}
+
+void op_permissions(const state_ptr& state,
+                    std::string userid,
+                    std::string path,
+                    handler<effective_permissions> h) {
+    spawn(state, permissions(state, std::move(userid), std::move(path)), std::move(h));
+}
+
+} // namespace proxmox::detail

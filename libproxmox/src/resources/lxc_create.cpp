@@ -1,0 +1,186 @@
+// New containers: create from a template (POST /nodes/{node}/lxc) and clone.
+
+#include "core/client_state.hpp"
+#include "core/json_read.hpp"
+
+#include <proxmox/generated/cluster.hpp>
+#include <proxmox/generated/nodes_lxc.hpp>
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace proxmox::detail {
+namespace {
+
+using boost::asio::awaitable;
+
+result<void> check_vmid(std::string_view what, vmid_t vmid) {
+    if (vmid != 0 && (vmid < 100 || vmid > 999'999'999))
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("{} {} is out of range (100 .. 999999999, or 0 for the next free one)", what, vmid));
+    return {};
+}
+
+/// pve's dns-name format: dot-separated labels of letters, digits and inner `-`.
+bool dns_name(std::string_view name) {
+    if (name.empty() || name.size() > 253)
+        return false;
+    std::size_t label = 0;
+    char previous = '.';
+    for (char c : name) {
+        if (c == '.') {
+            if (label == 0 || previous == '-')
+                return false;
+            label = 0;
+        } else if (std::isalnum(static_cast<unsigned char>(c)) || (c == '-' && label > 0)) {
+            if (++label > 63)
+                return false;
+        } else {
+            return false;
+        }
+        previous = c;
+    }
+    return label > 0 && previous != '-';
+}
+
+/// The VMID to use: the given one, or the lowest free one PVE suggests.
+awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted) {
+    if (wanted != 0)
+        co_return wanted;
+    auto req = gen::encode(gen::cluster_nextid_get_params{});
+    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    if (!response)
+        co_return response.error();
+    auto id = to_int(response->data);
+    if (!id || *id < 100)
+        co_return make_error(errc::protocol_error, "GET /cluster/nextid did not answer a VMID");
+    co_return static_cast<vmid_t>(*id);
+}
+
+awaitable<result<lxc_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
+    const auto path = req.path;
+    auto response = co_await request(state, http_method::post, std::move(req.path), std::move(req.params));
+    if (!response)
+        co_return response.error();
+    auto task = task_from(state, *response, path);
+    if (!task)
+        co_return task.error();
+    co_return lxc_creation{vmid, std::move(*task)};
+}
+
+result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_create_options o) {
+    if (node.empty())
+        return make_error(errc::invalid_argument,
+                          "node name is empty; pass the node to create the container on");
+    if (auto ok = check_vmid("vmid", o.vmid); !ok)
+        return ok.error();
+    if (o.ostemplate.empty())
+        return make_error(errc::invalid_argument, "ostemplate is empty; pass a template volume like "
+                                                  "\"local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst\"");
+    if (!o.hostname.empty() && !dns_name(o.hostname))
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("hostname '{}' is not a DNS name (letters, digits, inner '-', dots)", o.hostname));
+    if (!o.password.empty() && o.password.size() < 5)
+        return make_error(errc::invalid_argument, "password is shorter than 5 characters (PVE's minimum)");
+    if (o.storage.empty())
+        return make_error(errc::invalid_argument, "storage is empty; name the storage for the root volume");
+    if (o.rootfs_gib == 0)
+        return make_error(errc::invalid_argument, "rootfs_gib is 0; give the root volume a size in GiB");
+    if (o.cores && (*o.cores < 1 || *o.cores > 8192))
+        return make_error(errc::invalid_argument, fmt::format("cores {} is not in 1..8192", *o.cores));
+    if (o.memory && *o.memory < 16)
+        return make_error(errc::invalid_argument,
+                          fmt::format("memory {} MiB is below PVE's minimum of 16", *o.memory));
+
+    gen::nodes_lxc_post_params p{.node = node};
+    p.vmid = o.vmid;
+    p.ostemplate = std::move(o.ostemplate);
+    p.config = std::move(o.extra);
+    if (!o.hostname.empty())
+        p.config.hostname = std::move(o.hostname);
+    if (!o.password.empty())
+        p.password = std::move(o.password);
+    if (!o.ssh_public_keys.empty())
+        p.ssh_public_keys = std::move(o.ssh_public_keys);
+    p.storage = o.storage;
+    p.config.rootfs = fmt::format("{}:{}", o.storage, o.rootfs_gib);
+    if (o.cores)
+        p.config.cores = *o.cores;
+    if (o.memory)
+        p.config.memory = static_cast<std::int64_t>(*o.memory);
+    if (o.swap)
+        p.config.swap = static_cast<std::int64_t>(*o.swap);
+    for (const auto& [n, nic] : o.nets) {
+        auto text = nic.to_property_string();
+        if (!text)
+            return make_error(errc::invalid_argument, fmt::format("nets[{}]: {}", n, text.error().message));
+        p.config.net[n] = std::move(*text);
+    }
+    if (o.start)
+        p.start = true;
+    if (!o.pool.empty())
+        p.pool = std::move(o.pool);
+    p.config.unprivileged = o.unprivileged;
+    return p;
+}
+
+awaitable<result<lxc_creation>> create(state_ptr state, std::string node, lxc_create_options o) {
+    auto params = create_params(node, std::move(o));
+    if (!params)
+        co_return params.error();
+    auto vmid = co_await pick_vmid(state, static_cast<vmid_t>(params->vmid));
+    if (!vmid)
+        co_return vmid.error();
+    params->vmid = *vmid;
+    auto req = gen::encode(*params);
+    co_return co_await start_creation(state, *vmid, std::move(req));
+}
+
+awaitable<result<lxc_creation>> clone(state_ptr state, std::string node, vmid_t vmid, lxc_clone_options o) {
+    if (node.empty())
+        co_return make_error(errc::invalid_argument, "node name is empty; pass the node the container is on");
+    if (vmid < 100 || vmid > 999'999'999)
+        co_return make_error(errc::invalid_argument,
+                             fmt::format("vmid {} is out of range (100 .. 999999999)", vmid));
+    if (auto ok = check_vmid("newid", o.newid); !ok)
+        co_return ok.error();
+    if (!o.hostname.empty() && !dns_name(o.hostname))
+        co_return make_error(errc::invalid_argument,
+                             fmt::format("hostname '{}' is not a DNS name", o.hostname));
+    auto newid = co_await pick_vmid(state, o.newid);
+    if (!newid)
+        co_return newid.error();
+    gen::nodes_lxc_clone_post_params p{.node = node, .vmid = vmid};
+    p.newid = *newid;
+    if (!o.hostname.empty())
+        p.hostname = o.hostname;
+    if (!o.description.empty())
+        p.description = o.description;
+    p.full = o.full;
+    if (!o.storage.empty())
+        p.storage = o.storage;
+    if (!o.target.empty())
+        p.target = o.target;
+    if (!o.pool.empty())
+        p.pool = o.pool;
+    if (!o.snapname.empty())
+        p.snapname = o.snapname;
+    auto req = gen::encode(p);
+    co_return co_await start_creation(state, *newid, std::move(req));
+}
+
+} // namespace
+
+void op_lxc_create(const state_ptr& state, std::string node, lxc_create_options o, handler<lxc_creation> h) {
+    spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
+}
+
+void op_lxc_clone(
+    const state_ptr& state, std::string node, vmid_t vmid, lxc_clone_options o, handler<lxc_creation> h) {
+    spawn(state, clone(state, std::move(node), vmid, std::move(o)), std::move(h));
+}
+
+} // namespace proxmox::detail

@@ -1,0 +1,232 @@
+// qemu_handle writes that start worker tasks: power actions, clone, delete, template,
+// migrate and disk resize.
+
+#include "core/json_read.hpp"
+#include "resources/qemu_common.hpp"
+
+#include <regex>
+
+namespace proxmox::detail {
+namespace {
+
+using boost::asio::awaitable;
+
+awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t vmid, qemu_power_request r) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    if (r.timeout && *r.timeout < 0)
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("{} timeout {} is negative; pass seconds >= 0", r.action, *r.timeout));
+    if (r.action == "shutdown") {
+        gen::nodes_qemu_status_shutdown_post_params p;
+        p.node = node;
+        p.vmid = vmid;
+        p.timeout = r.timeout;
+        if (r.force_stop)
+            p.forceStop = true;
+        co_return co_await send_task(state, std::move(p));
+    }
+    if (r.action == "reboot") {
+        gen::nodes_qemu_status_reboot_post_params p;
+        p.node = node;
+        p.vmid = vmid;
+        p.timeout = r.timeout;
+        co_return co_await send_task(state, std::move(p));
+    }
+    if (r.action == "reset") {
+        gen::nodes_qemu_status_reset_post_params p;
+        p.node = node;
+        p.vmid = vmid;
+        co_return co_await send_task(state, std::move(p));
+    }
+    if (r.action == "suspend") {
+        gen::nodes_qemu_status_suspend_post_params p;
+        p.node = node;
+        p.vmid = vmid;
+        if (r.to_disk)
+            p.todisk = true;
+        co_return co_await send_task(state, std::move(p));
+    }
+    if (r.action == "resume") {
+        gen::nodes_qemu_status_resume_post_params p;
+        p.node = node;
+        p.vmid = vmid;
+        co_return co_await send_task(state, std::move(p));
+    }
+    co_return make_error(errc::invalid_argument, fmt::format("unknown power action '{}'", r.action));
+}
+
+bool valid_dns_name(const std::string& name) {
+    // PVE's `dns-name` format, which VM names use
+    static const std::regex re(
+        R"(([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)(\.([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?))*)");
+    return std::regex_match(name, re);
+}
+
+awaitable<result<vmid_t>> next_id(state_ptr state) {
+    gen::cluster_nextid_get_params p;
+    request_params none;
+    auto response = co_await send(state, std::move(p), std::move(none));
+    if (!response)
+        co_return response.error();
+    auto id = to_int(response->data); // PVE answers a string: "102"
+    if (!id || *id < 100)
+        co_return make_error(errc::protocol_error, "GET /cluster/nextid did not answer a VMID");
+    co_return static_cast<vmid_t>(*id);
+}
+
+awaitable<result<clone_result>> clone(state_ptr state, std::string node, vmid_t vmid, clone_options o) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    if (o.newid != 0 && (o.newid < 100 || o.newid > 999'999'999))
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("clone_options.newid {} is out of range (100 .. 999999999; 0 = next free)", o.newid));
+    if (o.newid == vmid)
+        co_return make_error(errc::invalid_argument,
+                             "clone_options.newid is the VM's own id; pick another or 0");
+    if (!o.name.empty() && !valid_dns_name(o.name))
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("clone_options.name '{}' is not a DNS name (letters, digits, '-', '.')", o.name));
+    if (!o.storage.empty() && o.full && !*o.full)
+        co_return make_error(
+            errc::invalid_argument,
+            "clone_options.storage needs a full clone; set full = true or leave storage empty");
+    vmid_t newid = o.newid;
+    if (newid == 0) {
+        auto next = co_await next_id(state);
+        if (!next)
+            co_return next.error();
+        newid = *next;
+    }
+    gen::nodes_qemu_clone_post_params p;
+    p.node = node;
+    p.vmid = vmid;
+    p.newid = newid;
+    if (!o.name.empty())
+        p.name = o.name;
+    p.full = o.full;
+    if (!o.target.empty())
+        p.target = o.target;
+    if (!o.storage.empty())
+        p.storage = o.storage;
+    if (!o.pool.empty())
+        p.pool = o.pool;
+    if (!o.description.empty())
+        p.description = o.description;
+    auto task = co_await send_task(state, std::move(p));
+    if (!task)
+        co_return task.error();
+    clone_result out;
+    out.vmid = newid;
+    out.task = std::move(*task);
+    co_return out;
+}
+
+awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t vmid, delete_options o) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    gen::nodes_qemu_vmid_delete_params p;
+    p.node = node;
+    p.vmid = vmid;
+    if (o.purge)
+        p.purge = true;
+    if (o.destroy_unreferenced_disks)
+        p.destroy_unreferenced_disks = true;
+    co_return co_await send_task(state, std::move(p));
+}
+
+awaitable<result<task_handle>> make_template(state_ptr state, std::string node, vmid_t vmid) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    gen::nodes_qemu_template_post_params p;
+    p.node = node;
+    p.vmid = vmid;
+    co_return co_await send_task(state, std::move(p));
+}
+
+awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t vmid, migrate_options o) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    if (o.target.empty())
+        co_return make_error(errc::invalid_argument,
+                             "migrate_options.target is empty; name the node to migrate to");
+    if (o.target == node)
+        co_return make_error(errc::invalid_argument,
+                             fmt::format("migrate_options.target '{}' is the node the VM is on", o.target));
+    gen::nodes_qemu_migrate_post_params p;
+    p.node = node;
+    p.vmid = vmid;
+    p.target = o.target;
+    if (o.online)
+        p.online = true;
+    if (o.with_local_disks)
+        p.with_local_disks = true;
+    co_return co_await send_task(state, std::move(p));
+}
+
+awaitable<result<task_handle>>
+resize(state_ptr state, std::string node, vmid_t vmid, std::string disk, std::string size) {
+    if (auto ok = check_vm(node, vmid); !ok)
+        co_return ok.error();
+    static const std::regex disk_re(
+        R"(ide[0-3]|sata[0-5]|scsi([0-9]|[12][0-9]|30)|virtio([0-9]|1[0-5])|efidisk0|tpmstate0)");
+    if (!std::regex_match(disk, disk_re))
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("disk '{}' is not a drive name (ide0-3, sata0-5, scsi0-30, virtio0-15, "
+                        "efidisk0, tpmstate0)",
+                        disk));
+    static const std::regex size_re(R"(\+?\d+(\.\d+)?[KMGT]?)");
+    if (!std::regex_match(size, size_re))
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("size '{}' is not a size; pass the new size (\"40G\") or an increment "
+                        "(\"+10G\"), units K, M, G, T",
+                        size));
+    gen::nodes_qemu_resize_put_params p;
+    p.node = node;
+    p.vmid = vmid;
+    p.disk = disk;
+    p.size = size;
+    co_return co_await send_task(state, std::move(p));
+}
+
+} // namespace
+
+void op_qemu_power(
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_power_request r, handler<task_handle> h) {
+    spawn(state, power(state, std::move(node), vmid, std::move(r)), std::move(h));
+}
+
+void op_qemu_clone(
+    const state_ptr& state, std::string node, vmid_t vmid, clone_options o, handler<clone_result> h) {
+    spawn(state, clone(state, std::move(node), vmid, std::move(o)), std::move(h));
+}
+
+void op_qemu_delete(
+    const state_ptr& state, std::string node, vmid_t vmid, delete_options o, handler<task_handle> h) {
+    spawn(state, destroy(state, std::move(node), vmid, o), std::move(h));
+}
+
+void op_qemu_template(const state_ptr& state, std::string node, vmid_t vmid, handler<task_handle> h) {
+    spawn(state, make_template(state, std::move(node), vmid), std::move(h));
+}
+
+void op_qemu_migrate(
+    const state_ptr& state, std::string node, vmid_t vmid, migrate_options o, handler<task_handle> h) {
+    spawn(state, migrate(state, std::move(node), vmid, std::move(o)), std::move(h));
+}
+
+void op_qemu_resize(const state_ptr& state,
+                    std::string node,
+                    vmid_t vmid,
+                    std::string disk,
+                    std::string size,
+                    handler<task_handle> h) {
+    spawn(state, resize(state, std::move(node), vmid, std::move(disk), std::move(size)), std::move(h));
+}
+
+} // namespace proxmox::detail
