@@ -31,32 +31,14 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
     return static_cast<std::uint64_t>(v * static_cast<double>(unit));
 }
 
-/// The value of `key=` in a property string, or the default key's value for key "".
-std::optional<std::string> property(std::string_view prop_string, std::string_view key) {
-    std::size_t start = 0;
-    while (start <= prop_string.size()) {
-        auto end = prop_string.find(',', start);
-        if (end == std::string_view::npos)
-            end = prop_string.size();
-        const auto part = prop_string.substr(start, end - start);
-        const auto eq = part.find('=');
-        if (key.empty() && eq == std::string_view::npos && !part.empty())
-            return std::string(part);
-        if (eq != std::string_view::npos && part.substr(0, eq) == key)
-            return std::string(part.substr(eq + 1));
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
 std::uint64_t unsigned_value(const guest_state& g, std::string_view key, std::uint64_t fallback) {
     auto v = config_value(g, key);
     if (!v)
         return fallback;
     // `memory` is a property string in PVE 9 (`[current=]N`)
-    auto current = property(*v, "current");
+    auto current = property_value(*v, "current");
     if (!current)
-        current = property(*v, "");
+        current = property_value(*v, "");
     return current ? std::strtoull(current->c_str(), nullptr, 10) : fallback;
 }
 
@@ -64,7 +46,7 @@ std::uint64_t unsigned_value(const guest_state& g, std::string_view key, std::ui
 /// the first of scsi0, virtio0, sata0, ide0.
 std::optional<std::string> qemu_boot_disk(const guest_state& g) {
     if (auto boot = config_value(g, "boot")) {
-        if (auto order = property(*boot, "order")) {
+        if (auto order = property_value(*boot, "order")) {
             std::size_t start = 0;
             while (start <= order->size()) {
                 auto end = order->find(';', start);
@@ -84,6 +66,24 @@ std::optional<std::string> qemu_boot_disk(const guest_state& g) {
 }
 
 } // namespace
+
+/// The value of `key=` in a property string, or the default key's value for key "".
+std::optional<std::string> property_value(std::string_view prop_string, std::string_view key) {
+    std::size_t start = 0;
+    while (start <= prop_string.size()) {
+        auto end = prop_string.find(',', start);
+        if (end == std::string_view::npos)
+            end = prop_string.size();
+        const auto part = prop_string.substr(start, end - start);
+        const auto eq = part.find('=');
+        if (key.empty() && eq == std::string_view::npos && !part.empty())
+            return std::string(part);
+        if (eq != std::string_view::npos && part.substr(0, eq) == key)
+            return std::string(part.substr(eq + 1));
+        start = end + 1;
+    }
+    return std::nullopt;
+}
 
 std::string lock_message(const guest_state& g) {
     return fmt::format("{} is locked ({})", g.kind == guest_kind::qemu ? "VM" : "CT", g.lock);
@@ -134,12 +134,12 @@ void sync_from_config(guest_state& g) {
         g.maxmem = unsigned_value(g, "memory", 2048) * MiB;
         g.maxdisk = 0;
         if (auto disk = qemu_boot_disk(g))
-            if (auto size = property(*disk, "size"))
+            if (auto size = property_value(*disk, "size"))
                 g.maxdisk = parse_size(*size).value_or(0);
         auto agent = config_value(g, "agent");
-        auto enabled = agent ? property(*agent, "enabled") : std::nullopt;
+        auto enabled = agent ? property_value(*agent, "enabled") : std::nullopt;
         if (agent && !enabled)
-            enabled = property(*agent, "");
+            enabled = property_value(*agent, "");
         g.agent = enabled && (*enabled == "1" || *enabled == "on" || *enabled == "yes" || *enabled == "true");
     } else {
         g.cores = static_cast<unsigned>(unsigned_value(g, "cores", g.cores ? g.cores : 1));
@@ -147,7 +147,7 @@ void sync_from_config(guest_state& g) {
         g.maxswap = unsigned_value(g, "swap", 512) * MiB;
         g.maxdisk = 0;
         if (auto rootfs = config_value(g, "rootfs"))
-            if (auto size = property(*rootfs, "size"))
+            if (auto size = property_value(*rootfs, "size"))
                 g.maxdisk = parse_size(*size).value_or(0);
     }
     g.tags = config_value(g, "tags").value_or("");

@@ -72,6 +72,9 @@ void stop_guest(guest_state& g);
 
 // the guest config file (`key: value` lines in file order)
 std::optional<std::string> config_value(const guest_state& g, std::string_view key);
+/// The value of `key=` in a property string (`virtio=...,bridge=vmbr0`), or for key "" the value
+/// given without a key; nullopt when absent.
+std::optional<std::string> property_value(std::string_view prop_string, std::string_view key);
 /// Sets `key` (appends it when new, keeps its place otherwise).
 void set_config_value(guest_state& g, std::string_view key, std::string value);
 /// Removes `key`; false when it was not set.

@@ -40,8 +40,6 @@ std::string volume_of(std::string_view value);
 /// `value` with its volume replaced.
 std::string with_volume(std::string_view value, std::string_view volid);
 bool is_cdrom(std::string_view value);
-/// `key=` of a property string, or nullopt.
-std::optional<std::string> property(std::string_view prop_string, std::string_view key);
 /// `value` with `key=` set (replaced, or appended).
 std::string with_property(std::string_view value, std::string_view key, std::string_view v);
 

@@ -92,21 +92,6 @@ bool is_volume_key(guest_kind kind, std::string_view key) {
            numbered(key, "virtio", 15) || key == "efidisk0" || key == "tpmstate0";
 }
 
-std::optional<std::string> property(std::string_view prop_string, std::string_view key) {
-    std::size_t start = 0;
-    while (start <= prop_string.size()) {
-        auto end = prop_string.find(',', start);
-        if (end == std::string_view::npos)
-            end = prop_string.size();
-        const auto part = prop_string.substr(start, end - start);
-        const auto eq = part.find('=');
-        if (eq != std::string_view::npos && part.substr(0, eq) == key)
-            return std::string(part.substr(eq + 1));
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
 std::string with_property(std::string_view value, std::string_view key, std::string_view v) {
     std::string out;
     bool replaced = false;
@@ -216,7 +201,7 @@ std::string with_new_mac(cluster& c, guest_kind kind, std::string_view value, un
     const auto mac = random_mac(c, salt);
     if (kind == guest_kind::lxc)
         return with_property(value, "hwaddr", mac);
-    if (property(value, "macaddr"))
+    if (property_value(value, "macaddr"))
         return with_property(value, "macaddr", mac);
     // the short form `virtio=BC:24:11:..,bridge=vmbr0` (or a bare model)
     const auto comma = value.find(',');
@@ -319,7 +304,7 @@ std::string render_bytes(std::uint64_t bytes) {
 }
 
 std::uint64_t drive_size(std::string_view value) {
-    const auto size = property(value, "size");
+    const auto size = property_value(value, "size");
     if (!size || size->empty())
         return 0;
     const double v = std::strtod(size->c_str(), nullptr);
