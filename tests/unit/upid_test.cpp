@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 using proxmox::upid;
 
 TEST(Upid, ParsesAllFields) {
@@ -68,4 +71,60 @@ TEST(ApiToken, ErrorsNameTheProblemButNeverTheSecret) {
     EXPECT_EQ(no_user.error().to_string().find("topsecret"), std::string::npos);
     EXPECT_FALSE(proxmox::api_token::parse("root@pam!mcp="));
     EXPECT_FALSE(proxmox::api_token::parse("no-equals-sign"));
+}
+
+TEST(Upid, HugeFieldsAreRefusedWithoutEchoingThem) {
+    // A 30,000-character middle field used to overflow the stack of std::regex.
+    for (std::size_t n : {30'000u, 200'000u}) {
+        const std::string huge(n, 'A');
+        for (const std::string& text : {"UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:" + huge + ":root@pam:",
+                                        "UPID:" + huge + ":0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
+                                        "UPID:pve:" + huge + ":" + huge + ":", huge}) {
+            auto u = upid::parse(text);
+            ASSERT_FALSE(u);
+            EXPECT_EQ(u.error().code, proxmox::errc::invalid_argument);
+            EXPECT_LT(u.error().message.size(), 400u);
+        }
+    }
+    auto colons = upid::parse(std::string(100'000, ':'));
+    ASSERT_FALSE(colons);
+}
+
+TEST(Upid, FieldsAreCheckedOneByOne) {
+    for (const char* bad : {"UPID:pve:0012AB3G:0A1B2C3D:6650A1B2:qmstart:100:root@pam:", // pid not hex
+                            "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qm start:100:root@pam:", // space in type
+                            "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:1/0:root@pam:",  // '/' in id
+                            "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100::",          // empty user
+                            "UPID:pve-:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:", // node ends in '-'
+                            "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:extra:"}) {
+        EXPECT_FALSE(upid::parse(bad)) << bad;
+    }
+}
+
+TEST(ApiToken, ASecretPastedIntoTheIdIsNeverEchoed) {
+    const std::string secret = "5ec7a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+    for (const std::string& id : {"root@pam!mcp " + secret, "root@pam!mcp:" + secret, secret,
+                                  "root@pam!mcp\t" + secret, secret + "@pam!mcp x", "root@pam!mcp=" + secret}) {
+        proxmox::api_token t{id, "x"};
+        auto ok = t.validate();
+        ASSERT_FALSE(ok) << id;
+        EXPECT_EQ(ok.error().to_string().find("5ec7"), std::string::npos) << ok.error().to_string();
+    }
+}
+
+TEST(ApiToken, ControlCharactersInTheSecretAreRefused) {
+    // "SECRET\r\nX-Evil: 1" would add a header line to every request.
+    for (const std::string& secret : std::vector<std::string>{"aaaa\r\nX-Evil: 1", "aaaa\n", std::string("aa\0bb", 5), "aaaa\there"}) {
+        proxmox::api_token t{"root@pam!mcp", secret};
+        auto ok = t.validate();
+        ASSERT_FALSE(ok);
+        EXPECT_NE(ok.error().message.find("control character"), std::string::npos);
+        EXPECT_EQ(ok.error().to_string().find("aaaa"), std::string::npos);
+    }
+    proxmox::password_login login{"root@pam", "hunter2\n"};
+    auto bad = login.validate();
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().to_string().find("hunter2"), std::string::npos);
+    proxmox::password_login user_newline{"root@pam\r\nX: y", "pw"};
+    EXPECT_FALSE(user_newline.validate());
 }

@@ -1,4 +1,5 @@
 #include "core/json_read.hpp"
+#include "core/text.hpp"
 
 #include <proxmox/models/qemu_config.hpp>
 
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 
 namespace proxmox {
 using namespace detail;
@@ -55,8 +55,12 @@ bool is_drive_key(std::string_view key) {
 }
 
 bool valid_key(std::string_view key) {
-    static const std::regex re("[a-z][a-z0-9_-]*");
-    return std::regex_match(key.begin(), key.end(), re);
+    // PVE's config keys: [a-z][a-z0-9_-]*, and none is longer than a few dozen characters.
+    if (key.empty() || key.size() > 64 || !(key.front() >= 'a' && key.front() <= 'z'))
+        return false;
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || detail::is_ascii_digit(c) || c == '_' || c == '-';
+    });
 }
 
 std::optional<double> read_optional_double(const boost::json::object& o, std::string_view key) {
@@ -219,12 +223,12 @@ void config_update::fail(std::string message) {
 
 config_update& config_update::set(std::string key, std::string value) {
     if (!valid_key(key)) {
-        fail(fmt::format("config_update: '{}' is not a config key (lower-case letters, digits, '-', '_')",
-                         key));
+        fail(fmt::format("config_update: {} is not a config key (lower-case letters, digits, '-', '_')",
+                         detail::bounded_quote(key)));
         return *this;
     }
     if (std::find(delete_.begin(), delete_.end(), key) != delete_.end())
-        fail(fmt::format("config_update: '{}' is both set and deleted; do one of them", key));
+        fail(fmt::format("config_update: {} is both set and deleted; do one of them", detail::bounded_quote(key)));
     auto it = std::find_if(set_.begin(), set_.end(), [&](const auto& e) { return e.first == key; });
     if (it != set_.end())
         it->second = std::move(value);
@@ -277,12 +281,12 @@ config_update& config_update::set_ipconfig(int index, const ip_config& ip) {
 
 config_update& config_update::remove(std::string key) {
     if (!valid_key(key)) {
-        fail(fmt::format("config_update: '{}' is not a config key (lower-case letters, digits, '-', '_')",
-                         key));
+        fail(fmt::format("config_update: {} is not a config key (lower-case letters, digits, '-', '_')",
+                         detail::bounded_quote(key)));
         return *this;
     }
     if (std::any_of(set_.begin(), set_.end(), [&](const auto& e) { return e.first == key; }))
-        fail(fmt::format("config_update: '{}' is both set and deleted; do one of them", key));
+        fail(fmt::format("config_update: {} is both set and deleted; do one of them", detail::bounded_quote(key)));
     if (std::find(delete_.begin(), delete_.end(), key) == delete_.end())
         delete_.push_back(std::move(key));
     return *this;

@@ -2,9 +2,9 @@
 // migrate and disk resize.
 
 #include "core/json_read.hpp"
+#include "core/text.hpp"
 #include "resources/qemu_common.hpp"
 
-#include <regex>
 
 namespace proxmox::detail {
 namespace {
@@ -57,11 +57,28 @@ awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t v
     co_return make_error(errc::invalid_argument, fmt::format("unknown power action '{}'", r.action));
 }
 
-bool valid_dns_name(const std::string& name) {
-    // PVE's `dns-name` format, which VM names use
-    static const std::regex re(
-        R"(([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)(\.([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?))*)");
-    return std::regex_match(name, re);
+
+/// `name` followed by a number in 0..max, e.g. scsi30.
+bool numbered_drive(std::string_view key, std::string_view name, int max) {
+    if (!key.starts_with(name)) return false;
+    const auto digits = key.substr(name.size());
+    if (!all_digits(digits) || digits.size() > 2 || (digits.size() == 2 && digits.front() == '0')) return false;
+    return std::stoi(std::string(digits)) <= max;
+}
+
+/// The drives `qm resize` takes: ide0-3, sata0-5, scsi0-30, virtio0-15, efidisk0, tpmstate0.
+bool is_resizable_drive(std::string_view disk) {
+    return numbered_drive(disk, "ide", 3) || numbered_drive(disk, "sata", 5) || numbered_drive(disk, "scsi", 30) ||
+           numbered_drive(disk, "virtio", 15) || disk == "efidisk0" || disk == "tpmstate0";
+}
+
+/// `+?\d+(\.\d+)?[KMGT]?`: a size or an increment, as the resize call's `size` takes it.
+bool is_disk_size(std::string_view size) {
+    if (size.starts_with('+')) size.remove_prefix(1);
+    if (!size.empty() && std::string_view("KMGT").find(size.back()) != std::string_view::npos) size.remove_suffix(1);
+    const auto dot = size.find('.');
+    if (dot == std::string_view::npos) return all_digits(size);
+    return all_digits(size.substr(0, dot)) && all_digits(size.substr(dot + 1));
 }
 
 awaitable<result<vmid_t>> next_id(state_ptr state) {
@@ -86,10 +103,11 @@ awaitable<result<clone_result>> clone(state_ptr state, std::string node, vmid_t 
     if (o.newid == vmid)
         co_return make_error(errc::invalid_argument,
                              "clone_options.newid is the VM's own id; pick another or 0");
-    if (!o.name.empty() && !valid_dns_name(o.name))
+    if (!o.name.empty() && !is_dns_name(o.name))
         co_return make_error(
             errc::invalid_argument,
-            fmt::format("clone_options.name '{}' is not a DNS name (letters, digits, '-', '.')", o.name));
+            fmt::format("clone_options.name {} is not a DNS name (letters, digits, '-', '.')",
+                        bounded_quote(o.name)));
     if (!o.storage.empty() && o.full && !*o.full)
         co_return make_error(
             errc::invalid_argument,
@@ -171,21 +189,18 @@ awaitable<result<task_handle>>
 resize(state_ptr state, std::string node, vmid_t vmid, std::string disk, std::string size) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
-    static const std::regex disk_re(
-        R"(ide[0-3]|sata[0-5]|scsi([0-9]|[12][0-9]|30)|virtio([0-9]|1[0-5])|efidisk0|tpmstate0)");
-    if (!std::regex_match(disk, disk_re))
+    if (!is_resizable_drive(disk))
         co_return make_error(
             errc::invalid_argument,
-            fmt::format("disk '{}' is not a drive name (ide0-3, sata0-5, scsi0-30, virtio0-15, "
+            fmt::format("disk {} is not a drive name (ide0-3, sata0-5, scsi0-30, virtio0-15, "
                         "efidisk0, tpmstate0)",
-                        disk));
-    static const std::regex size_re(R"(\+?\d+(\.\d+)?[KMGT]?)");
-    if (!std::regex_match(size, size_re))
+                        bounded_quote(disk)));
+    if (!is_disk_size(size))
         co_return make_error(
             errc::invalid_argument,
-            fmt::format("size '{}' is not a size; pass the new size (\"40G\") or an increment "
+            fmt::format("size {} is not a size; pass the new size (\"40G\") or an increment "
                         "(\"+10G\"), units K, M, G, T",
-                        size));
+                        bounded_quote(size)));
     gen::nodes_qemu_resize_put_params p;
     p.node = node;
     p.vmid = vmid;
