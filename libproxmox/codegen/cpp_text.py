@@ -51,11 +51,14 @@ struct call_info {
     task_kind task;
 };
 
-/// What an encoder produces: the concrete path (placeholders substituted with the raw values;
-/// the client URL-encodes) and the parameters in the order they are sent.
+/// What an encoder produces: the API path with each placeholder replaced by its value,
+/// percent-encoded as one path segment, and the parameters in the order they are sent.
+/// `path_error` names a path parameter that cannot be one segment (empty, `.`, `..`, or with a
+/// '/', which PVE would route to another endpoint); the client then fails the call unsent.
 struct encoded_request {
     std::string path;
     request_params params;
+    std::string path_error;
 };
 
 namespace detail {
@@ -75,8 +78,11 @@ template <class E>
 void put(request_params& p, std::string_view key, const std::optional<E>& v) {
     if (v) put(p, key, static_cast<const string_enum&>(*v));
 }
-void subst(std::string& path, std::string_view placeholder, const std::string& v);
-void subst(std::string& path, std::string_view placeholder, std::int64_t v);
+void subst(encoded_request& r, std::string_view name, const std::string& v);
+void subst(encoded_request& r, std::string_view name, std::int64_t v);
+/// For the one placeholder PVE routes as the rest of the path (storage content `{volume}`,
+/// whose volume IDs may contain '/').
+void subst_rest(encoded_request& r, std::string_view name, const std::string& v);
 } // namespace detail
 
 } // namespace proxmox::gen
@@ -87,10 +93,29 @@ void subst(std::string& path, std::string_view placeholder, std::int64_t v);
 COMMON_CPP = """
 #include <proxmox/generated/common.hpp>
 
+#include "core/encoding.hpp"
+
+#include <fmt/format.h>
+
 #include <charconv>
 #include <string>
 
 namespace proxmox::gen::detail {
+
+namespace {
+void subst_checked(encoded_request& r, std::string_view name, const std::string& v, bool rest_of_path) {
+    if (auto problem = proxmox::detail::segment_problem(v, rest_of_path); !problem.empty()) {
+        // Encoders substitute the last placeholder first: the earliest bad one is reported.
+        r.path_error = fmt::format("path parameter '{}' {}", name, problem);
+        return;
+    }
+    const std::string placeholder = "{" + std::string(name) + "}";
+    const auto pos = r.path.find(placeholder);
+    if (pos == std::string::npos) return;
+    r.path.replace(pos, placeholder.size(),
+                   rest_of_path ? proxmox::detail::encode_segments(v) : proxmox::detail::encode_component(v));
+}
+} // namespace
 
 void put(request_params& p, std::string_view key, const std::string& v) { p.add(std::string(key), v); }
 void put(request_params& p, std::string_view key, const string_enum& v) { p.add(std::string(key), v.str()); }
@@ -119,13 +144,9 @@ void put(request_params& p, std::string_view key, const std::vector<std::string>
 void put(request_params& p, std::string_view key, const std::map<int, std::string>& v) {
     for (const auto& [n, item] : v) p.add(std::string(key) + std::to_string(n), item);
 }
-void subst(std::string& path, std::string_view placeholder, const std::string& v) {
-    auto pos = path.find(placeholder);
-    if (pos != std::string::npos) path.replace(pos, placeholder.size(), v);
-}
-void subst(std::string& path, std::string_view placeholder, std::int64_t v) {
-    subst(path, placeholder, std::to_string(v));
-}
+void subst(encoded_request& r, std::string_view name, const std::string& v) { subst_checked(r, name, v, false); }
+void subst(encoded_request& r, std::string_view name, std::int64_t v) { subst(r, name, std::to_string(v)); }
+void subst_rest(encoded_request& r, std::string_view name, const std::string& v) { subst_checked(r, name, v, true); }
 
 } // namespace proxmox::gen::detail
 """

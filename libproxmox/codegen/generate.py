@@ -12,6 +12,7 @@ Python 3 standard library only. Output (paths relative to libproxmox/):
   include/proxmox/generated/{common,endpoints,<area>,all}.hpp
   src/generated/{common,endpoints,<area>}.cpp
   src/generated/sources.cmake
+  ../tests/codegen/generated/path_cases.cpp (test data: every string path parameter)
 See libproxmox/codegen/README.md ("The generator") for the naming scheme.
 """
 
@@ -315,15 +316,21 @@ def gen_struct(ep, sname, fields, group):
     return "\n".join(out)
 
 
+def is_rest_of_path(ep, field):
+    """pve-manager mounts PVE::API2::Storage::Content with `fragmentDelimiter => ''` (volume IDs
+    contain '/'), so `{volume}` takes the rest of the path; every other placeholder is one segment."""
+    return field.key == "volume" and ep["path"].endswith("/storage/{storage}/content/{volume}")
+
+
 def gen_encoder(ep, sname, fields, group):
     out = [f"encoded_request encode(const {sname}& p) {{"]
     if not fields and not group:
         out[0] = f"encoded_request encode(const {sname}&) {{"
     out.append(f"    encoded_request r{{{cpp_str(ep['path'])}, {{}}}};")
-    # Last placeholder first: subst() replaces the first occurrence, and every earlier placeholder
-    # still lies before any value inserted so far, so values containing "{...}" stay intact.
+    # Last placeholder first, so the earliest invalid one is the error that remains.
     for f in reversed([f for f in fields if f.in_path]):
-        out.append(f"    detail::subst(r.path, {cpp_str('{' + f.key + '}')}, p.{f.member});")
+        fn = "subst_rest" if is_rest_of_path(ep, f) else "subst"
+        out.append(f"    detail::{fn}(r, {cpp_str(f.key)}, p.{f.member});")
     for f in fields:
         if not f.in_path:
             out.append(f"    detail::put(r.params, {cpp_str(f.wire)}, p.{f.member});")
@@ -392,6 +399,52 @@ def gen_api_member(ep, sname):
         "        return client_.async_call(params, std::forward<Token>(token));",
         "    }",
     ])
+
+
+# Test data next to the tests (relative to libproxmox/ like every other output).
+PATH_CASES = "../tests/codegen/generated/path_cases.cpp"
+
+
+def path_default(field):
+    """A valid value for a path parameter the case does not vary."""
+    if field.kind() == "int":
+        return "100"
+    return cpp_str({"node": "pve", "storage": "local"}.get(field.key, "x1"))
+
+
+def gen_path_cases(by_area):
+    """For every string path parameter of every endpoint: a function that encodes the endpoint's
+    params with that parameter set to a given value and every other path parameter valid."""
+    rows = []
+    for area, _ in AREAS:
+        for ep, sname, fields, group in by_area[area]:
+            path_fields = [f for f in fields if f.in_path]
+            for f in path_fields:
+                if f.kind() != "string":
+                    continue
+                sets = [f"p.{g.member} = {'v' if g is f else path_default(g)};" for g in path_fields]
+                rest = "true" if is_rest_of_path(ep, f) else "false"
+                rows.append(f"        {{\"{ep['method']}\", {cpp_str(ep['path'])}, {cpp_str(f.key)}, {rest},\n"
+                            f"         [](const std::string& v) {{ gen::{sname} p; {' '.join(sets)} return encode(p); }}}},")
+    body = "\n".join(rows)
+    return f"""
+// Every string path parameter of every endpoint, for tests that feed it hostile values.
+
+#include "path_cases.hpp"
+
+#include <proxmox/generated/all.hpp>
+
+namespace proxmox::testing {{
+
+const std::vector<path_case>& path_cases() {{
+    static const std::vector<path_case> cases = {{
+{body}
+    }};
+    return cases;
+}}
+
+}} // namespace proxmox::testing
+"""
 
 
 def generate(schema_path, lock_path):
@@ -549,6 +602,8 @@ private:
 
 #endif
 """
+    files[PATH_CASES] = cb + gen_path_cases(by_area)
+
     srcs = ["src/generated/common.cpp", "src/generated/endpoints.cpp", "src/generated/field_groups.cpp"] + \
         [f"src/generated/{a}.cpp" for a, _ in AREAS]
     files["src/generated/sources.cmake"] = banner(meta, sha, "cmake") + """
@@ -572,7 +627,7 @@ endif()
     return files
 
 
-GENERATED_DIRS = ["include/proxmox/generated", "src/generated"]
+GENERATED_DIRS = ["include/proxmox/generated", "src/generated", "../tests/codegen/generated"]
 
 
 def write_tree(files, root):
@@ -602,7 +657,8 @@ def main():
     args = ap.parse_args()
     files = generate(args.schema, args.lock)
     if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp_root:
+            tmp = os.path.join(tmp_root, "libproxmox")
             write_tree(files, tmp)
             stale = []
             for rel in sorted(files):

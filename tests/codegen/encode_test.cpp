@@ -27,14 +27,17 @@ TEST(Encode, QemuStatusStart) {
               (items_t{{"migration_type", "insecure"}, {"skiplock", "1"}, {"timeout", "30"}}));
 }
 
-TEST(Encode, PathPlaceholdersAreSubstitutedRaw) {
+TEST(Encode, PathPlaceholdersAreEncodedAsOneSegment) {
     gen::nodes_storage_content_volume_get_params p;
     p.node = "pve";
     p.storage = "local";
-    p.volume = "local:iso/debian 12.iso";
-    EXPECT_EQ(gen::encode(p).path, "/nodes/pve/storage/local/content/local:iso/debian 12.iso");
+    p.volume = "local:iso/debian 12.iso"; // {volume} is routed as the rest of the path
+    EXPECT_EQ(gen::encode(p).path, "/nodes/pve/storage/local/content/local%3Aiso/debian%2012.iso");
     p.node = "{storage}"; // a value that looks like a placeholder is not substituted again
-    EXPECT_EQ(gen::encode(p).path, "/nodes/{storage}/storage/local/content/local:iso/debian 12.iso");
+    EXPECT_EQ(gen::encode(p).path, "/nodes/%7Bstorage%7D/storage/local/content/local%3Aiso/debian%2012.iso");
+    EXPECT_TRUE(gen::encode(p).path_error.empty());
+    p.node = "pve/qemu";
+    EXPECT_NE(gen::encode(p).path_error.find("'node'"), std::string::npos);
 }
 
 TEST(Encode, QemuCreateWithNumberedKeysAndBooleans) {

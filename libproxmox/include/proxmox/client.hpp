@@ -49,12 +49,10 @@ struct call_result<gen::task_kind::upid_or_null> {
 };
 
 namespace detail {
-/// Sends an encoded generated call; `path_template` names empty path placeholders in errors.
-void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
-             handler<api_response> h);
-void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
-             handler<task_handle> h);
-void op_call(const state_ptr& state, http_method method, std::string_view path_template, gen::encoded_request req,
+/// Sends an encoded generated call (a path parameter that is not one segment fails it unsent).
+void op_call(const state_ptr& state, http_method method, gen::encoded_request req, handler<api_response> h);
+void op_call(const state_ptr& state, http_method method, gen::encoded_request req, handler<task_handle> h);
+void op_call(const state_ptr& state, http_method method, gen::encoded_request req,
              handler<std::optional<task_handle>> h);
 state_ptr make_client_state(boost::asio::any_io_executor executor, client_options options);
 boost::asio::any_io_executor state_executor(const state_ptr& state);
@@ -118,20 +116,36 @@ public:
     /// `proxmox/generated/api.hpp` has one named function per endpoint on top of this). Only the
     /// fields that are set are sent. Completion: void(result<R>) with R = task_handle for calls
     /// that start a worker task, std::optional<task_handle> where PVE may answer null instead,
-    /// api_response (the raw `data`) otherwise. An empty path parameter (`node`, `vmid`'s
-    /// neighbours) fails with errc::invalid_argument naming it, before anything is sent.
+    /// api_response (the raw `data`) otherwise. A path parameter (`node`, `storage`, ...) that
+    /// is empty, `.`, `..` or holds a '/' fails with errc::invalid_argument naming it, before
+    /// anything is sent (PVE decodes the path before routing: such a value would reach another
+    /// endpoint). Other characters are percent-encoded.
     template <class Params, class Token = boost::asio::deferred_t>
         requires requires { Params::endpoint.task; }
     auto async_call(const Params& params, Token&& token = {}) const {
         using R = typename call_result<Params::endpoint.task>::type;
         return detail::initiate<R>(std::forward<Token>(token), [s = state_, r = encode(params)](auto h) mutable {
-            detail::op_call(s, Params::endpoint.method, Params::endpoint.path, std::move(r), std::move(h));
+            detail::op_call(s, Params::endpoint.method, std::move(r), std::move(h));
         });
     }
 
+    /// Sends what a generated encoder produced (`gen::encode(params)`): exactly that path and
+    /// those parameters reach PVE, e.g. after a preview showed them. A path parameter the encoder
+    /// found unusable fails the call before anything is sent, as in async_call.
+    /// Completion: void(result<api_response>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_send(http_method method, gen::encoded_request request, Token&& token = {}) const {
+        return detail::initiate<api_response>(std::forward<Token>(token),
+                                              [s = state_, method, r = std::move(request)](auto h) mutable {
+                                                  detail::op_call(s, method, std::move(r), std::move(h));
+                                              });
+    }
+
     /// The escape hatch: any endpoint, e.g. one newer than this SDK. `path` is relative to
-    /// `/api2/json` (`/nodes/pve/qemu/100/config`); GET/DELETE parameters go in the query,
-    /// POST/PUT parameters in a form body. Completion: void(result<api_response>).
+    /// `/api2/json` (`/nodes/pve/qemu/100/config`), not encoded: each '/'-separated segment is
+    /// percent-encoded; empty, `.` and `..` segments fail with errc::invalid_argument. Build it
+    /// only from values you checked (a value with '/' adds segments). GET/DELETE parameters go
+    /// in the query, POST/PUT parameters in a form body. Completion: void(result<api_response>).
     template <class Token = boost::asio::deferred_t>
     auto async_request(http_method method, std::string path, request_params params = {}, Token&& token = {}) const {
         return detail::initiate<api_response>(

@@ -92,6 +92,17 @@ boost::asio::awaitable<result<api_response>> request(state_ptr state, http_metho
     }
 }
 
+boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, gen::encoded_request req) {
+    if (!req.path_error.empty()) {
+        error e = make_error(errc::invalid_argument, std::move(req.path_error));
+        e.method = std::string(to_string(method));
+        e.path = std::move(req.path); // the placeholder of the bad parameter is still in it
+        co_return e;
+    }
+    auto answer = co_await request(std::move(state), method, std::move(req.path), std::move(req.params));
+    co_return answer;
+}
+
 http_request form_request(const request_params& params) {
     http_request req;
     if (params.empty()) return req;
@@ -114,10 +125,8 @@ boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_
 boost::asio::awaitable<result<api_response>> send_request(state_ptr state, http_method method, std::string path,
                                                           request_params query, http_request req, bool authenticate) {
     if (state->config_error) co_return *state->config_error;
-    auto target = make_target(path, query);
-    if (!target) co_return target.error();
     req.method = method;
-    req.target = std::move(*target);
+    req.target = make_target(path, query);
     req.headers.emplace_back("Accept", "application/json");
     for (bool relogged = false;;) {
         http_request attempt = req;
@@ -158,7 +167,15 @@ result<task_handle> task_from(const state_ptr& state, const api_response& respon
 
 void op_request(const state_ptr& state, http_method method, std::string path, request_params params,
                 handler<api_response> h) {
-    spawn(state, request(state, method, std::move(path), std::move(params)), std::move(h));
+    auto encoded = encode_path(path);
+    if (!encoded) {
+        error e = encoded.error();
+        e.method = std::string(to_string(method));
+        spawn(state, [](error failed) -> boost::asio::awaitable<result<api_response>> { co_return failed; }(e),
+              std::move(h));
+        return;
+    }
+    spawn(state, request(state, method, std::move(*encoded), std::move(params)), std::move(h));
 }
 
 } // namespace proxmox::detail

@@ -45,9 +45,13 @@ struct client_state {
     std::minstd_rand jitter{std::random_device{}()};
 };
 
-/// Sends one API request and unwraps the envelope.
+/// Sends one API request and unwraps the envelope. `path` is encoded (see core/encoding.hpp).
 boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, std::string path,
                                                      request_params params);
+
+/// Sends a call a generated encoder produced; a path parameter that cannot be one path segment
+/// fails it with invalid_argument before anything is sent.
+boost::asio::awaitable<result<api_response>> request(state_ptr state, http_method method, gen::encoded_request req);
 
 /// A request whose body is `params` as a form (`application/x-www-form-urlencoded`), as PVE
 /// expects for POST and PUT; no body when there are no parameters.

@@ -2,6 +2,7 @@
 // until `stopped`; OK and "WARNINGS: n" succeed, anything else is errc::task_failed.
 
 #include "core/client_state.hpp"
+#include "core/encoding.hpp"
 #include "core/json_read.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -57,9 +58,17 @@ namespace {
 
 using boost::asio::awaitable;
 
+/// `/nodes/{node}/tasks/{upid}` + `suffix`, encoded (a upid built by hand is checked here).
+result<std::string> task_path(const upid& id, std::string_view suffix) {
+    auto path = api_path({"nodes", path_value{"node", id.node}, "tasks", path_value{"upid", id.text}});
+    if (path) *path += suffix;
+    return path;
+}
+
 awaitable<result<task_status>> status(state_ptr state, upid id) {
-    auto path = fmt::format("/nodes/{}/tasks/{}/status", id.node, id.text);
-    auto response = co_await request(state, http_method::get, std::move(path), {});
+    auto path = task_path(id, "/status");
+    if (!path) co_return path.error();
+    auto response = co_await request(state, http_method::get, std::move(*path), {});
     if (!response) co_return response.error();
     co_return convert<task_status>(*response, "task status");
 }
@@ -84,8 +93,9 @@ struct log_page {
 awaitable<result<log_page>> read_log(state_ptr state, upid id, std::int64_t start, std::int64_t limit) {
     request_params params;
     params.add("start", start).add("limit", limit);
-    auto response = co_await request(state, http_method::get, fmt::format("/nodes/{}/tasks/{}/log", id.node, id.text),
-                                     std::move(params));
+    auto path = task_path(id, "/log");
+    if (!path) co_return path.error();
+    auto response = co_await request(state, http_method::get, std::move(*path), std::move(params));
     if (!response) co_return response.error();
     log_page page;
     page.next_line = start;
@@ -164,8 +174,9 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
 }
 
 awaitable<result<task_status>> stop(state_ptr state, upid id) {
-    auto response =
-        co_await request(state, http_method::del, fmt::format("/nodes/{}/tasks/{}", id.node, id.text), {});
+    auto path = task_path(id, "");
+    if (!path) co_return path.error();
+    auto response = co_await request(state, http_method::del, std::move(*path), {});
     if (!response) co_return response.error();
     co_return co_await status(state, id);
 }

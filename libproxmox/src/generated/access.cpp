@@ -44,13 +44,13 @@ encoded_request encode(const access_domains_post_params& p) {
 
 encoded_request encode(const access_domains_realm_get_params& p) {
     encoded_request r{"/access/domains/{realm}", {}};
-    detail::subst(r.path, "{realm}", p.realm);
+    detail::subst(r, "realm", p.realm);
     return r;
 }
 
 encoded_request encode(const access_domains_realm_put_params& p) {
     encoded_request r{"/access/domains/{realm}", {}};
-    detail::subst(r.path, "{realm}", p.realm);
+    detail::subst(r, "realm", p.realm);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     encode_fields(r.params, p.settings);
@@ -59,13 +59,13 @@ encoded_request encode(const access_domains_realm_put_params& p) {
 
 encoded_request encode(const access_domains_realm_delete_params& p) {
     encoded_request r{"/access/domains/{realm}", {}};
-    detail::subst(r.path, "{realm}", p.realm);
+    detail::subst(r, "realm", p.realm);
     return r;
 }
 
 encoded_request encode(const access_domains_sync_post_params& p) {
     encoded_request r{"/access/domains/{realm}/sync", {}};
-    detail::subst(r.path, "{realm}", p.realm);
+    detail::subst(r, "realm", p.realm);
     detail::put(r.params, "dry-run", p.dry_run);
     detail::put(r.params, "enable-new", p.enable_new);
     detail::put(r.params, "full", p.full);
@@ -89,20 +89,20 @@ encoded_request encode(const access_groups_post_params& p) {
 
 encoded_request encode(const access_groups_groupid_get_params& p) {
     encoded_request r{"/access/groups/{groupid}", {}};
-    detail::subst(r.path, "{groupid}", p.groupid);
+    detail::subst(r, "groupid", p.groupid);
     return r;
 }
 
 encoded_request encode(const access_groups_groupid_put_params& p) {
     encoded_request r{"/access/groups/{groupid}", {}};
-    detail::subst(r.path, "{groupid}", p.groupid);
+    detail::subst(r, "groupid", p.groupid);
     detail::put(r.params, "comment", p.comment);
     return r;
 }
 
 encoded_request encode(const access_groups_groupid_delete_params& p) {
     encoded_request r{"/access/groups/{groupid}", {}};
-    detail::subst(r.path, "{groupid}", p.groupid);
+    detail::subst(r, "groupid", p.groupid);
     return r;
 }
 
@@ -155,13 +155,13 @@ encoded_request encode(const access_roles_post_params& p) {
 
 encoded_request encode(const access_roles_roleid_get_params& p) {
     encoded_request r{"/access/roles/{roleid}", {}};
-    detail::subst(r.path, "{roleid}", p.roleid);
+    detail::subst(r, "roleid", p.roleid);
     return r;
 }
 
 encoded_request encode(const access_roles_roleid_put_params& p) {
     encoded_request r{"/access/roles/{roleid}", {}};
-    detail::subst(r.path, "{roleid}", p.roleid);
+    detail::subst(r, "roleid", p.roleid);
     detail::put(r.params, "append", p.append);
     detail::put(r.params, "privs", p.privs);
     return r;
@@ -169,7 +169,7 @@ encoded_request encode(const access_roles_roleid_put_params& p) {
 
 encoded_request encode(const access_roles_roleid_delete_params& p) {
     encoded_request r{"/access/roles/{roleid}", {}};
-    detail::subst(r.path, "{roleid}", p.roleid);
+    detail::subst(r, "roleid", p.roleid);
     return r;
 }
 
@@ -180,13 +180,13 @@ encoded_request encode(const access_tfa_get_params&) {
 
 encoded_request encode(const access_tfa_userid_get_params& p) {
     encoded_request r{"/access/tfa/{userid}", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_tfa_userid_post_params& p) {
     encoded_request r{"/access/tfa/{userid}", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "challenge", p.challenge);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "password", p.password);
@@ -198,15 +198,15 @@ encoded_request encode(const access_tfa_userid_post_params& p) {
 
 encoded_request encode(const access_tfa_userid_id_get_params& p) {
     encoded_request r{"/access/tfa/{userid}/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_tfa_userid_id_put_params& p) {
     encoded_request r{"/access/tfa/{userid}/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "enable", p.enable);
     detail::put(r.params, "password", p.password);
@@ -215,8 +215,8 @@ encoded_request encode(const access_tfa_userid_id_put_params& p) {
 
 encoded_request encode(const access_tfa_userid_id_delete_params& p) {
     encoded_request r{"/access/tfa/{userid}/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "password", p.password);
     return r;
 }
@@ -263,13 +263,13 @@ encoded_request encode(const access_users_post_params& p) {
 
 encoded_request encode(const access_users_userid_get_params& p) {
     encoded_request r{"/access/users/{userid}", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_users_userid_put_params& p) {
     encoded_request r{"/access/users/{userid}", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "append", p.append);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "email", p.email);
@@ -284,34 +284,34 @@ encoded_request encode(const access_users_userid_put_params& p) {
 
 encoded_request encode(const access_users_userid_delete_params& p) {
     encoded_request r{"/access/users/{userid}", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_users_tfa_get_params& p) {
     encoded_request r{"/access/users/{userid}/tfa", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "multiple", p.multiple);
     return r;
 }
 
 encoded_request encode(const access_users_token_get_params& p) {
     encoded_request r{"/access/users/{userid}/token", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_users_token_tokenid_get_params& p) {
     encoded_request r{"/access/users/{userid}/token/{tokenid}", {}};
-    detail::subst(r.path, "{tokenid}", p.tokenid);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "tokenid", p.tokenid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_users_token_tokenid_post_params& p) {
     encoded_request r{"/access/users/{userid}/token/{tokenid}", {}};
-    detail::subst(r.path, "{tokenid}", p.tokenid);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "tokenid", p.tokenid);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "expire", p.expire);
     detail::put(r.params, "privsep", p.privsep);
@@ -320,8 +320,8 @@ encoded_request encode(const access_users_token_tokenid_post_params& p) {
 
 encoded_request encode(const access_users_token_tokenid_put_params& p) {
     encoded_request r{"/access/users/{userid}/token/{tokenid}", {}};
-    detail::subst(r.path, "{tokenid}", p.tokenid);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "tokenid", p.tokenid);
+    detail::subst(r, "userid", p.userid);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "expire", p.expire);
@@ -331,14 +331,14 @@ encoded_request encode(const access_users_token_tokenid_put_params& p) {
 
 encoded_request encode(const access_users_token_tokenid_delete_params& p) {
     encoded_request r{"/access/users/{userid}/token/{tokenid}", {}};
-    detail::subst(r.path, "{tokenid}", p.tokenid);
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "tokenid", p.tokenid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 
 encoded_request encode(const access_users_unlock_tfa_put_params& p) {
     encoded_request r{"/access/users/{userid}/unlock-tfa", {}};
-    detail::subst(r.path, "{userid}", p.userid);
+    detail::subst(r, "userid", p.userid);
     return r;
 }
 

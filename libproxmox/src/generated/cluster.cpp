@@ -34,20 +34,20 @@ encoded_request encode(const cluster_acme_account_post_params& p) {
 
 encoded_request encode(const cluster_acme_account_name_get_params& p) {
     encoded_request r{"/cluster/acme/account/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_acme_account_name_put_params& p) {
     encoded_request r{"/cluster/acme/account/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "contact", p.contact);
     return r;
 }
 
 encoded_request encode(const cluster_acme_account_name_delete_params& p) {
     encoded_request r{"/cluster/acme/account/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -87,13 +87,13 @@ encoded_request encode(const cluster_acme_plugins_post_params& p) {
 
 encoded_request encode(const cluster_acme_plugins_id_get_params& p) {
     encoded_request r{"/cluster/acme/plugins/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_acme_plugins_id_put_params& p) {
     encoded_request r{"/cluster/acme/plugins/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "api", p.api);
     detail::put(r.params, "data", p.data);
     detail::put(r.params, "delete", p.delete_);
@@ -106,7 +106,7 @@ encoded_request encode(const cluster_acme_plugins_id_put_params& p) {
 
 encoded_request encode(const cluster_acme_plugins_id_delete_params& p) {
     encoded_request r{"/cluster/acme/plugins/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -147,13 +147,13 @@ encoded_request encode(const cluster_backup_info_not_backed_up_get_params&) {
 
 encoded_request encode(const cluster_backup_id_get_params& p) {
     encoded_request r{"/cluster/backup/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_backup_id_put_params& p) {
     encoded_request r{"/cluster/backup/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "dow", p.dow);
@@ -168,13 +168,13 @@ encoded_request encode(const cluster_backup_id_put_params& p) {
 
 encoded_request encode(const cluster_backup_id_delete_params& p) {
     encoded_request r{"/cluster/backup/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_backup_included_volumes_get_params& p) {
     encoded_request r{"/cluster/backup/{id}/included_volumes", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -256,13 +256,13 @@ encoded_request encode(const cluster_ceph_flags_put_params& p) {
 
 encoded_request encode(const cluster_ceph_flags_flag_get_params& p) {
     encoded_request r{"/cluster/ceph/flags/{flag}", {}};
-    detail::subst(r.path, "{flag}", p.flag);
+    detail::subst(r, "flag", p.flag);
     return r;
 }
 
 encoded_request encode(const cluster_ceph_flags_flag_put_params& p) {
     encoded_request r{"/cluster/ceph/flags/{flag}", {}};
-    detail::subst(r.path, "{flag}", p.flag);
+    detail::subst(r, "flag", p.flag);
     detail::put(r.params, "value", p.value);
     return r;
 }
@@ -323,7 +323,7 @@ encoded_request encode(const cluster_config_nodes_get_params&) {
 
 encoded_request encode(const cluster_config_nodes_node_post_params& p) {
     encoded_request r{"/cluster/config/nodes/{node}", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "apiversion", p.apiversion);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "link", p.link);
@@ -335,7 +335,7 @@ encoded_request encode(const cluster_config_nodes_node_post_params& p) {
 
 encoded_request encode(const cluster_config_nodes_node_delete_params& p) {
     encoded_request r{"/cluster/config/nodes/{node}", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
@@ -372,13 +372,13 @@ encoded_request encode(const cluster_ha_groups_post_params& p) {
 
 encoded_request encode(const cluster_ha_groups_group_get_params& p) {
     encoded_request r{"/cluster/ha/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     return r;
 }
 
 encoded_request encode(const cluster_ha_groups_group_put_params& p) {
     encoded_request r{"/cluster/ha/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -390,7 +390,7 @@ encoded_request encode(const cluster_ha_groups_group_put_params& p) {
 
 encoded_request encode(const cluster_ha_groups_group_delete_params& p) {
     encoded_request r{"/cluster/ha/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     return r;
 }
 
@@ -415,13 +415,13 @@ encoded_request encode(const cluster_ha_resources_post_params& p) {
 
 encoded_request encode(const cluster_ha_resources_sid_get_params& p) {
     encoded_request r{"/cluster/ha/resources/{sid}", {}};
-    detail::subst(r.path, "{sid}", p.sid);
+    detail::subst(r, "sid", p.sid);
     return r;
 }
 
 encoded_request encode(const cluster_ha_resources_sid_put_params& p) {
     encoded_request r{"/cluster/ha/resources/{sid}", {}};
-    detail::subst(r.path, "{sid}", p.sid);
+    detail::subst(r, "sid", p.sid);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -435,21 +435,21 @@ encoded_request encode(const cluster_ha_resources_sid_put_params& p) {
 
 encoded_request encode(const cluster_ha_resources_sid_delete_params& p) {
     encoded_request r{"/cluster/ha/resources/{sid}", {}};
-    detail::subst(r.path, "{sid}", p.sid);
+    detail::subst(r, "sid", p.sid);
     detail::put(r.params, "purge", p.purge);
     return r;
 }
 
 encoded_request encode(const cluster_ha_resources_migrate_post_params& p) {
     encoded_request r{"/cluster/ha/resources/{sid}/migrate", {}};
-    detail::subst(r.path, "{sid}", p.sid);
+    detail::subst(r, "sid", p.sid);
     detail::put(r.params, "node", p.node);
     return r;
 }
 
 encoded_request encode(const cluster_ha_resources_relocate_post_params& p) {
     encoded_request r{"/cluster/ha/resources/{sid}/relocate", {}};
-    detail::subst(r.path, "{sid}", p.sid);
+    detail::subst(r, "sid", p.sid);
     detail::put(r.params, "node", p.node);
     return r;
 }
@@ -476,13 +476,13 @@ encoded_request encode(const cluster_ha_rules_post_params& p) {
 
 encoded_request encode(const cluster_ha_rules_rule_get_params& p) {
     encoded_request r{"/cluster/ha/rules/{rule}", {}};
-    detail::subst(r.path, "{rule}", p.rule);
+    detail::subst(r, "rule", p.rule);
     return r;
 }
 
 encoded_request encode(const cluster_ha_rules_rule_put_params& p) {
     encoded_request r{"/cluster/ha/rules/{rule}", {}};
-    detail::subst(r.path, "{rule}", p.rule);
+    detail::subst(r, "rule", p.rule);
     detail::put(r.params, "affinity", p.affinity);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
@@ -497,7 +497,7 @@ encoded_request encode(const cluster_ha_rules_rule_put_params& p) {
 
 encoded_request encode(const cluster_ha_rules_rule_delete_params& p) {
     encoded_request r{"/cluster/ha/rules/{rule}", {}};
-    detail::subst(r.path, "{rule}", p.rule);
+    detail::subst(r, "rule", p.rule);
     return r;
 }
 
@@ -539,13 +539,13 @@ encoded_request encode(const cluster_jobs_realm_sync_get_params&) {
 
 encoded_request encode(const cluster_jobs_realm_sync_id_get_params& p) {
     encoded_request r{"/cluster/jobs/realm-sync/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_jobs_realm_sync_id_post_params& p) {
     encoded_request r{"/cluster/jobs/realm-sync/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "enable-new", p.enable_new);
     detail::put(r.params, "enabled", p.enabled);
@@ -558,7 +558,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_post_params& p) {
 
 encoded_request encode(const cluster_jobs_realm_sync_id_put_params& p) {
     encoded_request r{"/cluster/jobs/realm-sync/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "enable-new", p.enable_new);
@@ -571,7 +571,7 @@ encoded_request encode(const cluster_jobs_realm_sync_id_put_params& p) {
 
 encoded_request encode(const cluster_jobs_realm_sync_id_delete_params& p) {
     encoded_request r{"/cluster/jobs/realm-sync/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -610,13 +610,13 @@ encoded_request encode(const cluster_mapping_dir_post_params& p) {
 
 encoded_request encode(const cluster_mapping_dir_id_get_params& p) {
     encoded_request r{"/cluster/mapping/dir/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_mapping_dir_id_put_params& p) {
     encoded_request r{"/cluster/mapping/dir/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "digest", p.digest);
@@ -626,7 +626,7 @@ encoded_request encode(const cluster_mapping_dir_id_put_params& p) {
 
 encoded_request encode(const cluster_mapping_dir_id_delete_params& p) {
     encoded_request r{"/cluster/mapping/dir/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -648,13 +648,13 @@ encoded_request encode(const cluster_mapping_pci_post_params& p) {
 
 encoded_request encode(const cluster_mapping_pci_id_get_params& p) {
     encoded_request r{"/cluster/mapping/pci/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_mapping_pci_id_put_params& p) {
     encoded_request r{"/cluster/mapping/pci/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "digest", p.digest);
@@ -666,7 +666,7 @@ encoded_request encode(const cluster_mapping_pci_id_put_params& p) {
 
 encoded_request encode(const cluster_mapping_pci_id_delete_params& p) {
     encoded_request r{"/cluster/mapping/pci/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -686,13 +686,13 @@ encoded_request encode(const cluster_mapping_usb_post_params& p) {
 
 encoded_request encode(const cluster_mapping_usb_id_get_params& p) {
     encoded_request r{"/cluster/mapping/usb/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_mapping_usb_id_put_params& p) {
     encoded_request r{"/cluster/mapping/usb/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "digest", p.digest);
@@ -702,7 +702,7 @@ encoded_request encode(const cluster_mapping_usb_id_put_params& p) {
 
 encoded_request encode(const cluster_mapping_usb_id_delete_params& p) {
     encoded_request r{"/cluster/mapping/usb/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -727,13 +727,13 @@ encoded_request encode(const cluster_metrics_server_get_params&) {
 
 encoded_request encode(const cluster_metrics_server_id_get_params& p) {
     encoded_request r{"/cluster/metrics/server/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_metrics_server_id_post_params& p) {
     encoded_request r{"/cluster/metrics/server/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "api-path-prefix", p.api_path_prefix);
     detail::put(r.params, "bucket", p.bucket);
     detail::put(r.params, "disable", p.disable);
@@ -762,7 +762,7 @@ encoded_request encode(const cluster_metrics_server_id_post_params& p) {
 
 encoded_request encode(const cluster_metrics_server_id_put_params& p) {
     encoded_request r{"/cluster/metrics/server/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "api-path-prefix", p.api_path_prefix);
     detail::put(r.params, "bucket", p.bucket);
     detail::put(r.params, "delete", p.delete_);
@@ -792,7 +792,7 @@ encoded_request encode(const cluster_metrics_server_id_put_params& p) {
 
 encoded_request encode(const cluster_metrics_server_id_delete_params& p) {
     encoded_request r{"/cluster/metrics/server/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -829,13 +829,13 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_post_params&
 
 encoded_request encode(const cluster_notifications_endpoints_gotify_name_get_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/gotify/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_notifications_endpoints_gotify_name_put_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/gotify/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -847,7 +847,7 @@ encoded_request encode(const cluster_notifications_endpoints_gotify_name_put_par
 
 encoded_request encode(const cluster_notifications_endpoints_gotify_name_delete_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/gotify/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -870,13 +870,13 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_post_param
 
 encoded_request encode(const cluster_notifications_endpoints_sendmail_name_get_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/sendmail/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_notifications_endpoints_sendmail_name_put_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/sendmail/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "author", p.author);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
@@ -890,7 +890,7 @@ encoded_request encode(const cluster_notifications_endpoints_sendmail_name_put_p
 
 encoded_request encode(const cluster_notifications_endpoints_sendmail_name_delete_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/sendmail/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -918,13 +918,13 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_post_params& p
 
 encoded_request encode(const cluster_notifications_endpoints_smtp_name_get_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/smtp/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_notifications_endpoints_smtp_name_put_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/smtp/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "author", p.author);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
@@ -943,7 +943,7 @@ encoded_request encode(const cluster_notifications_endpoints_smtp_name_put_param
 
 encoded_request encode(const cluster_notifications_endpoints_smtp_name_delete_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/smtp/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -967,13 +967,13 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_post_params
 
 encoded_request encode(const cluster_notifications_endpoints_webhook_name_get_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/webhook/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_notifications_endpoints_webhook_name_put_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/webhook/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "body", p.body);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
@@ -988,7 +988,7 @@ encoded_request encode(const cluster_notifications_endpoints_webhook_name_put_pa
 
 encoded_request encode(const cluster_notifications_endpoints_webhook_name_delete_params& p) {
     encoded_request r{"/cluster/notifications/endpoints/webhook/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -1023,13 +1023,13 @@ encoded_request encode(const cluster_notifications_matchers_post_params& p) {
 
 encoded_request encode(const cluster_notifications_matchers_name_get_params& p) {
     encoded_request r{"/cluster/notifications/matchers/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_notifications_matchers_name_put_params& p) {
     encoded_request r{"/cluster/notifications/matchers/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -1045,7 +1045,7 @@ encoded_request encode(const cluster_notifications_matchers_name_put_params& p) 
 
 encoded_request encode(const cluster_notifications_matchers_name_delete_params& p) {
     encoded_request r{"/cluster/notifications/matchers/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -1056,7 +1056,7 @@ encoded_request encode(const cluster_notifications_targets_get_params&) {
 
 encoded_request encode(const cluster_notifications_targets_test_post_params& p) {
     encoded_request r{"/cluster/notifications/targets/{name}/test", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
@@ -1115,13 +1115,13 @@ encoded_request encode(const cluster_replication_post_params& p) {
 
 encoded_request encode(const cluster_replication_id_get_params& p) {
     encoded_request r{"/cluster/replication/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_replication_id_put_params& p) {
     encoded_request r{"/cluster/replication/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -1135,7 +1135,7 @@ encoded_request encode(const cluster_replication_id_put_params& p) {
 
 encoded_request encode(const cluster_replication_id_delete_params& p) {
     encoded_request r{"/cluster/replication/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "keep", p.keep);
     return r;

@@ -26,13 +26,13 @@ encoded_request encode(const cluster_firewall_aliases_post_params& p) {
 
 encoded_request encode(const cluster_firewall_aliases_name_get_params& p) {
     encoded_request r{"/cluster/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_aliases_name_put_params& p) {
     encoded_request r{"/cluster/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
@@ -42,7 +42,7 @@ encoded_request encode(const cluster_firewall_aliases_name_put_params& p) {
 
 encoded_request encode(const cluster_firewall_aliases_name_delete_params& p) {
     encoded_request r{"/cluster/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
@@ -63,13 +63,13 @@ encoded_request encode(const cluster_firewall_groups_post_params& p) {
 
 encoded_request encode(const cluster_firewall_groups_group_get_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_groups_group_post_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "pos", p.pos);
     detail::put(r.params, "type", p.type);
@@ -79,21 +79,21 @@ encoded_request encode(const cluster_firewall_groups_group_post_params& p) {
 
 encoded_request encode(const cluster_firewall_groups_group_delete_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}", {}};
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "group", p.group);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_groups_group_pos_get_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "group", p.group);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_groups_group_pos_put_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "group", p.group);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -104,8 +104,8 @@ encoded_request encode(const cluster_firewall_groups_group_pos_put_params& p) {
 
 encoded_request encode(const cluster_firewall_groups_group_pos_delete_params& p) {
     encoded_request r{"/cluster/firewall/groups/{group}/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{group}", p.group);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "group", p.group);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
@@ -126,13 +126,13 @@ encoded_request encode(const cluster_firewall_ipset_post_params& p) {
 
 encoded_request encode(const cluster_firewall_ipset_name_get_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_ipset_name_post_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -141,22 +141,22 @@ encoded_request encode(const cluster_firewall_ipset_name_post_params& p) {
 
 encoded_request encode(const cluster_firewall_ipset_name_delete_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_ipset_name_cidr_get_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_ipset_name_cidr_put_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -165,8 +165,8 @@ encoded_request encode(const cluster_firewall_ipset_name_cidr_put_params& p) {
 
 encoded_request encode(const cluster_firewall_ipset_name_cidr_delete_params& p) {
     encoded_request r{"/cluster/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
@@ -216,13 +216,13 @@ encoded_request encode(const cluster_firewall_rules_post_params& p) {
 
 encoded_request encode(const cluster_firewall_rules_pos_get_params& p) {
     encoded_request r{"/cluster/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
+    detail::subst(r, "pos", p.pos);
     return r;
 }
 
 encoded_request encode(const cluster_firewall_rules_pos_put_params& p) {
     encoded_request r{"/cluster/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
+    detail::subst(r, "pos", p.pos);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -233,7 +233,7 @@ encoded_request encode(const cluster_firewall_rules_pos_put_params& p) {
 
 encoded_request encode(const cluster_firewall_rules_pos_delete_params& p) {
     encoded_request r{"/cluster/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
+    detail::subst(r, "pos", p.pos);
     detail::put(r.params, "digest", p.digest);
     return r;
 }

@@ -47,7 +47,7 @@ encoded_request encode(const cluster_sdn_controllers_post_params& p) {
 
 encoded_request encode(const cluster_sdn_controllers_controller_get_params& p) {
     encoded_request r{"/cluster/sdn/controllers/{controller}", {}};
-    detail::subst(r.path, "{controller}", p.controller);
+    detail::subst(r, "controller", p.controller);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -55,7 +55,7 @@ encoded_request encode(const cluster_sdn_controllers_controller_get_params& p) {
 
 encoded_request encode(const cluster_sdn_controllers_controller_put_params& p) {
     encoded_request r{"/cluster/sdn/controllers/{controller}", {}};
-    detail::subst(r.path, "{controller}", p.controller);
+    detail::subst(r, "controller", p.controller);
     detail::put(r.params, "asn", p.asn);
     detail::put(r.params, "bgp-multipath-as-path-relax", p.bgp_multipath_as_path_relax);
     detail::put(r.params, "delete", p.delete_);
@@ -75,7 +75,7 @@ encoded_request encode(const cluster_sdn_controllers_controller_put_params& p) {
 
 encoded_request encode(const cluster_sdn_controllers_controller_delete_params& p) {
     encoded_request r{"/cluster/sdn/controllers/{controller}", {}};
-    detail::subst(r.path, "{controller}", p.controller);
+    detail::subst(r, "controller", p.controller);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }
@@ -102,13 +102,13 @@ encoded_request encode(const cluster_sdn_dns_post_params& p) {
 
 encoded_request encode(const cluster_sdn_dns_dns_get_params& p) {
     encoded_request r{"/cluster/sdn/dns/{dns}", {}};
-    detail::subst(r.path, "{dns}", p.dns);
+    detail::subst(r, "dns", p.dns);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_dns_dns_put_params& p) {
     encoded_request r{"/cluster/sdn/dns/{dns}", {}};
-    detail::subst(r.path, "{dns}", p.dns);
+    detail::subst(r, "dns", p.dns);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "fingerprint", p.fingerprint);
@@ -122,7 +122,7 @@ encoded_request encode(const cluster_sdn_dns_dns_put_params& p) {
 
 encoded_request encode(const cluster_sdn_dns_dns_delete_params& p) {
     encoded_request r{"/cluster/sdn/dns/{dns}", {}};
-    detail::subst(r.path, "{dns}", p.dns);
+    detail::subst(r, "dns", p.dns);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }
@@ -168,13 +168,13 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_post_params& p) {
 
 encoded_request encode(const cluster_sdn_fabrics_fabric_id_get_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/fabric/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_fabrics_fabric_id_put_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/fabric/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     detail::put(r.params, "area", p.area);
     detail::put(r.params, "csnp_interval", p.csnp_interval);
     detail::put(r.params, "delete", p.delete_);
@@ -189,7 +189,7 @@ encoded_request encode(const cluster_sdn_fabrics_fabric_id_put_params& p) {
 
 encoded_request encode(const cluster_sdn_fabrics_fabric_id_delete_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/fabric/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
+    detail::subst(r, "id", p.id);
     return r;
 }
 
@@ -202,7 +202,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_get_params& p) {
 
 encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_get_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/node/{fabric_id}", {}};
-    detail::subst(r.path, "{fabric_id}", p.fabric_id);
+    detail::subst(r, "fabric_id", p.fabric_id);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -210,7 +210,7 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_get_params& p) {
 
 encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_post_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/node/{fabric_id}", {}};
-    detail::subst(r.path, "{fabric_id}", p.fabric_id);
+    detail::subst(r, "fabric_id", p.fabric_id);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "interfaces", p.interfaces);
     detail::put(r.params, "ip", p.ip);
@@ -223,15 +223,15 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_post_params& p) 
 
 encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_get_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", {}};
-    detail::subst(r.path, "{node_id}", p.node_id);
-    detail::subst(r.path, "{fabric_id}", p.fabric_id);
+    detail::subst(r, "node_id", p.node_id);
+    detail::subst(r, "fabric_id", p.fabric_id);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_put_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", {}};
-    detail::subst(r.path, "{node_id}", p.node_id);
-    detail::subst(r.path, "{fabric_id}", p.fabric_id);
+    detail::subst(r, "node_id", p.node_id);
+    detail::subst(r, "fabric_id", p.fabric_id);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "interfaces", p.interfaces);
@@ -244,8 +244,8 @@ encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_put_para
 
 encoded_request encode(const cluster_sdn_fabrics_node_fabric_id_node_id_delete_params& p) {
     encoded_request r{"/cluster/sdn/fabrics/node/{fabric_id}/{node_id}", {}};
-    detail::subst(r.path, "{node_id}", p.node_id);
-    detail::subst(r.path, "{fabric_id}", p.fabric_id);
+    detail::subst(r, "node_id", p.node_id);
+    detail::subst(r, "fabric_id", p.fabric_id);
     return r;
 }
 
@@ -269,13 +269,13 @@ encoded_request encode(const cluster_sdn_ipams_post_params& p) {
 
 encoded_request encode(const cluster_sdn_ipams_ipam_get_params& p) {
     encoded_request r{"/cluster/sdn/ipams/{ipam}", {}};
-    detail::subst(r.path, "{ipam}", p.ipam);
+    detail::subst(r, "ipam", p.ipam);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_ipams_ipam_put_params& p) {
     encoded_request r{"/cluster/sdn/ipams/{ipam}", {}};
-    detail::subst(r.path, "{ipam}", p.ipam);
+    detail::subst(r, "ipam", p.ipam);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "fingerprint", p.fingerprint);
@@ -288,14 +288,14 @@ encoded_request encode(const cluster_sdn_ipams_ipam_put_params& p) {
 
 encoded_request encode(const cluster_sdn_ipams_ipam_delete_params& p) {
     encoded_request r{"/cluster/sdn/ipams/{ipam}", {}};
-    detail::subst(r.path, "{ipam}", p.ipam);
+    detail::subst(r, "ipam", p.ipam);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_ipams_status_get_params& p) {
     encoded_request r{"/cluster/sdn/ipams/{ipam}/status", {}};
-    detail::subst(r.path, "{ipam}", p.ipam);
+    detail::subst(r, "ipam", p.ipam);
     return r;
 }
 
@@ -341,7 +341,7 @@ encoded_request encode(const cluster_sdn_vnets_post_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_vnet_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -349,7 +349,7 @@ encoded_request encode(const cluster_sdn_vnets_vnet_get_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_vnet_put_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "alias", p.alias);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -363,26 +363,26 @@ encoded_request encode(const cluster_sdn_vnets_vnet_put_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_vnet_delete_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_firewall_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_firewall_options_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/options", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_firewall_options_put_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/options", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "enable", p.enable);
@@ -393,13 +393,13 @@ encoded_request encode(const cluster_sdn_vnets_firewall_options_put_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_post_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "pos", p.pos);
     detail::put(r.params, "type", p.type);
@@ -409,15 +409,15 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_post_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vnet", p.vnet);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_put_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -428,15 +428,15 @@ encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_put_params& p)
 
 encoded_request encode(const cluster_sdn_vnets_firewall_rules_pos_delete_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const cluster_sdn_vnets_ips_post_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/ips", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "ip", p.ip);
     detail::put(r.params, "mac", p.mac);
     detail::put(r.params, "zone", p.zone);
@@ -445,7 +445,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_post_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_ips_put_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/ips", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "ip", p.ip);
     detail::put(r.params, "mac", p.mac);
     detail::put(r.params, "vmid", p.vmid);
@@ -455,7 +455,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_put_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_ips_delete_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/ips", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "ip", p.ip);
     detail::put(r.params, "mac", p.mac);
     detail::put(r.params, "zone", p.zone);
@@ -464,7 +464,7 @@ encoded_request encode(const cluster_sdn_vnets_ips_delete_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_subnets_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/subnets", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -472,7 +472,7 @@ encoded_request encode(const cluster_sdn_vnets_subnets_get_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_subnets_post_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/subnets", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "dhcp-dns-server", p.dhcp_dns_server);
     detail::put(r.params, "dhcp-range", p.dhcp_range);
     detail::put(r.params, "dnszoneprefix", p.dnszoneprefix);
@@ -486,8 +486,8 @@ encoded_request encode(const cluster_sdn_vnets_subnets_post_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_subnets_subnet_get_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/subnets/{subnet}", {}};
-    detail::subst(r.path, "{subnet}", p.subnet);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "subnet", p.subnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -495,8 +495,8 @@ encoded_request encode(const cluster_sdn_vnets_subnets_subnet_get_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_subnets_subnet_put_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/subnets/{subnet}", {}};
-    detail::subst(r.path, "{subnet}", p.subnet);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "subnet", p.subnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "dhcp-dns-server", p.dhcp_dns_server);
     detail::put(r.params, "dhcp-range", p.dhcp_range);
@@ -510,8 +510,8 @@ encoded_request encode(const cluster_sdn_vnets_subnets_subnet_put_params& p) {
 
 encoded_request encode(const cluster_sdn_vnets_subnets_subnet_delete_params& p) {
     encoded_request r{"/cluster/sdn/vnets/{vnet}/subnets/{subnet}", {}};
-    detail::subst(r.path, "{subnet}", p.subnet);
-    detail::subst(r.path, "{vnet}", p.vnet);
+    detail::subst(r, "subnet", p.subnet);
+    detail::subst(r, "vnet", p.vnet);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }
@@ -534,7 +534,7 @@ encoded_request encode(const cluster_sdn_zones_post_params& p) {
 
 encoded_request encode(const cluster_sdn_zones_zone_get_params& p) {
     encoded_request r{"/cluster/sdn/zones/{zone}", {}};
-    detail::subst(r.path, "{zone}", p.zone);
+    detail::subst(r, "zone", p.zone);
     detail::put(r.params, "pending", p.pending);
     detail::put(r.params, "running", p.running);
     return r;
@@ -542,7 +542,7 @@ encoded_request encode(const cluster_sdn_zones_zone_get_params& p) {
 
 encoded_request encode(const cluster_sdn_zones_zone_put_params& p) {
     encoded_request r{"/cluster/sdn/zones/{zone}", {}};
-    detail::subst(r.path, "{zone}", p.zone);
+    detail::subst(r, "zone", p.zone);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     encode_fields(r.params, p.settings);
@@ -551,7 +551,7 @@ encoded_request encode(const cluster_sdn_zones_zone_put_params& p) {
 
 encoded_request encode(const cluster_sdn_zones_zone_delete_params& p) {
     encoded_request r{"/cluster/sdn/zones/{zone}", {}};
-    detail::subst(r.path, "{zone}", p.zone);
+    detail::subst(r, "zone", p.zone);
     detail::put(r.params, "lock-token", p.lock_token);
     return r;
 }

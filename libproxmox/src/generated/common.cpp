@@ -4,10 +4,29 @@
 
 #include <proxmox/generated/common.hpp>
 
+#include "core/encoding.hpp"
+
+#include <fmt/format.h>
+
 #include <charconv>
 #include <string>
 
 namespace proxmox::gen::detail {
+
+namespace {
+void subst_checked(encoded_request& r, std::string_view name, const std::string& v, bool rest_of_path) {
+    if (auto problem = proxmox::detail::segment_problem(v, rest_of_path); !problem.empty()) {
+        // Encoders substitute the last placeholder first: the earliest bad one is reported.
+        r.path_error = fmt::format("path parameter '{}' {}", name, problem);
+        return;
+    }
+    const std::string placeholder = "{" + std::string(name) + "}";
+    const auto pos = r.path.find(placeholder);
+    if (pos == std::string::npos) return;
+    r.path.replace(pos, placeholder.size(),
+                   rest_of_path ? proxmox::detail::encode_segments(v) : proxmox::detail::encode_component(v));
+}
+} // namespace
 
 void put(request_params& p, std::string_view key, const std::string& v) { p.add(std::string(key), v); }
 void put(request_params& p, std::string_view key, const string_enum& v) { p.add(std::string(key), v.str()); }
@@ -36,12 +55,8 @@ void put(request_params& p, std::string_view key, const std::vector<std::string>
 void put(request_params& p, std::string_view key, const std::map<int, std::string>& v) {
     for (const auto& [n, item] : v) p.add(std::string(key) + std::to_string(n), item);
 }
-void subst(std::string& path, std::string_view placeholder, const std::string& v) {
-    auto pos = path.find(placeholder);
-    if (pos != std::string::npos) path.replace(pos, placeholder.size(), v);
-}
-void subst(std::string& path, std::string_view placeholder, std::int64_t v) {
-    subst(path, placeholder, std::to_string(v));
-}
+void subst(encoded_request& r, std::string_view name, const std::string& v) { subst_checked(r, name, v, false); }
+void subst(encoded_request& r, std::string_view name, std::int64_t v) { subst(r, name, std::to_string(v)); }
+void subst_rest(encoded_request& r, std::string_view name, const std::string& v) { subst_checked(r, name, v, true); }
 
 } // namespace proxmox::gen::detail

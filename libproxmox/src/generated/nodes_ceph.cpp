@@ -8,38 +8,38 @@ namespace proxmox::gen {
 
 encoded_request encode(const nodes_ceph_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_cfg_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/cfg", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_cfg_db_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/cfg/db", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_cfg_raw_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/cfg/raw", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_cfg_value_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/cfg/value", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "config-keys", p.config_keys);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_cmd_safety_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/cmd-safety", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "id", p.id);
     detail::put(r.params, "service", p.service);
@@ -48,20 +48,20 @@ encoded_request encode(const nodes_ceph_cmd_safety_get_params& p) {
 
 encoded_request encode(const nodes_ceph_crush_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/crush", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_fs_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/fs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_fs_name_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/fs/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add-storage", p.add_storage);
     detail::put(r.params, "pg_num", p.pg_num);
     return r;
@@ -69,7 +69,7 @@ encoded_request encode(const nodes_ceph_fs_name_post_params& p) {
 
 encoded_request encode(const nodes_ceph_init_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/init", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cluster-network", p.cluster_network);
     detail::put(r.params, "disable_cephx", p.disable_cephx);
     detail::put(r.params, "min_size", p.min_size);
@@ -81,7 +81,7 @@ encoded_request encode(const nodes_ceph_init_post_params& p) {
 
 encoded_request encode(const nodes_ceph_log_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/log", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "start", p.start);
     return r;
@@ -89,75 +89,75 @@ encoded_request encode(const nodes_ceph_log_get_params& p) {
 
 encoded_request encode(const nodes_ceph_mds_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mds", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mds_name_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mds/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "hotstandby", p.hotstandby);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mds_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mds/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mgr_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mgr", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mgr_id_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mgr/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mgr_id_delete_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mgr/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mon_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mon", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mon_monid_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mon/{monid}", {}};
-    detail::subst(r.path, "{monid}", p.monid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "monid", p.monid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "mon-address", p.mon_address);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_mon_monid_delete_params& p) {
     encoded_request r{"/nodes/{node}/ceph/mon/{monid}", {}};
-    detail::subst(r.path, "{monid}", p.monid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "monid", p.monid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "crush-device-class", p.crush_device_class);
     detail::put(r.params, "db_dev", p.db_dev);
     detail::put(r.params, "db_dev_size", p.db_dev_size);
@@ -171,65 +171,65 @@ encoded_request encode(const nodes_ceph_osd_post_params& p) {
 
 encoded_request encode(const nodes_ceph_osd_osdid_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_osdid_delete_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cleanup", p.cleanup);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_in_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}/in", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_lv_info_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}/lv-info", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_metadata_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}/metadata", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_out_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}/out", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_osd_scrub_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/osd/{osdid}/scrub", {}};
-    detail::subst(r.path, "{osdid}", p.osdid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "osdid", p.osdid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "deep", p.deep);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_pool_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_pool_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add_storages", p.add_storages);
     detail::put(r.params, "application", p.application);
     detail::put(r.params, "crush_rule", p.crush_rule);
@@ -247,15 +247,15 @@ encoded_request encode(const nodes_ceph_pool_post_params& p) {
 
 encoded_request encode(const nodes_ceph_pool_name_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_pool_name_put_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "application", p.application);
     detail::put(r.params, "crush_rule", p.crush_rule);
     detail::put(r.params, "min_size", p.min_size);
@@ -270,8 +270,8 @@ encoded_request encode(const nodes_ceph_pool_name_put_params& p) {
 
 encoded_request encode(const nodes_ceph_pool_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "remove_ecprofile", p.remove_ecprofile);
     detail::put(r.params, "remove_storages", p.remove_storages);
@@ -280,41 +280,41 @@ encoded_request encode(const nodes_ceph_pool_name_delete_params& p) {
 
 encoded_request encode(const nodes_ceph_pool_status_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/pool/{name}/status", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "verbose", p.verbose);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_restart_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/restart", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "service", p.service);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_rules_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/rules", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_start_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/start", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "service", p.service);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_status_get_params& p) {
     encoded_request r{"/nodes/{node}/ceph/status", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_ceph_stop_post_params& p) {
     encoded_request r{"/nodes/{node}/ceph/stop", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "service", p.service);
     return r;
 }

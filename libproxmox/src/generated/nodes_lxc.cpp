@@ -8,13 +8,13 @@ namespace proxmox::gen {
 
 encoded_request encode(const nodes_lxc_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "ha-managed", p.ha_managed);
@@ -34,15 +34,15 @@ encoded_request encode(const nodes_lxc_post_params& p) {
 
 encoded_request encode(const nodes_lxc_vmid_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_vmid_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "destroy-unreferenced-disks", p.destroy_unreferenced_disks);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "purge", p.purge);
@@ -51,8 +51,8 @@ encoded_request encode(const nodes_lxc_vmid_delete_params& p) {
 
 encoded_request encode(const nodes_lxc_clone_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/clone", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "full", p.full);
@@ -67,8 +67,8 @@ encoded_request encode(const nodes_lxc_clone_post_params& p) {
 
 encoded_request encode(const nodes_lxc_config_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/config", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "current", p.current);
     detail::put(r.params, "snapshot", p.snapshot);
     return r;
@@ -76,8 +76,8 @@ encoded_request encode(const nodes_lxc_config_get_params& p) {
 
 encoded_request encode(const nodes_lxc_config_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/config", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "revert", p.revert);
@@ -87,8 +87,8 @@ encoded_request encode(const nodes_lxc_config_put_params& p) {
 
 encoded_request encode(const nodes_lxc_feature_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/feature", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "feature", p.feature);
     detail::put(r.params, "snapname", p.snapname);
     return r;
@@ -96,22 +96,22 @@ encoded_request encode(const nodes_lxc_feature_get_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_aliases_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/aliases", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_aliases_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/aliases", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "name", p.name);
@@ -120,17 +120,17 @@ encoded_request encode(const nodes_lxc_firewall_aliases_post_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_aliases_name_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_aliases_name_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
@@ -140,24 +140,24 @@ encoded_request encode(const nodes_lxc_firewall_aliases_name_put_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_aliases_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_ipset_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_ipset_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "name", p.name);
@@ -167,17 +167,17 @@ encoded_request encode(const nodes_lxc_firewall_ipset_post_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -186,28 +186,28 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_post_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -216,18 +216,18 @@ encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_put_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_ipset_name_cidr_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_log_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/log", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "since", p.since);
     detail::put(r.params, "start", p.start);
@@ -237,38 +237,38 @@ encoded_request encode(const nodes_lxc_firewall_log_get_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_options_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/options", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_options_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/options", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     encode_fields(r.params, p.options);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_refs_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/refs", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_rules_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/rules", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_rules_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/rules", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "pos", p.pos);
     detail::put(r.params, "type", p.type);
@@ -278,17 +278,17 @@ encoded_request encode(const nodes_lxc_firewall_rules_post_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_rules_pos_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_firewall_rules_pos_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -299,32 +299,32 @@ encoded_request encode(const nodes_lxc_firewall_rules_pos_put_params& p) {
 
 encoded_request encode(const nodes_lxc_firewall_rules_pos_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_interfaces_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/interfaces", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_migrate_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "target", p.target);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_migrate_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "online", p.online);
     detail::put(r.params, "restart", p.restart);
@@ -336,8 +336,8 @@ encoded_request encode(const nodes_lxc_migrate_post_params& p) {
 
 encoded_request encode(const nodes_lxc_move_volume_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/move_volume", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -351,8 +351,8 @@ encoded_request encode(const nodes_lxc_move_volume_post_params& p) {
 
 encoded_request encode(const nodes_lxc_mtunnel_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/mtunnel", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bridges", p.bridges);
     detail::put(r.params, "storages", p.storages);
     return r;
@@ -360,8 +360,8 @@ encoded_request encode(const nodes_lxc_mtunnel_post_params& p) {
 
 encoded_request encode(const nodes_lxc_mtunnelwebsocket_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/mtunnelwebsocket", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "socket", p.socket);
     detail::put(r.params, "ticket", p.ticket);
     return r;
@@ -369,15 +369,15 @@ encoded_request encode(const nodes_lxc_mtunnelwebsocket_get_params& p) {
 
 encoded_request encode(const nodes_lxc_pending_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/pending", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_remote_migrate_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/remote_migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "online", p.online);
@@ -392,8 +392,8 @@ encoded_request encode(const nodes_lxc_remote_migrate_post_params& p) {
 
 encoded_request encode(const nodes_lxc_resize_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/resize", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "disk", p.disk);
     detail::put(r.params, "size", p.size);
@@ -402,8 +402,8 @@ encoded_request encode(const nodes_lxc_resize_put_params& p) {
 
 encoded_request encode(const nodes_lxc_rrd_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/rrd", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "ds", p.ds);
     detail::put(r.params, "timeframe", p.timeframe);
@@ -412,8 +412,8 @@ encoded_request encode(const nodes_lxc_rrd_get_params& p) {
 
 encoded_request encode(const nodes_lxc_rrddata_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/rrddata", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "timeframe", p.timeframe);
     return r;
@@ -421,15 +421,15 @@ encoded_request encode(const nodes_lxc_rrddata_get_params& p) {
 
 encoded_request encode(const nodes_lxc_snapshot_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_snapshot_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "snapname", p.snapname);
     return r;
@@ -437,88 +437,88 @@ encoded_request encode(const nodes_lxc_snapshot_post_params& p) {
 
 encoded_request encode(const nodes_lxc_snapshot_snapname_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_snapshot_snapname_delete_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_snapshot_config_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_snapshot_config_put_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "description", p.description);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_snapshot_rollback_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "start", p.start);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_spiceproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/spiceproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "proxy", p.proxy);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_status_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_status_current_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/current", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_status_reboot_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/reboot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "timeout", p.timeout);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_status_resume_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/resume", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_status_shutdown_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/shutdown", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "forceStop", p.forceStop);
     detail::put(r.params, "timeout", p.timeout);
     return r;
@@ -526,8 +526,8 @@ encoded_request encode(const nodes_lxc_status_shutdown_post_params& p) {
 
 encoded_request encode(const nodes_lxc_status_start_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/start", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "debug", p.debug);
     detail::put(r.params, "skiplock", p.skiplock);
     return r;
@@ -535,8 +535,8 @@ encoded_request encode(const nodes_lxc_status_start_post_params& p) {
 
 encoded_request encode(const nodes_lxc_status_stop_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/stop", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "overrule-shutdown", p.overrule_shutdown);
     detail::put(r.params, "skiplock", p.skiplock);
     return r;
@@ -544,29 +544,29 @@ encoded_request encode(const nodes_lxc_status_stop_post_params& p) {
 
 encoded_request encode(const nodes_lxc_status_suspend_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/status/suspend", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_template_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/template", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_termproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/termproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_lxc_vncproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/vncproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "height", p.height);
     detail::put(r.params, "websocket", p.websocket);
     detail::put(r.params, "width", p.width);
@@ -575,8 +575,8 @@ encoded_request encode(const nodes_lxc_vncproxy_post_params& p) {
 
 encoded_request encode(const nodes_lxc_vncwebsocket_get_params& p) {
     encoded_request r{"/nodes/{node}/lxc/{vmid}/vncwebsocket", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "port", p.port);
     detail::put(r.params, "vncticket", p.vncticket);
     return r;

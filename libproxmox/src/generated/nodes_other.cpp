@@ -13,19 +13,19 @@ encoded_request encode(const nodes_get_params&) {
 
 encoded_request encode(const nodes_node_get_params& p) {
     encoded_request r{"/nodes/{node}", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_aplinfo_get_params& p) {
     encoded_request r{"/nodes/{node}/aplinfo", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_aplinfo_post_params& p) {
     encoded_request r{"/nodes/{node}/aplinfo", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "storage", p.storage);
     detail::put(r.params, "template", p.template_);
     return r;
@@ -33,13 +33,13 @@ encoded_request encode(const nodes_aplinfo_post_params& p) {
 
 encoded_request encode(const nodes_apt_get_params& p) {
     encoded_request r{"/nodes/{node}/apt", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_apt_changelog_get_params& p) {
     encoded_request r{"/nodes/{node}/apt/changelog", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "name", p.name);
     detail::put(r.params, "version", p.version);
     return r;
@@ -47,13 +47,13 @@ encoded_request encode(const nodes_apt_changelog_get_params& p) {
 
 encoded_request encode(const nodes_apt_repositories_get_params& p) {
     encoded_request r{"/nodes/{node}/apt/repositories", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_apt_repositories_post_params& p) {
     encoded_request r{"/nodes/{node}/apt/repositories", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "enabled", p.enabled);
     detail::put(r.params, "index", p.index);
@@ -63,7 +63,7 @@ encoded_request encode(const nodes_apt_repositories_post_params& p) {
 
 encoded_request encode(const nodes_apt_repositories_put_params& p) {
     encoded_request r{"/nodes/{node}/apt/repositories", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "handle", p.handle);
     return r;
@@ -71,13 +71,13 @@ encoded_request encode(const nodes_apt_repositories_put_params& p) {
 
 encoded_request encode(const nodes_apt_update_get_params& p) {
     encoded_request r{"/nodes/{node}/apt/update", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_apt_update_post_params& p) {
     encoded_request r{"/nodes/{node}/apt/update", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "notify", p.notify);
     detail::put(r.params, "quiet", p.quiet);
     return r;
@@ -85,84 +85,84 @@ encoded_request encode(const nodes_apt_update_post_params& p) {
 
 encoded_request encode(const nodes_apt_versions_get_params& p) {
     encoded_request r{"/nodes/{node}/apt/versions", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_qemu_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities/qemu", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_qemu_cpu_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities/qemu/cpu", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "arch", p.arch);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_qemu_cpu_flags_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities/qemu/cpu-flags", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "arch", p.arch);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_qemu_machines_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities/qemu/machines", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "arch", p.arch);
     return r;
 }
 
 encoded_request encode(const nodes_capabilities_qemu_migration_get_params& p) {
     encoded_request r{"/nodes/{node}/capabilities/qemu/migration", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_get_params& p) {
     encoded_request r{"/nodes/{node}/certificates", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_acme_get_params& p) {
     encoded_request r{"/nodes/{node}/certificates/acme", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_acme_certificate_post_params& p) {
     encoded_request r{"/nodes/{node}/certificates/acme/certificate", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_acme_certificate_put_params& p) {
     encoded_request r{"/nodes/{node}/certificates/acme/certificate", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_acme_certificate_delete_params& p) {
     encoded_request r{"/nodes/{node}/certificates/acme/certificate", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_custom_post_params& p) {
     encoded_request r{"/nodes/{node}/certificates/custom", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "certificates", p.certificates);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "key", p.key);
@@ -172,27 +172,27 @@ encoded_request encode(const nodes_certificates_custom_post_params& p) {
 
 encoded_request encode(const nodes_certificates_custom_delete_params& p) {
     encoded_request r{"/nodes/{node}/certificates/custom", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "restart", p.restart);
     return r;
 }
 
 encoded_request encode(const nodes_certificates_info_get_params& p) {
     encoded_request r{"/nodes/{node}/certificates/info", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_config_get_params& p) {
     encoded_request r{"/nodes/{node}/config", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "property", p.property);
     return r;
 }
 
 encoded_request encode(const nodes_config_put_params& p) {
     encoded_request r{"/nodes/{node}/config", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "acme", p.acme);
     detail::put(r.params, "acmedomain", p.acmedomain);
     detail::put(r.params, "ballooning-target", p.ballooning_target);
@@ -206,19 +206,19 @@ encoded_request encode(const nodes_config_put_params& p) {
 
 encoded_request encode(const nodes_disks_get_params& p) {
     encoded_request r{"/nodes/{node}/disks", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_directory_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/directory", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_directory_post_params& p) {
     encoded_request r{"/nodes/{node}/disks/directory", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add_storage", p.add_storage);
     detail::put(r.params, "device", p.device);
     detail::put(r.params, "filesystem", p.filesystem);
@@ -228,8 +228,8 @@ encoded_request encode(const nodes_disks_directory_post_params& p) {
 
 encoded_request encode(const nodes_disks_directory_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/disks/directory/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cleanup-config", p.cleanup_config);
     detail::put(r.params, "cleanup-disks", p.cleanup_disks);
     return r;
@@ -237,7 +237,7 @@ encoded_request encode(const nodes_disks_directory_name_delete_params& p) {
 
 encoded_request encode(const nodes_disks_initgpt_post_params& p) {
     encoded_request r{"/nodes/{node}/disks/initgpt", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "disk", p.disk);
     detail::put(r.params, "uuid", p.uuid);
     return r;
@@ -245,7 +245,7 @@ encoded_request encode(const nodes_disks_initgpt_post_params& p) {
 
 encoded_request encode(const nodes_disks_list_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/list", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "include-partitions", p.include_partitions);
     detail::put(r.params, "skipsmart", p.skipsmart);
     detail::put(r.params, "type", p.type);
@@ -254,13 +254,13 @@ encoded_request encode(const nodes_disks_list_get_params& p) {
 
 encoded_request encode(const nodes_disks_lvm_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvm", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_lvm_post_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvm", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add_storage", p.add_storage);
     detail::put(r.params, "device", p.device);
     detail::put(r.params, "name", p.name);
@@ -269,8 +269,8 @@ encoded_request encode(const nodes_disks_lvm_post_params& p) {
 
 encoded_request encode(const nodes_disks_lvm_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvm/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cleanup-config", p.cleanup_config);
     detail::put(r.params, "cleanup-disks", p.cleanup_disks);
     return r;
@@ -278,13 +278,13 @@ encoded_request encode(const nodes_disks_lvm_name_delete_params& p) {
 
 encoded_request encode(const nodes_disks_lvmthin_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvmthin", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_lvmthin_post_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvmthin", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add_storage", p.add_storage);
     detail::put(r.params, "device", p.device);
     detail::put(r.params, "name", p.name);
@@ -293,8 +293,8 @@ encoded_request encode(const nodes_disks_lvmthin_post_params& p) {
 
 encoded_request encode(const nodes_disks_lvmthin_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/disks/lvmthin/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cleanup-config", p.cleanup_config);
     detail::put(r.params, "cleanup-disks", p.cleanup_disks);
     detail::put(r.params, "volume-group", p.volume_group);
@@ -303,7 +303,7 @@ encoded_request encode(const nodes_disks_lvmthin_name_delete_params& p) {
 
 encoded_request encode(const nodes_disks_smart_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/smart", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "disk", p.disk);
     detail::put(r.params, "healthonly", p.healthonly);
     return r;
@@ -311,20 +311,20 @@ encoded_request encode(const nodes_disks_smart_get_params& p) {
 
 encoded_request encode(const nodes_disks_wipedisk_put_params& p) {
     encoded_request r{"/nodes/{node}/disks/wipedisk", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "disk", p.disk);
     return r;
 }
 
 encoded_request encode(const nodes_disks_zfs_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/zfs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_zfs_post_params& p) {
     encoded_request r{"/nodes/{node}/disks/zfs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "add_storage", p.add_storage);
     detail::put(r.params, "ashift", p.ashift);
     detail::put(r.params, "compression", p.compression);
@@ -337,15 +337,15 @@ encoded_request encode(const nodes_disks_zfs_post_params& p) {
 
 encoded_request encode(const nodes_disks_zfs_name_get_params& p) {
     encoded_request r{"/nodes/{node}/disks/zfs/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_disks_zfs_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/disks/zfs/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cleanup-config", p.cleanup_config);
     detail::put(r.params, "cleanup-disks", p.cleanup_disks);
     return r;
@@ -353,13 +353,13 @@ encoded_request encode(const nodes_disks_zfs_name_delete_params& p) {
 
 encoded_request encode(const nodes_dns_get_params& p) {
     encoded_request r{"/nodes/{node}/dns", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_dns_put_params& p) {
     encoded_request r{"/nodes/{node}/dns", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "dns1", p.dns1);
     detail::put(r.params, "dns2", p.dns2);
     detail::put(r.params, "dns3", p.dns3);
@@ -369,20 +369,20 @@ encoded_request encode(const nodes_dns_put_params& p) {
 
 encoded_request encode(const nodes_execute_post_params& p) {
     encoded_request r{"/nodes/{node}/execute", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "commands", p.commands);
     return r;
 }
 
 encoded_request encode(const nodes_firewall_get_params& p) {
     encoded_request r{"/nodes/{node}/firewall", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_firewall_log_get_params& p) {
     encoded_request r{"/nodes/{node}/firewall/log", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "since", p.since);
     detail::put(r.params, "start", p.start);
@@ -392,13 +392,13 @@ encoded_request encode(const nodes_firewall_log_get_params& p) {
 
 encoded_request encode(const nodes_firewall_options_get_params& p) {
     encoded_request r{"/nodes/{node}/firewall/options", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_firewall_options_put_params& p) {
     encoded_request r{"/nodes/{node}/firewall/options", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "enable", p.enable);
@@ -425,13 +425,13 @@ encoded_request encode(const nodes_firewall_options_put_params& p) {
 
 encoded_request encode(const nodes_firewall_rules_get_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_firewall_rules_post_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "pos", p.pos);
     detail::put(r.params, "type", p.type);
@@ -441,15 +441,15 @@ encoded_request encode(const nodes_firewall_rules_post_params& p) {
 
 encoded_request encode(const nodes_firewall_rules_pos_get_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_firewall_rules_pos_put_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -460,21 +460,21 @@ encoded_request encode(const nodes_firewall_rules_pos_put_params& p) {
 
 encoded_request encode(const nodes_firewall_rules_pos_delete_params& p) {
     encoded_request r{"/nodes/{node}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_hardware_get_params& p) {
     encoded_request r{"/nodes/{node}/hardware", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_hardware_pci_get_params& p) {
     encoded_request r{"/nodes/{node}/hardware/pci", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "pci-class-blacklist", p.pci_class_blacklist);
     detail::put(r.params, "verbose", p.verbose);
     return r;
@@ -482,33 +482,33 @@ encoded_request encode(const nodes_hardware_pci_get_params& p) {
 
 encoded_request encode(const nodes_hardware_pci_pci_id_or_mapping_get_params& p) {
     encoded_request r{"/nodes/{node}/hardware/pci/{pci-id-or-mapping}", {}};
-    detail::subst(r.path, "{pci-id-or-mapping}", p.pci_id_or_mapping);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pci-id-or-mapping", p.pci_id_or_mapping);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_hardware_pci_mdev_get_params& p) {
     encoded_request r{"/nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev", {}};
-    detail::subst(r.path, "{pci-id-or-mapping}", p.pci_id_or_mapping);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pci-id-or-mapping", p.pci_id_or_mapping);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_hardware_usb_get_params& p) {
     encoded_request r{"/nodes/{node}/hardware/usb", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_hosts_get_params& p) {
     encoded_request r{"/nodes/{node}/hosts", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_hosts_post_params& p) {
     encoded_request r{"/nodes/{node}/hosts", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "data", p.data);
     detail::put(r.params, "digest", p.digest);
     return r;
@@ -516,7 +516,7 @@ encoded_request encode(const nodes_hosts_post_params& p) {
 
 encoded_request encode(const nodes_journal_get_params& p) {
     encoded_request r{"/nodes/{node}/journal", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "endcursor", p.endcursor);
     detail::put(r.params, "lastentries", p.lastentries);
     detail::put(r.params, "since", p.since);
@@ -527,7 +527,7 @@ encoded_request encode(const nodes_journal_get_params& p) {
 
 encoded_request encode(const nodes_migrateall_post_params& p) {
     encoded_request r{"/nodes/{node}/migrateall", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "max-workers", p.max_workers);
     detail::put(r.params, "maxworkers", p.maxworkers);
     detail::put(r.params, "target", p.target);
@@ -538,20 +538,20 @@ encoded_request encode(const nodes_migrateall_post_params& p) {
 
 encoded_request encode(const nodes_netstat_get_params& p) {
     encoded_request r{"/nodes/{node}/netstat", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_network_get_params& p) {
     encoded_request r{"/nodes/{node}/network", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const nodes_network_post_params& p) {
     encoded_request r{"/nodes/{node}/network", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "iface", p.iface);
     encode_fields(r.params, p.settings);
     return r;
@@ -559,28 +559,28 @@ encoded_request encode(const nodes_network_post_params& p) {
 
 encoded_request encode(const nodes_network_put_params& p) {
     encoded_request r{"/nodes/{node}/network", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "regenerate-frr", p.regenerate_frr);
     return r;
 }
 
 encoded_request encode(const nodes_network_delete_params& p) {
     encoded_request r{"/nodes/{node}/network", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_network_iface_get_params& p) {
     encoded_request r{"/nodes/{node}/network/{iface}", {}};
-    detail::subst(r.path, "{iface}", p.iface);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "iface", p.iface);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_network_iface_put_params& p) {
     encoded_request r{"/nodes/{node}/network/{iface}", {}};
-    detail::subst(r.path, "{iface}", p.iface);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "iface", p.iface);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "delete", p.delete_);
     encode_fields(r.params, p.settings);
     return r;
@@ -588,21 +588,21 @@ encoded_request encode(const nodes_network_iface_put_params& p) {
 
 encoded_request encode(const nodes_network_iface_delete_params& p) {
     encoded_request r{"/nodes/{node}/network/{iface}", {}};
-    detail::subst(r.path, "{iface}", p.iface);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "iface", p.iface);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_query_oci_repo_tags_get_params& p) {
     encoded_request r{"/nodes/{node}/query-oci-repo-tags", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "reference", p.reference);
     return r;
 }
 
 encoded_request encode(const nodes_query_url_metadata_get_params& p) {
     encoded_request r{"/nodes/{node}/query-url-metadata", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "url", p.url);
     detail::put(r.params, "verify-certificates", p.verify_certificates);
     return r;
@@ -610,22 +610,22 @@ encoded_request encode(const nodes_query_url_metadata_get_params& p) {
 
 encoded_request encode(const nodes_replication_get_params& p) {
     encoded_request r{"/nodes/{node}/replication", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "guest", p.guest);
     return r;
 }
 
 encoded_request encode(const nodes_replication_id_get_params& p) {
     encoded_request r{"/nodes/{node}/replication/{id}", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_replication_log_get_params& p) {
     encoded_request r{"/nodes/{node}/replication/{id}/log", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "start", p.start);
     return r;
@@ -633,27 +633,27 @@ encoded_request encode(const nodes_replication_log_get_params& p) {
 
 encoded_request encode(const nodes_replication_schedule_now_post_params& p) {
     encoded_request r{"/nodes/{node}/replication/{id}/schedule_now", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_replication_status_get_params& p) {
     encoded_request r{"/nodes/{node}/replication/{id}/status", {}};
-    detail::subst(r.path, "{id}", p.id);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "id", p.id);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_report_get_params& p) {
     encoded_request r{"/nodes/{node}/report", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_rrd_get_params& p) {
     encoded_request r{"/nodes/{node}/rrd", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "ds", p.ds);
     detail::put(r.params, "timeframe", p.timeframe);
@@ -662,7 +662,7 @@ encoded_request encode(const nodes_rrd_get_params& p) {
 
 encoded_request encode(const nodes_rrddata_get_params& p) {
     encoded_request r{"/nodes/{node}/rrddata", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "timeframe", p.timeframe);
     return r;
@@ -670,13 +670,13 @@ encoded_request encode(const nodes_rrddata_get_params& p) {
 
 encoded_request encode(const nodes_scan_get_params& p) {
     encoded_request r{"/nodes/{node}/scan", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_scan_cifs_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/cifs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "domain", p.domain);
     detail::put(r.params, "password", p.password);
     detail::put(r.params, "server", p.server);
@@ -686,34 +686,34 @@ encoded_request encode(const nodes_scan_cifs_get_params& p) {
 
 encoded_request encode(const nodes_scan_iscsi_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/iscsi", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "portal", p.portal);
     return r;
 }
 
 encoded_request encode(const nodes_scan_lvm_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/lvm", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_scan_lvmthin_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/lvmthin", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "vg", p.vg);
     return r;
 }
 
 encoded_request encode(const nodes_scan_nfs_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/nfs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "server", p.server);
     return r;
 }
 
 encoded_request encode(const nodes_scan_pbs_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/pbs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "fingerprint", p.fingerprint);
     detail::put(r.params, "password", p.password);
     detail::put(r.params, "port", p.port);
@@ -724,143 +724,143 @@ encoded_request encode(const nodes_scan_pbs_get_params& p) {
 
 encoded_request encode(const nodes_scan_zfs_get_params& p) {
     encoded_request r{"/nodes/{node}/scan/zfs", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_fabrics_fabric_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/fabrics/{fabric}", {}};
-    detail::subst(r.path, "{fabric}", p.fabric);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "fabric", p.fabric);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_fabrics_interfaces_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/fabrics/{fabric}/interfaces", {}};
-    detail::subst(r.path, "{fabric}", p.fabric);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "fabric", p.fabric);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_fabrics_neighbors_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/fabrics/{fabric}/neighbors", {}};
-    detail::subst(r.path, "{fabric}", p.fabric);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "fabric", p.fabric);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_fabrics_routes_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/fabrics/{fabric}/routes", {}};
-    detail::subst(r.path, "{fabric}", p.fabric);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "fabric", p.fabric);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_vnets_vnet_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/vnets/{vnet}", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vnet", p.vnet);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_vnets_mac_vrf_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/vnets/{vnet}/mac-vrf", {}};
-    detail::subst(r.path, "{vnet}", p.vnet);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vnet", p.vnet);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_zones_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/zones", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_zones_zone_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/zones/{zone}", {}};
-    detail::subst(r.path, "{zone}", p.zone);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "zone", p.zone);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_zones_bridges_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/zones/{zone}/bridges", {}};
-    detail::subst(r.path, "{zone}", p.zone);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "zone", p.zone);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_zones_content_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/zones/{zone}/content", {}};
-    detail::subst(r.path, "{zone}", p.zone);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "zone", p.zone);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_sdn_zones_ip_vrf_get_params& p) {
     encoded_request r{"/nodes/{node}/sdn/zones/{zone}/ip-vrf", {}};
-    detail::subst(r.path, "{zone}", p.zone);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "zone", p.zone);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_get_params& p) {
     encoded_request r{"/nodes/{node}/services", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_service_get_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_reload_post_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}/reload", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_restart_post_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}/restart", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_start_post_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}/start", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_state_get_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}/state", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_services_stop_post_params& p) {
     encoded_request r{"/nodes/{node}/services/{service}/stop", {}};
-    detail::subst(r.path, "{service}", p.service);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "service", p.service);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_spiceshell_post_params& p) {
     encoded_request r{"/nodes/{node}/spiceshell", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cmd", p.cmd);
     detail::put(r.params, "cmd-opts", p.cmd_opts);
     detail::put(r.params, "proxy", p.proxy);
@@ -869,7 +869,7 @@ encoded_request encode(const nodes_spiceshell_post_params& p) {
 
 encoded_request encode(const nodes_startall_post_params& p) {
     encoded_request r{"/nodes/{node}/startall", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "max-workers", p.max_workers);
     detail::put(r.params, "vms", p.vms);
@@ -878,20 +878,20 @@ encoded_request encode(const nodes_startall_post_params& p) {
 
 encoded_request encode(const nodes_status_get_params& p) {
     encoded_request r{"/nodes/{node}/status", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_status_post_params& p) {
     encoded_request r{"/nodes/{node}/status", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "command", p.command);
     return r;
 }
 
 encoded_request encode(const nodes_stopall_post_params& p) {
     encoded_request r{"/nodes/{node}/stopall", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force-stop", p.force_stop);
     detail::put(r.params, "max-workers", p.max_workers);
     detail::put(r.params, "timeout", p.timeout);
@@ -901,33 +901,33 @@ encoded_request encode(const nodes_stopall_post_params& p) {
 
 encoded_request encode(const nodes_subscription_get_params& p) {
     encoded_request r{"/nodes/{node}/subscription", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_subscription_post_params& p) {
     encoded_request r{"/nodes/{node}/subscription", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_subscription_put_params& p) {
     encoded_request r{"/nodes/{node}/subscription", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "key", p.key);
     return r;
 }
 
 encoded_request encode(const nodes_subscription_delete_params& p) {
     encoded_request r{"/nodes/{node}/subscription", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_suspendall_post_params& p) {
     encoded_request r{"/nodes/{node}/suspendall", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "max-workers", p.max_workers);
     detail::put(r.params, "vms", p.vms);
     return r;
@@ -935,7 +935,7 @@ encoded_request encode(const nodes_suspendall_post_params& p) {
 
 encoded_request encode(const nodes_syslog_get_params& p) {
     encoded_request r{"/nodes/{node}/syslog", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "service", p.service);
     detail::put(r.params, "since", p.since);
@@ -946,7 +946,7 @@ encoded_request encode(const nodes_syslog_get_params& p) {
 
 encoded_request encode(const nodes_tasks_get_params& p) {
     encoded_request r{"/nodes/{node}/tasks", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "errors", p.errors);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "since", p.since);
@@ -962,22 +962,22 @@ encoded_request encode(const nodes_tasks_get_params& p) {
 
 encoded_request encode(const nodes_tasks_upid_get_params& p) {
     encoded_request r{"/nodes/{node}/tasks/{upid}", {}};
-    detail::subst(r.path, "{upid}", p.upid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "upid", p.upid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_tasks_upid_delete_params& p) {
     encoded_request r{"/nodes/{node}/tasks/{upid}", {}};
-    detail::subst(r.path, "{upid}", p.upid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "upid", p.upid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_tasks_log_get_params& p) {
     encoded_request r{"/nodes/{node}/tasks/{upid}/log", {}};
-    detail::subst(r.path, "{upid}", p.upid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "upid", p.upid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "download", p.download);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "start", p.start);
@@ -986,14 +986,14 @@ encoded_request encode(const nodes_tasks_log_get_params& p) {
 
 encoded_request encode(const nodes_tasks_status_get_params& p) {
     encoded_request r{"/nodes/{node}/tasks/{upid}/status", {}};
-    detail::subst(r.path, "{upid}", p.upid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "upid", p.upid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_termproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/termproxy", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cmd", p.cmd);
     detail::put(r.params, "cmd-opts", p.cmd_opts);
     return r;
@@ -1001,26 +1001,26 @@ encoded_request encode(const nodes_termproxy_post_params& p) {
 
 encoded_request encode(const nodes_time_get_params& p) {
     encoded_request r{"/nodes/{node}/time", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_time_put_params& p) {
     encoded_request r{"/nodes/{node}/time", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "timezone", p.timezone);
     return r;
 }
 
 encoded_request encode(const nodes_version_get_params& p) {
     encoded_request r{"/nodes/{node}/version", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_vncshell_post_params& p) {
     encoded_request r{"/nodes/{node}/vncshell", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cmd", p.cmd);
     detail::put(r.params, "cmd-opts", p.cmd_opts);
     detail::put(r.params, "height", p.height);
@@ -1031,7 +1031,7 @@ encoded_request encode(const nodes_vncshell_post_params& p) {
 
 encoded_request encode(const nodes_vncwebsocket_get_params& p) {
     encoded_request r{"/nodes/{node}/vncwebsocket", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "port", p.port);
     detail::put(r.params, "vncticket", p.vncticket);
     return r;
@@ -1039,7 +1039,7 @@ encoded_request encode(const nodes_vncwebsocket_get_params& p) {
 
 encoded_request encode(const nodes_vzdump_post_params& p) {
     encoded_request r{"/nodes/{node}/vzdump", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "job-id", p.job_id);
     detail::put(r.params, "stdout", p.stdout);
     encode_fields(r.params, p.job);
@@ -1048,21 +1048,21 @@ encoded_request encode(const nodes_vzdump_post_params& p) {
 
 encoded_request encode(const nodes_vzdump_defaults_get_params& p) {
     encoded_request r{"/nodes/{node}/vzdump/defaults", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "storage", p.storage);
     return r;
 }
 
 encoded_request encode(const nodes_vzdump_extractconfig_get_params& p) {
     encoded_request r{"/nodes/{node}/vzdump/extractconfig", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "volume", p.volume);
     return r;
 }
 
 encoded_request encode(const nodes_wakeonlan_post_params& p) {
     encoded_request r{"/nodes/{node}/wakeonlan", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     return r;
 }
 

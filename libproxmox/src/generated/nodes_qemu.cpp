@@ -8,14 +8,14 @@ namespace proxmox::gen {
 
 encoded_request encode(const nodes_qemu_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "full", p.full);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "archive", p.archive);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "force", p.force);
@@ -33,15 +33,15 @@ encoded_request encode(const nodes_qemu_post_params& p) {
 
 encoded_request encode(const nodes_qemu_vmid_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_vmid_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "destroy-unreferenced-disks", p.destroy_unreferenced_disks);
     detail::put(r.params, "purge", p.purge);
     detail::put(r.params, "skiplock", p.skiplock);
@@ -50,23 +50,23 @@ encoded_request encode(const nodes_qemu_vmid_delete_params& p) {
 
 encoded_request encode(const nodes_qemu_agent_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "command", p.command);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_exec_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/exec", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "command", p.command);
     detail::put(r.params, "input-data", p.input_data);
     return r;
@@ -74,16 +74,16 @@ encoded_request encode(const nodes_qemu_agent_exec_post_params& p) {
 
 encoded_request encode(const nodes_qemu_agent_exec_status_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/exec-status", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "pid", p.pid);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_file_read_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/file-read", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "count", p.count);
     detail::put(r.params, "decode", p.decode);
     detail::put(r.params, "file", p.file);
@@ -93,8 +93,8 @@ encoded_request encode(const nodes_qemu_agent_file_read_get_params& p) {
 
 encoded_request encode(const nodes_qemu_agent_file_write_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/file-write", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "content", p.content);
     detail::put(r.params, "encode", p.encode);
     detail::put(r.params, "file", p.file);
@@ -103,120 +103,120 @@ encoded_request encode(const nodes_qemu_agent_file_write_post_params& p) {
 
 encoded_request encode(const nodes_qemu_agent_fsfreeze_freeze_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_fsfreeze_status_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/fsfreeze-status", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_fsfreeze_thaw_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_fstrim_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/fstrim", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_fsinfo_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_host_name_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-host-name", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_memory_block_info_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-memory-block-info", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_memory_blocks_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-memory-blocks", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_osinfo_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-osinfo", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_time_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-time", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_timezone_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-timezone", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_users_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-users", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_get_vcpus_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/get-vcpus", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_info_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/info", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_network_get_interfaces_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_ping_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/ping", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_set_user_password_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/set-user-password", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "crypted", p.crypted);
     detail::put(r.params, "password", p.password);
     detail::put(r.params, "username", p.username);
@@ -225,36 +225,36 @@ encoded_request encode(const nodes_qemu_agent_set_user_password_post_params& p) 
 
 encoded_request encode(const nodes_qemu_agent_shutdown_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/shutdown", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_suspend_disk_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/suspend-disk", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_suspend_hybrid_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/suspend-hybrid", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_agent_suspend_ram_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/agent/suspend-ram", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_clone_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/clone", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "format", p.format);
@@ -270,30 +270,30 @@ encoded_request encode(const nodes_qemu_clone_post_params& p) {
 
 encoded_request encode(const nodes_qemu_cloudinit_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/cloudinit", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_cloudinit_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/cloudinit", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_cloudinit_dump_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/cloudinit/dump", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_config_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/config", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "current", p.current);
     detail::put(r.params, "snapshot", p.snapshot);
     return r;
@@ -301,8 +301,8 @@ encoded_request encode(const nodes_qemu_config_get_params& p) {
 
 encoded_request encode(const nodes_qemu_config_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/config", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "background_delay", p.background_delay);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -316,8 +316,8 @@ encoded_request encode(const nodes_qemu_config_post_params& p) {
 
 encoded_request encode(const nodes_qemu_config_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/config", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "force", p.force);
@@ -329,16 +329,16 @@ encoded_request encode(const nodes_qemu_config_put_params& p) {
 
 encoded_request encode(const nodes_qemu_dbus_vmstate_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/dbus-vmstate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_feature_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/feature", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "feature", p.feature);
     detail::put(r.params, "snapname", p.snapname);
     return r;
@@ -346,22 +346,22 @@ encoded_request encode(const nodes_qemu_feature_get_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_aliases_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/aliases", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_aliases_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/aliases", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "name", p.name);
@@ -370,17 +370,17 @@ encoded_request encode(const nodes_qemu_firewall_aliases_post_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_aliases_name_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_aliases_name_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
@@ -390,24 +390,24 @@ encoded_request encode(const nodes_qemu_firewall_aliases_name_put_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_aliases_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/aliases/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_ipset_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_ipset_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "name", p.name);
@@ -417,17 +417,17 @@ encoded_request encode(const nodes_qemu_firewall_ipset_post_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cidr", p.cidr);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -436,28 +436,28 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_post_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}", {}};
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "nomatch", p.nomatch);
@@ -466,18 +466,18 @@ encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_put_params& p) 
 
 encoded_request encode(const nodes_qemu_firewall_ipset_name_cidr_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}", {}};
-    detail::subst(r.path, "{cidr}", p.cidr);
-    detail::subst(r.path, "{name}", p.name);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "cidr", p.cidr);
+    detail::subst(r, "name", p.name);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_log_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/log", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "limit", p.limit);
     detail::put(r.params, "since", p.since);
     detail::put(r.params, "start", p.start);
@@ -487,38 +487,38 @@ encoded_request encode(const nodes_qemu_firewall_log_get_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_options_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/options", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_options_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/options", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     encode_fields(r.params, p.options);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_refs_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/refs", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_rules_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/rules", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_rules_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/rules", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "pos", p.pos);
     detail::put(r.params, "type", p.type);
@@ -528,17 +528,17 @@ encoded_request encode(const nodes_qemu_firewall_rules_post_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_rules_pos_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_firewall_rules_pos_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "action", p.action);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "moveto", p.moveto);
@@ -549,25 +549,25 @@ encoded_request encode(const nodes_qemu_firewall_rules_pos_put_params& p) {
 
 encoded_request encode(const nodes_qemu_firewall_rules_pos_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}", {}};
-    detail::subst(r.path, "{pos}", p.pos);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "pos", p.pos);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_migrate_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "target", p.target);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_migrate_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "migration_network", p.migration_network);
@@ -582,16 +582,16 @@ encoded_request encode(const nodes_qemu_migrate_post_params& p) {
 
 encoded_request encode(const nodes_qemu_monitor_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/monitor", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "command", p.command);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_move_disk_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/move_disk", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
@@ -606,8 +606,8 @@ encoded_request encode(const nodes_qemu_move_disk_post_params& p) {
 
 encoded_request encode(const nodes_qemu_mtunnel_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/mtunnel", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bridges", p.bridges);
     detail::put(r.params, "storages", p.storages);
     return r;
@@ -615,8 +615,8 @@ encoded_request encode(const nodes_qemu_mtunnel_post_params& p) {
 
 encoded_request encode(const nodes_qemu_mtunnelwebsocket_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/mtunnelwebsocket", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "socket", p.socket);
     detail::put(r.params, "ticket", p.ticket);
     return r;
@@ -624,15 +624,15 @@ encoded_request encode(const nodes_qemu_mtunnelwebsocket_get_params& p) {
 
 encoded_request encode(const nodes_qemu_pending_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/pending", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_remote_migrate_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/remote_migrate", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "bwlimit", p.bwlimit);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "online", p.online);
@@ -645,8 +645,8 @@ encoded_request encode(const nodes_qemu_remote_migrate_post_params& p) {
 
 encoded_request encode(const nodes_qemu_resize_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/resize", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "digest", p.digest);
     detail::put(r.params, "disk", p.disk);
     detail::put(r.params, "size", p.size);
@@ -656,8 +656,8 @@ encoded_request encode(const nodes_qemu_resize_put_params& p) {
 
 encoded_request encode(const nodes_qemu_rrd_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/rrd", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "ds", p.ds);
     detail::put(r.params, "timeframe", p.timeframe);
@@ -666,8 +666,8 @@ encoded_request encode(const nodes_qemu_rrd_get_params& p) {
 
 encoded_request encode(const nodes_qemu_rrddata_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/rrddata", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "timeframe", p.timeframe);
     return r;
@@ -675,8 +675,8 @@ encoded_request encode(const nodes_qemu_rrddata_get_params& p) {
 
 encoded_request encode(const nodes_qemu_sendkey_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/sendkey", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "key", p.key);
     detail::put(r.params, "skiplock", p.skiplock);
     return r;
@@ -684,15 +684,15 @@ encoded_request encode(const nodes_qemu_sendkey_put_params& p) {
 
 encoded_request encode(const nodes_qemu_snapshot_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_snapshot_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "description", p.description);
     detail::put(r.params, "snapname", p.snapname);
     detail::put(r.params, "vmstate", p.vmstate);
@@ -701,89 +701,89 @@ encoded_request encode(const nodes_qemu_snapshot_post_params& p) {
 
 encoded_request encode(const nodes_qemu_snapshot_snapname_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_snapshot_snapname_delete_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_snapshot_config_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_snapshot_config_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "description", p.description);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_snapshot_rollback_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", {}};
-    detail::subst(r.path, "{snapname}", p.snapname);
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "snapname", p.snapname);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "start", p.start);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_spiceproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/spiceproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "proxy", p.proxy);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_status_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_status_current_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/current", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_status_reboot_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/reboot", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "timeout", p.timeout);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_status_reset_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/reset", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "skiplock", p.skiplock);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_status_resume_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/resume", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "nocheck", p.nocheck);
     detail::put(r.params, "skiplock", p.skiplock);
     return r;
@@ -791,8 +791,8 @@ encoded_request encode(const nodes_qemu_status_resume_post_params& p) {
 
 encoded_request encode(const nodes_qemu_status_shutdown_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/shutdown", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "forceStop", p.forceStop);
     detail::put(r.params, "keepActive", p.keepActive);
     detail::put(r.params, "skiplock", p.skiplock);
@@ -802,8 +802,8 @@ encoded_request encode(const nodes_qemu_status_shutdown_post_params& p) {
 
 encoded_request encode(const nodes_qemu_status_start_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/start", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force-cpu", p.force_cpu);
     detail::put(r.params, "machine", p.machine);
     detail::put(r.params, "migratedfrom", p.migratedfrom);
@@ -820,8 +820,8 @@ encoded_request encode(const nodes_qemu_status_start_post_params& p) {
 
 encoded_request encode(const nodes_qemu_status_stop_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/stop", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "keepActive", p.keepActive);
     detail::put(r.params, "migratedfrom", p.migratedfrom);
     detail::put(r.params, "overrule-shutdown", p.overrule_shutdown);
@@ -832,8 +832,8 @@ encoded_request encode(const nodes_qemu_status_stop_post_params& p) {
 
 encoded_request encode(const nodes_qemu_status_suspend_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/status/suspend", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "skiplock", p.skiplock);
     detail::put(r.params, "statestorage", p.statestorage);
     detail::put(r.params, "todisk", p.todisk);
@@ -842,24 +842,24 @@ encoded_request encode(const nodes_qemu_status_suspend_post_params& p) {
 
 encoded_request encode(const nodes_qemu_template_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/template", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "disk", p.disk);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_termproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/termproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "serial", p.serial);
     return r;
 }
 
 encoded_request encode(const nodes_qemu_unlink_put_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/unlink", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "force", p.force);
     detail::put(r.params, "idlist", p.idlist);
     return r;
@@ -867,8 +867,8 @@ encoded_request encode(const nodes_qemu_unlink_put_params& p) {
 
 encoded_request encode(const nodes_qemu_vncproxy_post_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/vncproxy", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "generate-password", p.generate_password);
     detail::put(r.params, "websocket", p.websocket);
     return r;
@@ -876,8 +876,8 @@ encoded_request encode(const nodes_qemu_vncproxy_post_params& p) {
 
 encoded_request encode(const nodes_qemu_vncwebsocket_get_params& p) {
     encoded_request r{"/nodes/{node}/qemu/{vmid}/vncwebsocket", {}};
-    detail::subst(r.path, "{vmid}", p.vmid);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "vmid", p.vmid);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "port", p.port);
     detail::put(r.params, "vncticket", p.vncticket);
     return r;

@@ -8,7 +8,7 @@ namespace proxmox::gen {
 
 encoded_request encode(const nodes_storage_get_params& p) {
     encoded_request r{"/nodes/{node}/storage", {}};
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "content", p.content);
     detail::put(r.params, "enabled", p.enabled);
     detail::put(r.params, "format", p.format);
@@ -19,15 +19,15 @@ encoded_request encode(const nodes_storage_get_params& p) {
 
 encoded_request encode(const nodes_storage_storage_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_storage_content_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "content", p.content);
     detail::put(r.params, "vmid", p.vmid);
     return r;
@@ -35,8 +35,8 @@ encoded_request encode(const nodes_storage_content_get_params& p) {
 
 encoded_request encode(const nodes_storage_content_post_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "filename", p.filename);
     detail::put(r.params, "format", p.format);
     detail::put(r.params, "size", p.size);
@@ -46,17 +46,17 @@ encoded_request encode(const nodes_storage_content_post_params& p) {
 
 encoded_request encode(const nodes_storage_content_volume_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content/{volume}", {}};
-    detail::subst(r.path, "{volume}", p.volume);
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst_rest(r, "volume", p.volume);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_storage_content_volume_post_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content/{volume}", {}};
-    detail::subst(r.path, "{volume}", p.volume);
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst_rest(r, "volume", p.volume);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "target", p.target);
     detail::put(r.params, "target_node", p.target_node);
     return r;
@@ -64,9 +64,9 @@ encoded_request encode(const nodes_storage_content_volume_post_params& p) {
 
 encoded_request encode(const nodes_storage_content_volume_put_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content/{volume}", {}};
-    detail::subst(r.path, "{volume}", p.volume);
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst_rest(r, "volume", p.volume);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "notes", p.notes);
     detail::put(r.params, "protected", p.protected_);
     return r;
@@ -74,17 +74,17 @@ encoded_request encode(const nodes_storage_content_volume_put_params& p) {
 
 encoded_request encode(const nodes_storage_content_volume_delete_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/content/{volume}", {}};
-    detail::subst(r.path, "{volume}", p.volume);
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst_rest(r, "volume", p.volume);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "delay", p.delay);
     return r;
 }
 
 encoded_request encode(const nodes_storage_download_url_post_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/download-url", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "checksum", p.checksum);
     detail::put(r.params, "checksum-algorithm", p.checksum_algorithm);
     detail::put(r.params, "compression", p.compression);
@@ -97,8 +97,8 @@ encoded_request encode(const nodes_storage_download_url_post_params& p) {
 
 encoded_request encode(const nodes_storage_file_restore_download_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/file-restore/download", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "filepath", p.filepath);
     detail::put(r.params, "tar", p.tar);
     detail::put(r.params, "volume", p.volume);
@@ -107,8 +107,8 @@ encoded_request encode(const nodes_storage_file_restore_download_get_params& p) 
 
 encoded_request encode(const nodes_storage_file_restore_list_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/file-restore/list", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "filepath", p.filepath);
     detail::put(r.params, "volume", p.volume);
     return r;
@@ -116,16 +116,16 @@ encoded_request encode(const nodes_storage_file_restore_list_get_params& p) {
 
 encoded_request encode(const nodes_storage_import_metadata_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/import-metadata", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "volume", p.volume);
     return r;
 }
 
 encoded_request encode(const nodes_storage_oci_registry_pull_post_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/oci-registry-pull", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "filename", p.filename);
     detail::put(r.params, "reference", p.reference);
     return r;
@@ -133,8 +133,8 @@ encoded_request encode(const nodes_storage_oci_registry_pull_post_params& p) {
 
 encoded_request encode(const nodes_storage_prunebackups_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/prunebackups", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "prune-backups", p.prune_backups);
     detail::put(r.params, "type", p.type);
     detail::put(r.params, "vmid", p.vmid);
@@ -143,8 +143,8 @@ encoded_request encode(const nodes_storage_prunebackups_get_params& p) {
 
 encoded_request encode(const nodes_storage_prunebackups_delete_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/prunebackups", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "prune-backups", p.prune_backups);
     detail::put(r.params, "type", p.type);
     detail::put(r.params, "vmid", p.vmid);
@@ -153,8 +153,8 @@ encoded_request encode(const nodes_storage_prunebackups_delete_params& p) {
 
 encoded_request encode(const nodes_storage_rrd_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/rrd", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "ds", p.ds);
     detail::put(r.params, "timeframe", p.timeframe);
@@ -163,8 +163,8 @@ encoded_request encode(const nodes_storage_rrd_get_params& p) {
 
 encoded_request encode(const nodes_storage_rrddata_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/rrddata", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "cf", p.cf);
     detail::put(r.params, "timeframe", p.timeframe);
     return r;
@@ -172,15 +172,15 @@ encoded_request encode(const nodes_storage_rrddata_get_params& p) {
 
 encoded_request encode(const nodes_storage_status_get_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/status", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     return r;
 }
 
 encoded_request encode(const nodes_storage_upload_post_params& p) {
     encoded_request r{"/nodes/{node}/storage/{storage}/upload", {}};
-    detail::subst(r.path, "{storage}", p.storage);
-    detail::subst(r.path, "{node}", p.node);
+    detail::subst(r, "storage", p.storage);
+    detail::subst(r, "node", p.node);
     detail::put(r.params, "checksum", p.checksum);
     detail::put(r.params, "checksum-algorithm", p.checksum_algorithm);
     detail::put(r.params, "content", p.content);

@@ -39,14 +39,14 @@ encoded_request encode(const pools_delete_params& p) {
 
 encoded_request encode(const pools_poolid_get_params& p) {
     encoded_request r{"/pools/{poolid}", {}};
-    detail::subst(r.path, "{poolid}", p.poolid);
+    detail::subst(r, "poolid", p.poolid);
     detail::put(r.params, "type", p.type);
     return r;
 }
 
 encoded_request encode(const pools_poolid_put_params& p) {
     encoded_request r{"/pools/{poolid}", {}};
-    detail::subst(r.path, "{poolid}", p.poolid);
+    detail::subst(r, "poolid", p.poolid);
     detail::put(r.params, "allow-move", p.allow_move);
     detail::put(r.params, "comment", p.comment);
     detail::put(r.params, "delete", p.delete_);
@@ -57,7 +57,7 @@ encoded_request encode(const pools_poolid_put_params& p) {
 
 encoded_request encode(const pools_poolid_delete_params& p) {
     encoded_request r{"/pools/{poolid}", {}};
-    detail::subst(r.path, "{poolid}", p.poolid);
+    detail::subst(r, "poolid", p.poolid);
     return r;
 }
 

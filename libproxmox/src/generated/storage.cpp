@@ -33,13 +33,13 @@ encoded_request encode(const storage_post_params& p) {
 
 encoded_request encode(const storage_storage_get_params& p) {
     encoded_request r{"/storage/{storage}", {}};
-    detail::subst(r.path, "{storage}", p.storage);
+    detail::subst(r, "storage", p.storage);
     return r;
 }
 
 encoded_request encode(const storage_storage_put_params& p) {
     encoded_request r{"/storage/{storage}", {}};
-    detail::subst(r.path, "{storage}", p.storage);
+    detail::subst(r, "storage", p.storage);
     detail::put(r.params, "delete", p.delete_);
     detail::put(r.params, "digest", p.digest);
     encode_fields(r.params, p.settings);
@@ -48,7 +48,7 @@ encoded_request encode(const storage_storage_put_params& p) {
 
 encoded_request encode(const storage_storage_delete_params& p) {
     encoded_request r{"/storage/{storage}", {}};
-    detail::subst(r.path, "{storage}", p.storage);
+    detail::subst(r, "storage", p.storage);
     return r;
 }
 

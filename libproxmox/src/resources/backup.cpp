@@ -114,7 +114,7 @@ result<gen::encoded_request> restore_request(const std::string& node, bool conta
 
 awaitable<result<task_handle>> send_task(state_ptr state, gen::encoded_request req) {
     const auto path = req.path;
-    auto response = co_await request(state, http_method::post, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::post, std::move(req));
     if (!response)
         co_return response.error();
     co_return task_from(state, *response, path);

@@ -36,7 +36,7 @@ inline result<void> check_guest(const std::string& node, std::int64_t vmid, std:
 /// Sends an encoded call.
 inline boost::asio::awaitable<result<api_response>>
 send(state_ptr state, http_method method, gen::encoded_request req) {
-    auto response = co_await request(state, method, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, method, std::move(req));
     co_return response;
 }
 
@@ -44,7 +44,7 @@ send(state_ptr state, http_method method, gen::encoded_request req) {
 inline boost::asio::awaitable<result<task_handle>>
 send_task(state_ptr state, http_method method, gen::encoded_request req) {
     const auto path = req.path;
-    auto response = co_await request(state, method, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, method, std::move(req));
     if (!response)
         co_return response.error();
     co_return task_from(state, *response, path);
@@ -53,8 +53,7 @@ send_task(state_ptr state, http_method method, gen::encoded_request req) {
 /// Sends the call a generated params struct describes.
 template <class Params> boost::asio::awaitable<result<api_response>> send(state_ptr state, Params params) {
     auto req = encode(params); // found by ADL in proxmox::gen
-    auto response =
-        co_await request(state, Params::endpoint.method, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, Params::endpoint.method, std::move(req));
     co_return response;
 }
 

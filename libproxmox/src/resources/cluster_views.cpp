@@ -49,7 +49,7 @@ using boost::asio::awaitable;
 
 awaitable<result<vmid_t>> next_id(state_ptr state) {
     auto req = gen::encode(gen::cluster_nextid_get_params{});
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     // PVE answers "100" (a string; WIRE.md), a number is accepted too
@@ -61,7 +61,7 @@ awaitable<result<vmid_t>> next_id(state_ptr state) {
 
 awaitable<result<std::vector<cluster_task>>> tasks(state_ptr state) {
     auto req = gen::encode(gen::cluster_tasks_get_params{});
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     co_return convert<std::vector<cluster_task>>(*response, "cluster task list");

@@ -50,7 +50,7 @@ awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted) {
     if (wanted != 0)
         co_return wanted;
     auto req = gen::encode(gen::cluster_nextid_get_params{});
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     auto id = to_int(response->data);
@@ -61,7 +61,7 @@ awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted) {
 
 awaitable<result<lxc_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
     const auto path = req.path;
-    auto response = co_await request(state, http_method::post, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::post, std::move(req));
     if (!response)
         co_return response.error();
     auto task = task_from(state, *response, path);

@@ -18,7 +18,7 @@ node_rrd(state_ptr state, std::string node, rrd_timeframe timeframe, rrd_cf cf) 
         .node = node, .cf = {}, .timeframe = std::string(to_string(timeframe))};
     params.cf = std::string(to_string(cf));
     auto req = gen::encode(params);
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     co_return convert<std::vector<node_rrd_sample>>(*response, "node RRD data");

@@ -18,7 +18,7 @@ network(state_ptr state, std::string node, network_filter filter) {
     if (filter != network_filter::all)
         params.type = std::string(to_string(filter));
     auto req = gen::encode(params);
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     co_return convert<std::vector<network_interface>>(*response, "network interface list");

@@ -1,6 +1,7 @@
 // Guest power actions: POST /nodes/{node}/{qemu|lxc}/{vmid}/status/{action} -> task.
 
 #include "core/client_state.hpp"
+#include "core/encoding.hpp"
 #include "resources/calls.hpp"
 
 #include <fmt/format.h>
@@ -14,11 +15,15 @@ awaitable<result<task_handle>>
 power(state_ptr state, std::string node, guest_type type, vmid_t vmid, std::string action) {
     if (auto ok = check_guest(node, vmid); !ok)
         co_return ok.error();
-    auto path = fmt::format("/nodes/{}/{}/{}/status/{}", node, to_string(type), vmid, action);
-    auto response = co_await request(state, http_method::post, path, {});
+    const auto id = std::to_string(vmid);
+    auto path = api_path({"nodes", path_value{"node", node}, to_string(type), id, "status",
+                          path_value{"action", action}});
+    if (!path)
+        co_return path.error();
+    auto response = co_await request(state, http_method::post, *path, {});
     if (!response)
         co_return response.error();
-    co_return task_from(state, *response, path);
+    co_return task_from(state, *response, *path);
 }
 
 } // namespace

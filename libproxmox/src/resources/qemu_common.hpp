@@ -25,8 +25,7 @@ boost::asio::awaitable<result<api_response>> send(state_ptr state, Params p, req
     auto req = gen::encode(p);
     for (const auto& [key, value] : extra.items())
         req.params.add(key, value);
-    auto response =
-        co_await request(state, Params::endpoint.method, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, Params::endpoint.method, std::move(req));
     co_return response;
 }
 

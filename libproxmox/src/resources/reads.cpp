@@ -19,17 +19,11 @@ awaitable<result<T>> get_as(state_ptr state, std::string path, request_params pa
     co_return convert<T>(*response, what);
 }
 
-result<void> check_node_name(const std::string& node) {
-    if (node.empty())
-        return make_error(errc::invalid_argument, "node name is empty; pass the node's name, e.g. \"pve\"");
-    return {};
-}
-
 awaitable<result<std::vector<guest_summary>>> guest_list(state_ptr state, std::string node, guest_type type) {
-    if (auto ok = check_node_name(node); !ok)
-        co_return ok.error();
-    auto list = co_await get_as<std::vector<guest_summary>>(
-        state, fmt::format("/nodes/{}/{}", node, to_string(type)), {}, "guest list");
+    auto path = api_path({"nodes", path_value{"node", node}, to_string(type)});
+    if (!path)
+        co_return path.error();
+    auto list = co_await get_as<std::vector<guest_summary>>(state, *path, {}, "guest list");
     if (list)
         for (auto& g : *list) {
             g.node = node; // per-node lists do not carry the node
@@ -114,13 +108,13 @@ void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h) {
 }
 
 void op_node_status(const state_ptr& state, std::string node, handler<node_status> h) {
-    if (auto ok = check_node_name(node); !ok) {
+    auto path = api_path({"nodes", path_value{"node", node}, "status"});
+    if (!path) {
         spawn(
-            state, [](error e) -> awaitable<result<node_status>> { co_return e; }(ok.error()), std::move(h));
+            state, [](error e) -> awaitable<result<node_status>> { co_return e; }(path.error()), std::move(h));
         return;
     }
-    spawn(state, get_as<node_status>(state, fmt::format("/nodes/{}/status", node), {}, "node status"),
-          std::move(h));
+    spawn(state, get_as<node_status>(state, std::move(*path), {}, "node status"), std::move(h));
 }
 
 void op_guest_list(const state_ptr& state,

@@ -21,7 +21,7 @@ result<void> check(const std::string& node, const std::string& storage) {
 }
 
 template <class T> awaitable<result<T>> get_as(state_ptr state, gen::encoded_request req, std::string what) {
-    auto response = co_await request(state, http_method::get, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::get, std::move(req));
     if (!response)
         co_return response.error();
     co_return convert<T>(*response, what);
@@ -80,7 +80,7 @@ delete_volume(state_ptr state, std::string node, std::string storage, std::strin
     auto req = gen::encode(
         gen::nodes_storage_content_volume_delete_params{.node = node, .storage = storage, .volume = volid});
     const auto path = req.path;
-    auto response = co_await request(state, http_method::del, std::move(req.path), std::move(req.params));
+    auto response = co_await request(state, http_method::del, std::move(req));
     if (!response)
         co_return response.error();
     co_return task_from(state, *response, path);

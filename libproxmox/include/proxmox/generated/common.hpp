@@ -52,11 +52,14 @@ struct call_info {
     task_kind task;
 };
 
-/// What an encoder produces: the concrete path (placeholders substituted with the raw values;
-/// the client URL-encodes) and the parameters in the order they are sent.
+/// What an encoder produces: the API path with each placeholder replaced by its value,
+/// percent-encoded as one path segment, and the parameters in the order they are sent.
+/// `path_error` names a path parameter that cannot be one segment (empty, `.`, `..`, or with a
+/// '/', which PVE would route to another endpoint); the client then fails the call unsent.
 struct encoded_request {
     std::string path;
     request_params params;
+    std::string path_error;
 };
 
 namespace detail {
@@ -76,8 +79,11 @@ template <class E>
 void put(request_params& p, std::string_view key, const std::optional<E>& v) {
     if (v) put(p, key, static_cast<const string_enum&>(*v));
 }
-void subst(std::string& path, std::string_view placeholder, const std::string& v);
-void subst(std::string& path, std::string_view placeholder, std::int64_t v);
+void subst(encoded_request& r, std::string_view name, const std::string& v);
+void subst(encoded_request& r, std::string_view name, std::int64_t v);
+/// For the one placeholder PVE routes as the rest of the path (storage content `{volume}`,
+/// whose volume IDs may contain '/').
+void subst_rest(encoded_request& r, std::string_view name, const std::string& v);
 } // namespace detail
 
 } // namespace proxmox::gen
