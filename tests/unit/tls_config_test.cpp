@@ -51,6 +51,17 @@ TEST(Endpoint, RejectsPlainHttpAndPaths) {
     }
 }
 
+TEST(Endpoint, CredentialsQueriesAndEncodedHostsAreRefusedWithoutEchoingThem) {
+    for (const char* bad : {"https://root:hunter2@pve:8006", "https://hunter2@pve:8006", "https://pve:8006/?token=hunter2",
+                            "https://pve:8006#hunter2", "https://pve%0D%0AX-Evil:%20hunter2:8006",
+                            "https://pve%2Ehunter2:8006"}) {
+        auto e = detail::parse_endpoint(bad);
+        ASSERT_FALSE(e) << bad;
+        EXPECT_EQ(e.error().code, errc::invalid_argument);
+        EXPECT_EQ(e.error().to_string().find("hunter2"), std::string::npos) << e.error().to_string();
+    }
+}
+
 TEST(ClientOptions, BadOptionsFailEveryOperationWithoutThrowing) {
     boost::asio::io_context io;
     client_options opts;

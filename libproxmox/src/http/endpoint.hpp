@@ -18,9 +18,10 @@ struct endpoint {
     std::string display;     ///< for messages: same as host_header
 };
 
-/// Accepts `https://host[:port][/][api2/json]`; anything else fails with invalid_argument
-/// naming client_options.url and the fix.
-result<endpoint> parse_endpoint(std::string_view url);
+/// Accepts `https://host[:port][/][api2/json]`; anything else (user info, a query, a fragment, a
+/// path, a percent-encoded host) fails with invalid_argument naming `setting` and the fix,
+/// never quoting the URL.
+result<endpoint> parse_endpoint(std::string_view url, std::string_view setting = "client_options.url");
 
 } // namespace proxmox::detail
 

@@ -24,7 +24,9 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <deque>
@@ -79,6 +81,25 @@ std::string leaf_fingerprint(X509* cert) {
     unsigned char* out = der.data();
     i2d_X509(cert, &out);
     return sha256_hex(der.data(), der.size());
+}
+
+/// Beast writes header values as they are: a CR or LF in one (a pasted secret, a hostile ticket
+/// or CSRF token from a server) would add header lines. Such a request is never sent.
+std::optional<error> unsafe_header(const http_request& request) {
+    auto bad = [](std::string_view text) {
+        return std::any_of(text.begin(), text.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && c != '\t') || u == 0x7F;
+        });
+    };
+    if (bad(request.target) || bad(request.content_type))
+        return make_error(errc::invalid_argument, "the request target or content type contains a control character");
+    for (const auto& [name, value] : request.headers)
+        if (bad(name) || bad(value))
+            return make_error(errc::invalid_argument,
+                              fmt::format("header {} contains a control character; the request was not sent",
+                                          bad(name) ? std::string("name") : name));
+    return std::nullopt;
 }
 
 struct exchange_outcome {
@@ -136,6 +157,7 @@ public:
 
 private:
     static awaitable<result<http_response>> send(std::shared_ptr<https_transport> self, http_request request) {
+        if (auto bad = unsafe_header(request)) co_return *bad;
         // Only a GET is re-sent, and only when a reused connection failed before any answer byte
         // (the server had closed it); a write is never sent twice.
         const bool may_resend = request.method == http_method::get;
