@@ -130,14 +130,13 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         };
         auto state = std::make_shared<collector>(collector{batch.size(), {}});
         for (const auto& item : batch) {
-            if (item.is_object()) {
-                const auto& obj = item.get_object();
-                if (const auto* m = obj.if_contains("method"); m && m->is_string() && m->get_string() == "initialize") {
-                    auto id = obj.contains("id") ? obj.at("id") : json::value(nullptr);
-                    reply_batch(state, jsonrpc::make_error(id, jsonrpc::invalid_request,
-                                                           "Invalid Request: initialize must not be part of a batch"));
-                    continue;
-                }
+            auto msg = jsonrpc::classify(item); // so an error echoes only a valid id
+            if (const auto* req = std::get_if<jsonrpc::request>(&msg); req && req->method == "initialize") {
+                reply_batch(state, req->is_notification()
+                                       ? json::value(nullptr)
+                                       : jsonrpc::make_error(req->id, jsonrpc::invalid_request,
+                                                             "Invalid Request: initialize must not be part of a batch"));
+                continue;
             }
             handle_message(item, [w = weak_from_this(), state](json::value r) {
                 if (auto self = w.lock()) self->reply_batch(state, std::move(r));

@@ -514,3 +514,22 @@ TEST_F(McpSession, ClientTextInErrorsIsBounded) {
                            {"params", json::object{{"requestId", huge}}}});
     EXPECT_EQ(quiet_for(10ms), 0u);
 }
+
+TEST_F(McpSession, InitializeInsideABatchEchoesOnlyAValidId) {
+    initialize("2025-03-26");
+    const std::string long_id(1000, 'i');
+    send_json(json::array{
+        json::object{{"jsonrpc", "2.0"}, {"id", "ok"}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"id", long_id}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"id", json::object{{"big", json::array(1000, 1)}}}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"method", "initialize"}}, // a notification: never answered
+    });
+    auto r = next();
+    ASSERT_TRUE(r.is_array()) << json::serialize(r);
+    ASSERT_EQ(r.as_array().size(), 3u) << json::serialize(r);
+    EXPECT_EQ(r.at(0).at("id"), "ok");
+    EXPECT_EQ(error_code(r.at(0)), -32600);
+    EXPECT_TRUE(r.at(1).at("id").is_null());
+    EXPECT_TRUE(r.at(2).at("id").is_null());
+    EXPECT_LT(json::serialize(r).size(), 1024u);
+}
