@@ -75,8 +75,7 @@ struct line_reader::queue {
 };
 
 line_reader::line_reader(int fd, asio::any_io_executor executor, callbacks cb, input_limits limits)
-    : fd_(fd), executor_(std::move(executor)), limits_(limits),
-      queue_(std::make_shared<queue>(std::move(cb), limits)) {
+    : fd_(fd), executor_(std::move(executor)), queue_(std::make_shared<queue>(std::move(cb), limits)) {
     if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
@@ -114,7 +113,7 @@ bool line_reader::paused() const {
 }
 
 bool line_reader::post_when_room(std::string* line) {
-    /// Marks a posted line consumed when its handler ends, also when the consumer throws.
+    // Marks a posted line consumed when its handler ends, also when the consumer throws.
     struct consumed_on_exit {
         std::shared_ptr<queue>& q;
         std::size_t size;
@@ -148,6 +147,7 @@ bool line_reader::post_when_room(std::string* line) {
 }
 
 void line_reader::run() {
+    const std::size_t max_line = queue_->limits.max_line;
     std::string pending;
     bool discarding = false; // inside a line that was too long
     char buf[65536];
@@ -172,7 +172,7 @@ void line_reader::run() {
             if (nl == std::string_view::npos) {
                 if (!discarding) {
                     pending.append(chunk);
-                    if (pending.size() > limits_.max_line) {
+                    if (pending.size() > max_line) {
                         discarding = true;
                         pending.clear();
                         if (!post_when_room(nullptr)) return;
@@ -182,7 +182,7 @@ void line_reader::run() {
             }
             if (!discarding) {
                 pending.append(chunk.substr(0, nl));
-                bool posted = pending.size() > limits_.max_line ? post_when_room(nullptr) : post_when_room(&pending);
+                bool posted = pending.size() > max_line ? post_when_room(nullptr) : post_when_room(&pending);
                 if (!posted) return;
             }
             pending.clear();

@@ -80,7 +80,6 @@ private:
 
     int fd_;
     boost::asio::any_io_executor executor_;
-    input_limits limits_;
     std::shared_ptr<queue> queue_; // shared with posted handlers, which may outlive the reader
     int wake_[2] = {-1, -1};
     std::thread thread_;
