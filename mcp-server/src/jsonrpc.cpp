@@ -38,7 +38,7 @@ message classify(const json::value& v) {
     const auto* method = obj->if_contains("method");
     if (!method && (obj->contains("result") || obj->contains("error"))) {
         const auto* idv = obj->if_contains("id");
-        return response{idv ? quote_json(*idv) : std::string("(none)")};
+        return response{idv ? quote_json(*idv) : std::string("none")};
     }
 
     json::value id = nullptr;
