@@ -1,10 +1,13 @@
 #include "jsonrpc.hpp"
 
+#include "caller_text.hpp"
 #include "json_text.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <fmt/format.h>
 
 namespace proxmox::mcp::jsonrpc {
 
@@ -32,21 +35,28 @@ message classify(const json::value& v) {
     const auto* obj = v.if_object();
     if (!obj) return invalid{nullptr, invalid_request, "Invalid Request: a message must be a JSON object"};
 
+    const auto* method = obj->if_contains("method");
+    if (!method && (obj->contains("result") || obj->contains("error"))) {
+        const auto* idv = obj->if_contains("id");
+        return response{idv ? quote_json(*idv) : std::string("none")};
+    }
+
     json::value id = nullptr;
     if (const auto* idv = obj->if_contains("id")) {
         if (!(idv->is_string() || idv->is_int64() || idv->is_uint64()))
             return invalid{nullptr, invalid_request, "Invalid Request: id must be a string or an integer"};
+        if (idv->is_string() && idv->get_string().size() > max_id_length)
+            return invalid{nullptr, invalid_request,
+                           fmt::format("Invalid Request: id is a string of {} bytes; send at most {} bytes or an "
+                                       "integer",
+                                       idv->get_string().size(), max_id_length)};
         id = *idv;
     }
     const auto* version = obj->if_contains("jsonrpc");
     if (!version || !version->is_string() || version->get_string() != "2.0")
         return invalid{id, invalid_request, "Invalid Request: jsonrpc must be \"2.0\""};
 
-    const auto* method = obj->if_contains("method");
-    if (!method) {
-        if (!id.is_null() && (obj->contains("result") || obj->contains("error"))) return response{};
-        return invalid{id, invalid_request, "Invalid Request: method is missing"};
-    }
+    if (!method) return invalid{id, invalid_request, "Invalid Request: method is missing"};
     if (!method->is_string()) return invalid{id, invalid_request, "Invalid Request: method must be a string"};
 
     request r;

@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,6 +18,10 @@ enum error_code : int {
     invalid_params = -32602,
     internal_error = -32603,
 };
+
+/// The longest string id accepted (in bytes); a longer one makes the request invalid (answered with
+/// id null), so no response echoes an unbounded id.
+inline constexpr std::size_t max_id_length = 256;
 
 /// A request (id set) or a notification (id null).
 struct request {
@@ -33,8 +38,11 @@ struct invalid {
     std::string message;
 };
 
-/// A response sent to us (we send no requests, so it is ignored).
-struct response {};
+/// A response sent to us: an object with `result` or `error` and no `method`, whatever its id.
+/// It is never answered (we send no requests; answering a peer's id-null error would loop).
+struct response {
+    std::string id_text; ///< the id, quoted at a bounded length for a log line
+};
 
 using message = std::variant<request, invalid, response>;
 
@@ -48,7 +56,8 @@ struct parsed_line {
 /// Parses one line (a trailing `\r` is ignored; a blank line is `empty`).
 parsed_line parse_line(std::string_view line);
 
-/// Checks one JSON value against the request/notification/response shapes.
+/// Checks one JSON value against the request/notification/response shapes. Messages quote no
+/// client text beyond a bounded length.
 message classify(const boost::json::value& v);
 
 boost::json::value make_result(const boost::json::value& id, boost::json::value result);

@@ -1,5 +1,7 @@
 #include "schema_validation.hpp"
 
+#include "caller_text.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
@@ -125,7 +127,7 @@ std::optional<validation_error> check_enum(const json::object& schema, const jso
     if (const auto* c = schema.if_contains("const")) {
         if (*c != v)
             return fail(path, fmt::format("{} must be {}, got {}. Fix: pass {}.", describe(path), json::serialize(*c),
-                                          json::serialize(v), json::serialize(*c)));
+                                          quote_json(v), json::serialize(*c)));
     }
     const auto* e = schema.if_contains("enum");
     if (!e || !e->is_array()) return std::nullopt;
@@ -136,7 +138,7 @@ std::optional<validation_error> check_enum(const json::object& schema, const jso
         allowed += json::serialize(item);
     }
     return fail(path, fmt::format("{} must be one of {}, got {}. Fix: pass one of those values exactly.",
-                                  describe(path), allowed, json::serialize(v)));
+                                  describe(path), allowed, quote_json(v)));
 }
 
 std::optional<validation_error> check_number(const json::object& schema, const json::value& v,
@@ -236,9 +238,9 @@ std::optional<validation_error> check_object(const json::object& schema, const j
 
     const auto* additional = schema.if_contains("additionalProperties");
     for (const auto& member : *obj) {
-        std::string key(member.key());
+        std::string key = quote_text(member.key()); // the client's key, for messages and paths
         std::string sub = join_path(path, key);
-        const json::value* ps = props ? props->if_contains(key) : nullptr;
+        const json::value* ps = props ? props->if_contains(member.key()) : nullptr;
         if (ps && ps->is_object()) {
             auto r = check(ps->get_object(), member.value(), sub);
             if (r) return r;

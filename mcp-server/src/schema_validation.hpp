@@ -20,6 +20,7 @@ struct validation_error {
 /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `minLength`, `maxLength`,
 /// `items`, `minItems`, `maxItems`. Other keywords (`description`, `default`, ...) are ignored.
 /// An integral number such as `100.0` is an integer, as in JSON Schema 2020-12.
+/// Messages and paths quote the client's keys and values at a bounded length (caller_text.hpp).
 std::optional<validation_error> validate(const boost::json::object& schema, const boost::json::value& value);
 
 } // namespace proxmox::mcp

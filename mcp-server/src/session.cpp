@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include "caller_text.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
 #include "protocol.hpp"
@@ -129,14 +130,13 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         };
         auto state = std::make_shared<collector>(collector{batch.size(), {}});
         for (const auto& item : batch) {
-            if (item.is_object()) {
-                const auto& obj = item.get_object();
-                if (const auto* m = obj.if_contains("method"); m && m->is_string() && m->get_string() == "initialize") {
-                    auto id = obj.contains("id") ? obj.at("id") : json::value(nullptr);
-                    reply_batch(state, jsonrpc::make_error(id, jsonrpc::invalid_request,
-                                                           "Invalid Request: initialize must not be part of a batch"));
-                    continue;
-                }
+            auto msg = jsonrpc::classify(item); // so an error echoes only a valid id
+            if (const auto* req = std::get_if<jsonrpc::request>(&msg); req && req->method == "initialize") {
+                reply_batch(state, req->is_notification()
+                                       ? json::value(nullptr)
+                                       : jsonrpc::make_error(req->id, jsonrpc::invalid_request,
+                                                             "Invalid Request: initialize must not be part of a batch"));
+                continue;
             }
             handle_message(item, [w = weak_from_this(), state](json::value r) {
                 if (auto self = w.lock()) self->reply_batch(state, std::move(r));
@@ -156,8 +156,9 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_error(bad->id, bad->code, bad->message));
             return;
         }
-        if (std::holds_alternative<jsonrpc::response>(msg)) {
-            log(log_severity::debug, "ignoring a response from the client (no request was sent)");
+        if (const auto* r = std::get_if<jsonrpc::response>(&msg)) {
+            log(log_severity::debug,
+                fmt::format("ignoring a response from the client (id {}): this server sends no requests", r->id_text));
             reply(nullptr);
             return;
         }
@@ -170,7 +171,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         try {
             handle_request(req, reply);
         } catch (const std::exception& e) {
-            log(log_severity::error, fmt::format("{} failed: {}", req.method, e.what()));
+            log(log_severity::error, fmt::format("{} failed: {}", quote_text(req.method), quote_text(e.what(), 200)));
             reply(jsonrpc::make_error(req.id, jsonrpc::internal_error, "Internal error"));
         }
     }
@@ -178,6 +179,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     // ---- notifications -------------------------------------------------------------------
 
     void handle_notification(const jsonrpc::request& n) {
+        if (version.empty()) {
+            // Nothing to act on before initialize; a notification is never answered.
+            log(log_severity::debug, fmt::format("ignoring notification {} before initialize", quote_text(n.method)));
+            return;
+        }
         if (n.method == "notifications/initialized") {
             initialized_notified = true;
             return;
@@ -189,7 +195,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             cancel(jsonrpc::id_key(*rid));
             return;
         }
-        log(log_severity::debug, fmt::format("ignoring notification {}", n.method));
+        log(log_severity::debug, fmt::format("ignoring notification {}", quote_text(n.method)));
     }
 
     void cancel(const std::string& key) {
@@ -198,7 +204,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         auto call = calls.find(it->second);
         active_ids.erase(it);
         if (call == calls.end()) return;
-        log(log_severity::info, fmt::format("cancelling {} (request {})", call->second.tool, key));
+        log(log_severity::info, fmt::format("cancelling {} (request {})", call->second.tool, quote_text(key)));
         call->second.cancelled = true;
         auto signal = call->second.signal;
         signal->emit(asio::cancellation_type::terminal);
@@ -218,12 +224,18 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_result(req.id, json::object{}));
         } else if (req.method == "initialize") {
             handle_initialize(req.id, params, reply);
+        } else if (req.method != "tools/list" && req.method != "tools/call") {
+            reply(jsonrpc::make_error(req.id, jsonrpc::method_not_found,
+                                      fmt::format("Method not found: {}", quote_text(req.method))));
+        } else if (version.empty()) {
+            // The lifecycle puts initialize first; serving before it would skip version negotiation.
+            reply(jsonrpc::make_error(req.id, jsonrpc::invalid_request,
+                                      fmt::format("Invalid Request: {} before initialize; send initialize first",
+                                                  req.method)));
         } else if (req.method == "tools/list") {
             handle_tools_list(req.id, params, reply);
-        } else if (req.method == "tools/call") {
-            handle_tools_call(req.id, params, reply);
         } else {
-            reply(jsonrpc::make_error(req.id, jsonrpc::method_not_found, "Method not found: " + req.method));
+            handle_tools_call(req.id, params, reply);
         }
     }
 
@@ -246,10 +258,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             const auto& o = info->get_object();
             const auto* name = o.if_contains("name");
             const auto* ver = o.if_contains("version");
-            if (name && name->is_string()) client = std::string(name->get_string());
-            if (ver && ver->is_string()) client += fmt::format(" {}", std::string_view(ver->get_string()));
+            if (name && name->is_string()) client = quote_text(name->get_string());
+            if (ver && ver->is_string()) client += fmt::format(" {}", quote_text(ver->get_string()));
         }
-        log(log_severity::info, fmt::format("initialize from {}: requested protocol {}, using {}", client, want, version));
+        log(log_severity::info, fmt::format("initialize from {}: requested protocol {}, using {}", client,
+                                            quote_text(want), version));
 
         json::object server_info{{"name", identity.name}, {"version", identity.version}};
         if (protocol::has_structured_output(version) && !identity.title.empty()) server_info["title"] = identity.title;
@@ -300,9 +313,9 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         }
         const tool_def* tool = tools.find(name->get_string());
         if (!tool) {
-            reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
-                                      fmt::format("Unknown tool: {}", std::string_view(name->get_string())),
-                                      json::object{{"name", *name}}));
+            std::string quoted = quote_text(name->get_string());
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_params, fmt::format("Unknown tool: {}", quoted),
+                                      json::object{{"name", quoted}}));
             return;
         }
         std::string key = jsonrpc::id_key(id);
@@ -329,7 +342,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         auto signal = std::make_shared<asio::cancellation_signal>();
         calls.emplace(serial, call_state{id, key, tool.name, signal, reply, false});
         active_ids.emplace(key, serial);
-        log(log_severity::debug, fmt::format("tools/call {} (request {})", tool.name, key));
+        log(log_severity::debug, fmt::format("tools/call {} (request {})", tool.name, quote_text(key)));
 
         auto completion = [w = weak_from_this(), ex = executor, serial, signal](std::exception_ptr ep,
                                                                               tool_result result) {
@@ -360,6 +373,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                     what = e.what();
                 } catch (...) {
                 }
+                what = quote_text(what, 200); // exception texts may carry argument values
                 log(log_severity::error, fmt::format("{} failed: {}", call.tool, what));
                 result = tool_result::failure(fmt::format("{} failed unexpectedly: {}", call.tool, what));
             }

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include <cerrno>
+#include <condition_variable>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -45,8 +46,36 @@ bool line_writer::broken() const {
     return broken_;
 }
 
-line_reader::line_reader(int fd, asio::any_io_executor executor, callbacks cb, std::size_t max_line)
-    : fd_(fd), executor_(std::move(executor)), cb_(std::move(cb)), max_line_(max_line) {
+/// The queue between the reader thread and the consumer: counts what was posted and not yet
+/// consumed, and wakes the reader once the consumer has caught up.
+struct line_reader::queue {
+    callbacks cb;
+    input_limits limits;
+    mutable std::mutex mutex;
+    std::condition_variable drained;
+    std::size_t lines = 0;
+    std::size_t bytes = 0;
+    bool waiting = false; // the reader waits for room
+    bool stopping = false;
+
+    queue(callbacks c, input_limits l) : cb(std::move(c)), limits(l) {}
+
+    bool has_room() const {
+        return lines == 0 || (lines < limits.max_queued_lines && bytes < limits.max_queued_bytes);
+    }
+    bool drained_to_half() const {
+        return lines <= limits.max_queued_lines / 2 && bytes <= limits.max_queued_bytes / 2;
+    }
+    void consumed(std::size_t size) {
+        std::lock_guard lock(mutex);
+        --lines;
+        bytes -= size;
+        if (waiting && drained_to_half()) drained.notify_one();
+    }
+};
+
+line_reader::line_reader(int fd, asio::any_io_executor executor, callbacks cb, input_limits limits)
+    : fd_(fd), executor_(std::move(executor)), queue_(std::make_shared<queue>(std::move(cb), limits)) {
     if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
@@ -62,13 +91,63 @@ void line_reader::start() {
 
 void line_reader::stop() {
     if (!thread_.joinable()) return;
+    {
+        std::lock_guard lock(queue_->mutex);
+        queue_->stopping = true;
+    }
+    queue_->drained.notify_all(); // a reader waiting for room
     char c = 'x';
-    while (::write(wake_[1], &c, 1) < 0 && errno == EINTR) {
+    while (::write(wake_[1], &c, 1) < 0 && errno == EINTR) { // a reader waiting for input
     }
     thread_.join();
 }
 
+std::size_t line_reader::queued_lines() const {
+    std::lock_guard lock(queue_->mutex);
+    return queue_->lines;
+}
+
+bool line_reader::paused() const {
+    std::lock_guard lock(queue_->mutex);
+    return queue_->waiting;
+}
+
+bool line_reader::post_when_room(std::string* line) {
+    // Marks a posted line consumed when its handler ends, also when the consumer throws.
+    struct consumed_on_exit {
+        std::shared_ptr<queue>& q;
+        std::size_t size;
+        ~consumed_on_exit() { q->consumed(size); }
+    };
+    queue& q = *queue_;
+    const std::size_t size = line ? line->size() : 0;
+    {
+        std::unique_lock lock(q.mutex);
+        if (!q.has_room()) {
+            q.waiting = true;
+            q.drained.wait(lock, [&] { return q.stopping || q.drained_to_half(); });
+            q.waiting = false;
+        }
+        if (q.stopping) return false;
+        ++q.lines;
+        q.bytes += size;
+    }
+    if (line) {
+        asio::post(executor_, [q = queue_, text = std::move(*line)]() mutable {
+            consumed_on_exit done{q, text.size()};
+            q->cb.on_line(std::move(text));
+        });
+    } else {
+        asio::post(executor_, [q = queue_]() mutable {
+            consumed_on_exit done{q, 0};
+            q->cb.on_oversized();
+        });
+    }
+    return true;
+}
+
 void line_reader::run() {
+    const std::size_t max_line = queue_->limits.max_line;
     std::string pending;
     bool discarding = false; // inside a line that was too long
     char buf[65536];
@@ -93,30 +172,26 @@ void line_reader::run() {
             if (nl == std::string_view::npos) {
                 if (!discarding) {
                     pending.append(chunk);
-                    if (pending.size() > max_line_) {
+                    if (pending.size() > max_line) {
                         discarding = true;
                         pending.clear();
-                        asio::post(executor_, cb_.on_oversized);
+                        if (!post_when_room(nullptr)) return;
                     }
                 }
                 break;
             }
             if (!discarding) {
                 pending.append(chunk.substr(0, nl));
-                if (pending.size() > max_line_) {
-                    asio::post(executor_, cb_.on_oversized);
-                } else {
-                    asio::post(executor_, [f = cb_.on_line, line = std::move(pending)]() mutable { f(std::move(line)); });
-                }
+                bool posted = pending.size() > max_line ? post_when_room(nullptr) : post_when_room(&pending);
+                if (!posted) return;
             }
             pending.clear();
             discarding = false;
             chunk.remove_prefix(nl + 1);
         }
     }
-    if (!pending.empty() && !discarding)
-        asio::post(executor_, [f = cb_.on_line, line = std::move(pending)]() mutable { f(std::move(line)); });
-    asio::post(executor_, cb_.on_eof);
+    if (!pending.empty() && !discarding && !post_when_room(&pending)) return;
+    asio::post(executor_, [q = queue_] { q->cb.on_eof(); });
 }
 
 } // namespace proxmox::mcp

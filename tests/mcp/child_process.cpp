@@ -30,8 +30,12 @@ child_process::child_process(const std::string& exe, const std::vector<std::stri
     std::vector<std::string> argv_s{exe};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e)
-        if (std::strncmp(*e, "PROXMOX_", 8) != 0) env_s.emplace_back(*e);
+    for (char** e = environ; *e; ++e) {
+        std::string_view entry(*e);
+        if (entry.rfind("PROXMOX_", 0) == 0) continue;
+        if (env.count(std::string(entry.substr(0, entry.find('='))))) continue; // replaced below
+        env_s.emplace_back(entry);
+    }
     for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
     std::vector<char*> argv_p, env_p;
     for (auto& s : argv_s) argv_p.push_back(s.data());
@@ -101,10 +105,12 @@ bool child_process::send_line(std::string_view line) {
 std::optional<std::string> child_process::read_line(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        auto nl = buffer_.find('\n');
+        // Lines are taken from buffer_pos_ on; the buffer is compacted only when more is read, so
+        // reading a million short lines costs no quadratic copying.
+        auto nl = buffer_.find('\n', buffer_pos_);
         if (nl != std::string::npos) {
-            std::string line = buffer_.substr(0, nl);
-            buffer_.erase(0, nl + 1);
+            std::string line = buffer_.substr(buffer_pos_, nl - buffer_pos_);
+            buffer_pos_ = nl + 1;
             return line;
         }
         if (stdout_eof_) return std::nullopt;
@@ -121,6 +127,8 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds ti
             stdout_eof_ = true;
             continue;
         }
+        buffer_.erase(0, buffer_pos_);
+        buffer_pos_ = 0;
         buffer_.append(buf, static_cast<std::size_t>(n));
     }
 }

@@ -14,7 +14,7 @@ namespace proxmox::mcp::testing {
 
 /// A child process with its stdin and stdout on pipes and its stderr in a temporary file, run in
 /// an empty temporary working directory (so no stray .env is read) with every PROXMOX_* variable
-/// removed from the environment, plus `env`. On destruction a running child gets stdin EOF, then
+/// removed from the environment, plus `env` (which replaces inherited variables of the same name). On destruction a running child gets stdin EOF, then
 /// SIGTERM, then SIGKILL.
 class child_process {
 public:
@@ -24,7 +24,7 @@ public:
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
 
-    /// Writes `line` and a newline to the child's stdin.
+    /// Writes `line` and a newline to the child's stdin (blocks while the pipe is full).
     bool send_line(std::string_view line);
     /// The next line of the child's stdout, or nullopt on timeout / EOF.
     std::optional<std::string> read_line(std::chrono::milliseconds timeout);
@@ -37,6 +37,7 @@ public:
     std::string stderr_text() const;
     /// The working directory (a fresh temporary directory).
     const std::string& work_dir() const noexcept { return work_dir_; }
+    pid_t pid() const noexcept { return pid_; }
 
 private:
     pid_t pid_ = -1;
@@ -45,6 +46,7 @@ private:
     std::string stderr_path_;
     std::string work_dir_;
     std::string buffer_;
+    std::size_t buffer_pos_ = 0; // start of the unread part of buffer_
     bool stdout_eof_ = false;
     std::optional<int> status_;
 };

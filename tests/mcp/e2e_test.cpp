@@ -1,6 +1,7 @@
 // End to end: spawn `proxmox-mcp --demo` (an in-process simulated cluster) with pipes and speak
 // JSON-RPC over its stdin/stdout, as an MCP client does.
 #include "child_process.hpp"
+#include "mcp_client.hpp"
 #include "schema_validation.hpp"
 
 #ifdef PROXMOX_MCP_TEST_HAVE_SIM
@@ -24,106 +25,12 @@
 
 namespace json = boost::json;
 using proxmox::mcp::testing::child_process;
+using proxmox::mcp::testing::mcp_client;
 using namespace std::chrono_literals;
 
 namespace {
 
 const std::string exe = PROXMOX_MCP_EXE;
-
-/// A minimal MCP client over a child process.
-class mcp_client {
-public:
-    explicit mcp_client(std::vector<std::string> args = {"--demo"}, std::map<std::string, std::string> env = {})
-        : proc_(exe, args, env) {}
-
-    child_process& proc() { return proc_; }
-
-    void send(const json::value& v) { ASSERT_TRUE(proc_.send_line(json::serialize(v))); }
-    void send_raw(std::string_view line) { ASSERT_TRUE(proc_.send_line(line)); }
-
-    /// The next message (in arrival order), or null after `timeout`.
-    json::value next(std::chrono::milliseconds timeout = 10s) {
-        if (!backlog_.empty()) {
-            auto v = backlog_.front();
-            backlog_.pop_front();
-            return v;
-        }
-        auto line = proc_.read_line(timeout);
-        if (!line) return nullptr;
-        boost::system::error_code ec;
-        auto v = json::parse(*line, ec);
-        EXPECT_FALSE(ec) << "stdout carried a non-JSON line: " << *line;
-        return v;
-    }
-
-    /// Waits for the response with `id`, keeping other messages for next().
-    json::value response(const json::value& id, std::chrono::milliseconds timeout = 15s) {
-        for (auto it = backlog_.begin(); it != backlog_.end(); ++it) {
-            if (it->is_object() && it->as_object().contains("id") && it->at("id") == id) {
-                auto v = *it;
-                backlog_.erase(it);
-                return v;
-            }
-        }
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto line = proc_.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now()));
-            if (!line) break;
-            auto v = json::parse(*line);
-            if (v.is_object() && v.as_object().contains("id") && v.at("id") == id) return v;
-            backlog_.push_back(v);
-        }
-        ADD_FAILURE() << "no response to id " << json::serialize(id) << "; stderr:\n" << proc_.stderr_text();
-        return nullptr;
-    }
-
-    json::value request(const char* method, json::object params = {}) {
-        json::value id = next_id_++;
-        send(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
-        return response(id);
-    }
-
-    json::value initialize(const char* version = "2025-11-25") {
-        auto r = request("initialize", {{"protocolVersion", version},
-                                        {"capabilities", json::object{}},
-                                        {"clientInfo", json::object{{"name", "e2e"}, {"version", "1.0"}}}});
-        send(json::object{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
-        return r;
-    }
-
-    /// tools/call; returns the `result` object (fails the test on a JSON-RPC error).
-    json::object call(const char* tool, json::object args = {}) {
-        auto r = request("tools/call", {{"name", tool}, {"arguments", std::move(args)}});
-        if (!r.is_object() || !r.as_object().contains("result")) {
-            ADD_FAILURE() << tool << ": " << json::serialize(r);
-            return {};
-        }
-        return r.at("result").as_object();
-    }
-
-    json::value send_call(const char* tool, json::object args) {
-        json::value id = next_id_++;
-        send(json::object{{"jsonrpc", "2.0"},
-                          {"id", id},
-                          {"method", "tools/call"},
-                          {"params", json::object{{"name", tool}, {"arguments", std::move(args)}}}});
-        return id;
-    }
-
-    std::map<std::string, json::object> tools() {
-        std::map<std::string, json::object> out;
-        auto r = request("tools/list");
-        for (const auto& t : r.at("result").at("tools").as_array())
-            out[std::string(t.at("name").as_string())] = t.as_object();
-        return out;
-    }
-
-private:
-    child_process proc_;
-    std::deque<json::value> backlog_;
-    std::int64_t next_id_ = 1;
-};
 
 bool is_error(const json::object& result) {
     const auto* e = result.if_contains("isError");

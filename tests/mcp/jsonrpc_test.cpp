@@ -101,3 +101,40 @@ TEST(McpJsonText, NumbersAsPeopleWriteThem) {
     EXPECT_EQ(json::value(back), v);
     EXPECT_EQ(to_json_text(json::value(std::numeric_limits<double>::infinity())), "null");
 }
+
+TEST(McpJsonRpc, ResponsesAreRecognisedWhateverTheirId) {
+    // A peer's error about a line it could not read has id null; answering it would start a loop
+    // between two peers that each answer the other's errors.
+    for (const char* text : {R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"x"}})",
+                             R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"x"}})",
+                             R"({"jsonrpc":"2.0","id":{"a":1},"result":{}})",
+                             R"({"jsonrpc":"2.0","id":1.5,"result":{}})",
+                             R"({"jsonrpc":"1.0","id":1,"error":{"code":1,"message":"x"}})",
+                             R"({"id":1,"result":{}})",
+                             R"({"jsonrpc":"2.0","id":"x","result":null})"}) {
+        EXPECT_TRUE(std::holds_alternative<jsonrpc::response>(jsonrpc::classify(json::parse(text)))) << text;
+    }
+    // A method makes it a request (or a notification), whatever else it carries.
+    auto m = jsonrpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"ping","result":{}})"));
+    EXPECT_TRUE(std::holds_alternative<jsonrpc::request>(m));
+    // Neither method nor result/error: still an invalid request.
+    m = jsonrpc::classify(json::parse(R"({"jsonrpc":"2.0","id":null})"));
+    EXPECT_TRUE(std::holds_alternative<jsonrpc::invalid>(m));
+}
+
+TEST(McpJsonRpc, OverlongStringIdsAreInvalidWithIdNull) {
+    std::string longest(jsonrpc::max_id_length, 'i');
+    auto m = jsonrpc::classify(json::object{{"jsonrpc", "2.0"}, {"id", longest}, {"method", "ping"}});
+    ASSERT_TRUE(std::holds_alternative<jsonrpc::request>(m));
+    EXPECT_EQ(std::get<jsonrpc::request>(m).id, json::value(longest)) << "an id within the limit is echoed verbatim";
+
+    for (std::size_t size : {jsonrpc::max_id_length + 1, std::size_t{1} << 20}) {
+        m = jsonrpc::classify(json::object{{"jsonrpc", "2.0"}, {"id", std::string(size, 'i')}, {"method", "ping"}});
+        ASSERT_TRUE(std::holds_alternative<jsonrpc::invalid>(m)) << size;
+        const auto& inv = std::get<jsonrpc::invalid>(m);
+        EXPECT_EQ(inv.code, jsonrpc::invalid_request);
+        EXPECT_TRUE(inv.id.is_null());
+        EXPECT_NE(inv.message.find("at most 256"), std::string::npos) << inv.message;
+        EXPECT_LT(inv.message.size(), 200u) << inv.message;
+    }
+}

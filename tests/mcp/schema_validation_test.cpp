@@ -94,3 +94,41 @@ TEST(McpValidation, NoArgumentTool) {
     ASSERT_TRUE(r);
     EXPECT_NE(r->message.find("takes no arguments"), std::string::npos) << r->message;
 }
+
+TEST(McpValidation, QuotesClientTextAtABoundedLength) {
+    const std::string huge(1 << 20, 'k');
+    json::object args{{"vmid", 100}, {huge, 1}};
+    auto r = validate(schema(), args);
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u);
+    EXPECT_LT(r->path.size(), 200u);
+    EXPECT_NE(r->message.find("unknown argument"), std::string::npos) << r->message.substr(0, 300);
+    EXPECT_NE(r->message.find("(1048576 characters)"), std::string::npos) << r->message.substr(0, 300);
+    EXPECT_NE(r->message.find("allowed arguments: vmid, name"), std::string::npos) << r->message.substr(0, 300);
+
+    r = validate(schema(), json::object{{"vmid", 100}, {"status", huge}});
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u);
+    EXPECT_NE(r->message.find("one of \"running\", \"stopped\""), std::string::npos) << r->message;
+
+    r = validate(schema(), json::object{{"vmid", 100}, {"status", json::array(100000, json::value(1))}});
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u) << "a type error names no value";
+
+    auto with_enum = json::parse(R"({"type":"object","properties":{"mode":{"enum":["a","b"]},"k":{"const":"fixed"}}})")
+                         .as_object();
+    r = validate(with_enum, json::object{{"mode", json::array(100000, json::value(1))}});
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u);
+    EXPECT_NE(r->message.find("(an array of 100000 items)"), std::string::npos) << r->message;
+    r = validate(with_enum, json::object{{"k", huge}});
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u);
+    EXPECT_NE(r->message.find("must be \"fixed\""), std::string::npos) << r->message;
+
+    auto no_args = json::parse(R"({"type":"object","properties":{},"additionalProperties":false})").as_object();
+    r = validate(no_args, json::object{{huge, 1}});
+    ASSERT_TRUE(r);
+    EXPECT_LT(r->message.size(), 1024u);
+    EXPECT_NE(r->message.find("takes no arguments"), std::string::npos) << r->message;
+}

@@ -444,3 +444,92 @@ TEST_F(McpSession, ShutdownCancelsEverything) {
     send_line(R"({"jsonrpc":"2.0","id":2,"method":"ping"})");
     EXPECT_EQ(quiet_for(10ms), 0u); // nothing after the end
 }
+
+TEST_F(McpSession, ResponsesFromThePeerAreNeverAnswered) {
+    // Two peers that answered each other's id-null errors would loop forever.
+    const char* peer_error = R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"x"}})";
+    send_line(peer_error); // before initialize
+    EXPECT_EQ(quiet_for(20ms), 0u);
+    initialize();
+    send_line(peer_error);
+    send_line(R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"}})");
+    send_line(R"({"jsonrpc":"2.0","id":{"odd":true},"result":{}})");
+    EXPECT_EQ(quiet_for(20ms), 0u);
+    EXPECT_EQ(request("after", "ping").at("id"), "after");
+}
+
+TEST_F(McpSession, RequestsBeforeInitializeAreRefused) {
+    auto r = request(1, "tools/list");
+    EXPECT_EQ(error_code(r), -32600);
+    EXPECT_EQ(r.at("id"), 1);
+    EXPECT_NE(r.at("error").at("message").as_string().find("send initialize first"), json::string::npos)
+        << json::serialize(r);
+    r = call(2, "echo", {{"text", "hi"}});
+    EXPECT_EQ(error_code(r), -32600);
+    EXPECT_EQ(s->calls_in_flight(), 0u) << "nothing ran";
+    EXPECT_EQ(request(3, "ping").at("result"), json::object{}); // ping is always served
+    EXPECT_EQ(error_code(request(4, "server/discover")), -32601) << "unknown stays unknown";
+
+    initialize();
+    EXPECT_EQ(request(5, "tools/list").at("result").at("tools").as_array().size(), 5u);
+}
+
+TEST_F(McpSession, NotificationsBeforeInitializeAreIgnored) {
+    send_line(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    send_line(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}})");
+    send_line(R"({"jsonrpc":"2.0","method":"tools/list"})");
+    EXPECT_EQ(quiet_for(20ms), 0u);
+    EXPECT_FALSE(s->client_initialized()) << "initialized before initialize";
+}
+
+TEST_F(McpSession, ClientTextInErrorsIsBounded) {
+    initialize();
+    const std::string huge(1 << 20, 'n');
+    auto expect_small = [](const json::value& r) {
+        auto text = json::serialize(r);
+        EXPECT_LT(text.size(), 2048u) << text.substr(0, 400);
+    };
+
+    auto r = call(1, huge.c_str(), {});
+    EXPECT_EQ(error_code(r), -32602);
+    expect_small(r);
+    EXPECT_NE(r.at("error").at("message").as_string().find("Unknown tool: nnnn"), json::string::npos);
+    EXPECT_NE(r.at("error").at("message").as_string().find("(1048576 characters)"), json::string::npos);
+
+    r = request(2, huge.c_str());
+    EXPECT_EQ(error_code(r), -32601);
+    expect_small(r);
+
+    r = call(3, "echo", {{"text", "x"}, {huge, 1}});
+    EXPECT_EQ(r.at("result").at("isError"), true);
+    expect_small(r);
+
+    send_json(json::object{{"jsonrpc", "2.0"}, {"id", huge}, {"method", "ping"}});
+    r = next();
+    EXPECT_EQ(error_code(r), -32600);
+    EXPECT_TRUE(r.at("id").is_null());
+    expect_small(r);
+
+    send_json(json::object{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"},
+                           {"params", json::object{{"requestId", huge}}}});
+    EXPECT_EQ(quiet_for(10ms), 0u);
+}
+
+TEST_F(McpSession, InitializeInsideABatchEchoesOnlyAValidId) {
+    initialize("2025-03-26");
+    const std::string long_id(1000, 'i');
+    send_json(json::array{
+        json::object{{"jsonrpc", "2.0"}, {"id", "ok"}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"id", long_id}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"id", json::object{{"big", json::array(1000, 1)}}}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"}, {"method", "initialize"}}, // a notification: never answered
+    });
+    auto r = next();
+    ASSERT_TRUE(r.is_array()) << json::serialize(r);
+    ASSERT_EQ(r.as_array().size(), 3u) << json::serialize(r);
+    EXPECT_EQ(r.at(0).at("id"), "ok");
+    EXPECT_EQ(error_code(r.at(0)), -32600);
+    EXPECT_TRUE(r.at(1).at("id").is_null());
+    EXPECT_TRUE(r.at(2).at("id").is_null());
+    EXPECT_LT(json::serialize(r).size(), 1024u);
+}
