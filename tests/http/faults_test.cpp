@@ -61,7 +61,58 @@ TEST_F(Faults, AnswerLostAfterTheWriteRanIsReportedAndNotResent) {
     blocking_client pve(opts);
     auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_stop());
     ASSERT_FALSE(task) << "the answer never arrived";
+    EXPECT_EQ(task.error().code, errc::outcome_unknown) << task.error().to_string();
+    EXPECT_NE(task.error().message.find("may have been applied"), std::string::npos) << task.error().message;
     EXPECT_EQ(count("POST", stop_path), 1u) << "a write that may have reached PVE is never sent again";
+    std::string state;
+    for (int i = 0; i < 200 && state != "stopped"; ++i) { // the stop task takes task_seconds
+        auto status = pve.run(pve.async().node("pve").qemu(running_vm).async_status());
+        ASSERT_TRUE(status) << status.error().to_string();
+        state = status->status;
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(state, "stopped") << "the write was applied although its answer was lost";
+}
+
+TEST_F(Faults, WriteWhoseAnswerStallsPastTheTimeoutIsAnUnknownOutcome) {
+    start();
+    server_->add_fault(on("POST", stop_path, sim::fault::action::stall));
+    for (bool by_operation_timeout : {false, true}) {
+        auto opts = token_options();
+        if (by_operation_timeout)
+            opts.operation_timeout = 200ms;
+        else
+            opts.request_timeout = 200ms;
+        blocking_client pve(opts);
+        auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_stop());
+        ASSERT_FALSE(task);
+        EXPECT_EQ(task.error().code, errc::outcome_unknown) << task.error().to_string();
+        EXPECT_EQ(task.error().method, "POST");
+        EXPECT_EQ(task.error().path, stop_path);
+    }
+    EXPECT_EQ(count("POST", stop_path), 2u) << "each write was sent once";
+}
+
+TEST_F(Faults, AGetWhoseAnswerIsLostIsAPlainFailure) {
+    start();
+    server_->add_fault(on("GET", "/version", sim::fault::action::reset_after));
+    auto opts = token_options();
+    opts.retry.max_attempts = 1;
+    blocking_client pve(opts);
+    auto v = pve.version();
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().code, errc::outcome_unknown) << "a read changes nothing: sending it again is safe";
+}
+
+TEST_F(Faults, RefusedBeforeTheHandlerRanIsNotAnUnknownOutcome) {
+    start();
+    auto f = on("POST", stop_path, sim::fault::action::status);
+    f.status = 500;
+    server_->add_fault(f);
+    blocking_client pve(token_options());
+    auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_stop());
+    ASSERT_FALSE(task);
+    EXPECT_EQ(task.error().code, errc::server_error);
 }
 
 TEST_F(Faults, ResetBeforeAnswerOnAGetIsRetried) {

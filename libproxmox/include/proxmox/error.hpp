@@ -30,6 +30,10 @@ enum class errc {
     tls_fingerprint_mismatch, ///< the server certificate does not match the pinned SHA-256 fingerprint
     tls_verification_failed,  ///< the server certificate failed CA or host name verification
     ambiguous_name,           ///< a guest name matches several guests; error::message lists them
+    /// A write (POST/PUT/DELETE) was sent whole, but no answer arrived (connection reset, timeout,
+    /// cancellation): PVE may have applied it. Check the object's state or the node's task list
+    /// before sending it again; the SDK never re-sends it unless retry_policy::retry_writes.
+    outcome_unknown,
 };
 
 /// The error category of proxmox::errc ("proxmox").

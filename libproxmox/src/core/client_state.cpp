@@ -56,6 +56,7 @@ boost::asio::awaitable<result<http_response>> send(std::shared_ptr<transport> t,
 
 bool retryable(const error& e, http_method method, const retry_policy& policy) {
     if (method != http_method::get && !policy.retry_writes) return false;
+    if (e.code == errc::outcome_unknown) return true; // retry_writes: the caller accepts a second run
     if (e.http_status != 0) return e.code == errc::proxy_unreachable || e.http_status == 503;
     if (e.code.category() == proxmox_category())
         return e.code == errc::timeout; // TLS and option errors do not heal by themselves

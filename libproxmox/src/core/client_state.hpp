@@ -10,7 +10,8 @@
 #include "core/spawn.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -76,18 +77,36 @@ result<T> convert(const api_response& response, std::string_view what) {
     }
 }
 
-/// `op`, or errc::timeout once `limit` passes (the op is then cancelled).
+/// `op`'s result, wrapped so parallel_group can hold it (result<T> need not be default-constructible).
+template <class T>
+boost::asio::awaitable<std::optional<result<T>>> optional_result(boost::asio::awaitable<result<T>> op) {
+    co_await boost::asio::this_coro::throw_if_cancelled(false);
+    auto r = co_await std::move(op);
+    co_return std::optional<result<T>>(std::move(r));
+}
+
+/// `op`, or errc::timeout once `limit` passes. The op is then cancelled and awaited: a write it
+/// had already sent stays errc::outcome_unknown, so the caller knows it may have been applied.
 template <class T>
 boost::asio::awaitable<result<T>> with_deadline(boost::asio::awaitable<result<T>> op, std::chrono::milliseconds limit) {
-    using namespace boost::asio::experimental::awaitable_operators;
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    namespace asio = boost::asio;
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer timer(ex);
     timer.expires_after(limit);
-    // Each branch of || runs as its own coroutine thread: keep cancellation exception-free there too.
-    auto first = co_await (without_cancel_exceptions(std::move(op)) || timer.async_wait(boost::asio::use_awaitable));
-    if (first.index() == 0) co_return std::get<0>(std::move(first));
-    co_return make_error(errc::timeout, fmt::format("operation did not finish within {} ms "
-                                                    "(client_options.operation_timeout)",
-                                                    limit.count()));
+    auto [order, op_exception, op_result, timer_ec] =
+        co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, optional_result(std::move(op)), asio::deferred),
+                                                         timer.async_wait(asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)timer_ec;
+    if (op_exception) std::rethrow_exception(op_exception);
+    if (order[0] == 0) co_return std::move(*op_result);
+    const auto passed = fmt::format("client_options.operation_timeout ({} ms) passed", limit.count());
+    if (op_result && !*op_result && op_result->error().code == errc::outcome_unknown) {
+        error e = op_result->error();
+        e.message = fmt::format("{} ({})", e.message, passed);
+        co_return e;
+    }
+    co_return make_error(errc::timeout, fmt::format("operation did not finish: {}", passed));
 }
 
 /// Runs `op` on the client's executor (within operation_timeout, when set) and completes `h`

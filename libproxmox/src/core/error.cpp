@@ -26,6 +26,7 @@ public:
         case errc::tls_fingerprint_mismatch: return "TLS certificate fingerprint mismatch";
         case errc::tls_verification_failed: return "TLS certificate verification failed";
         case errc::ambiguous_name: return "ambiguous name";
+        case errc::outcome_unknown: return "outcome unknown: the request may have been applied";
         }
         return "unknown proxmox error";
     }

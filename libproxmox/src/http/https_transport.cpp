@@ -350,6 +350,17 @@ private:
         }
     }
 
+    /// A write was sent whole and its answer did not arrive: PVE may have acted on it.
+    error unknown_outcome(boost::system::error_code ec) const {
+        std::string why = ec == beast::error::timeout ? fmt::format("no answer came within {} ms", request_timeout_.count())
+                          : ec == asio::error::operation_aborted ? std::string("waiting for the answer was cancelled")
+                                                                 : fmt::format("reading the answer failed: {}", ec.message());
+        return make_error(errc::outcome_unknown,
+                          fmt::format("the request was sent to {}, but {}; it may have been applied. Check the "
+                                      "object's state or the node's tasks before sending it again",
+                                      endpoint_.display, why));
+    }
+
     /// Header, then each part; files go out in chunks with the request timeout per chunk, so a
     /// large upload is limited by stalls, not by its size.
     awaitable<boost::system::error_code> write_streamed(session& s, const http_request& request) {
@@ -425,7 +436,8 @@ private:
         auto [rec, read] = co_await http::async_read(s.stream, s.buffer, parser, use_tuple);
         out.received_any = parser.got_some() || read > 0;
         if (rec) {
-            out.response = io_error(rec, "reading the answer of", request_timeout_);
+            out.response = request.method == http_method::get ? io_error(rec, "reading the answer of", request_timeout_)
+                                                              : unknown_outcome(rec);
             co_return out;
         }
         tcp_layer.expires_never();
