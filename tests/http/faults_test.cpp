@@ -3,7 +3,12 @@
 
 #include "sim_fixture.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <optional>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <thread>
@@ -221,6 +226,35 @@ TEST_F(Faults, ConcurrentRequestsStayWithinMaxConnections) {
         ASSERT_TRUE(pve.version()); // drives the io_context
     EXPECT_EQ(ok, 16);
     EXPECT_LE(connections(), 2u);
+}
+
+TEST_F(Faults, StalledRequestsDoNotHoldUpUnrelatedOnes) {
+    start();
+    server_->add_fault(on("GET", "/version", sim::fault::action::stall));
+    auto opts = token_options();
+    opts.max_connections = 4;
+    opts.stalled_after = 100ms;
+    opts.max_extra_connections = 3;
+    opts.request_timeout = 60s;
+    opts.operation_timeout = 20s; // past it the stalled calls end and the queue would move anyway
+    opts.retry.max_attempts = 1;
+    boost::asio::io_context io;
+    client pve(io.get_executor(), opts);
+    int stalled_done = 0;
+    boost::asio::cancellation_signal cancel_stalled[6];
+    for (auto& signal : cancel_stalled)
+        pve.async_version(boost::asio::bind_cancellation_slot(signal.slot(), [&](auto) { ++stalled_done; }));
+    std::optional<result<std::vector<node_summary>>> nodes;
+    boost::asio::steady_timer later(io, 300ms); // the six stalled calls took every connection
+    later.async_wait([&](auto) { pve.async_nodes([&](auto r) {
+        nodes = std::move(r);
+        for (auto& signal : cancel_stalled) signal.emit(boost::asio::cancellation_type::terminal);
+    }); });
+    io.run_for(15s);
+    ASSERT_TRUE(nodes) << "an unrelated call waited behind the stalled ones";
+    ASSERT_TRUE(*nodes) << nodes->error().to_string();
+    EXPECT_EQ(stalled_done, 6);
+    EXPECT_EQ(connections(), 7u) << "4 pooled, 2 extra for the queued stalled calls, 1 for /nodes";
 }
 
 TEST_F(Faults, ErrorStatusClosesTheConnectionAndTheNextRequestStillWorks) {

@@ -58,6 +58,12 @@ struct client_options {
     tls_options tls;
     /// Connections open at once per host; further concurrent requests wait their turn (FIFO).
     std::size_t max_connections = 4;
+    /// A request still waiting for its answer after this long stops counting against
+    /// max_connections: a request queued behind it may open another connection, so a stalled
+    /// endpoint (a hung storage, an unreachable node) cannot hold up unrelated calls. 0 = never.
+    std::chrono::milliseconds stalled_after{2'000};
+    /// Connections opened past max_connections that way, at most.
+    std::size_t max_extra_connections = 8;
     /// false: one TLS connection per request (`Connection: close`), for proxies that mishandle
     /// keep-alive. Much slower: every request pays a TCP and TLS handshake.
     bool keep_alive = true;

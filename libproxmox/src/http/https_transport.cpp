@@ -52,6 +52,7 @@ struct session {
     std::string seen_fingerprint; ///< leaf certificate, 64 hex digits, recorded during the handshake
     std::string verify_failure;   ///< first chain / host name verification failure
     std::chrono::steady_clock::time_point idle_since{};
+    std::chrono::steady_clock::time_point busy_since{}; ///< when its current request started
 };
 using session_ptr = std::unique_ptr<session>;
 
@@ -109,7 +110,8 @@ struct exchange_outcome {
 };
 
 /// A request waiting for a connection while all `max_connections` are busy. Released
-/// connections go to the oldest waiter first, so concurrent requests are served in order.
+/// connections go to the oldest waiter first, so concurrent requests are served in order. The
+/// timer also wakes it when the busy connections will all count as stalled.
 struct waiter {
     explicit waiter(const asio::any_io_executor& ex) : wake(ex) { wake.expires_at(asio::steady_timer::time_point::max()); }
     asio::steady_timer wake;
@@ -128,7 +130,8 @@ public:
         : ex_(std::move(ex)), ctx_(ssl::context::tls_client), endpoint_(std::move(ep)), pin_(std::move(pin)),
           verify_(opts.tls.verify), max_open_(std::max<std::size_t>(opts.max_connections, 1)),
           idle_timeout_(opts.idle_timeout), keep_alive_(opts.keep_alive), connect_timeout_(opts.connect_timeout),
-          request_timeout_(opts.request_timeout) {}
+          request_timeout_(opts.request_timeout), stalled_after_(opts.stalled_after),
+          max_extra_(opts.max_extra_connections) {}
 
     result<void> configure_tls(const tls_options& tls) {
         SSL_CTX_set_min_proto_version(ctx_.native_handle(), TLS1_2_VERSION);
@@ -171,7 +174,9 @@ private:
                 self->release(std::move(acquired->s), true); // untouched: still good for the next request
                 co_return make_error(asio::error::operation_aborted, "request cancelled");
             }
+            busy_mark busy{self.get(), acquired->s.get()};
             auto outcome = co_await self->exchange(*acquired->s, request);
+            busy.clear();
             const bool reusable = outcome.response && outcome.keep_alive && self->keep_alive_;
             owned.armed = false;
             self->release(std::move(acquired->s), reusable);
@@ -184,22 +189,73 @@ private:
         }
     }
 
-    /// An idle connection, a new one while fewer than max_connections are open, or the next
-    /// one released (FIFO). Cancellation while waiting completes with operation_aborted.
+    /// An idle connection, a new one while the pool has room, or the next one released (FIFO).
+    /// Cancellation while waiting completes with operation_aborted.
     awaitable<result<lease>> acquire() {
         if (auto s = take_idle()) co_return lease{std::move(s), true};
-        if (open_ < max_open_) {
+        if (waiters_.empty() && may_open_another()) { // else queue behind the earlier ones (FIFO)
             ++open_;
             co_return co_await connect_counted();
         }
         auto w = std::make_shared<waiter>(ex_);
         waiters_.push_back(w);
-        auto [ec] = co_await w->wake.async_wait(use_tuple);
-        if (w->handed) co_return lease{std::move(w->handed), true};
-        if (w->may_connect) co_return co_await connect_counted();
+        for (;;) {
+            w->wake.expires_at(next_stall_check());
+            auto [ec] = co_await w->wake.async_wait(use_tuple);
+            if (w->handed) co_return lease{std::move(w->handed), true};
+            if (w->may_connect) co_return co_await connect_counted();
+            if (ec) break; // cancelled by the caller
+            if (waiters_.front() == w && may_open_another()) { // the busy ones stalled: do not wait behind them
+                waiters_.pop_front();
+                ++open_;
+                co_return co_await connect_counted();
+            }
+        }
         std::erase(waiters_, w);
-        co_return make_error(ec ? ec : asio::error::operation_aborted,
+        co_return make_error(asio::error::operation_aborted,
                              fmt::format("waiting for a connection to {} was cancelled", endpoint_.display));
+    }
+
+    /// Marks a connection busy with a request while it lives (stall detection).
+    struct busy_mark {
+        https_transport* transport;
+        session* s;
+        busy_mark(https_transport* t, session* c) : transport(t), s(c) {
+            s->busy_since = std::chrono::steady_clock::now();
+            transport->busy_.push_back(s);
+        }
+        void clear() {
+            if (s) std::erase(transport->busy_, s);
+            s = nullptr;
+        }
+        ~busy_mark() { clear(); }
+    };
+
+    /// Requests that have waited for their answer longer than stalled_after.
+    std::size_t stalled() const {
+        if (stalled_after_.count() <= 0) return 0;
+        const auto now = std::chrono::steady_clock::now();
+        return static_cast<std::size_t>(
+            std::count_if(busy_.begin(), busy_.end(), [&](const session* s) { return now - s->busy_since >= stalled_after_; }));
+    }
+
+    /// Fewer than max_connections open that are not stalled, and the extra room not used up.
+    bool may_open_another() const {
+        if (open_ >= max_open_ + max_extra_) return false;
+        return open_ - std::min(open_, stalled()) < max_open_;
+    }
+
+    /// When a waiter should look again whether the busy connections all stalled: when the
+    /// youngest request will have waited stalled_after, but not sooner than a short step (a
+    /// connection being opened is not busy yet) and never when stalls are not counted.
+    asio::steady_timer::time_point next_stall_check() const {
+        if (stalled_after_.count() <= 0) return asio::steady_timer::time_point::max();
+        const auto now = std::chrono::steady_clock::now();
+        auto latest = now; // connections still being opened count as busy from now on
+        for (const auto* s : busy_) latest = std::max(latest, s->busy_since);
+        if (busy_.size() < open_) latest = now;
+        const auto step = std::min<std::chrono::milliseconds>(stalled_after_, std::chrono::milliseconds(100));
+        return std::max(latest + stalled_after_, now + step);
     }
 
     /// Opens a connection for a slot already counted in open_; gives the slot back on failure.
@@ -238,7 +294,7 @@ private:
         if (!reusable) {
             --open_;
             s.reset();
-            if (!waiters_.empty() && open_ < max_open_) {
+            if (!waiters_.empty() && may_open_another()) {
                 auto w = std::move(waiters_.front());
                 waiters_.pop_front();
                 ++open_;
@@ -426,7 +482,7 @@ private:
             auto [ec, written] = co_await http::async_write(s.stream, msg, use_tuple);
             wec = ec;
         }
-        if (wec) {
+        if (wec) { // not all of it reached the server, which does not act on a partial request
             out.response = io_error(wec, "sending the request to", request_timeout_);
             co_return out;
         }
@@ -458,7 +514,10 @@ private:
     bool keep_alive_;
     std::chrono::milliseconds connect_timeout_;
     std::chrono::milliseconds request_timeout_;
+    std::chrono::milliseconds stalled_after_;
+    std::size_t max_extra_;
     std::size_t open_ = 0; ///< connections idle, in use or being opened
+    std::vector<session*> busy_; ///< connections whose request is on the wire
     std::vector<session_ptr> idle_;
     std::deque<std::shared_ptr<waiter>> waiters_;
 };
