@@ -121,6 +121,60 @@ protected:
     std::unique_ptr<client> c;
 };
 
+// --- long values reaching the schema check ---------------------------------------------------
+
+TEST_F(SimHostileInput, PatternsAreCheckedOnValuesOfAnyLength) {
+    auto ct = find_resource(*c, [](const json::object& o) {
+        return o.at("type") == "lxc" && o.at("template").to_number<int>() == 0;
+    });
+    const std::string resize = "/nodes/" + std::string(ct.at("node").as_string()) + "/lxc/" +
+                               std::to_string(ct.at("vmid").to_number<int>()) + "/resize";
+    // pattern \+?\d+(\.\d+)?[KMGT]?, anchored by JSONSchema.pm check_prop as m/^$pattern$/
+    for (const std::string& size : {std::string("1X"), std::string(50000, '1') + "X"})
+        expect_param_error(send_form(*c, "PUT", resize, "disk=rootfs&size=" + size), "size",
+                           "value does not match the regex pattern");
+    expect_serving();
+}
+
+TEST_F(SimHostileInput, BacktrackingPatternsEndAsNoMatch) {
+    // The OCI reference pattern nests `[a-z\d]+` in `(?:[-]*[a-z\d]+)*`: a backtracking engine
+    // tries exponentially many splits of a run of letters before it can fail on the '!'.
+    for (const std::size_t n : {40u, 40000u}) {
+        auto r = c->get("/nodes/pve/query-oci-repo-tags?reference=" + std::string(n, 'a') + "!");
+        expect_param_error(r, "reference", "value does not match the regex pattern");
+    }
+    // a valid reference passes the pattern (the endpoint is validated, then not modelled)
+    auto valid =
+        c->get("/nodes/pve/query-oci-repo-tags?reference=docker.io/library/" + std::string(20000, 'a'));
+    EXPECT_EQ(valid.status, 501u) << valid.reason;
+    EXPECT_EQ(valid.reason, "proxmox-sim does not implement 'GET /nodes/{node}/query-oci-repo-tags' yet");
+    expect_serving();
+}
+
+TEST_F(SimHostileInput, PatternsAreAnchoredAsPerlAnchorsThem) {
+    // m/^$pattern$/ pastes the anchors around the text: with a top-level `A|B` that is `^A` or
+    // `B$` (path placeholders match \S+, so these have no white space)
+    const std::string pci = "/nodes/pve/hardware/pci/";
+    const std::string pci_not_modelled =
+        "proxmox-sim does not implement 'GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}' yet";
+    for (const std::string passes : {"00:1f.2", "00:1f.2-and-more!", "!more-and-mapping"}) {
+        auto r = c->get(pci + encode_segment(passes));
+        EXPECT_EQ(r.status, 501u) << passes << ": " << r.reason;
+        EXPECT_EQ(r.reason, pci_not_modelled) << passes;
+    }
+    for (const std::string& refused : {std::string("!mapping!"), std::string(20000, '!') + "00:1f.2"})
+        expect_param_error(c->get(pci + encode_segment(refused)), "pci-id-or-mapping",
+                           "value does not match the regex pattern");
+
+    // Perl's `$` also matches before a final newline, only one
+    const std::string tags = "/nodes/pve/query-oci-repo-tags?reference=";
+    auto newline = c->get(tags + encode_segment("debian\n"));
+    EXPECT_EQ(newline.status, 501u) << newline.reason;
+    EXPECT_EQ(newline.reason, "proxmox-sim does not implement 'GET /nodes/{node}/query-oci-repo-tags' yet");
+    expect_param_error(c->get(tags + encode_segment("debian\n\n")), "reference",
+                       "value does not match the regex pattern");
+}
+
 // --- long request lines ----------------------------------------------------------------------
 
 TEST_F(SimHostileInput, ARequestLineThatOverflowsTheReadBufferGetsNoAnswer) {
