@@ -123,6 +123,47 @@ protected:
 
 // --- long values reaching the schema check ---------------------------------------------------
 
+TEST_F(SimHostileInput, ThirtyThousandCharacterNameIsCheckedAsADnsName) {
+    const std::string vmid = free_vmid();
+    const std::string bad(29999, 'a');
+    auto refused = send_form(*c, "POST", "/nodes/pve/qemu", "vmid=" + vmid + "&name=" + bad + "-");
+    expect_param_error(refused, "name", "invalid format - value does not look like a valid DNS name\n");
+    expect_serving();
+
+    // qemu-server's `name` has no maxLength: a long valid DNS name is taken as it is
+    const std::string good = std::string(20000, 'a') + "." + std::string(9999, 'b');
+    auto created = send_form(*c, "POST", "/nodes/pve/qemu", "vmid=" + vmid + "&name=" + good);
+    ASSERT_EQ(created.status, 200u) << created.reason;
+    auto task = wait_for_task(*c, std::string(data(created).as_string()));
+    EXPECT_EQ(text(task, "exitstatus"), "OK");
+    EXPECT_EQ(text(data(c->get("/nodes/pve/qemu/" + vmid + "/config")), "name"), good);
+}
+
+TEST_F(SimHostileInput, ValuesFillingTheBodyAreCheckedWithPveTexts) {
+    const auto [node, vmid] = stopped_vm(*c);
+    const std::string config = "/nodes/" + node + "/qemu/" + vmid + "/config";
+
+    // format urlencoded (JSONSchema.pm pve_verify_urlencoded) on 60,000 characters
+    const std::string keys = std::string(60000, 'A') + " ";
+    expect_param_error(send_form(*c, "PUT", config, "sshkeys=" + form_value(keys)), "sshkeys",
+                       "invalid format - invalid urlencoded string: " + keys + "\n");
+
+    // format dns-name: an empty last label
+    const std::string name = std::string(60000, 'n') + ".";
+    expect_param_error(send_form(*c, "PUT", config, "name=" + name), "name",
+                       "invalid format - value does not look like a valid DNS name\n");
+
+    // maxLength 8192
+    expect_param_error(send_form(*c, "PUT", config, "description=" + std::string(60000, 'd')), "description",
+                       "value may only be 8192 characters long");
+
+    // format pve-tag-list, checked item by item
+    const std::string tags = std::string(30000, 't') + ";" + std::string(30000, 'u') + "!";
+    expect_param_error(send_form(*c, "PUT", config, "tags=" + form_value(tags)), "tags",
+                       "invalid format - invalid characters in tag\n");
+    expect_serving();
+}
+
 TEST_F(SimHostileInput, PatternsAreCheckedOnValuesOfAnyLength) {
     auto ct = find_resource(*c, [](const json::object& o) {
         return o.at("type") == "lxc" && o.at("template").to_number<int>() == 0;
@@ -176,6 +217,19 @@ TEST_F(SimHostileInput, PatternsAreAnchoredAsPerlAnchorsThem) {
 }
 
 // --- long request lines ----------------------------------------------------------------------
+
+TEST_F(SimHostileInput, LongPathSegmentsAndQueryValuesReachValidation) {
+    const std::string digits(40000, '7');
+    expect_param_error(c->get("/nodes/pve/qemu/" + digits + "/config"), "vmid",
+                       "invalid format - value does not look like a valid VM ID\n");
+    expect_param_error(c->get("/cluster/nextid?vmid=" + digits), "vmid",
+                       "invalid format - value does not look like a valid VM ID\n");
+    // characters an ACL path may hold (else the permission check fails first), but no valid ID
+    const std::string storage = std::string(40000, 's') + "-";
+    expect_param_error(c->get("/nodes/pve/storage/" + storage + "/content"), "storage",
+                       "invalid format - storage ID '" + storage + "' contains illegal characters\n");
+    expect_serving();
+}
 
 TEST_F(SimHostileInput, ARequestLineThatOverflowsTheReadBufferGetsNoAnswer) {
     // AnyEvent::Handle rbuf_max 64 KiB: a line that does not end within it is a fatal read error
