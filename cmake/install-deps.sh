@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake make g++ pkg-config ccache openssl python3
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libfmt-dev libssl-dev libgtest-dev libgmock-dev
+          libfmt-dev libssl-dev libpcre2-dev libgtest-dev libgmock-dev
           curl python3-proxmoxer python3-requests) # third-party clients the simulator is checked with
 missing=()
 for p in "${packages[@]}"; do

@@ -119,6 +119,10 @@ TEST_F(GuestConfig, PropertyStringErrorsReadLikePve) {
          "property is not defined in schema and the schema does not allow additional properties"},
         {"scsi31=local-lvm:1", "scsi31",
          "property is not defined in schema and the schema does not allow additional properties"},
+        // pattern [A-Za-z0-9\-_\s]{,16}: Perl 5.34 and later read {,16} as {0,16}
+        {"scsi1=local-lvm:4,product=ABCDEFGHIJKLMNOPQ", "scsi1",
+         "invalid format - format error\nscsi1.product: value does not match the regex pattern\n"},
+        {"scsi1=local-lvm:4,product=ABCDEFGHIJKLMNOP", "scsi1", "<none>"},
     };
     for (const auto& t : cases) {
         const auto eq = t.form.find('=');

@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
-#include <regex>
 #include <set>
+#include <string_view>
+#include <vector>
 
 namespace proxmox::sim::detail {
 
@@ -20,17 +22,22 @@ namespace {
 
 /// RPCEnvironment.pm compute_api_permission: the privileges of `user` by area, for the GUI.
 json::object compute_capabilities(const access_state& a, const std::string& user) {
-    static const std::pair<std::string_view, std::regex> classes[] = {
-        {"access", std::regex(R"(^((User|Group)\.|Permissions\.Modify))")},
-        {"dc", std::regex(R"(^(Sys\.Audit|Sys\.Modify|SDN\.))")},
-        {"mapping", std::regex(R"(^(Mapping\.|Permissions.Modify))")},
-        {"nodes", std::regex(R"(^(Sys\.|Permissions\.Modify))")},
-        {"sdn", std::regex(R"(^(SDN\.|Permissions\.Modify))")},
-        {"storage", std::regex(R"(^(Datastore\.|Permissions\.Modify))")},
-        {"vms", std::regex(R"(^(VM\.|Permissions\.Modify))")},
+    // the privilege prefixes of each area (`^(VM\.|Permissions\.Modify)` for vms, ...)
+    struct area {
+        std::string_view name;
+        std::vector<std::string_view> prefixes;
+    };
+    static const area classes[] = {
+        {"access", {"User.", "Group.", "Permissions.Modify"}},
+        {"dc", {"Sys.Audit", "Sys.Modify", "SDN."}},
+        {"mapping", {"Mapping.", "Permissions.Modify"}},
+        {"nodes", {"Sys.", "Permissions.Modify"}},
+        {"sdn", {"SDN.", "Permissions.Modify"}},
+        {"storage", {"Datastore.", "Permissions.Modify"}},
+        {"vms", {"VM.", "Permissions.Modify"}},
     };
     json::object cap;
-    for (const auto& [name, re] : classes)
+    for (const auto& [name, prefixes] : classes)
         cap[name] = json::object{};
     std::set<std::string> paths = {"/", "/nodes", "/access/groups", "/vms", "/storage", "/sdn", "/mapping"};
     paths.merge(acl_tree_paths(a));
@@ -53,8 +60,10 @@ json::object compute_capabilities(const access_state& a, const std::string& user
                     cap["storage"].as_object()[p] = cap["vms"].as_object()[p] = 1;
                 continue;
             }
-            for (const auto& [name, re] : classes)
-                if (name == top && std::regex_search(p, re))
+            for (const auto& [name, prefixes] : classes)
+                if (name == top &&
+                    std::any_of(prefixes.begin(), prefixes.end(),
+                                [&p](std::string_view prefix) { return p.starts_with(prefix); }))
                     cap[name].as_object()[p] = 1;
         }
     }

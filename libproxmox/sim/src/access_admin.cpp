@@ -2,6 +2,7 @@
 // API2/Group.pm, API2/Role.pm, API2/ACL.pm, API2/AccessControl.pm permissions); users and tokens
 // are in access_users.cpp, pools in access_pools.cpp.
 #include "access_admin.hpp"
+#include "text_checks.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <tuple>
 
 namespace proxmox::sim::detail {
@@ -21,9 +21,14 @@ namespace json = boost::json;
 
 namespace {
 
+// [A-Za-z0-9\.\-_]+
+bool is_access_name(std::string_view v) {
+    return !v.empty() &&
+           all_chars(v, [](char c) { return is_ascii_alnum(c) || c == '.' || c == '-' || c == '_'; });
+}
+
 std::optional<std::string> name_check(const std::string& v, std::string_view what) {
-    static const std::regex re(R"(^[A-Za-z0-9\.\-_]+$)");
-    if (!std::regex_match(v, re))
+    if (!is_access_name(v))
         return fmt::format("{} name '{}' contains invalid characters\n", what, v);
     return std::nullopt;
 }
@@ -42,9 +47,16 @@ std::optional<std::string> verify_poolname(const std::string& v) {
     // AccessControl.pm verify_poolname (nested pools: up to three levels)
     if (std::count(v.begin(), v.end(), '/') > 2)
         return fmt::format("pool name '{}' nested too deeply (max levels = 3)\n", v);
-    static const std::regex re(R"(^[A-Za-z0-9\.\-_]+(?:/[A-Za-z0-9\.\-_]+){0,2}$)");
-    if (!std::regex_match(v, re))
-        return fmt::format("pool name '{}' contains invalid characters\n", v);
+    // [A-Za-z0-9\.\-_]+(?:/[A-Za-z0-9\.\-_]+){0,2}: names joined by '/'
+    std::string_view rest = v;
+    for (;;) {
+        const auto slash = rest.find('/');
+        if (!is_access_name(rest.substr(0, slash)))
+            return fmt::format("pool name '{}' contains invalid characters\n", v);
+        if (slash == std::string_view::npos)
+            break;
+        rest.remove_prefix(slash + 1);
+    }
     return std::nullopt;
 }
 

@@ -2,13 +2,14 @@
 // and checks (pve-access-control AccessControl.pm, Auth/Plugin.pm).
 #include "access_state.hpp"
 #include "auth.hpp"
+#include "text_checks.hpp"
 
 #include <proxmox/sim/server.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <stdexcept>
+#include <vector>
 
 namespace proxmox::sim::detail {
 
@@ -80,11 +81,6 @@ std::map<std::string, role_state> builtin_roles() {
     return roles;
 }
 
-const std::regex& username_regex() {
-    static const std::regex re(R"(^[^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+$)");
-    return re;
-}
-
 } // namespace
 
 const std::vector<std::string>& valid_privileges() {
@@ -141,18 +137,18 @@ std::optional<std::string> username_problem(std::string_view userid) {
         return "user name '" + u + "' is too short\n";
     if (u.size() > 64)
         return "user name '" + u + "' is too long (" + std::to_string(u.size()) + " > 64)\n";
-    if (!std::regex_match(u, username_regex()))
+    if (!is_user_name(u))
         return "value '" + u + "' does not look like a valid user name\n";
     return std::nullopt;
 }
 
 std::optional<std::pair<std::string, std::string>> split_tokenid(std::string_view tokenid) {
-    static const std::regex re(R"(^([^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+)!([A-Za-z][A-Za-z0-9\.\-_]+)$)");
-    std::smatch m;
-    const std::string id(tokenid);
-    if (!std::regex_match(id, m, re))
+    // USER@REALM!TOKEN: the token name has no '!', so it follows the last one
+    const auto bang = tokenid.rfind('!');
+    if (bang == std::string_view::npos || !is_user_name(tokenid.substr(0, bang)) ||
+        !is_realm_name(tokenid.substr(bang + 1)))
         return std::nullopt;
-    return std::pair{m[1].str(), m[2].str()};
+    return std::pair{std::string(tokenid.substr(0, bang)), std::string(tokenid.substr(bang + 1))};
 }
 
 std::optional<std::string> normalize_acl_path(std::string_view path) {
@@ -175,15 +171,49 @@ std::optional<std::string> normalize_acl_path(std::string_view path) {
 }
 
 bool valid_acl_path(std::string_view path) {
-    static const std::regex re(
-        R"(^(/|/access|/access/groups|/access/groups/[[:alnum:]\.\-_]+|/access/realm)"
-        R"(|/access/realm/[[:alnum:]\.\-_]+|/nodes|/nodes/[[:alnum:]\.\-_]+|/pool)"
-        R"(|/pool/[[:alnum:]\.\-_]+(/[[:alnum:]\.\-_]+){0,2}|/sdn|/sdn/zones)"
-        R"(|/sdn/zones/[[:alnum:]\.\-_]+|/sdn/zones/[[:alnum:]\.\-_]+/[[:alnum:]\.\-_]+)"
-        R"(|/sdn/zones/[[:alnum:]\.\-_]+/[[:alnum:]\.\-_]+/[1-9][0-9]{0,3})"
-        R"(|/storage|/storage/[[:alnum:]\.\-_]+|/vms|/vms/[1-9][0-9]{2,}|/mapping)"
-        R"(|/mapping/[[:alnum:]\.\-_]+|/mapping/[[:alnum:]\.\-_]+/[[:alnum:]\.\-_]+)$)");
-    return std::regex_match(std::string(path), re);
+    // AccessControl.pm check_path: "/" or one of the known trees, by segment
+    if (path == "/")
+        return true;
+    if (!path.starts_with('/'))
+        return false;
+    std::vector<std::string_view> segs;
+    for (std::string_view rest = path.substr(1);;) {
+        const auto slash = rest.find('/');
+        segs.push_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos)
+            break;
+        rest.remove_prefix(slash + 1);
+    }
+    // [[:alnum:]\.\-_]+
+    auto name = [](std::string_view s) {
+        return !s.empty() &&
+               all_chars(s, [](char c) { return is_ascii_alnum(c) || c == '.' || c == '-' || c == '_'; });
+    };
+    auto names_from = [&](std::size_t first) {
+        return std::all_of(segs.begin() + static_cast<std::ptrdiff_t>(first), segs.end(), name);
+    };
+    // [1-9][0-9]{min_digits-1,max_digits-1}
+    auto number = [](std::string_view s, std::size_t min_digits, std::size_t max_digits) {
+        return s.size() >= min_digits && s.size() <= max_digits && is_digits(s) && s.front() != '0';
+    };
+    const std::string_view top = segs[0];
+    const std::size_t n = segs.size();
+    if (top == "access")
+        return n == 1 || (n == 2 && (segs[1] == "groups" || segs[1] == "realm")) ||
+               (n == 3 && (segs[1] == "groups" || segs[1] == "realm") && name(segs[2]));
+    if (top == "nodes" || top == "storage")
+        return n == 1 || (n == 2 && name(segs[1]));
+    if (top == "pool")
+        return n <= 4 && names_from(1);
+    if (top == "sdn")
+        return n == 1 || (n == 2 && segs[1] == "zones") ||
+               (n >= 3 && n <= 4 && segs[1] == "zones" && names_from(2)) ||
+               (n == 5 && segs[1] == "zones" && name(segs[2]) && name(segs[3]) && number(segs[4], 1, 4));
+    if (top == "vms")
+        return n == 1 || (n == 2 && number(segs[1], 3, std::string_view::npos));
+    if (top == "mapping")
+        return n <= 3 && names_from(1);
+    return false;
 }
 
 std::optional<std::string>

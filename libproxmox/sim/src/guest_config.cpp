@@ -3,6 +3,7 @@
 // API2/LXC/Config.pm; pve-guest-common AbstractConfig.pm, GuestHelpers.pm).
 #include "guest_config.hpp"
 #include "schema.hpp"
+#include "text_checks.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -13,7 +14,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <regex>
 
 namespace proxmox::sim::detail {
 
@@ -211,17 +211,11 @@ json::value typed_config_value(guest_kind kind, std::string_view key, const std:
     const json::object* schema = find_parameter(config_properties(kind), key);
     const auto* type = schema ? schema->if_contains("type") : nullptr;
     // QemuServer.pm / LXC::Config check_type: integers as int($1), booleans as 1/0
-    static const std::regex digits(R"(^\d+$)");
-    static const std::regex yes("^(1|on|yes|true)$", std::regex::icase);
-    static const std::regex no("^(0|off|no|false)$", std::regex::icase);
-    if (type && *type == "integer" && std::regex_match(value, digits))
+    if (type && *type == "integer" && is_digits(value))
         return std::strtoll(value.c_str(), nullptr, 10);
-    if (type && *type == "boolean") {
-        if (std::regex_match(value, yes))
-            return 1;
-        if (std::regex_match(value, no))
-            return 0;
-    }
+    if (type && *type == "boolean")
+        if (const auto b = parse_boolean(value))
+            return *b ? 1 : 0;
     return json::string(value);
 }
 
@@ -329,18 +323,24 @@ std::string print_properties(const property_list& props,
 }
 
 std::optional<std::uint64_t> parse_disk_size(std::string_view text) {
-    static const std::regex re(R"(^(\d+(\.\d+)?)([KMGT])?$)");
-    std::cmatch m;
-    if (!std::regex_match(text.begin(), text.end(), m, re))
+    // (\d+(\.\d+)?)([KMGT])?
+    std::string_view number = text;
+    char unit = 0;
+    if (!number.empty() && std::string_view("KMGT").find(number.back()) != std::string_view::npos) {
+        unit = number.back();
+        number.remove_suffix(1);
+    }
+    if (!is_decimal(number))
         return std::nullopt;
-    double size = std::strtod(m[1].str().c_str(), nullptr);
-    const std::string unit = m[3].str();
-    for (const char* u : {"K", "M", "G", "T"}) {
+    double size = std::strtod(std::string(number).c_str(), nullptr);
+    if (unit == 0)
+        return static_cast<std::uint64_t>(size);
+    for (const char u : {'K', 'M', 'G', 'T'}) {
         size *= KiB;
         if (unit == u)
-            return static_cast<std::uint64_t>(size);
+            break;
     }
-    return static_cast<std::uint64_t>(std::strtod(m[1].str().c_str(), nullptr));
+    return static_cast<std::uint64_t>(size);
 }
 
 std::string format_disk_size(std::uint64_t size) {
@@ -364,11 +364,18 @@ std::string format_disk_size(std::uint64_t size) {
 // volumes
 
 std::optional<std::pair<std::string, double>> new_disk_request(std::string_view volume) {
-    static const std::regex re(R"(^(([^/:\s]+):)?(\d+(\.\d+)?)$)");
-    std::cmatch m;
-    if (!std::regex_match(volume.begin(), volume.end(), m, re))
+    // (([^/:\s]+):)?(\d+(\.\d+)?): the size has no ':', so a storage ends at the only one
+    std::string_view storage;
+    std::string_view size = volume;
+    if (const auto colon = volume.find(':'); colon != std::string_view::npos) {
+        storage = volume.substr(0, colon);
+        size = volume.substr(colon + 1);
+        if (storage.empty() || !all_chars(storage, [](char c) { return c != '/' && !is_ascii_space(c); }))
+            return std::nullopt;
+    }
+    if (!is_decimal(size))
         return std::nullopt;
-    return std::pair{m[2].str(), std::strtod(m[3].str().c_str(), nullptr)};
+    return std::pair{std::string(storage), std::strtod(std::string(size).c_str(), nullptr)};
 }
 
 bool guest_owns_volume(const guest_state& g, std::string_view volid) {

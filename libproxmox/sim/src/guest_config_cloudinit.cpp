@@ -2,6 +2,7 @@
 // cloudinit_update, cloudinit_generated_config_dump), the generated nocloud data
 // (QemuServer/Cloudinit.pm) and the [special:cloudinit] bookkeeping of vmconfig_hotplug_pending.
 #include "guest_config.hpp"
+#include "perl_regex.hpp"
 #include "schema.hpp"
 
 #include <boost/json/array.hpp>
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace proxmox::sim::detail {
@@ -232,8 +232,10 @@ void validate_ssh_keys(const std::string& urlencoded) {
             keys += urlencoded[i];
         }
     }
-    static const std::regex key_re(
-        R"(^(\S+\s+)?(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/]+={0,3}(\s.*)?$)");
+    // PVE runs ssh-keygen -l on each key; a pattern stands in: [options] type base64 [comment]
+    static const perl_regex key_re(
+        R"(^(\S+\s+)?(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/]+={0,3}(\s.*)?$)",
+        regex_subject::bytes);
     std::size_t start = 0;
     while (start <= keys.size()) {
         auto end = keys.find('\n', start);
@@ -245,7 +247,7 @@ void validate_ssh_keys(const std::string& urlencoded) {
             line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos)
             continue;
-        if (!std::regex_match(line, key_re))
+        if (!key_re.search(line))
             raise_error("SSH public key validation error\n");
     }
 }

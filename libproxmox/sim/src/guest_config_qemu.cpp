@@ -2,12 +2,13 @@
 // QemuServer.pm vmconfig_hotplug_pending / vmconfig_apply_pending.
 #include "guest_config.hpp"
 #include "schema.hpp"
+#include "schema_formats.hpp"
+#include "text_checks.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace proxmox::sim::detail {
@@ -15,6 +16,20 @@ namespace proxmox::sim::detail {
 namespace json = boost::json;
 
 namespace {
+
+/// QemuServer.pm: a cipassword that is a crypt() hash already, `^\$(?:[156]|2[ay])(\$.+){2}`:
+/// the id, then '$' and at least two characters with another '$' between them, within one line.
+bool is_crypt_hash(std::string_view v) {
+    std::string_view rest;
+    for (std::string_view id : {"$1", "$5", "$6", "$2a", "$2y"})
+        if (v.starts_with(id))
+            rest = v.substr(id.size());
+    if (!rest.starts_with('$'))
+        return false;
+    const auto line = rest.substr(0, rest.find_first_of("\r\n"));
+    const auto second = line.find('$', 2);
+    return second != std::string_view::npos && second + 1 < line.size();
+}
 
 std::vector<std::string> boot_order(const std::optional<std::string>& boot) {
     if (!boot)
@@ -160,8 +175,7 @@ void hotplug_pending(cluster& c, guest_state& g, const std::set<std::string>& se
         else if (opt.starts_with("net"))
             ok = features.contains("network");
         else if (is_qemu_drive_key(opt)) {
-            static const std::regex cold(R"((efidisk|ide|sata|tpmstate)\d+)");
-            ok = features.contains("disk") && !std::regex_search(opt, cold);
+            ok = features.contains("disk") && !contains_numbered(opt, {"efidisk", "ide", "sata", "tpmstate"});
             if (ok)
                 delete_or_detach_drive(c, g, *config_value(g, opt), force);
         } else if (opt == "memory")
@@ -222,8 +236,7 @@ void hotplug_pending(cluster& c, guest_state& g, const std::set<std::string>& se
                             property_value(split_property_string(value, "file"), cold))
                             ok = false;
                 } else {
-                    static const std::regex cold(R"((ide|sata)\d+)");
-                    ok = features.contains("disk") && !std::regex_search(opt, cold);
+                    ok = features.contains("disk") && !contains_numbered(opt, {"ide", "sata"});
                 }
             }
         } else if (opt == "memory")
@@ -315,9 +328,8 @@ void apply_update(cluster& c, const qemu_update& u, std::vector<std::string>& lo
             }
         } else if (opt == "cipassword") {
             // stored right away, encrypted unless it is a crypt() hash already (not for Windows)
-            static const std::regex hashed(R"(^\$(?:[156]|2[ay])(\$.+){2})");
             const bool windows = config_value(g, "ostype").value_or("").starts_with("w");
-            if (!windows && !std::regex_search(value, hashed))
+            if (!windows && !is_crypt_hash(value))
                 value = encrypt_password(value, c.seed + g.vmid + c.tasks.size());
             set_config_value(g, opt, value);
             remove_from_pending_delete(g, opt);
@@ -471,9 +483,10 @@ std::uint64_t drive_size(std::string_view value) {
 }
 
 bool is_qemu_drive_key(std::string_view key) {
-    static const std::regex re(
-        R"(^(ide[0-3]|sata[0-5]|scsi([0-9]|[12][0-9]|30)|virtio([0-9]|1[0-5])|efidisk0|tpmstate0)$)");
-    return std::regex_match(key.begin(), key.end(), re);
+    // ide[0-3], sata[0-5], scsi0..30, virtio0..15, efidisk0, tpmstate0
+    return numbered_key_of(key, "ide", 4) || numbered_key_of(key, "sata", 6) ||
+           numbered_key_of(key, "scsi", 31) || numbered_key_of(key, "virtio", 16) || key == "efidisk0" ||
+           key == "tpmstate0";
 }
 
 void apply_pending_changes(cluster& c, guest_state& g, std::vector<std::string>&) {

@@ -1,13 +1,14 @@
 // Helpers of the guest lifecycle handlers (see lifecycle.hpp).
 #include "lifecycle.hpp"
+#include "text_checks.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
-#include <regex>
 
 namespace proxmox::sim::detail::lifecycle {
 
@@ -148,35 +149,70 @@ std::vector<std::pair<std::string, std::string>> guest_volumes(const guest_state
     return out;
 }
 
+namespace {
+
+/// N of the first `(?:vm|base)-VMID-disk-(\d+)` in a volume ID (nullopt when there is none, or
+/// when N does not fit).
+std::optional<unsigned> disk_number(std::string_view volid, unsigned vmid) {
+    std::optional<std::size_t> digits; // where the leftmost match's N starts
+    for (const auto& prefix : {fmt::format("vm-{}-disk-", vmid), fmt::format("base-{}-disk-", vmid)})
+        for (auto pos = volid.find(prefix); pos != std::string_view::npos; pos = volid.find(prefix, pos + 1))
+            if (pos + prefix.size() < volid.size() && is_ascii_digit(volid[pos + prefix.size()])) {
+                if (!digits || pos + prefix.size() < *digits)
+                    digits = pos + prefix.size();
+                break;
+            }
+    if (!digits)
+        return std::nullopt;
+    unsigned n = 0;
+    const char* first = volid.data() + *digits;
+    const auto [end, ec] = std::from_chars(first, volid.data() + volid.size(), n);
+    if (ec != std::errc{})
+        return std::nullopt;
+    return n;
+}
+
+/// Drive::NEW_DISK_RE `([A-Za-z][A-Za-z0-9\-_.]*):(\d+(?:\.\d+)?)`: STORAGE:SIZE_IN_GiB.
+std::optional<std::pair<std::string_view, std::string_view>> new_disk_spec(std::string_view volid) {
+    const auto colon = volid.find(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    const auto storage = volid.substr(0, colon);
+    const auto size = volid.substr(colon + 1);
+    const bool storage_ok =
+        !storage.empty() && is_ascii_alpha(storage.front()) &&
+        all_chars(storage, [](char c) { return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.'; });
+    if (!storage_ok || !is_decimal(size))
+        return std::nullopt;
+    return std::pair{storage, size};
+}
+
+} // namespace
+
 std::string next_disk_name(const config_entries& config, unsigned vmid, bool base) {
     unsigned next = 0;
-    const std::regex disk_re(fmt::format("(?:vm|base)-{}-disk-(\\d+)", vmid));
-    for (const auto& [key, value] : config) {
-        std::smatch m;
-        const auto volid = volume_of(value);
-        if (std::regex_search(volid, m, disk_re))
-            next = std::max(next, static_cast<unsigned>(std::stoul(m[1].str())) + 1);
-    }
+    for (const auto& [key, value] : config)
+        if (const auto n = disk_number(volume_of(value), vmid))
+            next = std::max(next, *n + 1);
     return fmt::format("{}-{}-disk-{}", base ? "base" : "vm", vmid, next);
 }
 
 void allocate_new_volumes(guest_state& g, const cluster& c, std::vector<std::string>& log) {
     // Drive::NEW_DISK_RE: STORAGE:SIZE_IN_GiB (qemu-server) / mount points alike (pve-container)
-    static const std::regex new_disk_re(R"(^([A-Za-z][A-Za-z0-9\-_.]*):(\d+(?:\.\d+)?)$)");
     for (auto& [key, value] : g.config) {
         if (!is_volume_key(g.kind, key) || is_cdrom(value))
             continue;
-        std::smatch m;
         const auto volid = volume_of(value);
-        if (!std::regex_match(volid, m, new_disk_re))
+        const auto spec = new_disk_spec(volid);
+        if (!spec)
             continue;
-        const storage_def& s = storage_config(c, m[1].str());
+        const storage_def& s = storage_config(c, std::string(spec->first));
         const bool qemu = g.kind == guest_kind::qemu;
         if (!has_content(s, qemu ? "images" : "rootdir"))
             raise_param_exc({{"storage", fmt::format("storage '{}' does not support {}", s.id,
                                                      qemu ? "vm images" : "container directories")}});
         const auto name = next_disk_name(g.config, g.vmid, false);
-        const double gib = std::strtod(m[2].str().c_str(), nullptr);
+        const double gib = std::strtod(std::string(spec->second).c_str(), nullptr);
         const auto size = gib == std::floor(gib) ? fmt::format("{}G", static_cast<std::uint64_t>(gib))
                                                  : fmt::format("{}M", static_cast<std::uint64_t>(gib * 1024));
         log.push_back(fmt::format("  Logical volume \"{}\" created.", name));

@@ -1,5 +1,7 @@
+#include "perl_regex.hpp"
 #include "schema.hpp"
 #include "schema_formats.hpp"
+#include "text_checks.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -12,7 +14,6 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
-#include <regex>
 #include <stdexcept>
 
 namespace proxmox::sim::detail {
@@ -136,24 +137,25 @@ std::vector<std::string> split_list(const std::string& text) {
 
 namespace {
 
-// Translates a Perl pattern into an ECMAScript one: Perl prints compiled sub-patterns as
-// `(?^:...)` / `(?^i:...)`. Throws std::regex_error when there is no equivalent.
-std::regex compile_perl_pattern(std::string pattern) {
-    bool icase = false;
-    for (std::size_t pos; (pos = pattern.find("(?^i:")) != std::string::npos;) {
-        pattern.replace(pos, 5, "(?:");
-        icase = true;
+// JSONSchema.pm check_prop matches `$value =~ m/^$pattern$/`: the anchors are pasted around the
+// pattern text (no group), so a top-level `a|b` anchors each side only once, as in Perl.
+perl_regex compile_check_pattern(std::string_view pattern) {
+    return perl_regex("^" + std::string(pattern) + "$");
+}
+
+/// Calls `fn` for every `pattern` string in a parameter schema, at any depth (items, props).
+template <class Fn> void for_each_pattern(const json::value& v, Fn& fn) {
+    if (v.is_object()) {
+        for (const auto& [key, child] : v.get_object()) {
+            if (key == "pattern" && child.is_string())
+                fn(std::string_view(child.get_string()));
+            else
+                for_each_pattern(child, fn);
+        }
+    } else if (v.is_array()) {
+        for (const auto& child : v.get_array())
+            for_each_pattern(child, fn);
     }
-    for (std::size_t pos; (pos = pattern.find("(?^:")) != std::string::npos;)
-        pattern.replace(pos, 4, "(?:");
-    if (pattern.find("(?^") != std::string::npos || pattern.find("(?<") != std::string::npos ||
-        pattern.find("?+") != std::string::npos || pattern.find("*+") != std::string::npos)
-        throw std::regex_error(std::regex_constants::error_complexity);
-    // Perl checks `$value =~ m/^$pattern$/`: anchors without a group around the pattern.
-    auto flags = std::regex::ECMAScript | std::regex::optimize;
-    if (icase)
-        flags |= std::regex::icase;
-    return std::regex("^" + pattern + "$", flags);
 }
 
 std::string type_name_of(const json::value& v) {
@@ -224,13 +226,13 @@ std::vector<std::string_view> split_path(std::string_view path) {
 // ---------------------------------------------------------------------------------------------
 // api_schema
 
-struct api_schema::regex_table {
-    std::unordered_map<const json::object*, std::unique_ptr<std::regex>> compiled;
+struct api_schema::pattern_table {
+    std::unordered_map<std::string, perl_regex> by_text;
 };
 
 api_schema::~api_schema() = default;
 
-api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<regex_table>()) {
+api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<pattern_table>()) {
     json::error_code ec;
     doc_ = json::parse(json_text, ec);
     if (ec || !doc_.is_object())
@@ -258,15 +260,16 @@ api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<
         endpoints_.push_back(std::move(ep));
     }
 
-    auto add_pattern = [this](const json::object& schema) {
-        const auto* p = schema.if_contains("pattern");
-        if (!p || !p->is_string())
+    // every pattern is compiled once, here; one PCRE2 cannot compile stops the simulator at start
+    auto add_pattern = [this](std::string_view pattern) {
+        auto& table = patterns_->by_text;
+        if (table.contains(std::string(pattern)))
             return;
         try {
-            patterns_->compiled[&schema] =
-                std::make_unique<std::regex>(compile_perl_pattern(std::string(p->get_string())));
-        } catch (const std::regex_error&) {
-            patterns_->compiled[&schema] = nullptr; // no ECMAScript equivalent: not checked
+            table.emplace(std::string(pattern), compile_check_pattern(pattern));
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(
+                std::string("proxmox::sim: the API schema has a pattern PCRE2 cannot match: ") + e.what());
         }
     };
 
@@ -287,21 +290,12 @@ api_schema::api_schema(std::string_view json_text) : patterns_(std::make_unique<
             }
         }
         n->methods.push_back(&ep);
-        for (const auto& [name, prop] : *ep.parameters) {
-            if (!prop.is_object())
-                continue;
-            add_pattern(prop.get_object());
-            if (const auto* items = prop.get_object().if_contains("items"); items && items->is_object())
-                add_pattern(items->get_object());
-            if (const auto* sub = prop.get_object().if_contains("props"); sub && sub->is_object())
-                for (const auto& [key, sub_prop] : sub->get_object())
-                    if (sub_prop.is_object())
-                        add_pattern(sub_prop.get_object());
-        }
+        for (const auto& [name, prop] : *ep.parameters)
+            for_each_pattern(prop, add_pattern);
     }
     for (std::string_view name : {"pve-qm-ipconfig", "pve-qm-boot", "pve-qm-watchdog", "pve-qm-smbios1"})
         for (const auto& [key, sub_prop] : *named_property_format(name))
-            add_pattern(sub_prop.as_object());
+            for_each_pattern(sub_prop, add_pattern);
 }
 
 const api_schema& api_schema::embedded() {
@@ -365,14 +359,11 @@ const endpoint* api_schema::lookup(std::string_view method, std::string_view pat
     return nullptr;
 }
 
-bool api_schema::pattern_matches(const json::object& schema, const std::string& text) const {
-    auto it = patterns_->compiled.find(&schema);
-    if (it == patterns_->compiled.end() || !it->second)
-        return true;
-    // libstdc++'s regex recurses per character; very long values are not checked.
-    if (text.size() > 16 * 1024)
-        return true;
-    return std::regex_search(text, *it->second);
+bool api_schema::pattern_matches(std::string_view pattern, const std::string& text) const {
+    auto it = patterns_->by_text.find(std::string(pattern));
+    if (it == patterns_->by_text.end()) // every pattern of the schema was compiled when it loaded
+        throw std::logic_error("pattern '" + std::string(pattern) + "' was not compiled");
+    return it->second.search(text);
 }
 
 // JSONSchema.pm check_prop, for the property schemas found in the API schema.
@@ -444,7 +435,8 @@ void api_schema::check_prop(const json::value* value,
             return;
         }
     }
-    if (schema.contains("pattern") && !pattern_matches(schema, text)) {
+    if (const auto pattern = string_field(schema, "pattern");
+        !pattern.empty() && pattern != "0" && !pattern_matches(pattern, text)) {
         add_error(errors, path, "value does not match the regex pattern");
         return;
     }
@@ -567,15 +559,9 @@ std::optional<std::string> api_schema::check_property_string(const json::object&
             }
             if (!schema || !schema->is_object())
                 return "invalid key in comma-separated list property: " + k + "\n";
-            if (string_field(schema->get_object(), "type") == "boolean") {
-                // JSONSchema.pm parse_boolean
-                static const std::regex yes("^(1|on|yes|true)$", std::regex::icase);
-                static const std::regex no("^(0|off|no|false)$", std::regex::icase);
-                if (std::regex_match(v, yes))
-                    v = "1";
-                else if (std::regex_match(v, no))
-                    v = "0";
-            }
+            if (string_field(schema->get_object(), "type") == "boolean")
+                if (const auto b = parse_boolean(v))
+                    v = *b ? "1" : "0";
             res[k] = v;
         } else if (eq == std::string::npos) {
             if (!default_key.empty())

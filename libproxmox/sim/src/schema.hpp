@@ -76,7 +76,8 @@ private:
                     const boost::json::object& schema,
                     const std::string& path,
                     boost::json::object& errors) const;
-    bool pattern_matches(const boost::json::object& schema, const std::string& text) const;
+    /// Whether `text` passes a `pattern` of the schema (compiled when the schema loaded).
+    bool pattern_matches(std::string_view pattern, const std::string& text) const;
     /// JSONSchema.pm parse_property_string + check_object: the die() text (nested errors as
     /// PVE::Exception prints them) or nullopt.
     std::optional<std::string> check_property_string(const boost::json::object& props,
@@ -86,9 +87,9 @@ private:
     boost::json::value doc_;
     std::vector<endpoint> endpoints_;
     trie_node root_;
-    /// Compiled `pattern`s of all parameters (kept out of this header: <regex> is heavy).
-    struct regex_table;
-    std::unique_ptr<regex_table> patterns_;
+    /// The `pattern`s of all parameters, compiled (PCRE2 stays out of this header).
+    struct pattern_table;
+    std::unique_ptr<pattern_table> patterns_;
 };
 
 /// The schema of parameter `key` in `props`, also for numbered keys: `net3` finds `net[n]` when 3 is

@@ -2,6 +2,7 @@
 // that register formats: qemu-server, pve-container, pve-storage, pve-access-control) attach to
 // `format: NAME`, and the hash formats whose values are property strings.
 #include "schema_formats.hpp"
+#include "text_checks.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -9,7 +10,7 @@
 
 #include <arpa/inet.h>
 #include <map>
-#include <regex>
+#include <string_view>
 
 namespace proxmox::sim::detail {
 
@@ -21,10 +22,6 @@ namespace {
 // Perl validator, including its trailing newline, or nullopt when the value is fine.
 
 using format_check = std::optional<std::string> (*)(const std::string&);
-
-bool match(const std::string& s, const std::regex& re) {
-    return std::regex_match(s, re);
-}
 
 bool is_ipv4(const std::string& s) {
     // $IPV4RE: four dot-separated decimal octets of 1-3 digits, each at most 255
@@ -50,12 +47,6 @@ bool is_ipv6(const std::string& s) {
     return inet_pton(AF_INET6, s.c_str(), &a) == 1;
 }
 
-bool is_dns_name(const std::string& s) {
-    static const std::regex re(
-        R"(^(([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)\.)*([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
-    return match(s, re);
-}
-
 std::optional<unsigned> cidr_bits(const std::string& s, bool (*is_ip)(const std::string&)) {
     auto slash = s.find('/');
     if (slash == std::string::npos || !is_ip(s.substr(0, slash)))
@@ -76,17 +67,25 @@ bool is_cidrv6(const std::string& s) {
     return b && *b > 7 && *b <= 128;
 }
 
+// [a-z][a-z0-9\-_.]*[a-z0-9], any case
+bool is_pve_id(std::string_view id) {
+    return id.size() >= 2 && is_ascii_alpha(id.front()) && is_ascii_alnum(id.back()) &&
+           all_chars(id, [](char c) { return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
 std::optional<std::string> parse_id(const std::string& id, std::string_view type) {
-    static const std::regex re(R"(^[a-z][a-z0-9\-_.]*[a-z0-9]$)", std::regex::icase);
-    if (!match(id, re))
+    if (!is_pve_id(id))
         return fmt::format("{} ID '{}' contains illegal characters\n", type, id);
     return std::nullopt;
 }
 
 // pve-storage Storage.pm parse_volume_id
 std::optional<std::string> verify_volume_id(const std::string& v) {
-    static const std::regex re(R"(^[a-z][a-z0-9\-_.]*[a-z0-9]:.+$)", std::regex::icase);
-    if (!match(v, re))
+    // STORAGE:NAME, `[a-z][a-z0-9\-_.]*[a-z0-9]:.+`: the storage ID has no ':', the name is one line
+    const auto colon = v.find(':');
+    const auto name = colon == std::string::npos ? std::string_view{} : std::string_view(v).substr(colon + 1);
+    if (colon == std::string::npos || !is_pve_id(std::string_view(v).substr(0, colon)) || name.empty() ||
+        name.find_first_of("\r\n") != std::string_view::npos)
         return "unable to parse volume ID '" + v + "'\n";
     return std::nullopt;
 }
@@ -104,15 +103,19 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"string", [](const std::string&) -> std::optional<std::string> { return std::nullopt; }},
         {"urlencoded",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[-%a-zA-Z0-9_.!~*'()]*$)");
-             if (!match(v, re))
+             // [-%a-zA-Z0-9_.!~*'()]*
+             if (!all_chars(v, [](char c) {
+                     return is_ascii_alnum(c) ||
+                            std::string_view("-%_.!~*'()").find(c) != std::string_view::npos;
+                 }))
                  return "invalid urlencoded string: " + v + "\n";
              return std::nullopt;
          }},
         {"pve-configid",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-z][a-z0-9_-]+$)", std::regex::icase);
-             if (!match(v, re))
+             // $CONFIGID_RE: [a-z][a-z0-9_-]+, any case
+             if (v.size() < 2 || !is_ascii_alpha(v.front()) ||
+                 !all_chars(v, [](char c) { return is_ascii_alnum(c) || c == '_' || c == '-'; }))
                  return "invalid configuration ID '" + v + "'\n";
              return std::nullopt;
          }},
@@ -129,37 +132,38 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"pve-realm",
          [](const std::string& v) -> std::optional<std::string> {
              // pve-access-control Auth/Plugin.pm pve_verify_realm
-             static const std::regex re(R"(^[A-Za-z][A-Za-z\.\-_0-9]+$)");
-             if (!match(v, re))
+             if (!is_realm_name(v))
                  return std::string("value does not look like a valid realm\n");
              return std::nullopt;
          }},
         {"acme-plugin-id", [](const std::string& v) { return parse_id(v, "ACME plugin"); }},
         {"pve-bridge-id",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[-_.\w\d]+$)");
-             if (!match(v, re))
+             // [-_.\w\d]+
+             if (v.empty() || !all_chars(v, [](char c) { return is_word_char(c) || c == '-' || c == '.'; }))
                  return "invalid bridge ID '" + v + "'\n";
              return std::nullopt;
          }},
         {"pve-vmid",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[1-9][0-9]{2,8}$)");
-             if (!match(v, re))
+             // [1-9][0-9]{2,8}
+             if (v.size() < 3 || v.size() > 9 || !is_digits(v) || v.front() == '0')
                  return "value does not look like a valid VM ID\n";
              return std::nullopt;
          }},
         {"pve-node",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$)");
-             if (!match(v, re))
+             if (!is_dns_label(v))
                  return "value does not look like a valid node name\n";
              return std::nullopt;
          }},
         {"mac-addr",
          [](const std::string& v) -> std::optional<std::string> {
-             static const std::regex re(R"(^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$)", std::regex::icase);
-             if (!match(v, re))
+             // [a-f0-9][02468ace](?::[a-f0-9]{2}){5}, any case: the I/G bit not set
+             bool ok = v.size() == 17;
+             for (std::size_t i = 0; ok && i < v.size(); ++i)
+                 ok = i % 3 == 2 ? v[i] == ':' : is_ascii_hex(v[i]);
+             if (!ok || std::string_view("02468aceACE").find(v[1]) == std::string_view::npos)
                  return "value does not look like a valid unicast MAC address\n";
              return std::nullopt;
          }},
@@ -239,29 +243,44 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"pve-iface",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^[a-z][a-z0-9_]{1,20}([:\.]\d+)?$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
+                                          // [a-z][a-z0-9_]{1,20}([:\.]\d+)?, any case
+                                          const auto sep = v.find_first_of(":.");
+                                          const std::string_view name = std::string_view(v).substr(0, sep);
+                                          const bool ok = name.size() >= 2 && name.size() <= 21 &&
+                                                          is_ascii_alpha(name.front()) &&
+                                                          all_chars(name, is_word_char) &&
+                                                          (sep == std::string::npos ||
+                                                           is_digits(std::string_view(v).substr(sep + 1)));
+                                          if (!ok)
                                               return "invalid network interface name '" + v + "'\n";
                                           return std::nullopt;
                                       }},
         {"pve-tag",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^[a-z0-9_][a-z0-9_\-\+\.]*$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
+                                          // $PVE_TAG_RE: [a-z0-9_][a-z0-9_\-\+\.]*, any case
+                                          const bool ok =
+                                              !v.empty() && is_word_char(v.front()) &&
+                                              all_chars(v, [](char c) {
+                                                  return is_word_char(c) || c == '-' || c == '+' || c == '.';
+                                              });
+                                          if (!ok)
                                               return std::string("invalid characters in tag\n");
                                           return std::nullopt;
                                       }},
         {"pve-startup-order",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex part(
-                                              R"(^\s*$|^(order=)?\d+$|^up=\d+$|^down=\d+$)");
+                                          // \s*|(order=)?\d+|up=\d+|down=\d+
+                                          auto part_ok = [](std::string_view p) {
+                                              for (std::string_view key : {"order=", "up=", "down="})
+                                                  if (p.starts_with(key))
+                                                      return is_digits(p.substr(key.size()));
+                                              return all_chars(p, is_ascii_space) || is_digits(p);
+                                          };
                                           bool ok = !v.empty() && v != "0";
                                           for (const auto& p : split_list(v))
-                                              ok = ok && match(p, part);
+                                              ok = ok && part_ok(p);
                                           if (!ok)
                                               return std::string("unable to parse startup options\n");
                                           return std::nullopt;
@@ -269,8 +288,7 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"ldap-simple-attr",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^[a-zA-Z0-9]+$)");
-                                          if (!match(v, re))
+                                          if (v.empty() || !all_chars(v, is_ascii_alnum))
                                               return "value '" + v +
                                                      "' does not look like a simple ldap attribute name\n";
                                           return std::nullopt;
@@ -278,36 +296,40 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"pve-task-status-type",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^(ok|error|warning|unknown)$)",
-                                                                     std::regex::icase);
-                                          if (!match(v, re))
+                                          const bool ok = iequal(v, "ok") || iequal(v, "error") ||
+                                                          iequal(v, "warning") || iequal(v, "unknown");
+                                          if (!ok)
                                               return "invalid status '" + v + "'\n";
                                           return std::nullopt;
                                       }},
         {"disk-size",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^(\d+(\.\d+)?)([KMGT])?$)");
-                                          if (!match(v, re))
+                                          // (\d+(\.\d+)?)([KMGT])?
+                                          std::string_view number = v;
+                                          if (!number.empty() && std::string_view("KMGT").find(
+                                                                     number.back()) != std::string_view::npos)
+                                              number.remove_suffix(1);
+                                          if (!is_decimal(number))
                                               return "value does not look like a valid disk size: " + v +
                                                      "\n";
                                           return std::nullopt;
                                       }},
         {"pve-userid",
-         [](const std::string& v)
-             -> std::
-                 optional<std::string> {
-                     // pve-access-control verify_username
-                     const std::size_t len = utf8_length(v);
-                     if (len < 3)
-                         return "user name '" + v + "' is too short\n";
-                     if (len > 64)
-                         return fmt::format("user name '{}' is too long ({} > 64)\n", v, len);
-                     static const std::regex re(R"(^[^\s:/]+@[A-Za-z][A-Za-z0-9\.\-_]+$)");
-                     if (!match(v, re))
-                         return "value '" + v + "' does not look like a valid user name\n";
-                     return std::nullopt;
-                 }},
+         [](const std::string& v) -> std::
+                                      optional<std::string> {
+                                          // pve-access-control verify_username
+                                          const std::size_t len = utf8_length(v);
+                                          if (len < 3)
+                                              return "user name '" + v + "' is too short\n";
+                                          if (len > 64)
+                                              return fmt::format("user name '{}' is too long ({} > 64)\n", v,
+                                                                 len);
+                                          if (!is_user_name(v))
+                                              return "value '" + v +
+                                                     "' does not look like a valid user name\n";
+                                          return std::nullopt;
+                                      }},
         {"pve-volume-id", [](const std::string& v) { return verify_volume_id(v); }},
         {"pve-volume-id-or-absolute-path",
          [](const std::string& v) -> std::
@@ -342,10 +364,11 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
          [](const std::string& v) -> std::
                                       optional<std::string> {
                                           // pve-container LXC/Config.pm verify_lxc_mp_string
-                                          static const std::regex inner(R"(/\.\.?/)");
-                                          static const std::regex tail(R"(/\.\.?$)");
-                                          if (std::regex_search(v, inner) || std::regex_search(v, tail) ||
-                                              v.starts_with("../"))
+                                          // m!/\.\.?/!, m!/\.\.?$!, m!^\.\./!
+                                          const bool dots = v.find("/./") != std::string::npos ||
+                                                            v.find("/../") != std::string::npos ||
+                                                            v.ends_with("/.") || v.ends_with("/..");
+                                          if (dots || v.starts_with("../"))
                                               return v + " contains illegal character sequences\n";
                                           return std::nullopt;
                                       }},
@@ -371,20 +394,24 @@ const std::map<std::string, format_check, std::less<>>& format_table() {
         {"pve-vlan-id-or-range",
          [](const std::string& v) -> std::
                                       optional<std::string> {
-                                          static const std::regex re(R"(^(\d+)(?:-(\d+))?$)");
-                                          std::smatch m;
-                                          if (!std::regex_match(v, m, re))
+                                          // (\d+)(?:-(\d+))?
+                                          const auto dash = v.find('-');
+                                          const std::string first = v.substr(0, dash);
+                                          const std::optional<std::string> second =
+                                              dash == std::string::npos ? std::nullopt
+                                                                        : std::optional(v.substr(dash + 1));
+                                          if (!is_digits(first) || (second && !is_digits(*second)))
                                               return "invalid VLAN configuration '" + v + "'\n";
                                           auto tag = [](const std::string& t) {
                                               return t.size() > 5 ? 99999UL : std::stoul(t);
                                           };
-                                          const auto start = tag(m[1].str());
+                                          const auto start = tag(first);
                                           if (start < 2 || start > 4094)
-                                              return "invalid VLAN tag '" + m[1].str() + "'\n";
-                                          if (m[2].matched && m[2].str() != "0") {
-                                              const auto end = tag(m[2].str());
+                                              return "invalid VLAN tag '" + first + "'\n";
+                                          if (second && *second != "0") {
+                                              const auto end = tag(*second);
                                               if (end < 2 || end > 4094)
-                                                  return "invalid VLAN tag '" + m[2].str() + "'\n";
+                                                  return "invalid VLAN tag '" + *second + "'\n";
                                               if (start >= end)
                                                   return "VLAN range must go from lower to higher tag '" + v +
                                                          "'\n";

@@ -3,6 +3,7 @@
 // answers with pveproxy's headers and connection handling.
 #include "api.hpp"
 #include "faults.hpp"
+#include "header_limits.hpp"
 #include "request_log.hpp"
 #include "state.hpp"
 #include "tls.hpp"
@@ -212,6 +213,41 @@ asio::awaitable<void> read_small_body(
     }
 }
 
+/// After pveproxy died in a header callback without answering: its handle keeps reading until
+/// more than its buffer holds is unread (`buffered` bytes are already) or the client is idle for
+/// its timeout, then the connection ends.
+asio::awaitable<void> read_until_full_or_idle(stream_t& stream, std::size_t buffered) {
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    beast::error_code ec;
+    char junk[4096];
+    while (buffered <= detail::read_buffer_max) {
+        tcp_layer.expires_after(idle_timeout);
+        const std::size_t n = co_await stream.async_read_some(asio::buffer(junk),
+                                                              asio::redirect_error(asio::use_awaitable, ec));
+        if (ec)
+            break;
+        buffered += n;
+    }
+    drop_connection(tcp_layer);
+}
+
+std::string_view buffered_text(const beast::flat_buffer& buffer) {
+    return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+}
+
+/// A request head that reaches neither Beast nor the pipeline: the request line's method and
+/// target (pveproxy's `(\S+)\040(\S+)\040HTTP/...`), for the request log.
+detail::request_head head_of_request_line(std::string_view line) {
+    detail::request_head h;
+    const auto sp = line.find(' ');
+    h.method = line.substr(0, sp);
+    if (sp != std::string_view::npos) {
+        const auto rest = line.substr(sp + 1);
+        h.target = rest.substr(0, rest.find(' '));
+    }
+    return h;
+}
+
 } // namespace
 
 struct server::impl final : detail::scheduler {
@@ -287,6 +323,11 @@ struct server::impl final : detail::scheduler {
     const endpoint_info& start();
     void stop();
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> refuse_header(stream_t& stream,
+                                        const beast::flat_buffer& buffer,
+                                        const detail::header_scanner& scanner,
+                                        detail::header_scanner::verdict verdict,
+                                        std::uint64_t connection);
     asio::awaitable<void> session(std::shared_ptr<stream_t> stream, std::uint64_t connection);
 };
 
@@ -445,14 +486,35 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
     int budget = requests_per_connection;
     bool closing = false;
     while (!closing) {
+        // the header arrives within pveproxy's limits, or it is refused as pveproxy does
+        ec = {};
+        using verdict = detail::header_scanner::verdict;
+        detail::header_scanner scanner;
+        auto seen = scanner.scan(buffered_text(buffer));
+        while (seen == verdict::need_more) {
+            tcp_layer.expires_after(idle_timeout); // AnyEvent::Handle's timeout: 5 s without a read
+            const std::size_t n = co_await stream->async_read_some(
+                buffer.prepare(read_chunk), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec)
+                break;
+            buffer.commit(n);
+            seen = scanner.scan(buffered_text(buffer));
+        }
+        if (ec)
+            break; // closed or idle: drop the connection
+        if (seen != verdict::complete) {
+            co_await refuse_header(*stream, buffer, scanner, seen, connection);
+            co_return;
+        }
+
         parser_t parser;
-        parser.header_limit(8 * 1024);                                // AnyEvent.pm $limit_max_header_size
+        // the scanner bounded the header: a request line of about 64 KiB and 8 KiB of fields
+        parser.header_limit(2 * detail::read_buffer_max);
         parser.body_limit(std::numeric_limits<std::uint64_t>::max()); // checked from the header
-        tcp_layer.expires_after(idle_timeout);
         co_await http::async_read_header(*stream, buffer, parser,
                                          asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
-            break; // closed, idle timeout, or garbage: drop the connection
+            break; // not HTTP: drop the connection
         const auto arrived = std::chrono::steady_clock::now();
         const auto& req = parser.get();
         const detail::request_head head = make_head(req, parser);
@@ -525,24 +587,12 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
                 res = std::move(decision.answer);
                 break;
 
-            case detail::head_decision::kind::swallow: {
-                // pveproxy died in its header callback without answering; its handle keeps
-                // reading until the buffer (64 KiB) is full or the client is idle for 5 s
+            case detail::head_decision::kind::swallow:
+                // pveproxy died in its header callback without answering
                 entry.params = pipeline->log_params(head, {});
                 record(entry, 0, arrived);
-                std::size_t swallowed = buffer.size();
-                char junk[4096];
-                while (swallowed <= limit_max_post) {
-                    tcp_layer.expires_after(idle_timeout);
-                    const std::size_t n = co_await stream->async_read_some(
-                        asio::buffer(junk), asio::redirect_error(asio::use_awaitable, ec));
-                    if (ec)
-                        break;
-                    swallowed += n;
-                }
-                drop_connection(tcp_layer);
+                co_await read_until_full_or_idle(*stream, buffer.size());
                 co_return;
-            }
 
             case detail::head_decision::kind::upload: {
                 auto upload = pipeline->begin_upload(head, auth, decision.boundary);
@@ -659,6 +709,31 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<stream_t> stream, st
         tcp_layer.expires_after(std::chrono::seconds(1));
         co_await stream->async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+asio::awaitable<void> server::impl::refuse_header(stream_t& stream,
+                                                  const beast::flat_buffer& buffer,
+                                                  const detail::header_scanner& scanner,
+                                                  detail::header_scanner::verdict verdict,
+                                                  std::uint64_t connection) {
+    const std::string_view received = buffered_text(buffer);
+    if (scanner.has_request_line()) {
+        // a request pveproxy read the request line of: its access log has it, so ours does
+        const auto head = head_of_request_line(scanner.request_line(received));
+        request_log_entry entry;
+        entry.time = std::chrono::system_clock::now();
+        entry.connection = connection;
+        entry.method = std::string(head.method);
+        entry.path = pipeline->log_path(head.target);
+        entry.params = pipeline->log_params(head, {});
+        entry.auth = "none";
+        record(entry, 0, std::chrono::steady_clock::now());
+    }
+    if (verdict == detail::header_scanner::verdict::line_too_long) {
+        drop_connection(beast::get_lowest_layer(stream));
+        co_return;
+    }
+    co_await read_until_full_or_idle(stream, received.size() - scanner.end());
 }
 
 // ---------------------------------------------------------------------------------------------
