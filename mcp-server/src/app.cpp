@@ -95,6 +95,8 @@ int serve(const cli_options& cli) {
             return 1;
         }
         options = demo->client_options();
+        options.request_timeout = default_call_timeout;
+        options.operation_timeout = default_call_timeout;
         if (cfg.defaults.node.empty()) cfg.defaults.node = "pve";
         if (cfg.defaults.storage.empty()) cfg.defaults.storage = "local-lvm";
         if (cfg.defaults.bridge.empty()) cfg.defaults.bridge = "vmbr0";
@@ -102,18 +104,8 @@ int serve(const cli_options& cli) {
                                             "not a real one; changes are lost on exit",
                                             demo->url()));
     } else {
-        options.url = cfg.api_url;
-        options.token.id = cfg.token_id;
-        options.token.secret = cfg.token_secret;
-        if (auto valid = options.token.validate(); !valid) {
-            log(log_severity::error,
-                fmt::format("PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET: {}", valid.error().message));
-            return 2;
-        }
-        options.tls.verify = cfg.verify;
-        options.tls.ca_file = cfg.ca_file;
-        options.tls.fingerprint = cfg.fingerprint;
-        log(log_severity::info, fmt::format("using {} as {}", cfg.api_url, cfg.token_id));
+        options = cfg.client;
+        log(log_severity::info, fmt::format("using {}", cfg.describe()));
     }
     options.logger = sdk_log;
 

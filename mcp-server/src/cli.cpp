@@ -51,12 +51,16 @@ Options:
   --help                  print this help and exit
 
 Configuration (the environment wins over the env file):
-  PROXMOX_API_URL          https://host:8006 (required)
-  PROXMOX_TOKEN_ID         API token id, USER@REALM!TOKENID (required)
-  PROXMOX_TOKEN_SECRET     API token secret (required)
+  PROXMOX_API_URL          https://host:8006 (required; no user:password@, no ?query)
+  PROXMOX_TOKEN_ID         API token id, USER@REALM!TOKENID
+  PROXMOX_TOKEN_SECRET     API token secret
+  PROXMOX_USER             USER@REALM for ticket login instead of a token
+  PROXMOX_PASSWORD         that user's password
   PROXMOX_VERIFY           true|false: verify the server certificate (default true)
   PROXMOX_FINGERPRINT      SHA-256 fingerprint of the node certificate to pin (AA:BB:...)
   PROXMOX_CA_FILE          CA certificate file (e.g. the cluster's pve-root-ca.pem)
+  PROXMOX_TIMEOUT          seconds one API call may take, retries included (default 30)
+  PROXMOX_CONNECT_TIMEOUT  seconds for TCP connect + TLS handshake (default 10)
   PROXMOX_DEFAULT_NODE     node used when a tool call names none
   PROXMOX_DEFAULT_STORAGE  default storage
   PROXMOX_DEFAULT_BRIDGE   default bridge

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -124,6 +125,11 @@ env_lookup process_environment() {
     };
 }
 
+std::string server_config::describe() const {
+    const auto& who = client.token.id.empty() && client.login ? client.login->userid : client.token.id;
+    return fmt::format("{} as {}", client.url, who);
+}
+
 config_outcome make_config(const env_lookup& env, const std::optional<std::string>& env_file_text,
                            std::string_view env_file_name, bool demo) {
     config_outcome out;
@@ -136,10 +142,16 @@ config_outcome make_config(const env_lookup& env, const std::optional<std::strin
         }
     }
     // The environment wins over the file; an empty value counts as unset.
+    std::map<std::string, std::string, std::less<>> values;
+    for (auto key : config_keys) {
+        if (auto v = env(key); v && !v->empty())
+            values.emplace(key, *v);
+        else if (const auto* f = file.find(key); f && !f->empty())
+            values.emplace(key, *f);
+    }
     auto get = [&](std::string_view key) -> std::string {
-        if (auto v = env(key); v && !v->empty()) return *v;
-        if (const auto* v = file.find(key)) return *v;
-        return {};
+        auto it = values.find(key);
+        return it == values.end() ? std::string() : it->second;
     };
 
     server_config cfg;
@@ -151,38 +163,22 @@ config_outcome make_config(const env_lookup& env, const std::optional<std::strin
         return out;
     }
 
-    cfg.api_url = get("PROXMOX_API_URL");
-    cfg.token_id = get("PROXMOX_TOKEN_ID");
-    cfg.token_secret = get("PROXMOX_TOKEN_SECRET");
-    cfg.fingerprint = get("PROXMOX_FINGERPRINT");
-    cfg.ca_file = get("PROXMOX_CA_FILE");
-
-    std::vector<std::string_view> missing;
-    if (cfg.api_url.empty()) missing.push_back("PROXMOX_API_URL");
-    if (cfg.token_id.empty()) missing.push_back("PROXMOX_TOKEN_ID");
-    if (cfg.token_secret.empty()) missing.push_back("PROXMOX_TOKEN_SECRET");
-    if (!missing.empty()) {
-        out.error = fmt::format("missing required configuration: {}. Set {} in the environment or in {} "
-                                "(see .env.example), or run with --demo for a simulated cluster",
-                                fmt::join(missing, ", "), missing.size() == 1 ? "it" : "them", env_file_name);
+    auto client = proxmox::client_options_from_env([&](const char* key) -> const char* {
+        auto it = values.find(std::string_view(key));
+        return it == values.end() ? nullptr : it->second.c_str();
+    });
+    if (!client) {
+        out.error = client.error().message;
+        if (out.error.find("is not set") != std::string::npos)
+            out.error += fmt::format(". Set them in the environment or in {} (see .env.example), or run with --demo "
+                                     "for a simulated cluster",
+                                     env_file_name);
         return out;
     }
-    if (cfg.api_url.rfind("https://", 0) != 0) {
-        out.error = fmt::format("PROXMOX_API_URL must start with https:// (e.g. https://pve.example.com:8006), "
-                                "got \"{}\"",
-                                cfg.api_url);
-        return out;
-    }
-    std::string verify = get("PROXMOX_VERIFY");
-    std::string lower = verify;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower.empty() || lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
-        cfg.verify = true;
-    } else if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
-        cfg.verify = false;
-    } else {
-        out.error = fmt::format("PROXMOX_VERIFY must be true or false, got \"{}\"", verify);
-        return out;
+    cfg.client = std::move(*client);
+    if (get("PROXMOX_TIMEOUT").empty()) {
+        cfg.client.request_timeout = default_call_timeout;
+        cfg.client.operation_timeout = default_call_timeout;
     }
     out.config = std::move(cfg);
     return out;

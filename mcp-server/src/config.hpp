@@ -3,7 +3,10 @@
 
 #include "tool_registry.hpp"
 
+#include <proxmox/options.hpp>
+
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,11 +16,17 @@
 
 namespace proxmox::mcp {
 
-/// The environment keys the server reads (the seed's, plus TLS pinning and CA file).
-inline constexpr std::array<std::string_view, 9> config_keys{
-    "PROXMOX_API_URL",      "PROXMOX_TOKEN_ID",     "PROXMOX_TOKEN_SECRET",    "PROXMOX_VERIFY",
-    "PROXMOX_FINGERPRINT",  "PROXMOX_CA_FILE",      "PROXMOX_DEFAULT_NODE",    "PROXMOX_DEFAULT_STORAGE",
+/// The environment keys the server reads: the SDK's connection keys (client_options_from_env)
+/// and the server's own.
+inline constexpr std::array<std::string_view, 13> config_keys{
+    "PROXMOX_API_URL",         "PROXMOX_TOKEN_ID",     "PROXMOX_TOKEN_SECRET",    "PROXMOX_USER",
+    "PROXMOX_PASSWORD",        "PROXMOX_VERIFY",       "PROXMOX_FINGERPRINT",     "PROXMOX_CA_FILE",
+    "PROXMOX_TIMEOUT",         "PROXMOX_CONNECT_TIMEOUT", "PROXMOX_DEFAULT_NODE", "PROXMOX_DEFAULT_STORAGE",
     "PROXMOX_DEFAULT_BRIDGE"};
+
+/// Without PROXMOX_TIMEOUT, one API call may take this long, retries included: it ends well
+/// before the 60 s many MCP clients wait for an answer. Task waits have their own timeout.
+inline constexpr std::chrono::seconds default_call_timeout{30};
 
 /// A parsed `.env` file: `KEY=value`, `KEY="value"` (with \n \t \" \\ escapes), `KEY='value'`
 /// (literal), `export KEY=value`, `#` comments (whole line, or after a space in an unquoted
@@ -34,13 +43,10 @@ dotenv parse_dotenv(std::string_view text);
 
 /// Everything the server needs from its configuration.
 struct server_config {
-    std::string api_url;
-    std::string token_id;
-    std::string token_secret; ///< never printed
-    bool verify = true;
-    std::string fingerprint;
-    std::string ca_file;
+    proxmox::client_options client; ///< holds the token secret or password: never printed
     tool_defaults defaults;
+    /// For the start-up log line: `https://host:8006 as root@pam!mcp` (no secret).
+    std::string describe() const;
 };
 
 /// Looks a variable up (std::getenv in the program, a map in tests).
@@ -53,7 +59,9 @@ struct config_outcome {
 };
 
 /// Builds the configuration from the environment and the text of the env file (if one was
-/// read); the environment wins. `demo` requires nothing and ignores the connection keys.
+/// read); the environment wins, an empty value counts as unset. The connection keys are read by
+/// the SDK's client_options_from_env (token or password login, TLS, timeouts). `demo` requires
+/// nothing and ignores the connection keys.
 config_outcome make_config(const env_lookup& env, const std::optional<std::string>& env_file_text,
                            std::string_view env_file_name, bool demo);
 

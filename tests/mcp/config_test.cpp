@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <chrono>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 #include <unistd.h>
 
 using namespace proxmox::mcp;
@@ -63,30 +67,33 @@ TEST(McpDotenv, ReportsTheLineWithoutTheValue) {
 }
 
 TEST(McpConfig, EnvironmentWinsOverFile) {
-    std::string file = "PROXMOX_API_URL=https://file:8006\nPROXMOX_TOKEN_ID=file@pam!t\n"
+    std::string file = "PROXMOX_API_URL=https://file:8006\nPROXMOX_TOKEN_ID=file@pam!tk\n"
                        "PROXMOX_TOKEN_SECRET=filesecret\nPROXMOX_DEFAULT_NODE=filenode\n";
     auto out = make_config(env_of({{"PROXMOX_API_URL", "https://env:8006"}, {"PROXMOX_DEFAULT_NODE", ""}}), file,
                            ".env", false);
     ASSERT_TRUE(out.config) << out.error;
-    EXPECT_EQ(out.config->api_url, "https://env:8006");
-    EXPECT_EQ(out.config->token_id, "file@pam!t");
-    EXPECT_EQ(out.config->token_secret, "filesecret");
+    EXPECT_EQ(out.config->client.url, "https://env:8006");
+    EXPECT_EQ(out.config->client.token.id, "file@pam!tk");
+    EXPECT_EQ(out.config->client.token.secret, "filesecret");
     EXPECT_EQ(out.config->defaults.node, "filenode"); // empty env value counts as unset
-    EXPECT_TRUE(out.config->verify);
+    EXPECT_TRUE(out.config->client.tls.verify);
+    // Without PROXMOX_TIMEOUT a call ends well before the 60 s many MCP clients wait.
+    EXPECT_EQ(out.config->client.operation_timeout, proxmox::mcp::default_call_timeout);
+    EXPECT_EQ(out.config->client.request_timeout, proxmox::mcp::default_call_timeout);
 }
 
 TEST(McpConfig, MissingKeysAreNamed) {
     auto out = make_config(env_of({{"PROXMOX_TOKEN_SECRET", secret}}), std::nullopt, ".env", false);
     ASSERT_FALSE(out.config);
-    EXPECT_NE(out.error.find("PROXMOX_API_URL"), std::string::npos) << out.error;
+    EXPECT_EQ(out.error.rfind("PROXMOX_API_URL is not set", 0), 0u) << out.error;
     EXPECT_NE(out.error.find("PROXMOX_TOKEN_ID"), std::string::npos) << out.error;
-    EXPECT_EQ(out.error.find("PROXMOX_TOKEN_SECRET"), std::string::npos) << out.error;
+    EXPECT_NE(out.error.find("--demo"), std::string::npos) << out.error;
     EXPECT_EQ(out.error.find(secret), std::string::npos);
 }
 
 TEST(McpConfig, VerifyAndUrlAreChecked) {
     std::map<std::string, std::string> base{{"PROXMOX_API_URL", "https://pve:8006"},
-                                            {"PROXMOX_TOKEN_ID", "root@pam!t"},
+                                            {"PROXMOX_TOKEN_ID", "root@pam!tk"},
                                             {"PROXMOX_TOKEN_SECRET", secret}};
     for (auto [text, expected] : {std::pair{"false", false}, {"FALSE", false}, {"0", false}, {"true", true},
                                   {"1", true}, {"yes", true}}) {
@@ -94,7 +101,7 @@ TEST(McpConfig, VerifyAndUrlAreChecked) {
         env["PROXMOX_VERIFY"] = text;
         auto out = make_config(env_of(env), std::nullopt, ".env", false);
         ASSERT_TRUE(out.config) << out.error;
-        EXPECT_EQ(out.config->verify, expected) << text;
+        EXPECT_EQ(out.config->client.tls.verify, expected) << text;
     }
     auto env = base;
     env["PROXMOX_VERIFY"] = "maybe";
@@ -109,11 +116,46 @@ TEST(McpConfig, VerifyAndUrlAreChecked) {
     EXPECT_NE(out.error.find("https://"), std::string::npos);
 }
 
+TEST(McpConfig, PasswordLoginAndTimeoutsComeFromTheSdkReader) {
+    auto out = make_config(env_of({{"PROXMOX_API_URL", "https://pve:8006"},
+                                   {"PROXMOX_USER", "alice@pve"},
+                                   {"PROXMOX_PASSWORD", secret},
+                                   {"PROXMOX_TIMEOUT", "12"},
+                                   {"PROXMOX_CONNECT_TIMEOUT", "3"}}),
+                           std::nullopt, ".env", false);
+    ASSERT_TRUE(out.config) << out.error;
+    ASSERT_TRUE(out.config->client.login);
+    EXPECT_EQ(out.config->client.login->userid, "alice@pve");
+    EXPECT_EQ(out.config->client.operation_timeout, std::chrono::seconds(12));
+    EXPECT_EQ(out.config->client.connect_timeout, std::chrono::seconds(3));
+    EXPECT_EQ(out.config->describe(), "https://pve:8006 as alice@pve");
+}
+
+TEST(McpConfig, HostileValuesAreRefusedWithoutEchoingThem) {
+    const std::map<std::string, std::string> base{{"PROXMOX_API_URL", "https://pve:8006"},
+                                                  {"PROXMOX_TOKEN_ID", "root@pam!tk"},
+                                                  {"PROXMOX_TOKEN_SECRET", secret}};
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"PROXMOX_TOKEN_SECRET", std::string(secret) + "\r\nX-Evil: 1"},
+             {"PROXMOX_TOKEN_SECRET", std::string(secret) + "\n"},
+             {"PROXMOX_TOKEN_ID", "root@pam!t " + std::string(secret)},
+             {"PROXMOX_TOKEN_ID", std::string(secret)},
+             {"PROXMOX_API_URL", "https://root:" + std::string(secret) + "@pve:8006"},
+             {"PROXMOX_API_URL", "https://pve:8006/?token=" + std::string(secret)}}) {
+        auto env = base;
+        env[key] = value;
+        auto out = make_config(env_of(env), std::nullopt, ".env", false);
+        ASSERT_FALSE(out.config) << key;
+        EXPECT_NE(out.error.find(key), std::string::npos) << out.error;
+        EXPECT_EQ(out.error.find(secret), std::string::npos) << out.error;
+    }
+}
+
 TEST(McpConfig, DemoRequiresNothing) {
     auto out = make_config(env_of({{"PROXMOX_DEFAULT_NODE", "pve3"}}), std::nullopt, ".env", true);
     ASSERT_TRUE(out.config) << out.error;
     EXPECT_EQ(out.config->defaults.node, "pve3");
-    EXPECT_TRUE(out.config->api_url.empty());
+    EXPECT_TRUE(out.config->client.url.empty());
 }
 
 TEST(McpConfig, BadEnvFileIsReportedWithItsName) {
@@ -126,7 +168,7 @@ TEST(McpConfig, LoadsAFile) {
     char path[] = "/tmp/mcp-config-test-XXXXXX";
     int fd = ::mkstemp(path);
     ASSERT_GE(fd, 0);
-    std::string text = "PROXMOX_API_URL=https://f:8006\nPROXMOX_TOKEN_ID=a@pam!b\nPROXMOX_TOKEN_SECRET=s\n";
+    std::string text = "PROXMOX_API_URL=https://f:8006\nPROXMOX_TOKEN_ID=a@pam!bc\nPROXMOX_TOKEN_SECRET=s\n";
     ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
     ::close(fd);
     auto out = load_config(env_of({}), path, true, false);
