@@ -70,6 +70,28 @@ TEST(McpRegistry, EveryToolIsComplete) {
     EXPECT_FALSE(reg.find("proxmox-start-vm")->annotations.destructive);
 }
 
+/// Every string a client can send is bounded (maxLength) unless it is one of a few enum values.
+void expect_bounded_strings(const json::object& schema, const std::string& where) {
+    const auto* props = schema.if_contains("properties");
+    if (!props || !props->is_object()) return;
+    for (const auto& p : props->get_object()) {
+        const auto& ps = p.value().get_object();
+        const std::string at = where + "." + std::string(p.key());
+        if (ps.at("type") == "string" && !ps.contains("enum")) {
+            EXPECT_TRUE(ps.contains("maxLength")) << at << " is an unbounded string";
+        }
+        if (ps.at("type") == "array" && ps.contains("items") && ps.at("items").at("type") == "string") {
+            EXPECT_TRUE(ps.contains("maxItems") && ps.at("items").as_object().contains("maxLength")) << at;
+        }
+        if (ps.at("type") == "object") expect_bounded_strings(ps, at);
+    }
+}
+
+TEST(McpRegistry, EveryStringArgumentIsBounded) {
+    auto registry = make_default_registry();
+    for (const auto& t : registry.tools()) expect_bounded_strings(t.input_schema, t.name);
+}
+
 TEST(McpRegistry, ToolJsonFollowsTheProtocolVersion) {
     auto reg = make_default_registry();
     const auto& tool = *reg.find("proxmox-start-vm");

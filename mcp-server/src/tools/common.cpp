@@ -1,5 +1,7 @@
 #include "tools/common.hpp"
 
+#include "caller_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,6 +34,14 @@ json::object output_schema(json::object properties, std::initializer_list<std::s
 }
 
 json::object string_prop(std::string_view description) { return {{"type", "string"}, {"description", description}}; }
+
+json::object text_prop(std::string_view description, std::size_t max_length) {
+    return {{"type", "string"}, {"maxLength", max_length}, {"description", description}};
+}
+
+json::object name_prop(std::string_view description) {
+    return {{"type", "string"}, {"minLength", 1}, {"maxLength", max_name_length}, {"description", description}};
+}
 
 json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum,
                           std::optional<std::int64_t> maximum) {
@@ -174,7 +184,8 @@ std::string describe(const proxmox::error& e) {
 }
 
 tool_result failure(std::string_view what, const proxmox::error& e) {
-    std::string message = fmt::format("{}: {}", what, describe(e));
+    // The cluster's text is outside input too: bounded like the client's.
+    std::string message = fmt::format("{}: {}", what, quote_text(describe(e), max_error_text));
     if (is(e, proxmox::errc::auth_failed))
         message += ". Fix: check PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET (the token may be wrong, expired or deleted).";
     else if (is(e, proxmox::errc::permission_denied))
@@ -184,6 +195,11 @@ tool_result failure(std::string_view what, const proxmox::error& e) {
         message += ". Fix: pass vmid, or node, to pick one.";
     else if (is(e, proxmox::errc::tls_fingerprint_mismatch))
         message += ". Fix: check PROXMOX_FINGERPRINT against `pvenode cert info` on the node.";
+    else if (is(e, proxmox::errc::timeout))
+        message += ". Fix: the cluster did not answer in time; check the node, or raise PROXMOX_TIMEOUT (seconds).";
+    else if (is(e, proxmox::errc::outcome_unknown))
+        message += ". Do not simply call again: the request may have been applied. Fix: read the current state "
+                   "first (e.g. the VM's status or the node's tasks), then decide.";
     else if (is(e, proxmox::errc::tls_verification_failed))
         message += ". Fix: set PROXMOX_CA_FILE to the cluster CA (/etc/pve/pve-root-ca.pem) or pin "
                    "PROXMOX_FINGERPRINT.";

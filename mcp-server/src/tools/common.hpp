@@ -30,7 +30,21 @@ json::object input_schema(json::object properties, std::initializer_list<std::st
 /// An output schema: `type: object`, the properties, `required` (extra keys allowed).
 json::object output_schema(json::object properties, std::initializer_list<std::string_view> required = {});
 
+/// Every string argument has a maxLength: nothing from the client is unbounded.
+inline constexpr std::size_t max_text_length = 256;
+/// Node and guest names (PVE's are DNS names) and storage ids.
+inline constexpr std::size_t max_name_length = 128;
+/// Task ids (PVE's are well under 200 characters).
+inline constexpr std::size_t max_upid_length = 1024;
+/// Error texts from the cluster are cut to this many characters in a result.
+inline constexpr std::size_t max_error_text = 4000;
+
+/// A string in an output schema.
 json::object string_prop(std::string_view description);
+/// A string argument: bounded by maxLength.
+json::object text_prop(std::string_view description, std::size_t max_length = max_text_length);
+/// A name argument: minLength 1, maxLength max_name_length.
+json::object name_prop(std::string_view description);
 json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum = std::nullopt,
                           std::optional<std::int64_t> maximum = std::nullopt);
 json::object number_prop(std::string_view description);

@@ -78,9 +78,7 @@ void register_node_tools(tool_registry& registry) {
         .description = "Detailed health of one node: uptime, load, CPU, memory, swap, root disk, kernel and PVE "
                        "versions. Without \"node\" it uses PROXMOX_DEFAULT_NODE.",
         .input_schema = input_schema(
-            {{"node", json::object{{"type", "string"},
-                                   {"minLength", 1},
-                                   {"description", "Node name, e.g. \"pve\". Default: PROXMOX_DEFAULT_NODE."}}}}),
+            {{"node", name_prop("Node name, e.g. \"pve\". Default: PROXMOX_DEFAULT_NODE.")}}),
         .output_schema = output_schema(
             {
                 {"node", string_prop("Node name.")},

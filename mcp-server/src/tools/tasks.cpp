@@ -36,6 +36,7 @@ void register_task_tools(tool_registry& registry) {
         .input_schema = input_schema(
             {{"upid", json::object{{"type", "string"},
                                    {"minLength", 1},
+                                   {"maxLength", max_upid_length},
                                    {"description", "Task id, e.g. \"UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam!mcp:\"."}}}},
             {"upid"}),
         .output_schema = task_schema(),

@@ -110,9 +110,9 @@ void register_vm_tools(tool_registry& registry) {
                        "status and by a name substring (case-insensitive). Templates are included "
                        "(template: true).",
         .input_schema = input_schema({
-            {"node", json::object{{"type", "string"}, {"minLength", 1}, {"description", "Only VMs on this node."}}},
+            {"node", name_prop("Only VMs on this node.")},
             {"status", enum_prop("Only VMs in this state.", {"running", "stopped"})},
-            {"name", string_prop("Only VMs whose name contains this text (case-insensitive).")},
+            {"name", text_prop("Only VMs whose name contains this text (case-insensitive).", max_name_length)},
         }),
         .output_schema = output_schema({{"vms", array_prop("The matching VMs, by vmid.", guest_schema())},
                                         {"count", integer_prop("Number of VMs returned.")}},
@@ -129,10 +129,8 @@ void register_vm_tools(tool_registry& registry) {
                        "status, and a failed start (for example a VM that is already running) is an error.",
         .input_schema = input_schema({
             {"vmid", vmid_prop("VM id, e.g. 100. Give vmid or name.")},
-            {"name", json::object{{"type", "string"}, {"minLength", 1}, {"description", "VM name. Give vmid or name."}}},
-            {"node", json::object{{"type", "string"},
-                                  {"minLength", 1},
-                                  {"description", "Only look for the VM on this node."}}},
+            {"name", name_prop("VM name. Give vmid or name.")},
+            {"node", name_prop("Only look for the VM on this node.")},
             {"wait", json::object{{"type", "boolean"},
                                   {"default", false},
                                   {"description", "Wait until the start task has finished."}}},
