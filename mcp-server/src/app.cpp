@@ -6,6 +6,7 @@
 #include "docs_markdown.hpp"
 #include "log.hpp"
 #include "session.hpp"
+#include "signal_watcher.hpp"
 #include "stdio_channel.hpp"
 #include "tools/tools.hpp"
 
@@ -14,7 +15,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <fmt/format.h>
 
@@ -68,6 +68,7 @@ void start_exit_watchdog(std::chrono::seconds limit) {
 
 int serve(const cli_options& cli) {
     std::signal(SIGPIPE, SIG_IGN);
+    block_termination_signals(); // before any thread starts: only the watcher below sees them
     // The protocol gets a private copy of stdout; fd 1 then points at stderr, so nothing a library
     // prints can corrupt the message stream.
     int protocol_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -133,11 +134,10 @@ int serve(const cli_options& cli) {
         io.stop();
     });
 
-    asio::signal_set signals(io, SIGTERM, SIGINT);
-    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-        if (ec) return;
+    signal_watcher signals([&](int signo) {
         log(log_severity::info, fmt::format("signal {} received; shutting down", signo));
-        mcp->shutdown();
+        writer.abort(); // the io thread may be blocked writing to a client that does not read
+        asio::post(io, [&] { mcp->shutdown(); });
     });
 
     line_reader reader(STDIN_FILENO, io.get_executor(),
@@ -161,7 +161,6 @@ int serve(const cli_options& cli) {
     // pool closes the connections), then the simulated cluster, then the io_context.
     start_exit_watchdog(std::chrono::seconds(5));
     reader.stop();
-    signals.cancel();
     mcp.reset();
     client.reset();
     demo.reset();

@@ -17,6 +17,7 @@ enum error_code : int {
     method_not_found = -32601,
     invalid_params = -32602,
     internal_error = -32603,
+    server_busy = -32000, ///< implementation-defined server error: too many calls running
 };
 
 /// The longest string id accepted (in bytes); a longer one makes the request invalid (answered with

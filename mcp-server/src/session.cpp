@@ -333,6 +333,13 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_error(id, jsonrpc::internal_error, "Internal error: tool has no handler"));
             return;
         }
+        if (calls.size() >= options.max_calls) { // each running call holds memory and maybe a connection
+            reply(jsonrpc::make_error(id, jsonrpc::server_busy,
+                                      fmt::format("Server busy: {} tool calls are running; retry once some have "
+                                                  "answered",
+                                                  calls.size())));
+            return;
+        }
         start_call(id, key, *tool, std::move(args), reply);
     }
 

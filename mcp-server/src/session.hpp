@@ -27,6 +27,8 @@ struct session_options {
     std::size_t page_size = 50;
     /// After stdin EOF, calls still running get this long to answer before they are cancelled.
     std::chrono::milliseconds eof_grace{1000};
+    /// Tool calls running at once; more are refused with jsonrpc::server_busy.
+    std::size_t max_calls = 4096;
 };
 
 /// One MCP session over a line channel: JSON-RPC dispatch, lifecycle and version negotiation,

@@ -2,7 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <condition_variable>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +16,15 @@ namespace proxmox::mcp {
 
 namespace asio = boost::asio;
 
+line_writer::line_writer(int fd) : fd_(fd) {
+    if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+}
+
+line_writer::~line_writer() {
+    ::close(wake_[0]);
+    ::close(wake_[1]);
+}
+
 bool line_writer::write_line(std::string_view line) {
     std::string buf;
     buf.reserve(line.size() + 1);
@@ -24,14 +35,22 @@ bool line_writer::write_line(std::string_view line) {
     const char* p = buf.data();
     std::size_t left = buf.size();
     while (left > 0) {
-        ssize_t n = ::write(fd_, p, left);
-        if (n < 0) {
+        // Wait until the reader makes room, or abort() is called: a client that stopped reading
+        // must not keep the server from shutting down.
+        pollfd fds[2] = {{fd_, POLLOUT, 0}, {wake_[0], POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) {
             if (errno == EINTR) continue;
-            if (errno == EAGAIN) {
-                pollfd pfd{fd_, POLLOUT, 0};
-                ::poll(&pfd, 1, 1000);
-                continue;
-            }
+            broken_ = true;
+            return false;
+        }
+        if (fds[1].revents != 0) {
+            broken_ = true;
+            return false;
+        }
+        // At most PIPE_BUF bytes: POLLOUT promises room for that much, so the write cannot block.
+        ssize_t n = ::write(fd_, p, std::min<std::size_t>(left, PIPE_BUF));
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
             broken_ = true;
             return false;
         }
@@ -39,6 +58,12 @@ bool line_writer::write_line(std::string_view line) {
         left -= static_cast<std::size_t>(n);
     }
     return true;
+}
+
+void line_writer::abort() {
+    char c = 'x';
+    while (::write(wake_[1], &c, 1) < 0 && errno == EINTR) {
+    }
 }
 
 bool line_writer::broken() const {

@@ -17,14 +17,21 @@ namespace proxmox::mcp {
 /// mutex, looping over partial writes), so concurrent writers never interleave.
 class line_writer {
 public:
-    explicit line_writer(int fd) : fd_(fd) {}
+    explicit line_writer(int fd);
+    ~line_writer();
+    line_writer(const line_writer&) = delete;
+    line_writer& operator=(const line_writer&) = delete;
 
-    /// Writes `line` and `\n`. Returns false (and keeps failing) once the reader is gone (EPIPE).
+    /// Writes `line` and `\n`, waiting while the reader does not read. Returns false (and keeps
+    /// failing) once the reader is gone (EPIPE) or abort() was called.
     bool write_line(std::string_view line);
+    /// Ends a write_line that waits for the reader, now and for good (any thread; e.g. SIGTERM).
+    void abort();
     bool broken() const;
 
 private:
     int fd_;
+    int wake_[2] = {-1, -1};
     mutable std::mutex mutex_;
     bool broken_ = false;
 };

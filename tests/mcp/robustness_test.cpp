@@ -222,3 +222,32 @@ TEST(McpRobustness, AClientThatWritesWithoutReadingCannotGrowTheServer) {
     c.proc().close_stdin();
     EXPECT_EQ(c.proc().wait_exit(5s), std::optional<int>(0));
 }
+
+namespace {
+
+TEST(McpRobustness, SigtermEndsAServerBlockedWritingToAClientThatDoesNotRead) {
+    mcp_client c;
+    ASSERT_TRUE(c.initialize().as_object().contains("result"));
+    // Pings until the server's stdout pipe is full and its input queue stops taking lines.
+    std::atomic<bool> stuck{false};
+    std::thread writer([&] {
+        std::string chunk;
+        for (int id = 1000; id < 400'000 && !stuck; id += 100) {
+            chunk.clear();
+            for (int i = id; i < id + 100; ++i)
+                chunk += (chunk.empty() ? "" : "\n") + std::string(R"({"jsonrpc":"2.0","id":)") + std::to_string(i) +
+                         R"(,"method":"ping"})";
+            if (!c.proc().send_line(chunk)) return;
+        }
+    });
+    std::this_thread::sleep_for(2s); // the writer blocks on the full pipe long before this
+    c.proc().signal(SIGTERM);
+    const auto status = c.proc().wait_exit(10s);
+    stuck = true;
+    if (!status) c.proc().signal(SIGKILL); // releases the writer thread
+    writer.join();
+    ASSERT_TRUE(status) << "SIGTERM was ignored while the server waited for the client to read";
+    EXPECT_EQ(*status, 0);
+}
+
+} // namespace

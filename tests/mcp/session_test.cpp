@@ -370,6 +370,23 @@ TEST_F(McpSession, CallsRunConcurrently) {
     EXPECT_EQ(s->calls_in_flight(), 0u);
 }
 
+TEST_F(McpSession, CallsBeyondTheLimitAreRefusedUntilSomeAnswer) {
+    session_options opts;
+    opts.max_calls = 2;
+    make(opts);
+    initialize();
+    for (const char* id : {"a", "b"})
+        send_json(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+                               {"params", json::object{{"name", "sleep"}, {"arguments", json::object{{"ms", 200}}}}}});
+    auto busy = call("c", "echo", {{"text", "x"}});
+    EXPECT_EQ(error_code(busy), -32000) << json::serialize(busy);
+    EXPECT_EQ(s->calls_in_flight(), 2u);
+    EXPECT_EQ(next().at("id"), "a");
+    EXPECT_EQ(next().at("id"), "b");
+    auto later = call("d", "echo", {{"text", "x"}});
+    EXPECT_EQ(later.at("result").at("structuredContent").at("text"), "x");
+}
+
 TEST_F(McpSession, CancelledCallsAnswerNothing) {
     initialize();
     send_line(R"({"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":5000}}})");
