@@ -25,23 +25,14 @@
 
 namespace json = boost::json;
 using proxmox::mcp::testing::child_process;
+using proxmox::mcp::testing::is_error;
 using proxmox::mcp::testing::mcp_client;
+using proxmox::mcp::testing::text_of;
 using namespace std::chrono_literals;
 
 namespace {
 
 const std::string exe = PROXMOX_MCP_EXE;
-
-bool is_error(const json::object& result) {
-    const auto* e = result.if_contains("isError");
-    return e && e->is_bool() && e->get_bool();
-}
-
-std::string text_of(const json::object& result) {
-    const auto* c = result.if_contains("content");
-    if (!c || !c->is_array() || c->as_array().empty()) return {};
-    return std::string(c->as_array().at(0).at("text").as_string());
-}
 
 const json::array& vms_of(const json::object& result) { return result.at("structuredContent").at("vms").as_array(); }
 

@@ -18,6 +18,19 @@
 
 namespace proxmox::mcp::testing {
 
+/// A tools/call result with isError: true.
+inline bool is_error(const boost::json::object& result) {
+    const auto* e = result.if_contains("isError");
+    return e && e->is_bool() && e->get_bool();
+}
+
+/// The text of a tools/call result's first content block.
+inline std::string text_of(const boost::json::object& result) {
+    const auto* c = result.if_contains("content");
+    if (!c || !c->is_array() || c->as_array().empty()) return {};
+    return std::string(c->as_array().at(0).at("text").as_string());
+}
+
 /// A minimal MCP client over `proxmox-mcp` (PROXMOX_MCP_EXE) as a child process.
 class mcp_client {
 public:
