@@ -12,22 +12,6 @@ namespace {
 
 using namespace simtest;
 
-reply send_form(client& c, const std::string& method, const std::string& path, const std::string& form) {
-    request r;
-    r.method = method;
-    r.target = "/api2/json" + path;
-    r.body = form;
-    r.content_type = "application/x-www-form-urlencoded";
-    return c.send(r);
-}
-
-std::string error_of(const reply& r, const std::string& key) {
-    auto v = body_json(r);
-    const auto* errors = v.is_object() ? v.as_object().if_contains("errors") : nullptr;
-    const auto* e = errors && errors->is_object() ? errors->as_object().if_contains(key) : nullptr;
-    return e && e->is_string() ? std::string(e->get_string()) : std::string("<none: " + r.body + ">");
-}
-
 /// Long texts in failure messages: the start and the end.
 std::string shorten(const std::string& s) {
     if (s.size() <= 300)

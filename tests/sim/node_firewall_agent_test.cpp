@@ -11,7 +11,8 @@ namespace {
 
 using namespace simtest;
 
-reply send_form(client& c, const std::string& method, const std::string& path, const std::string& form = {}) {
+/// Parameters as PVE clients send them: in the body of POST/PUT, in the query of DELETE.
+reply send_params(client& c, const std::string& method, const std::string& path, const std::string& form = {}) {
     request r;
     r.method = method;
     r.target = "/api2/json" + path + (method == "DELETE" && !form.empty() ? "?" + form : "");
@@ -332,7 +333,7 @@ TEST(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
         << "an empty VMID.fw: no defaults are filled in";
 
     auto put =
-        send_form(c, "PUT", path,
+        send_params(c, "PUT", path,
                   "enable=1&policy_in=DROP&log_level_in=info&macfilter=0&digest=" + std::string(empty_sha1));
     EXPECT_EQ(put.status, 200u) << put.body;
     EXPECT_TRUE(body_json(put).at("data").is_null());
@@ -343,23 +344,23 @@ TEST(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
     EXPECT_EQ(text(opts, "log_level_in"), "info");
     EXPECT_NE(text(opts, "digest"), empty_sha1);
 
-    auto stale = send_form(c, "PUT", path, "enable=0&digest=" + std::string(empty_sha1));
+    auto stale = send_params(c, "PUT", path, "enable=0&digest=" + std::string(empty_sha1));
     EXPECT_EQ(stale.status, 500u);
     EXPECT_EQ(message(stale), "detected modified configuration - file changed by other user? Try again.\n");
 
-    auto bogus = send_form(c, "PUT", path, "delete=bogus");
+    auto bogus = send_params(c, "PUT", path, "delete=bogus");
     EXPECT_EQ(bogus.status, 400u);
     EXPECT_EQ(param_error(bogus, "delete"), "no such option 'bogus'");
 
     EXPECT_EQ(
-        send_form(c, "PUT", path, "delete=policy_in,log_level_in&digest=" + text(opts, "digest")).status,
+        send_params(c, "PUT", path, "delete=policy_in,log_level_in&digest=" + text(opts, "digest")).status,
         200u);
     auto after = data(c.get(path));
     EXPECT_FALSE(after.as_object().contains("policy_in"));
     EXPECT_FALSE(after.as_object().contains("log_level_in"));
     EXPECT_EQ(after.at("enable"), 1);
 
-    EXPECT_EQ(send_form(c, "PUT", path, "enable=maybe").status, 400u) << "schema: boolean";
+    EXPECT_EQ(send_params(c, "PUT", path, "enable=maybe").status, 400u) << "schema: boolean";
 }
 
 TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
@@ -369,10 +370,10 @@ TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
     EXPECT_TRUE(data(c.get(rules)).as_array().empty());
 
     ASSERT_EQ(
-        send_form(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=22&enable=1&comment=ssh").status,
+        send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=22&enable=1&comment=ssh").status,
         200u);
-    ASSERT_EQ(send_form(c, "POST", rules, "type=out&action=DROP&macro=http&source=10.0.0.0/8").status, 200u);
-    ASSERT_EQ(send_form(c, "POST", rules, "type=in&action=REJECT&proto=icmp").status, 200u);
+    ASSERT_EQ(send_params(c, "POST", rules, "type=out&action=DROP&macro=http&source=10.0.0.0/8").status, 200u);
+    ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=REJECT&proto=icmp").status, 200u);
 
     auto list = data(c.get(rules)).as_array();
     ASSERT_EQ(list.size(), 3u);
@@ -394,20 +395,20 @@ TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
     EXPECT_EQ(number(one, "pos"), 2);
 
     // move the ssh rule to the top: the others move down
-    ASSERT_EQ(send_form(c, "PUT", rules + "/2", "moveto=0&comment=ignored").status, 200u);
+    ASSERT_EQ(send_params(c, "PUT", rules + "/2", "moveto=0&comment=ignored").status, 200u);
     list = data(c.get(rules)).as_array();
     EXPECT_EQ(text(list[0], "comment"), "ssh") << "moveto ignores the other arguments";
     EXPECT_EQ(text(list[1], "action"), "REJECT");
     EXPECT_EQ(text(list[2], "macro"), "HTTP");
     // and past the end: it goes last
-    ASSERT_EQ(send_form(c, "PUT", rules + "/0", "moveto=10").status, 200u);
+    ASSERT_EQ(send_params(c, "PUT", rules + "/0", "moveto=10").status, 200u);
     list = data(c.get(rules)).as_array();
     EXPECT_EQ(text(list[2], "comment"), "ssh");
 
-    auto stale = send_form(c, "DELETE", rules + "/0", "digest=" + std::string(empty_sha1));
+    auto stale = send_params(c, "DELETE", rules + "/0", "digest=" + std::string(empty_sha1));
     EXPECT_EQ(stale.status, 500u);
     EXPECT_EQ(message(stale), "detected modified configuration - file changed by other user? Try again.\n");
-    ASSERT_EQ(send_form(c, "DELETE", rules + "/0", "digest=" + text(list[0], "digest")).status, 200u);
+    ASSERT_EQ(send_params(c, "DELETE", rules + "/0", "digest=" + text(list[0], "digest")).status, 200u);
     list = data(c.get(rules)).as_array();
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(text(list[0], "macro"), "HTTP");
@@ -416,7 +417,7 @@ TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
     auto missing = c.get(rules + "/5");
     EXPECT_EQ(missing.status, 500u);
     EXPECT_EQ(message(missing), "no rule at position 5\n");
-    EXPECT_EQ(message(send_form(c, "DELETE", rules + "/2")), "no rule at position 2\n");
+    EXPECT_EQ(message(send_params(c, "DELETE", rules + "/2")), "no rule at position 2\n");
 }
 
 TEST(FirewallRules, VerifyRuleErrorsLikePve) {
@@ -424,7 +425,7 @@ TEST(FirewallRules, VerifyRuleErrorsLikePve) {
     client c(sim.start());
     const std::string rules = "/nodes/pve/qemu/101/firewall/rules";
     auto expect_error = [&](const std::string& form, const char* param, const std::string& text) {
-        auto r = send_form(c, "POST", rules, form);
+        auto r = send_params(c, "POST", rules, form);
         EXPECT_EQ(r.status, 400u) << form;
         EXPECT_EQ(param_error(r, param), text) << form << " -> " << r.body;
     };
@@ -451,11 +452,11 @@ TEST(FirewallRules, VerifyRuleErrorsLikePve) {
                  "detected mixed ipv4/ipv6 addresses in rule");
     expect_error("type=in&action=ACCEPT&proto=nosuch", "proto",
                  "invalid format - unknown protocol 'nosuch'\n");
-    EXPECT_EQ(send_form(c, "POST", rules, "type=sideways&action=ACCEPT").status, 400u) << "schema enum";
+    EXPECT_EQ(send_params(c, "POST", rules, "type=sideways&action=ACCEPT").status, 400u) << "schema enum";
     EXPECT_TRUE(data(c.get(rules)).as_array().empty()) << "no failed rule was saved";
 
     ASSERT_EQ(
-        send_form(c, "POST", rules, "type=in&action=ACCEPT&iface=net0&source=fd00::/64&proto=tcp&dport=443")
+        send_params(c, "POST", rules, "type=in&action=ACCEPT&iface=net0&source=fd00::/64&proto=tcp&dport=443")
             .status,
         200u);
     auto rule = data(c.get(rules + "/0"));
@@ -467,11 +468,11 @@ TEST(FirewallRules, UpdateChangesAndDeletesProperties) {
     proxmox::sim::server sim(quick_options());
     client c(sim.start());
     const std::string rules = "/nodes/pve/lxc/200/firewall/rules";
-    ASSERT_EQ(send_form(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=80&log=info").status, 200u);
+    ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=80&log=info").status, 200u);
     auto before = data(c.get(rules + "/0"));
 
     ASSERT_EQ(
-        send_form(c, "PUT", rules + "/0", "comment=web&enable=1&delete=log&digest=" + text(before, "digest"))
+        send_params(c, "PUT", rules + "/0", "comment=web&enable=1&delete=log&digest=" + text(before, "digest"))
             .status,
         200u);
     auto after = data(c.get(rules + "/0"));
@@ -481,19 +482,19 @@ TEST(FirewallRules, UpdateChangesAndDeletesProperties) {
     EXPECT_NE(text(after, "digest"), text(before, "digest"));
 
     // a form value `comment=` arrives as undef (Perl's split), which changes nothing; '-' deletes
-    ASSERT_EQ(send_form(c, "PUT", rules + "/0", "comment=").status, 200u);
+    ASSERT_EQ(send_params(c, "PUT", rules + "/0", "comment=").status, 200u);
     EXPECT_EQ(text(data(c.get(rules + "/0")), "comment"), "web");
-    ASSERT_EQ(send_form(c, "PUT", rules + "/0", "comment=-").status, 200u);
+    ASSERT_EQ(send_params(c, "PUT", rules + "/0", "comment=-").status, 200u);
     EXPECT_FALSE(data(c.get(rules + "/0")).as_object().contains("comment"));
 
-    auto required = send_form(c, "PUT", rules + "/0", "delete=action");
+    auto required = send_params(c, "PUT", rules + "/0", "delete=action");
     EXPECT_EQ(required.status, 400u);
     EXPECT_EQ(param_error(required, "delete"), "unable to delete required property 'action'");
-    auto unknown = send_form(c, "PUT", rules + "/0", "delete=color");
+    auto unknown = send_params(c, "PUT", rules + "/0", "delete=color");
     EXPECT_EQ(param_error(unknown, "delete"), "no such property ('color')");
-    auto invalid = send_form(c, "PUT", rules + "/0", "delete=proto");
+    auto invalid = send_params(c, "PUT", rules + "/0", "delete=proto");
     EXPECT_EQ(param_error(invalid, "proto"), "missing property - 'dport' requires this property");
-    auto stale = send_form(c, "PUT", rules + "/0", "comment=x&digest=" + text(before, "digest"));
+    auto stale = send_params(c, "PUT", rules + "/0", "comment=x&digest=" + text(before, "digest"));
     EXPECT_EQ(stale.status, 500u);
 }
 
@@ -507,14 +508,14 @@ TEST(FirewallRules, BelongToTheVmidNotToANode) {
     EXPECT_EQ(names, (std::set<std::string>{"rules", "aliases", "ipset", "refs", "options"}));
 
     // the rule calls are not proxied: any node name reaches VMID.fw
-    ASSERT_EQ(send_form(c, "POST", "/nodes/pve3/qemu/100/firewall/rules", "type=in&action=DROP").status,
+    ASSERT_EQ(send_params(c, "POST", "/nodes/pve3/qemu/100/firewall/rules", "type=in&action=DROP").status,
               200u);
     EXPECT_EQ(data(c.get("/nodes/pve/qemu/100/firewall/rules")).as_array().size(), 1u);
     EXPECT_TRUE(data(c.get("/nodes/pve/qemu/101/firewall/rules")).as_array().empty()) << "per VMID";
 
     // a VMID without a guest has an (empty) firewall file too, and writes create it
     EXPECT_TRUE(data(c.get("/nodes/pve/qemu/5555/firewall/rules")).as_array().empty());
-    ASSERT_EQ(send_form(c, "POST", "/nodes/pve/qemu/5555/firewall/rules", "type=out&action=ACCEPT").status,
+    ASSERT_EQ(send_params(c, "POST", "/nodes/pve/qemu/5555/firewall/rules", "type=out&action=ACCEPT").status,
               200u);
     EXPECT_EQ(data(c.get("/nodes/pve/lxc/5555/firewall/rules")).as_array().size(), 1u);
 }

@@ -110,6 +110,24 @@ inline std::pair<std::string, std::string> stopped_vm(client& c) {
     return {std::string(g.at("node").as_string()), std::to_string(g.at("vmid").to_number<int>())};
 }
 
+/// `method path` with `form` as an application/x-www-form-urlencoded body.
+inline reply send_form(client& c, const std::string& method, const std::string& path, const std::string& form) {
+    request r;
+    r.method = method;
+    r.target = "/api2/json" + path;
+    r.body = form;
+    r.content_type = "application/x-www-form-urlencoded";
+    return c.send(r);
+}
+
+/// The `errors` entry for `key` of a 400 answer, or `<none: BODY>`.
+inline std::string error_of(const reply& r, const std::string& key) {
+    auto v = body_json(r);
+    const auto* errors = v.is_object() ? v.as_object().if_contains("errors") : nullptr;
+    const auto* e = errors && errors->is_object() ? errors->as_object().if_contains(key) : nullptr;
+    return e && e->is_string() ? std::string(e->get_string()) : std::string("<none: " + r.body + ">");
+}
+
 /// application/x-www-form-urlencoded encoding of one value.
 inline std::string form_value(std::string_view v) {
     return encode_segment(v);
