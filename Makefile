@@ -3,11 +3,12 @@
 #   make run    build and start `proxmox-mcp --demo` on stdio (stdout carries MCP only)
 #   make bench  build and run the benchmarks
 #   make asan   the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tsan   the SDK's unit and simulator tests (threaded client included) under ThreadSanitizer
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),-DPROXMOX_WERROR=ON,)
 
-.PHONY: deps configure build test run bench asan clean
+.PHONY: deps configure build test run bench asan tsan clean
 
 deps:
 	@bash cmake/install-deps.sh
@@ -32,6 +33,13 @@ bench:
 
 asan:
 	$(MAKE) test PRESET=asan
+
+# The SDK's tests only: the MCP server runs one thread; the thread-safe client is the SDK's.
+tsan: deps
+	@cmake --preset tsan $(WERROR) >&2
+	@cmake --build --preset tsan -j $(JOBS) --target unit_tests http_tests >&2
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build/tsan/tests/unit/unit_tests --gtest_brief=1
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build/tsan/tests/http/http_tests --gtest_brief=1
 
 clean:
 	rm -rf build

@@ -1,4 +1,5 @@
 #include <proxmox/client.hpp>
+#include <proxmox/transport.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -6,6 +7,10 @@
 #include "http/fingerprint.hpp"
 
 #include <gtest/gtest.h>
+
+#include <optional>
+#include <utility>
+#include <vector>
 
 using namespace proxmox;
 
@@ -90,4 +95,32 @@ TEST(ClientOptions, MissingCaFileIsReported) {
     io.run();
     ASSERT_TRUE(out && !*out);
     EXPECT_NE(out->error().message.find("tls.ca_file"), std::string::npos);
+}
+
+TEST(Transport, HeaderValuesWithLineBreaksAreNeverSent) {
+    // Port 1 on loopback refuses connections: a request that got as far as connecting would fail
+    // with connection_refused, not invalid_argument.
+    boost::asio::io_context io;
+    client_options opts;
+    opts.url = "https://127.0.0.1:1";
+    opts.tls.fingerprint = std::string(64, 'A');
+    auto transport = make_https_transport(io.get_executor(), opts);
+    ASSERT_TRUE(transport) << transport.error().to_string();
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"Authorization", "PVEAPIToken=root@pam!x=secret\r\nX-Evil: 1"},
+             {"CSRFPreventionToken", "abc\ndef"},
+             {"X\r\nEvil", "1"}}) {
+        http_request req;
+        req.method = http_method::get;
+        req.target = "/api2/json/version";
+        req.headers.emplace_back(name, value);
+        std::optional<result<http_response>> answer;
+        (*transport)->async_send(req, [&](result<http_response> r) { answer = std::move(r); });
+        io.restart();
+        io.run();
+        ASSERT_TRUE(answer);
+        ASSERT_FALSE(*answer);
+        EXPECT_EQ(answer->error().code, errc::invalid_argument) << answer->error().to_string();
+        EXPECT_EQ(answer->error().to_string().find("secret"), std::string::npos);
+    }
 }
