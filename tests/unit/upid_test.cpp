@@ -33,7 +33,8 @@ TEST(Upid, RejectsMalformed) {
     for (const char* bad : {"", "UPID:pve:1:2:3:qmstart:100:root@pam:", // short hex fields
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam", // no trailing colon
                             "XPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
-                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:"}) {
+                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
+                            "UPID:", "UPID::"}) { // the prefix's own ':' is no trailing colon
         auto u = upid::parse(bad);
         ASSERT_FALSE(u) << bad;
         EXPECT_EQ(u.error().code, proxmox::errc::invalid_argument);

@@ -41,8 +41,10 @@ bool upid_word(std::string_view s, bool may_be_empty) {
 
 /// Splits `UPID:a:b:...:` into the fields between the colons; nullopt without the trailing ':'.
 std::optional<std::vector<std::string_view>> upid_fields(std::string_view text) {
-    if (!text.starts_with("UPID:") || !text.ends_with(':')) return std::nullopt;
-    text.remove_prefix(5);
+    constexpr std::string_view prefix = "UPID:";
+    // `UPID:` alone ends with ':' too, but that colon is the prefix's own
+    if (text.size() <= prefix.size() || !text.starts_with(prefix) || !text.ends_with(':')) return std::nullopt;
+    text.remove_prefix(prefix.size());
     text.remove_suffix(1);
     std::vector<std::string_view> fields;
     for (;;) {
