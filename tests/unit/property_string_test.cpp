@@ -105,6 +105,14 @@ TEST(QemuDisk, NewDisksCdromsAndExistingOnes) {
               std::string::npos);
 }
 
+TEST(QemuDisk, ABlankVolumeIsNoVolume) {
+    // Written out, a volume of blanks is a part the parser skips: the disk would lose its volume.
+    qemu_disk blank;
+    blank.volume = " \t";
+    EXPECT_NE(error_of(blank.to_property_string()).find("qemu_disk.volume"), std::string::npos);
+    EXPECT_NE(error_of(qemu_disk::parse("file=\t,iothread=1")).find("qemu_disk.volume"), std::string::npos);
+}
+
 TEST(IpConfig, StaticDhcpAndIpv6) {
     EXPECT_EQ(text_of(ip_config{.ip = "192.168.1.50/24", .gw = "192.168.1.1"}.to_property_string()),
               "gw=192.168.1.1,ip=192.168.1.50/24");

@@ -107,6 +107,11 @@ std::optional<bool> flag(std::string_view v) {
     return std::nullopt;
 }
 
+/// Only blanks: property_string::parse skips such a part, so written out it would be lost.
+bool blank(std::string_view value) {
+    return value.find_first_not_of(" \t") == std::string_view::npos;
+}
+
 /// Rejects values that would break the comma-separated form.
 result<void> plain(std::string_view type, std::string_view field, std::string_view value) {
     if (value.find(',') != std::string_view::npos || value.find('=') != std::string_view::npos)
@@ -220,7 +225,7 @@ qemu_disk qemu_disk::cdrom(std::string_view iso_volume) {
 
 result<std::string> qemu_disk::to_property_string() const {
     constexpr std::string_view t = "qemu_disk";
-    if (volume.empty())
+    if (blank(volume))
         return bad(t, "volume", "is empty; name a volume, or use qemu_disk::new_disk(storage, size_gib)");
     if (auto ok = plain(t, "volume", volume); !ok)
         return ok.error();
@@ -289,7 +294,7 @@ result<qemu_disk> qemu_disk::parse(std::string_view text) {
         else
             d.other.set(k, v);
     }
-    if (d.volume.empty())
+    if (blank(d.volume))
         return bad("qemu_disk", "volume", fmt::format("'{}' names no volume", text));
     return d;
 }
