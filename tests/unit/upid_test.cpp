@@ -113,6 +113,24 @@ TEST(ApiToken, ASecretPastedIntoTheIdIsNeverEchoed) {
     }
 }
 
+TEST(ApiToken, ErrorsQuoteALongIdAtBoundedLength) {
+    // A well-formed id can be any length; an error about its secret must not be as long.
+    const std::string id = "root@pam!" + std::string(100'000, 'a');
+    for (const std::string& secret : {std::string(), std::string("x\ny")}) {
+        auto ok = proxmox::api_token{id, secret}.validate();
+        ASSERT_FALSE(ok);
+        EXPECT_LT(ok.error().message.size(), 1024u);
+        EXPECT_NE(ok.error().message.find("root@pam!aaaa"), std::string::npos) << ok.error().message;
+    }
+    const std::string user = "root@" + std::string(100'000, 'p');
+    for (const std::string& password : {std::string(), std::string("x\ny")}) {
+        auto ok = proxmox::password_login{user, password}.validate();
+        ASSERT_FALSE(ok);
+        EXPECT_LT(ok.error().message.size(), 1024u);
+        EXPECT_NE(ok.error().message.find("root@pppp"), std::string::npos) << ok.error().message;
+    }
+}
+
 TEST(ApiToken, ControlCharactersInTheSecretAreRefused) {
     // "SECRET\r\nX-Evil: 1" would add a header line to every request.
     for (const std::string& secret : std::vector<std::string>{"aaaa\r\nX-Evil: 1", "aaaa\n", std::string("aa\0bb", 5), "aaaa\there"}) {
