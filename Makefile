@@ -4,11 +4,15 @@
 #   make bench  build and run the benchmarks
 #   make asan   the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make tsan   the SDK's unit and simulator tests (threaded client included) under ThreadSanitizer
+#   make fuzz   build the libFuzzer targets (clang-14) and run each FUZZ_SECONDS (default 60)
+#   make fuzz-smoke  the same, FUZZ_SMOKE_SECONDS each (make test runs it when clang-14 is there)
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),-DPROXMOX_WERROR=ON,)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 7
 
-.PHONY: deps configure build test run bench asan tsan clean
+.PHONY: deps configure build test run bench asan tsan fuzz-build fuzz fuzz-smoke fuzz-smoke-if-available clean
 
 deps:
 	@bash cmake/install-deps.sh
@@ -22,6 +26,7 @@ build: configure
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+	@$(MAKE) -s fuzz-smoke-if-available
 
 run:
 	@$(MAKE) -s build PRESET=$(PRESET) >&2
@@ -40,6 +45,25 @@ tsan: deps
 	@cmake --build --preset tsan -j $(JOBS) --target unit_tests http_tests >&2
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build/tsan/tests/unit/unit_tests --gtest_brief=1
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build/tsan/tests/http/http_tests --gtest_brief=1
+
+fuzz-build: deps
+	@cmake --preset fuzz $(WERROR) >&2
+	@cmake --build --preset fuzz -j $(JOBS) >&2
+
+fuzz: fuzz-build
+	@tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@tests/fuzz/run_fuzzers.sh $(FUZZ_SMOKE_SECONDS)
+
+# libFuzzer comes with clang's runtime package; without both the fuzz targets cannot be built.
+fuzz-smoke-if-available:
+	@if command -v clang++-14 >/dev/null && \
+	    dpkg-query -W -f='$${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed"; then \
+	    $(MAKE) -s fuzz-smoke; \
+	else \
+	    echo "note: clang++-14 or libclang-rt-14-dev missing, the fuzz smoke run is skipped" >&2; \
+	fi
 
 clean:
 	rm -rf build

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "caller_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -92,13 +94,15 @@ dotenv parse_dotenv(std::string_view text) {
                 value += c;
             }
             if (!closed || !rest_is_comment(rest.substr(i + 1))) {
-                out.error = fmt::format("line {}: {} has an unterminated or malformed double-quoted value", line_no, key);
+                out.error = fmt::format("line {}: {} has an unterminated or malformed double-quoted value", line_no,
+                                        quote_text(key));
                 return out;
             }
         } else if (!rest.empty() && rest.front() == '\'') {
             auto close = rest.find('\'', 1);
             if (close == std::string_view::npos || !rest_is_comment(rest.substr(close + 1))) {
-                out.error = fmt::format("line {}: {} has an unterminated or malformed single-quoted value", line_no, key);
+                out.error = fmt::format("line {}: {} has an unterminated or malformed single-quoted value", line_no,
+                                        quote_text(key));
                 return out;
             }
             value = std::string(rest.substr(1, close - 1));

@@ -66,6 +66,15 @@ TEST(McpDotenv, ReportsTheLineWithoutTheValue) {
     EXPECT_FALSE(parse_dotenv("A='x' junk\n").error.empty());
 }
 
+TEST(McpDotenv, ErrorsQuoteALongKeyAtBoundedLength) {
+    const std::string key(100'000, 'K');
+    for (const char* value : {"=\"open", "='open", "=\"closed\" junk"}) {
+        auto d = parse_dotenv(key + value + "\n");
+        EXPECT_EQ(d.error.rfind("line 1: KKKK", 0), 0u) << d.error.substr(0, 100);
+        EXPECT_LT(d.error.size(), 1024u);
+    }
+}
+
 TEST(McpConfig, EnvironmentWinsOverFile) {
     std::string file = "PROXMOX_API_URL=https://file:8006\nPROXMOX_TOKEN_ID=file@pam!tk\n"
                        "PROXMOX_TOKEN_SECRET=filesecret\nPROXMOX_DEFAULT_NODE=filenode\n";

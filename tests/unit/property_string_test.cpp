@@ -42,6 +42,39 @@ TEST(PropertyString, RejectsWhatPveRejects) {
     EXPECT_NE(error_of(property_string::parse("=x")).find("has no key"), std::string::npos);
 }
 
+TEST(PropertyString, ErrorsQuoteLongTextAtBoundedLength) {
+    // A config value can be long; an error about it stays short enough for a log line.
+    const std::string tail(100'000, 'x');
+    for (const std::string& text :
+         {"a=1,a=2," + tail, "=" + tail, "virtio,e1000," + tail, "a=1," + tail + "=1," + tail + "=2"}) {
+        auto p = property_string::parse(text);
+        ASSERT_FALSE(p);
+        EXPECT_LT(p.error().message.size(), 1024u) << p.error().message.substr(0, 100);
+    }
+    for (const std::string& text : {"virtio,tag=" + tail, "virtio,rate=" + tail, "name=eth0,mtu=" + tail}) {
+        auto nic = qemu_nic::parse(text);
+        auto lxc = lxc_nic::parse(text);
+        ASSERT_FALSE(nic && lxc) << text.substr(0, 20);
+        if (!nic) {
+            EXPECT_LT(nic.error().message.size(), 1024u) << nic.error().message.substr(0, 100);
+        }
+        if (!lxc) {
+            EXPECT_LT(lxc.error().message.size(), 1024u) << lxc.error().message.substr(0, 100);
+        }
+    }
+    EXPECT_LT(error_of(qemu_disk::parse("iothread=1," + tail + "=1")).size(), 1024u);
+    EXPECT_LT(error_of(lxc_nic::parse("bridge=vmbr0," + tail + "=1")).size(), 1024u);
+    qemu_nic nic;
+    nic.bridge = tail + " ";
+    EXPECT_LT(error_of(nic.to_property_string()).size(), 1024u);
+    qemu_disk disk;
+    disk.volume = tail + ",";
+    EXPECT_LT(error_of(disk.to_property_string()).size(), 1024u);
+    ip_config ip;
+    ip.ip = tail;
+    EXPECT_LT(error_of(ip.to_property_string()).size(), 1024u);
+}
+
 TEST(QemuNic, BuildsPvesText) {
     EXPECT_EQ(text_of(qemu_nic{}.to_property_string()), "virtio,bridge=vmbr0");
     qemu_nic nic{.model = "e1000", .macaddr = "BC:24:11:2C:4E:01", .bridge = "vmbr1"};
@@ -103,6 +136,14 @@ TEST(QemuDisk, NewDisksCdromsAndExistingOnes) {
     bad_cache.cache = "fast";
     EXPECT_NE(error_of(bad_cache.to_property_string()).find("qemu_disk.cache: 'fast' is not one of none"),
               std::string::npos);
+}
+
+TEST(QemuDisk, ABlankVolumeIsNoVolume) {
+    // Written out, a volume of blanks is a part the parser skips: the disk would lose its volume.
+    qemu_disk blank;
+    blank.volume = " \t";
+    EXPECT_NE(error_of(blank.to_property_string()).find("qemu_disk.volume"), std::string::npos);
+    EXPECT_NE(error_of(qemu_disk::parse("file=\t,iothread=1")).find("qemu_disk.volume"), std::string::npos);
 }
 
 TEST(IpConfig, StaticDhcpAndIpv6) {

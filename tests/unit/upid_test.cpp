@@ -33,7 +33,8 @@ TEST(Upid, RejectsMalformed) {
     for (const char* bad : {"", "UPID:pve:1:2:3:qmstart:100:root@pam:", // short hex fields
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam", // no trailing colon
                             "XPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
-                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:"}) {
+                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
+                            "UPID:", "UPID::"}) { // the prefix's own ':' is no trailing colon
         auto u = upid::parse(bad);
         ASSERT_FALSE(u) << bad;
         EXPECT_EQ(u.error().code, proxmox::errc::invalid_argument);
@@ -109,6 +110,24 @@ TEST(ApiToken, ASecretPastedIntoTheIdIsNeverEchoed) {
         auto ok = t.validate();
         ASSERT_FALSE(ok) << id;
         EXPECT_EQ(ok.error().to_string().find("5ec7"), std::string::npos) << ok.error().to_string();
+    }
+}
+
+TEST(ApiToken, ErrorsQuoteALongIdAtBoundedLength) {
+    // A well-formed id can be any length; an error about its secret must not be as long.
+    const std::string id = "root@pam!" + std::string(100'000, 'a');
+    for (const std::string& secret : {std::string(), std::string("x\ny")}) {
+        auto ok = proxmox::api_token{id, secret}.validate();
+        ASSERT_FALSE(ok);
+        EXPECT_LT(ok.error().message.size(), 1024u);
+        EXPECT_NE(ok.error().message.find("root@pam!aaaa"), std::string::npos) << ok.error().message;
+    }
+    const std::string user = "root@" + std::string(100'000, 'p');
+    for (const std::string& password : {std::string(), std::string("x\ny")}) {
+        auto ok = proxmox::password_login{user, password}.validate();
+        ASSERT_FALSE(ok);
+        EXPECT_LT(ok.error().message.size(), 1024u);
+        EXPECT_NE(ok.error().message.find("root@pppp"), std::string::npos) << ok.error().message;
     }
 }
 

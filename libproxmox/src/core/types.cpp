@@ -41,8 +41,10 @@ bool upid_word(std::string_view s, bool may_be_empty) {
 
 /// Splits `UPID:a:b:...:` into the fields between the colons; nullopt without the trailing ':'.
 std::optional<std::vector<std::string_view>> upid_fields(std::string_view text) {
-    if (!text.starts_with("UPID:") || !text.ends_with(':')) return std::nullopt;
-    text.remove_prefix(5);
+    constexpr std::string_view prefix = "UPID:";
+    // `UPID:` alone ends with ':' too, but that colon is the prefix's own
+    if (text.size() <= prefix.size() || !text.starts_with(prefix) || !text.ends_with(':')) return std::nullopt;
+    text.remove_prefix(prefix.size());
     text.remove_suffix(1);
     std::vector<std::string_view> fields;
     for (;;) {
@@ -155,13 +157,16 @@ result<void> api_token::validate() const {
     if (!problem.empty())
         return make_error(errc::invalid_argument,
                           fmt::format("token id must look like USER@REALM!TOKENID, e.g. root@pam!mcp, but {}", problem));
-    if (secret.empty()) return make_error(errc::invalid_argument, fmt::format("token secret for {} is empty", id));
+    // The id is well-formed by now, but of any length: quoted at bounded length.
+    if (secret.empty())
+        return make_error(errc::invalid_argument,
+                          fmt::format("token secret for {} is empty", detail::bounded_quote(id)));
     // The secret goes into the Authorization header: a line break there would add header lines.
     if (detail::has_control_char(secret))
         return make_error(errc::invalid_argument,
                           fmt::format("token secret for {} contains a control character (a line break from copying?); "
                                       "remove it",
-                                      id));
+                                      detail::bounded_quote(id)));
     return {};
 }
 
@@ -170,12 +175,13 @@ result<void> password_login::validate() const {
         return make_error(errc::invalid_argument,
                           fmt::format("login user must look like USER@REALM, e.g. root@pam, but {}", problem));
     if (password.empty())
-        return make_error(errc::invalid_argument, fmt::format("login password for {} is empty", userid));
+        return make_error(errc::invalid_argument,
+                          fmt::format("login password for {} is empty", detail::bounded_quote(userid)));
     if (detail::has_control_char(password))
         return make_error(errc::invalid_argument,
                           fmt::format("login password for {} contains a control character (a line break from "
                                       "copying?); remove it",
-                                      userid));
+                                      detail::bounded_quote(userid)));
     return {};
 }
 

@@ -1,3 +1,5 @@
+#include "core/text.hpp"
+
 #include <proxmox/models/guest_devices.hpp>
 #include <proxmox/models/property_string.hpp>
 
@@ -14,6 +16,9 @@
 
 namespace proxmox {
 namespace {
+
+// Values come from callers and from configs: errors quote them at bounded length.
+using detail::bounded_quote;
 
 constexpr std::array<std::string_view, 14> nic_models = {
     "e1000",    "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",  "i82551", "i82557b",
@@ -107,10 +112,15 @@ std::optional<bool> flag(std::string_view v) {
     return std::nullopt;
 }
 
+/// Only blanks: property_string::parse skips such a part, so written out it would be lost.
+bool blank(std::string_view value) {
+    return value.find_first_not_of(" \t") == std::string_view::npos;
+}
+
 /// Rejects values that would break the comma-separated form.
 result<void> plain(std::string_view type, std::string_view field, std::string_view value) {
     if (value.find(',') != std::string_view::npos || value.find('=') != std::string_view::npos)
-        return bad(type, field, fmt::format("'{}' must not contain ',' or '='", value));
+        return bad(type, field, fmt::format("{} must not contain ',' or '='", bounded_quote(value)));
     return {};
 }
 
@@ -137,12 +147,13 @@ result<std::string> qemu_nic::to_property_string() const {
     constexpr std::string_view t = "qemu_nic";
     if (std::find(nic_models.begin(), nic_models.end(), model) == nic_models.end())
         return bad(t, "model",
-                   fmt::format("'{}' is not a QEMU NIC model (virtio, e1000, e1000e, rtl8139, vmxnet3, ...)",
-                               model));
+                   fmt::format("{} is not a QEMU NIC model (virtio, e1000, e1000e, rtl8139, vmxnet3, ...)",
+                               bounded_quote(model)));
     if (!macaddr.empty() && !unicast_mac(macaddr))
-        return bad(t, "macaddr", fmt::format("'{}' is not a unicast MAC address XX:XX:XX:XX:XX:XX", macaddr));
+        return bad(t, "macaddr",
+                   fmt::format("{} is not a unicast MAC address XX:XX:XX:XX:XX:XX", bounded_quote(macaddr)));
     if (!bridge.empty() && !bridge_name(bridge))
-        return bad(t, "bridge", fmt::format("'{}' is not a bridge name", bridge));
+        return bad(t, "bridge", fmt::format("{} is not a bridge name", bounded_quote(bridge)));
     if (auto ok = check_vlan_mtu_rate(t, tag, mtu, 1, 65520, rate); !ok)
         return ok.error();
     if (queues && *queues > 64)
@@ -188,13 +199,15 @@ result<qemu_nic> qemu_nic::parse(std::string_view text) {
         } else if (k == "tag" || k == "mtu" || k == "queues") {
             auto n = to_unsigned(v);
             if (!n)
-                return bad("qemu_nic", k, fmt::format("'{}' is not a number in '{}'", v, text));
+                return bad("qemu_nic", k,
+                           fmt::format("{} is not a number in {}", bounded_quote(v), bounded_quote(text)));
             (k == "tag" ? nic.tag : k == "mtu" ? nic.mtu : nic.queues) = n;
         } else if (k == "rate") {
             double r = 0;
             auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), r);
             if (ec != std::errc() || ptr != v.data() + v.size())
-                return bad("qemu_nic", "rate", fmt::format("'{}' is not a number in '{}'", v, text));
+                return bad("qemu_nic", "rate",
+                           fmt::format("{} is not a number in {}", bounded_quote(v), bounded_quote(text)));
             nic.rate = r;
         } else {
             nic.other.set(k, v);
@@ -220,21 +233,21 @@ qemu_disk qemu_disk::cdrom(std::string_view iso_volume) {
 
 result<std::string> qemu_disk::to_property_string() const {
     constexpr std::string_view t = "qemu_disk";
-    if (volume.empty())
+    if (blank(volume))
         return bad(t, "volume", "is empty; name a volume, or use qemu_disk::new_disk(storage, size_gib)");
     if (auto ok = plain(t, "volume", volume); !ok)
         return ok.error();
     if (media && !one_of(*media, {"cdrom", "disk"}))
-        return bad(t, "media", fmt::format("'{}' is not cdrom or disk", *media));
+        return bad(t, "media", fmt::format("{} is not cdrom or disk", bounded_quote(*media)));
     const std::initializer_list<std::string_view> caches = {"none", "writethrough", "writeback", "unsafe",
                                                             "directsync"};
     if (cache && !one_of(*cache, caches))
-        return bad(t, "cache", fmt::format("'{}' is not one of {}", *cache, join(caches)));
+        return bad(t, "cache", fmt::format("{} is not one of {}", bounded_quote(*cache), join(caches)));
     if (discard && !one_of(*discard, {"on", "ignore"}))
-        return bad(t, "discard", fmt::format("'{}' is not on or ignore", *discard));
+        return bad(t, "discard", fmt::format("{} is not on or ignore", bounded_quote(*discard)));
     const std::initializer_list<std::string_view> formats = {"raw", "qcow", "qed", "qcow2", "vmdk", "cloop"};
     if (format && !one_of(*format, formats))
-        return bad(t, "format", fmt::format("'{}' is not one of {}", *format, join(formats)));
+        return bad(t, "format", fmt::format("{} is not one of {}", bounded_quote(*format), join(formats)));
     if (import_from) {
         if (auto ok = plain(t, "import_from", *import_from); !ok)
             return ok.error();
@@ -289,8 +302,8 @@ result<qemu_disk> qemu_disk::parse(std::string_view text) {
         else
             d.other.set(k, v);
     }
-    if (d.volume.empty())
-        return bad("qemu_disk", "volume", fmt::format("'{}' names no volume", text));
+    if (blank(d.volume))
+        return bad("qemu_disk", "volume", fmt::format("{} names no volume", bounded_quote(text)));
     return d;
 }
 
@@ -300,15 +313,18 @@ result<std::string> ip_config::to_property_string() const {
     constexpr std::string_view t = "ip_config";
     if (!ip.empty() && ip != "dhcp" && !valid_cidr(ip, false))
         return bad(t, "ip",
-                   fmt::format("'{}' is neither dhcp nor an IPv4 address with prefix (192.168.1.50/24)", ip));
+                   fmt::format("{} is neither dhcp nor an IPv4 address with prefix (192.168.1.50/24)",
+                               bounded_quote(ip)));
     if (!gw.empty() && !valid_ipv4(gw))
-        return bad(t, "gw", fmt::format("'{}' is not an IPv4 address", gw));
+        return bad(t, "gw", fmt::format("{} is not an IPv4 address", bounded_quote(gw)));
     if (!gw.empty() && ip.empty())
         return bad(t, "gw", "a gateway needs an ip");
     if (!ip6.empty() && ip6 != "dhcp" && ip6 != "auto" && !valid_cidr(ip6, true))
-        return bad(t, "ip6", fmt::format("'{}' is neither dhcp, auto nor an IPv6 address with prefix", ip6));
+        return bad(
+            t, "ip6",
+            fmt::format("{} is neither dhcp, auto nor an IPv6 address with prefix", bounded_quote(ip6)));
     if (!gw6.empty() && !valid_ipv6(gw6))
-        return bad(t, "gw6", fmt::format("'{}' is not an IPv6 address", gw6));
+        return bad(t, "gw6", fmt::format("{} is not an IPv6 address", bounded_quote(gw6)));
     if (!gw6.empty() && ip6.empty())
         return bad(t, "gw6", "a gateway needs an ip6");
     if (ip.empty() && ip6.empty())
@@ -348,20 +364,24 @@ result<ip_config> ip_config::parse(std::string_view text) {
 result<std::string> lxc_nic::to_property_string() const {
     constexpr std::string_view t = "lxc_nic";
     if (name.empty() || !bridge_name(name))
-        return bad(t, "name", fmt::format("'{}' is not an interface name", name));
+        return bad(t, "name", fmt::format("{} is not an interface name", bounded_quote(name)));
     if (!bridge.empty() && !bridge_name(bridge))
-        return bad(t, "bridge", fmt::format("'{}' is not a bridge name", bridge));
+        return bad(t, "bridge", fmt::format("{} is not a bridge name", bounded_quote(bridge)));
     if (!hwaddr.empty() && !unicast_mac(hwaddr))
-        return bad(t, "hwaddr", fmt::format("'{}' is not a unicast MAC address XX:XX:XX:XX:XX:XX", hwaddr));
+        return bad(t, "hwaddr",
+                   fmt::format("{} is not a unicast MAC address XX:XX:XX:XX:XX:XX", bounded_quote(hwaddr)));
     if (!ip.empty() && ip != "dhcp" && ip != "manual" && !valid_cidr(ip, false))
-        return bad(t, "ip", fmt::format("'{}' is neither dhcp, manual nor an IPv4 address with prefix", ip));
+        return bad(
+            t, "ip",
+            fmt::format("{} is neither dhcp, manual nor an IPv4 address with prefix", bounded_quote(ip)));
     if (!gw.empty() && !valid_ipv4(gw))
-        return bad(t, "gw", fmt::format("'{}' is not an IPv4 address", gw));
+        return bad(t, "gw", fmt::format("{} is not an IPv4 address", bounded_quote(gw)));
     if (!ip6.empty() && !one_of(ip6, {"dhcp", "auto", "manual"}) && !valid_cidr(ip6, true))
         return bad(t, "ip6",
-                   fmt::format("'{}' is neither dhcp, auto, manual nor an IPv6 address with prefix", ip6));
+                   fmt::format("{} is neither dhcp, auto, manual nor an IPv6 address with prefix",
+                               bounded_quote(ip6)));
     if (!gw6.empty() && !valid_ipv6(gw6))
-        return bad(t, "gw6", fmt::format("'{}' is not an IPv6 address", gw6));
+        return bad(t, "gw6", fmt::format("{} is not an IPv6 address", bounded_quote(gw6)));
     if (auto ok = check_vlan_mtu_rate(t, tag, mtu, 64, 65535, rate); !ok)
         return ok.error();
     property_string p;
@@ -415,20 +435,22 @@ result<lxc_nic> lxc_nic::parse(std::string_view text) {
         else if (k == "tag" || k == "mtu") {
             auto num = to_unsigned(v);
             if (!num)
-                return bad("lxc_nic", k, fmt::format("'{}' is not a number in '{}'", v, text));
+                return bad("lxc_nic", k,
+                           fmt::format("{} is not a number in {}", bounded_quote(v), bounded_quote(text)));
             (k == "tag" ? n.tag : n.mtu) = num;
         } else if (k == "rate") {
             double r = 0;
             auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), r);
             if (ec != std::errc() || ptr != v.data() + v.size())
-                return bad("lxc_nic", "rate", fmt::format("'{}' is not a number in '{}'", v, text));
+                return bad("lxc_nic", "rate",
+                           fmt::format("{} is not a number in {}", bounded_quote(v), bounded_quote(text)));
             n.rate = r;
         } else if (k != "type") {
             n.other.set(k, v);
         }
     }
     if (n.name.empty())
-        return bad("lxc_nic", "name", fmt::format("'{}' names no interface (name=...)", text));
+        return bad("lxc_nic", "name", fmt::format("{} names no interface (name=...)", bounded_quote(text)));
     return n;
 }
 

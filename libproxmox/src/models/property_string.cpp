@@ -1,3 +1,5 @@
+#include "core/text.hpp"
+
 #include <proxmox/models/property_string.hpp>
 
 #include <fmt/format.h>
@@ -5,6 +7,10 @@
 #include <algorithm>
 
 namespace proxmox {
+namespace {
+// Config values and caller text can be long: errors quote them at bounded length.
+using detail::bounded_quote;
+} // namespace
 
 result<property_string> property_string::parse(std::string_view text) {
     property_string out;
@@ -21,13 +27,14 @@ result<property_string> property_string::parse(std::string_view text) {
         const auto key = eq == std::string_view::npos ? std::string_view{} : part.substr(0, eq);
         const auto value = eq == std::string_view::npos ? part : part.substr(eq + 1);
         if (eq != std::string_view::npos && key.empty())
-            return make_error(errc::invalid_argument,
-                              fmt::format("'{}' in property string '{}' has no key", part, text));
+            return make_error(errc::invalid_argument, fmt::format("{} in property string {} has no key",
+                                                                  bounded_quote(part), bounded_quote(text)));
         if (out.get(key))
             return make_error(errc::invalid_argument,
-                              key.empty()
-                                  ? fmt::format("property string '{}' has two values without a key", text)
-                                  : fmt::format("key '{}' appears twice in property string '{}'", key, text));
+                              key.empty() ? fmt::format("property string {} has two values without a key",
+                                                        bounded_quote(text))
+                                          : fmt::format("key {} appears twice in property string {}",
+                                                        bounded_quote(key), bounded_quote(text)));
         out.entries_.emplace_back(std::string(key), std::string(value));
     }
     return out;
