@@ -1,4 +1,5 @@
 #include "core/json_read.hpp"
+#include "core/text.hpp"
 
 #include <proxmox/models/lxc_config.hpp>
 
@@ -52,7 +53,7 @@ result<std::string> lxc_volume::to_property_string() const {
     for (const auto& [name, value] :
          {std::pair<std::string_view, std::string_view>{"volume", volume}, {"mp", mp}})
         if (value.find_first_of(",=") != std::string_view::npos)
-            return bad(name, fmt::format("'{}' must not contain ',' or '='", value));
+            return bad(name, fmt::format("{} must not contain ',' or '='", detail::bounded_quote(value)));
     property_string p;
     p.set("", volume);
     if (!mp.empty())
@@ -89,7 +90,7 @@ result<lxc_volume> lxc_volume::parse(std::string_view text) {
             v.other.set(k, value);
     }
     if (v.volume.empty())
-        return bad("volume", fmt::format("'{}' names no volume", text));
+        return bad("volume", fmt::format("{} names no volume", detail::bounded_quote(text)));
     return v;
 }
 

@@ -253,8 +253,8 @@ config_update& config_update::set_nic(int index, const qemu_nic& nic) {
 config_update& config_update::set_disk(std::string key, const qemu_disk& disk) {
     if (!is_drive_key(key)) {
         fail(fmt::format(
-            "config_update: '{}' is not a drive key (ideN, sataN, scsiN, virtioN, efidisk0, tpmstate0)",
-            key));
+            "config_update: {} is not a drive key (ideN, sataN, scsiN, virtioN, efidisk0, tpmstate0)",
+            detail::bounded_quote(key)));
         return *this;
     }
     auto text = disk.to_property_string();

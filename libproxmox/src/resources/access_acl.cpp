@@ -1,6 +1,7 @@
 // ACLs and effective permissions: /access/acl, /access/permissions.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "resources/calls.hpp"
 
 #include <proxmox/generated/access.hpp>
@@ -24,14 +25,14 @@ awaitable<result<std::vector<acl_entry>>> acl(state_ptr state) {
 result<gen::access_acl_put_params> acl_params(const acl_change& c, bool revoke) {
     if (c.path.empty() || c.path.front() != '/')
         return make_error(errc::invalid_argument,
-                          fmt::format("ACL path '{}' must start with '/', e.g. \"/vms/100\"", c.path));
+                          fmt::format("ACL path {} must start with '/', e.g. \"/vms/100\"", bounded_quote(c.path)));
     if (c.role.empty())
         return make_error(errc::invalid_argument, "ACL role is empty; pass a role id, e.g. \"PVEVMUser\"");
     if (c.subject.id.empty())
         return make_error(errc::invalid_argument, "ACL subject is empty; pass a user, group or token id");
     if (c.subject.type == acl_subject::kind::token && c.subject.id.find('!') == std::string::npos)
         return make_error(errc::invalid_argument,
-                          fmt::format("token id '{}' is not of the form USER@REALM!TOKEN", c.subject.id));
+                          fmt::format("token id {} is not of the form USER@REALM!TOKEN", bounded_quote(c.subject.id)));
     gen::access_acl_put_params p;
     p.path = c.path;
     p.roles = c.role;

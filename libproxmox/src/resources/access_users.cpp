@@ -1,6 +1,7 @@
 // Users and roles: /access/users, /access/roles.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "resources/calls.hpp"
 
 #include <proxmox/generated/access.hpp>
@@ -20,7 +21,7 @@ result<void> check_userid(const std::string& userid) {
         userid.find_first_of("/!: ") != std::string::npos)
         return make_error(
             errc::invalid_argument,
-            fmt::format("userid '{}' is not of the form USER@REALM, e.g. \"alice@pve\"", userid));
+            fmt::format("userid {} is not of the form USER@REALM, e.g. \"alice@pve\"", bounded_quote(userid)));
     return {};
 }
 

@@ -1,6 +1,7 @@
 // New containers: create from a template (POST /nodes/{node}/lxc) and clone.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "core/json_read.hpp"
 
 #include <proxmox/generated/cluster.hpp>
@@ -82,7 +83,7 @@ result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_cr
     if (!o.hostname.empty() && !dns_name(o.hostname))
         return make_error(
             errc::invalid_argument,
-            fmt::format("hostname '{}' is not a DNS name (letters, digits, inner '-', dots)", o.hostname));
+            fmt::format("hostname {} is not a DNS name (letters, digits, inner '-', dots)", bounded_quote(o.hostname)));
     if (!o.password.empty() && o.password.size() < 5)
         return make_error(errc::invalid_argument, "password is shorter than 5 characters (PVE's minimum)");
     if (o.storage.empty())
@@ -149,7 +150,7 @@ awaitable<result<lxc_creation>> clone(state_ptr state, std::string node, vmid_t 
         co_return ok.error();
     if (!o.hostname.empty() && !dns_name(o.hostname))
         co_return make_error(errc::invalid_argument,
-                             fmt::format("hostname '{}' is not a DNS name", o.hostname));
+                             fmt::format("hostname {} is not a DNS name", bounded_quote(o.hostname)));
     auto newid = co_await pick_vmid(state, o.newid);
     if (!newid)
         co_return newid.error();

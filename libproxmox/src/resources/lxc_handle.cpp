@@ -1,6 +1,7 @@
 // lxc_handle: status, config, update, power, delete, template and migrate of one container.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "core/json_read.hpp"
 #include "resources/calls.hpp"
 
@@ -63,7 +64,7 @@ update_params(const std::string& node, vmid_t vmid, lxc_config_update u) {
         if (key.empty() || key.find_first_of(",; =") != std::string::npos)
             return make_error(
                 errc::invalid_argument,
-                fmt::format("remove: '{}' is not a config key (e.g. \"mp1\", \"description\")", key));
+                fmt::format("remove: {} is not a config key (e.g. \"mp1\", \"description\")", bounded_quote(key)));
         removed += (removed.empty() ? "" : ",") + key;
     }
     if (!removed.empty())
@@ -113,7 +114,7 @@ result<gen::encoded_request> power_request(const std::string& node,
             p.forceStop = true;
         return gen::encode(p);
     }
-    return make_error(errc::invalid_argument, fmt::format("unknown container power action '{}'", action));
+    return make_error(errc::invalid_argument, fmt::format("unknown container power action {}", bounded_quote(action)));
 }
 
 awaitable<result<task_handle>> power(state_ptr state,
@@ -180,7 +181,7 @@ migrate(state_ptr state, std::string node, vmid_t vmid, lxc_migrate_options o) {
                              "migrate: target node is empty; name the node to move to");
     if (o.target == node)
         co_return make_error(errc::invalid_argument,
-                             fmt::format("migrate: CT {} is already on '{}'", vmid, node));
+                             fmt::format("migrate: CT {} is already on {}", vmid, bounded_quote(node)));
     gen::nodes_lxc_migrate_post_params p{.node = node, .vmid = vmid, .target = o.target};
     if (o.restart) {
         p.restart = *o.restart;

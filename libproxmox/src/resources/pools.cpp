@@ -1,6 +1,7 @@
 // Resource pools: /pools (the non-deprecated calls, which also handle nested pools).
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "resources/calls.hpp"
 
 #include <proxmox/generated/pools.hpp>
@@ -31,7 +32,7 @@ awaitable<result<pool_info>> pool(state_ptr state, std::string poolid) {
     if (!list)
         co_return list.error();
     if (list->empty())
-        co_return make_error(errc::not_found, fmt::format("pool '{}' does not exist", poolid));
+        co_return make_error(errc::not_found, fmt::format("pool {} does not exist", bounded_quote(poolid)));
     co_return std::move(list->front());
 }
 

@@ -136,7 +136,7 @@ awaitable<result<void>> remove_nic(state_ptr state, std::string node, vmid_t vmi
         co_return config.error();
     const auto key = fmt::format("net{}", index);
     if (!config->contains(key))
-        co_return make_error(errc::not_found, fmt::format("VM {} on node '{}' has no {}", vmid, node, key));
+        co_return make_error(errc::not_found, fmt::format("VM {} on node {} has no {}", vmid, bounded_quote(node), bounded_quote(key)));
     config_update u;
     u.remove(key);
     u.digest = config->digest();
@@ -167,9 +167,9 @@ result<config_update> cloudinit_update(const cloudinit_settings& s) {
             const auto blank = key.find(' ');
             if (key.empty() || blank == std::string::npos || blank + 1 >= key.size())
                 return make_error(errc::invalid_argument,
-                                  fmt::format("cloudinit_settings.sshkeys: '{}' is not an OpenSSH public key "
+                                  fmt::format("cloudinit_settings.sshkeys: {} is not an OpenSSH public key "
                                               "('ssh-ed25519 AAAA... comment')",
-                                              key));
+                                              bounded_quote(key)));
         }
         if (s.sshkeys->empty())
             u.remove("sshkeys");

@@ -54,7 +54,7 @@ awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t v
         p.vmid = vmid;
         co_return co_await send_task(state, std::move(p));
     }
-    co_return make_error(errc::invalid_argument, fmt::format("unknown power action '{}'", r.action));
+    co_return make_error(errc::invalid_argument, fmt::format("unknown power action {}", bounded_quote(r.action)));
 }
 
 
@@ -173,7 +173,7 @@ awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t
                              "migrate_options.target is empty; name the node to migrate to");
     if (o.target == node)
         co_return make_error(errc::invalid_argument,
-                             fmt::format("migrate_options.target '{}' is the node the VM is on", o.target));
+                             fmt::format("migrate_options.target {} is the node the VM is on", bounded_quote(o.target)));
     gen::nodes_qemu_migrate_post_params p;
     p.node = node;
     p.vmid = vmid;

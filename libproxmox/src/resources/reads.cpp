@@ -2,6 +2,7 @@
 // cluster resources and cluster-wide guest lookup.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 #include "core/encoding.hpp"
 
 #include <fmt/format.h>
@@ -57,9 +58,9 @@ awaitable<result<std::vector<cluster_resource>>> resources(state_ptr state, reso
 }
 
 std::string describe(const guest_selector& s) {
-    std::string out = s.vmid ? fmt::format("vmid {}", *s.vmid) : fmt::format("name '{}'", s.name);
+    std::string out = s.vmid ? fmt::format("vmid {}", *s.vmid) : fmt::format("name {}", bounded_quote(s.name));
     if (!s.node.empty())
-        out += fmt::format(" on node '{}'", s.node);
+        out += fmt::format(" on node {}", bounded_quote(s.node));
     return out;
 }
 

@@ -2,6 +2,7 @@
 // .../{storage}/content, DELETE .../content/{volume}.
 
 #include "core/client_state.hpp"
+#include "core/text.hpp"
 
 #include <proxmox/generated/nodes_storage.hpp>
 
@@ -76,7 +77,7 @@ delete_volume(state_ptr state, std::string node, std::string storage, std::strin
         co_return make_error(errc::invalid_argument, "volid is empty; pass e.g. \"local:backup/vzdump-...\"");
     if (const auto colon = volid.find(':'); colon != std::string::npos && volid.substr(0, colon) != storage)
         co_return make_error(errc::invalid_argument,
-                             fmt::format("volume '{}' is not on storage '{}'", volid, storage));
+                             fmt::format("volume {} is not on storage {}", bounded_quote(volid), bounded_quote(storage)));
     auto req = gen::encode(
         gen::nodes_storage_content_volume_delete_params{.node = node, .storage = storage, .volume = volid});
     const auto path = req.path;
