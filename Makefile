@@ -4,13 +4,15 @@
 #   make bench  build and run the benchmarks
 #   make asan   the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make tsan   the SDK's unit and simulator tests (threaded client included) under ThreadSanitizer
-#   make fuzz   build the libFuzzer targets (clang-14) and run each FUZZ_SECONDS (default 60)
+#   make fuzz   build the libFuzzer targets (clang-14) and run each FUZZ_SECONDS (default 60),
+#               or until FUZZ_RUNS executions when that is set
 #   make fuzz-smoke  the same, FUZZ_SMOKE_SECONDS each (make test runs it when clang-14 is there)
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),-DPROXMOX_WERROR=ON,)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 7
+FUZZ_RUNS ?=
 
 .PHONY: deps configure build test run bench asan tsan fuzz-build fuzz fuzz-smoke fuzz-smoke-if-available clean
 
@@ -51,7 +53,7 @@ fuzz-build: deps
 	@cmake --build --preset fuzz -j $(JOBS) >&2
 
 fuzz: fuzz-build
-	@tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-build
 	@tests/fuzz/run_fuzzers.sh $(FUZZ_SMOKE_SECONDS)

@@ -3,7 +3,8 @@
 # corpus and dictionary (make fuzz / make fuzz-smoke). New corpus entries go to
 # build/fuzz/corpus-<name>, crash inputs to build/fuzz/artifacts/<name>/, logs to
 # build/fuzz/logs/. Exits non-zero when a target found a crash, a leak, a timeout or a broken
-# invariant; the other targets still run.
+# invariant; the other targets still run. With FUZZ_RUNS=N in the environment a target also stops
+# after N executions, whichever comes first (long runs: FUZZ_RUNS=10000000 with SECONDS=3600).
 #   tests/fuzz/run_fuzzers.sh SECONDS [TARGET...]
 set -uo pipefail
 seconds=${1:?usage: run_fuzzers.sh SECONDS [TARGET...]}
@@ -34,9 +35,11 @@ for name in "${targets[@]}"; do
     log=$build/logs/$name.log
     dict=()
     [ -f "$src/dict/$name.dict" ] && dict=(-dict="$src/dict/$name.dict")
+    runs=()
+    [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
     start=$(date +%s)
     # the first directory receives new inputs; the committed corpus is only read
-    "$exe" "$build/corpus-$name" "$src/corpus/$name" "${dict[@]}" -max_len="${max_len[$name]:-4096}" \
+    "$exe" "$build/corpus-$name" "$src/corpus/$name" "${dict[@]}" "${runs[@]}" -max_len="${max_len[$name]:-4096}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/$name/" >"$log" 2>&1
     rc=$?
