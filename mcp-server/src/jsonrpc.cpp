@@ -19,7 +19,7 @@ parsed_line parse_line(std::string_view line) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) return out;
     boost::system::error_code ec;
     json::parse_options opts;
-    opts.max_depth = 64;
+    opts.max_depth = max_message_depth;
     out.value = json::parse(line, ec, {}, opts);
     if (ec) {
         out.what = parsed_line::kind::parse_error;

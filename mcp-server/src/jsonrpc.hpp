@@ -23,6 +23,9 @@ enum error_code : int {
 /// The longest string id accepted (in bytes); a longer one makes the request invalid (answered with
 /// id null), so no response echoes an unbounded id.
 inline constexpr std::size_t max_id_length = 256;
+/// How deeply a client's message may nest (Boost.JSON's default of 32 is below what some
+/// clients send in tool arguments).
+inline constexpr std::size_t max_message_depth = 64;
 
 /// A request (id set) or a notification (id null).
 struct request {

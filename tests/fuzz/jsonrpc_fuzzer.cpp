@@ -28,8 +28,10 @@ void check_quote(const std::string& quoted, bool controls_escaped) {
 void check_line(const json::value& message, bool exact) {
     const auto line = rpc::to_line(message);
     PROXMOX_FUZZ_CHECK(line.find('\n') == std::string::npos, line.substr(0, 200));
+    json::parse_options options;
+    options.max_depth = rpc::max_message_depth + 2; // the envelope wraps what the client sent
     json::error_code ec;
-    const auto back = json::parse(line, ec);
+    const auto back = json::parse(line, ec, {}, options);
     PROXMOX_FUZZ_CHECK(!ec, ec.message() + ": " + line.substr(0, 200));
     if (exact)
         PROXMOX_FUZZ_CHECK(back == message, line.substr(0, 200));

@@ -3,6 +3,7 @@
 // `arguments` JSON. The schemas are a snapshot (tool_input_schemas.json) because the tools
 // themselves need the whole SDK; fuzz_tool_schemas_snapshot keeps it equal to the registry.
 #include "fuzz_support.hpp"
+#include "jsonrpc.hpp"
 #include "schema_validation.hpp"
 
 #include <boost/json/parse.hpp>
@@ -123,7 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& schema = pick_schema(proxmox::fuzz::take_line(rest));
 
     json::parse_options options;
-    options.max_depth = 64; // as jsonrpc::parse_line reads a message
+    options.max_depth = proxmox::mcp::jsonrpc::max_message_depth; // as parse_line reads a message
     json::error_code ec;
     const auto args = json::parse(rest, ec, {}, options);
     if (ec)
