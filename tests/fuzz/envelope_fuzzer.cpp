@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
+#include <cmath>
 
 namespace json = boost::json;
 namespace detail = proxmox::detail;
@@ -28,6 +29,36 @@ proxmox::http_method method_of(std::string_view name) {
 }
 
 /// The readers the models use, on every member of an object (or of the objects in an array).
+/// Equal JSON values, where NaN equals NaN: Boost.JSON 1.81 reads `0e400` as NaN, and the SDK
+/// must hand it on as the same value, not compare it.
+bool same_value(const json::value& a, const json::value& b) {
+    if (a.is_double() && b.is_double() && std::isnan(a.get_double()) && std::isnan(b.get_double()))
+        return true;
+    if (a.kind() != b.kind())
+        return a == b;
+    if (const auto* x = a.if_array()) {
+        const auto& y = b.get_array();
+        if (x->size() != y.size())
+            return false;
+        for (std::size_t i = 0; i < x->size(); ++i)
+            if (!same_value((*x)[i], y[i]))
+                return false;
+        return true;
+    }
+    if (const auto* x = a.if_object()) {
+        const auto& y = b.get_object();
+        if (x->size() != y.size())
+            return false;
+        for (const auto& [key, value] : *x) {
+            const auto* other = y.if_contains(key);
+            if (!other || !same_value(value, *other))
+                return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
 void read_members(const json::value& data) {
     auto read_object = [](const json::object& o) {
         for (const auto& member : o) {
@@ -77,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (answer) {
         PROXMOX_FUZZ_CHECK(status == 200, std::to_string(status));
         const auto body = json::parse(response.body);
-        PROXMOX_FUZZ_CHECK(body.at("data") == answer->data, response.body.substr(0, 200));
+        PROXMOX_FUZZ_CHECK(same_value(body.at("data"), answer->data), response.body.substr(0, 200));
         read_members(answer->data);
         return 0;
     }
