@@ -375,6 +375,8 @@ def gen_group_struct(g):
     out.extend(field_lines(g.fields))
     out.append("};")
     out.append(f"void encode_fields(request_params& params, const {g.name}& fields);")
+    out.append(f"/// The keys of {g.name} as PVE's schema names them, for checking free-form keys.")
+    out.append(f"std::span<const field_key> {g.name[:-len('_fields')]}_keys() noexcept;")
     return "\n".join(out)
 
 
@@ -382,6 +384,11 @@ def gen_group_encoder(g):
     out = [f"void encode_fields(request_params& params, const {g.name}& p) {{"]
     for f in g.fields:
         out.append(f"    detail::put(params, {cpp_str(f.wire)}, p.{f.member});")
+    out.append("}")
+    keys = ", ".join(f"{{{cpp_str(f.wire)}, {'true' if f.numbered else 'false'}}}" for f in g.fields)
+    out.append(f"std::span<const field_key> {g.name[:-len('_fields')]}_keys() noexcept {{")
+    out.append(f"    static constexpr field_key keys[] = {{{keys}}};")
+    out.append("    return keys;")
     out.append("}")
     return "\n".join(out)
 
@@ -499,7 +506,19 @@ def generate(schema_path, lock_path):
 
 #include <proxmox/generated/common.hpp>
 
+#include <span>
+#include <string_view>
+
 namespace proxmox::gen {{
+
+/// One key of a field group: `wire` as sent (`cores`), or with `numbered` the stem of `net0`, `net1`...
+struct field_key {{
+    std::string_view wire;
+    bool numbered;
+}};
+
+/// Whether `key` is one of `keys` (`net3` matches the numbered stem `net`).
+bool is_field_key(std::span<const field_key> keys, std::string_view key) noexcept;
 
 {group_body}
 
@@ -512,6 +531,22 @@ namespace proxmox::gen {{
 #include <proxmox/generated/field_groups.hpp>
 
 namespace proxmox::gen {{
+
+bool is_field_key(std::span<const field_key> keys, std::string_view key) noexcept {{
+    for (const auto& k : keys) {{
+        if (!k.numbered) {{
+            if (key == k.wire)
+                return true;
+            continue;
+        }}
+        if (!key.starts_with(k.wire) || key.size() == k.wire.size() || key.size() > k.wire.size() + 3)
+            continue;
+        const auto digits = key.substr(k.wire.size());
+        if (digits.find_first_not_of("0123456789") == std::string_view::npos && (digits.size() == 1 || digits[0] != '0'))
+            return true;
+    }}
+    return false;
+}}
 
 {group_enc}
 

@@ -94,11 +94,10 @@ TEST_F(LxcHandle, UpdateHonoursDigestAndDeletes) {
     ASSERT_TRUE(before) << before.error().to_string();
 
     lxc_config_update change;
-    change.set.cores = 3;
-    change.set.description = "managed by libproxmox";
-    change.mounts[0] = lxc_volume::new_volume("local-lvm", 2, "/srv");
+    change.set("cores", "3").set("description", "managed by libproxmox");
+    change.set_mount_point(0, lxc_volume::new_volume("local-lvm", 2, "/srv"));
     change.digest = before->digest;
-    auto updated = pve.run(ct.async_update(change));
+    auto updated = pve.run(ct.async_update_config(change));
     ASSERT_TRUE(updated) << updated.error().to_string();
 
     auto after = pve.run(ct.async_config());
@@ -114,17 +113,17 @@ TEST_F(LxcHandle, UpdateHonoursDigestAndDeletes) {
 
     // the old digest is stale now: PVE refuses with its own text
     lxc_config_update stale;
-    stale.set.cores = 4;
+    stale.set("cores", "4");
     stale.digest = before->digest;
-    auto refused = pve.run(ct.async_update(stale));
+    auto refused = pve.run(ct.async_update_config(stale));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().http_status, 500u);
     EXPECT_NE(refused.error().message.find("detected modified configuration"), std::string::npos)
         << refused.error().to_string();
 
     lxc_config_update removal;
-    removal.remove = {"description"};
-    ASSERT_TRUE(pve.run(ct.async_update(removal)));
+    removal.remove("description");
+    ASSERT_TRUE(pve.run(ct.async_update_config(removal)));
     auto last = pve.run(ct.async_config());
     ASSERT_TRUE(last);
     EXPECT_TRUE(last->description.empty());
@@ -139,7 +138,7 @@ TEST_F(LxcHandle, PowerActionsAreTasksAndChangeStatus) {
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().message, "CT 202 already running") << again.error().to_string();
 
-    auto shutdown = pve.run(ct.async_shutdown(30, true));
+    auto shutdown = pve.run(ct.async_shutdown({.timeout = std::chrono::seconds(30), .force_stop = true}));
     ASSERT_TRUE(shutdown) << shutdown.error().to_string();
     EXPECT_EQ(shutdown->id().type, "vzshutdown");
     ASSERT_TRUE(wait(pve, *shutdown));
@@ -180,7 +179,7 @@ TEST_F(LxcHandle, MigratingARunningContainerRestartsIt) {
     EXPECT_EQ(refused.error().message, "can't migrate running container without --online or --restart");
 
     auto task =
-        pve.run(ct.async_migrate({.target = "pve2", .restart = {}, .timeout = 10, .target_storage = {}}));
+        pve.run(ct.async_migrate({.target = "pve2", .restart = {}, .timeout = std::chrono::seconds(10), .target_storage = {}}));
     ASSERT_TRUE(task) << task.error().to_string();
     EXPECT_EQ(count("GET", "/nodes/pve/lxc/202/status/current"), 1u);
     EXPECT_NE(last_params("POST", "/nodes/pve/lxc/202/migrate").find("\"restart\":\"1\""), std::string::npos);
@@ -199,7 +198,7 @@ TEST_F(LxcHandle, TemplateCloneAndDelete) {
     const auto base = create_stopped(pve, "base");
     ASSERT_NE(base, 0u);
     const auto node = pve.async().node("pve");
-    auto templ = pve.run(node.lxc(base).async_template());
+    auto templ = pve.run(node.lxc(base).async_convert_to_template());
     ASSERT_TRUE(templ) << templ.error().to_string();
     EXPECT_EQ(templ->id().type, "vztemplate");
     EXPECT_EQ(templ->id().id, std::to_string(base));
@@ -218,7 +217,7 @@ TEST_F(LxcHandle, TemplateCloneAndDelete) {
     EXPECT_EQ(cloned->hostname, "from-template");
     EXPECT_FALSE(cloned->is_template);
 
-    auto removal = pve.run(node.lxc(clone->vmid).async_delete(true));
+    auto removal = pve.run(node.lxc(clone->vmid).async_delete({.purge = true}));
     ASSERT_TRUE(removal) << removal.error().to_string();
     ASSERT_TRUE(wait(pve, *removal));
     auto gone = pve.run(node.lxc(clone->vmid).async_config());
@@ -253,8 +252,12 @@ TEST_F(LxcHandle, BadInputFailsBeforeAnyRequest) {
     EXPECT_TRUE(invalid(pve.run(node.async_create_lxc(o))));
 
     lxc_config_update u;
-    u.remove = {"mp0,mp1"};
-    EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_update(u))));
+    u.remove("mp0,mp1");
+    EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_update_config(u))));
+    lxc_config_update unknown; // not a container key in PVE's schema (a VM one)
+    unknown.set("sockets", "2");
+    EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_update_config(unknown))));
+    EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_update_config(lxc_config_update{}))));
     EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_migrate({}))));
     EXPECT_TRUE(invalid(pve.run(node.lxc(202).async_clone({.newid = 7}))));
 

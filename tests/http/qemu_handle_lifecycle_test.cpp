@@ -63,12 +63,12 @@ TEST_F(QemuHandleLifecycle, PowerActionsChangeTheStatus) {
 
     ASSERT_TRUE(wait(pve, pve.run(handle.async_resume())));
     ASSERT_TRUE(wait(pve, pve.run(handle.async_reset())));
-    ASSERT_TRUE(wait(pve, pve.run(handle.async_reboot(30))));
+    ASSERT_TRUE(wait(pve, pve.run(handle.async_reboot(qemu_reboot_options{.timeout = std::chrono::seconds(30)}))));
     status = pve.run(handle.async_status());
     ASSERT_TRUE(status);
     EXPECT_EQ(status->qmpstatus, "running");
 
-    auto shutdown = pve.run(handle.async_shutdown({.timeout = 20, .force_stop = true}));
+    auto shutdown = pve.run(handle.async_shutdown({.timeout = std::chrono::seconds(20), .force_stop = true}));
     ASSERT_TRUE(shutdown) << shutdown.error().to_string();
     EXPECT_EQ(shutdown->id().type, "qmshutdown");
     ASSERT_TRUE(wait(pve, shutdown));
@@ -108,7 +108,7 @@ TEST_F(QemuHandleLifecycle, RunningStateErrorsSurface) {
 TEST_F(QemuHandleLifecycle, SuspendToDiskLocksUntilResume) {
     blocking_client pve(token_options());
     auto handle = vm(pve, "running");
-    auto task = pve.run(handle.async_suspend(true));
+    auto task = pve.run(handle.async_suspend({.to_disk = true}));
     ASSERT_TRUE(task) << task.error().to_string();
     EXPECT_EQ(task->id().type, "qmsuspend");
     ASSERT_TRUE(wait(pve, task));
@@ -126,7 +126,7 @@ TEST_F(QemuHandleLifecycle, SuspendToDiskLocksUntilResume) {
 TEST_F(QemuHandleLifecycle, CloneIsLockedUntilItsTaskEnds) {
     blocking_client pve(token_options());
     auto source = vm(pve, "stopped");
-    clone_options o;
+    qemu_clone_options o;
     o.name = "clone-under-test";
     o.full = true;
     auto cloned = pve.run(source.async_clone(o));
@@ -136,7 +136,7 @@ TEST_F(QemuHandleLifecycle, CloneIsLockedUntilItsTaskEnds) {
     EXPECT_GE(cloned->vmid, 100u);
 
     auto copy = pve.async().node(source.node()).qemu(cloned->vmid);
-    config_update u;
+    qemu_config_update u;
     u.set("cores", "2");
     auto locked = pve.run(copy.async_update_config(u));
     ASSERT_FALSE(locked);
@@ -150,7 +150,7 @@ TEST_F(QemuHandleLifecycle, CloneIsLockedUntilItsTaskEnds) {
     EXPECT_EQ(listed->name, "clone-under-test");
     EXPECT_EQ(listed->maxcpu, 2u);
 
-    clone_options taken;
+    qemu_clone_options taken;
     taken.newid = cloned->vmid;
     auto duplicate = pve.run(source.async_clone(taken));
     ASSERT_FALSE(duplicate);
@@ -161,7 +161,7 @@ TEST_F(QemuHandleLifecycle, CloneIsLockedUntilItsTaskEnds) {
 TEST_F(QemuHandleLifecycle, TemplateThenDelete) {
     blocking_client pve(token_options());
     auto source = vm(pve, "stopped");
-    clone_options o;
+    qemu_clone_options o;
     o.newid = 777;
     auto cloned = pve.run(source.async_clone(o));
     ASSERT_TRUE(cloned) << cloned.error().to_string();
@@ -191,14 +191,14 @@ TEST_F(QemuHandleLifecycle, TemplateThenDelete) {
 TEST_F(QemuHandleLifecycle, MigrateMovesTheVm) {
     blocking_client pve(token_options());
     auto running = vm(pve, "running");
-    migrate_options offline;
+    qemu_migrate_options offline;
     offline.target = running.node() == "pve" ? "pve2" : "pve";
     auto refused = pve.run(running.async_migrate(offline));
     ASSERT_FALSE(refused);
     EXPECT_NE(refused.error().message.find("can't migrate running VM without --online"), std::string::npos)
         << refused.error().to_string();
 
-    migrate_options live = offline;
+    qemu_migrate_options live = offline;
     live.online = true;
     live.with_local_disks = true;
     auto task = pve.run(running.async_migrate(live));
@@ -217,7 +217,7 @@ TEST_F(QemuHandleLifecycle, ResizeGrowsAndRefusesToShrink) {
     auto handle = vm(pve, "stopped");
     auto before = pve.run(handle.async_config());
     ASSERT_TRUE(before);
-    const auto size_before = before->disks()["scsi0"].size.value_or("");
+    const auto size_before = before->disks().value().at("scsi0").size.value_or("");
     ASSERT_TRUE(size_before.ends_with("G")) << size_before;
     const auto gib = std::stoi(size_before);
 
@@ -227,7 +227,7 @@ TEST_F(QemuHandleLifecycle, ResizeGrowsAndRefusesToShrink) {
     ASSERT_TRUE(wait(pve, grown));
     auto after = pve.run(handle.async_config());
     ASSERT_TRUE(after);
-    EXPECT_EQ(after->disks()["scsi0"].size, std::to_string(gib + 2) + "G");
+    EXPECT_EQ(after->disks().value().at("scsi0").size, std::to_string(gib + 2) + "G");
 
     auto shrink = wait(pve, pve.run(handle.async_resize_disk("scsi0", "1G")));
     ASSERT_FALSE(shrink);

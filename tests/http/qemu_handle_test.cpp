@@ -67,11 +67,15 @@ TEST_F(QemuHandle, ConfigHasEveryKeyAndTypedViews) {
     EXPECT_EQ(config->cores(), g.cpus);
     EXPECT_EQ(config->sockets(), 1u);
     EXPECT_EQ(config->memory_mib(), g.maxmem / (1024 * 1024));
-    auto nets = config->nets();
+    auto nets_read = config->nets();
+    ASSERT_TRUE(nets_read) << nets_read.error().to_string();
+    auto& nets = *nets_read;
     ASSERT_EQ(nets.count(0), 1u);
     EXPECT_EQ(nets[0].bridge, "vmbr0");
     EXPECT_EQ(nets[0].macaddr.substr(0, 8), "BC:24:11");
-    auto disks = config->disks();
+    auto disks_read = config->disks();
+    ASSERT_TRUE(disks_read) << disks_read.error().to_string();
+    auto& disks = *disks_read;
     ASSERT_EQ(disks.count("scsi0"), 1u);
     EXPECT_TRUE(disks["scsi0"].size.has_value());
     ASSERT_EQ(disks.count("ide2"), 1u);
@@ -89,7 +93,7 @@ TEST_F(QemuHandle, ConfigHasEveryKeyAndTypedViews) {
 TEST_F(QemuHandle, UpdateIsVisibleInTheNextRead) {
     blocking_client pve(token_options());
     auto handle = vm(pve, "stopped");
-    config_update u;
+    qemu_config_update u;
     u.set("cores", "3").set("tags", "lab;sdk").remove("ide2");
     u.set_nic(2, qemu_nic{.model = "e1000",
                           .macaddr = {},
@@ -111,7 +115,9 @@ TEST_F(QemuHandle, UpdateIsVisibleInTheNextRead) {
     EXPECT_EQ(config->cores(), 3u);
     EXPECT_EQ(config->tags(), (std::vector<std::string>{"lab", "sdk"}));
     EXPECT_FALSE(config->contains("ide2"));
-    auto nets = config->nets();
+    auto nets_read = config->nets();
+    ASSERT_TRUE(nets_read) << nets_read.error().to_string();
+    auto& nets = *nets_read;
     ASSERT_EQ(nets.count(2), 1u);
     EXPECT_EQ(nets[2].model, "e1000");
     EXPECT_EQ(nets[2].tag, 20u);
@@ -129,7 +135,7 @@ TEST_F(QemuHandle, UpdateIsVisibleInTheNextRead) {
 TEST_F(QemuHandle, UpdateViaTaskWaitsForQmconfig) {
     blocking_client pve(token_options());
     auto handle = vm(pve, "stopped");
-    config_update u;
+    qemu_config_update u;
     u.set_disk("scsi1", qemu_disk::new_disk("local-lvm", 4));
     u.via_task = true;
     auto done = pve.run(handle.async_update_config(u));
@@ -137,7 +143,9 @@ TEST_F(QemuHandle, UpdateViaTaskWaitsForQmconfig) {
     EXPECT_EQ(count("POST", vm_path(handle) + "/config"), 1u);
     auto config = pve.run(handle.async_config());
     ASSERT_TRUE(config);
-    auto disks = config->disks();
+    auto disks_read = config->disks();
+    ASSERT_TRUE(disks_read) << disks_read.error().to_string();
+    auto& disks = *disks_read;
     ASSERT_EQ(disks.count("scsi1"), 1u);
     EXPECT_EQ(disks["scsi1"].size, "4G");
 }
@@ -147,12 +155,12 @@ TEST_F(QemuHandle, StaleDigestConflicts) {
     auto handle = vm(pve, "stopped");
     auto before = pve.run(handle.async_config());
     ASSERT_TRUE(before);
-    config_update first;
+    qemu_config_update first;
     first.set("description", "first");
     first.digest = before->digest();
     ASSERT_TRUE(pve.run(handle.async_update_config(first)));
 
-    config_update second;
+    qemu_config_update second;
     second.set("description", "second");
     second.digest = before->digest(); // stale now
     auto refused = pve.run(handle.async_update_config(second));
@@ -173,11 +181,11 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
         EXPECT_EQ(r.error().code, errc::invalid_argument);
         EXPECT_NE(r.error().message.find(mentions), std::string::npos) << r.error().message;
     };
-    expect_invalid(pve.run(handle.async_update_config(config_update{})), "empty");
-    config_update bad_key;
+    expect_invalid(pve.run(handle.async_update_config(qemu_config_update{})), "empty");
+    qemu_config_update bad_key;
     bad_key.set("Cores!", "2");
     expect_invalid(pve.run(handle.async_update_config(bad_key)), "Cores!");
-    config_update bad_nic;
+    qemu_config_update bad_nic;
     bad_nic.set_nic(0, qemu_nic{.model = "virtio",
                                 .macaddr = {},
                                 .bridge = "vmbr0",
@@ -189,10 +197,10 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
                                 .link_down = {},
                                 .other = {}});
     expect_invalid(pve.run(handle.async_update_config(bad_nic)), "tag");
-    config_update both;
+    qemu_config_update both;
     both.set("cores", "2").remove("cores");
     expect_invalid(pve.run(handle.async_update_config(both)), "both");
-    config_update bad_digest;
+    qemu_config_update bad_digest;
     bad_digest.set("cores", "2");
     bad_digest.digest = "not-a-digest";
     expect_invalid(pve.run(handle.async_update_config(bad_digest)), "digest");
@@ -201,10 +209,10 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
     expect_invalid(pve.run(handle.async_resize_disk("scsi0", "10X")), "10X");
     expect_invalid(pve.run(handle.async_resize_disk("scsi99", "+1G")), "scsi99");
     expect_invalid(pve.run(handle.async_migrate({})), "target");
-    migrate_options here;
+    qemu_migrate_options here;
     here.target = "pve";
     expect_invalid(pve.run(handle.async_migrate(here)), "pve");
-    clone_options bad_name;
+    qemu_clone_options bad_name;
     bad_name.name = "no spaces";
     expect_invalid(pve.run(handle.async_clone(bad_name)), "no spaces");
     expect_invalid(pve.run(handle.async_remove_nic(32)), "32");
@@ -212,7 +220,7 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
     bad_key_text.sshkeys = std::vector<std::string>{"not-a-key"};
     expect_invalid(pve.run(handle.async_set_cloudinit(bad_key_text)), "not-a-key");
     expect_invalid(pve.run(handle.async_set_cloudinit({})), "empty");
-    expect_invalid(pve.run(handle.async_shutdown({.timeout = -1, .force_stop = false})), "negative");
+    expect_invalid(pve.run(handle.async_shutdown(qemu_shutdown_options{.timeout = std::chrono::seconds(-1)})), "negative");
     EXPECT_TRUE(server_->request_log().empty());
 }
 
@@ -243,7 +251,7 @@ TEST_F(QemuHandle, CloudInitSettingsReachTheDrive) {
     blocking_client pve(token_options());
     // IDE drives are not hot-plugged: add the cloud-init drive while the VM is stopped
     auto handle = vm(pve, "stopped");
-    config_update drive;
+    qemu_config_update drive;
     drive.set_disk("ide0", qemu_disk::cdrom("local-lvm:cloudinit"));
     ASSERT_TRUE(pve.run(handle.async_update_config(drive)));
     auto started = pve.run(handle.async_start());
@@ -265,8 +273,10 @@ TEST_F(QemuHandle, CloudInitSettingsReachTheDrive) {
     EXPECT_EQ(config->get("ciuser"), "admin");
     EXPECT_NE(config->get("cipassword"), "s3cret"); // PVE stores a hash
     EXPECT_EQ(decode_ssh_keys(config->get("sshkeys").value_or("")), *ci.sshkeys);
-    ASSERT_EQ(config->ipconfigs().count(0), 1u);
-    EXPECT_EQ(config->ipconfigs()[0].gw, "10.0.0.1");
+    auto ipconfigs = config->ipconfigs();
+    ASSERT_TRUE(ipconfigs);
+    ASSERT_EQ(ipconfigs->count(0), 1u);
+    EXPECT_EQ(ipconfigs->at(0).gw, "10.0.0.1");
 
     const auto base = vm_path(handle) + "/cloudinit";
     auto user_data = pve.run(pve.async().async_request(http_method::get, base + "/dump", {{"type", "user"}}));

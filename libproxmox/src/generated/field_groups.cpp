@@ -6,6 +6,22 @@
 
 namespace proxmox::gen {
 
+bool is_field_key(std::span<const field_key> keys, std::string_view key) noexcept {
+    for (const auto& k : keys) {
+        if (!k.numbered) {
+            if (key == k.wire)
+                return true;
+            continue;
+        }
+        if (!key.starts_with(k.wire) || key.size() == k.wire.size() || key.size() > k.wire.size() + 3)
+            continue;
+        const auto digits = key.substr(k.wire.size());
+        if (digits.find_first_not_of("0123456789") == std::string_view::npos && (digits.size() == 1 || digits[0] != '0'))
+            return true;
+    }
+    return false;
+}
+
 void encode_fields(request_params& params, const qemu_config_fields& p) {
     detail::put(params, "acpi", p.acpi);
     detail::put(params, "affinity", p.affinity);
@@ -89,6 +105,10 @@ void encode_fields(request_params& params, const qemu_config_fields& p) {
     detail::put(params, "vmstatestorage", p.vmstatestorage);
     detail::put(params, "watchdog", p.watchdog);
 }
+std::span<const field_key> qemu_config_keys() noexcept {
+    static constexpr field_key keys[] = {{"acpi", false}, {"affinity", false}, {"agent", false}, {"allow-ksm", false}, {"amd-sev", false}, {"arch", false}, {"args", false}, {"audio0", false}, {"autostart", false}, {"balloon", false}, {"bios", false}, {"boot", false}, {"bootdisk", false}, {"cdrom", false}, {"cicustom", false}, {"cipassword", false}, {"citype", false}, {"ciupgrade", false}, {"ciuser", false}, {"cores", false}, {"cpu", false}, {"cpulimit", false}, {"cpuunits", false}, {"description", false}, {"efidisk0", false}, {"freeze", false}, {"hookscript", false}, {"hostpci", true}, {"hotplug", false}, {"hugepages", false}, {"ide", true}, {"intel-tdx", false}, {"ipconfig", true}, {"ivshmem", false}, {"keephugepages", false}, {"keyboard", false}, {"kvm", false}, {"localtime", false}, {"lock", false}, {"machine", false}, {"memory", false}, {"migrate_downtime", false}, {"migrate_speed", false}, {"name", false}, {"nameserver", false}, {"net", true}, {"numa", false}, {"numa", true}, {"onboot", false}, {"ostype", false}, {"parallel", true}, {"protection", false}, {"reboot", false}, {"rng0", false}, {"sata", true}, {"scsi", true}, {"scsihw", false}, {"searchdomain", false}, {"serial", true}, {"shares", false}, {"smbios1", false}, {"smp", false}, {"sockets", false}, {"spice_enhancements", false}, {"sshkeys", false}, {"startdate", false}, {"startup", false}, {"tablet", false}, {"tags", false}, {"tdf", false}, {"template", false}, {"tpmstate0", false}, {"unused", true}, {"usb", true}, {"vcpus", false}, {"vga", false}, {"virtio", true}, {"virtiofs", true}, {"vmgenid", false}, {"vmstatestorage", false}, {"watchdog", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const lxc_config_fields& p) {
     detail::put(params, "arch", p.arch);
@@ -123,6 +143,10 @@ void encode_fields(request_params& params, const lxc_config_fields& p) {
     detail::put(params, "tty", p.tty);
     detail::put(params, "unprivileged", p.unprivileged);
     detail::put(params, "unused", p.unused);
+}
+std::span<const field_key> lxc_config_keys() noexcept {
+    static constexpr field_key keys[] = {{"arch", false}, {"cmode", false}, {"console", false}, {"cores", false}, {"cpulimit", false}, {"cpuunits", false}, {"debug", false}, {"description", false}, {"dev", true}, {"entrypoint", false}, {"env", false}, {"features", false}, {"hookscript", false}, {"hostname", false}, {"lock", false}, {"memory", false}, {"mp", true}, {"nameserver", false}, {"net", true}, {"onboot", false}, {"ostype", false}, {"protection", false}, {"rootfs", false}, {"searchdomain", false}, {"startup", false}, {"swap", false}, {"tags", false}, {"template", false}, {"timezone", false}, {"tty", false}, {"unprivileged", false}, {"unused", true}};
+    return keys;
 }
 
 void encode_fields(request_params& params, const storage_config_fields& p) {
@@ -175,6 +199,10 @@ void encode_fields(request_params& params, const storage_config_fields& p) {
     detail::put(params, "username", p.username);
     detail::put(params, "zfs-base-path", p.zfs_base_path);
 }
+std::span<const field_key> storage_config_keys() noexcept {
+    static constexpr field_key keys[] = {{"blocksize", false}, {"bwlimit", false}, {"comstar_hg", false}, {"comstar_tg", false}, {"content", false}, {"content-dirs", false}, {"create-base-path", false}, {"create-subdirs", false}, {"data-pool", false}, {"disable", false}, {"domain", false}, {"encryption-key", false}, {"fingerprint", false}, {"format", false}, {"fs-name", false}, {"fuse", false}, {"is_mountpoint", false}, {"keyring", false}, {"krbd", false}, {"lio_tpg", false}, {"master-pubkey", false}, {"max-protected-backups", false}, {"mkdir", false}, {"monhost", false}, {"mountpoint", false}, {"namespace", false}, {"nocow", false}, {"nodes", false}, {"nowritecache", false}, {"options", false}, {"password", false}, {"pool", false}, {"port", false}, {"preallocation", false}, {"prune-backups", false}, {"saferemove", false}, {"saferemove-stepsize", false}, {"saferemove_throughput", false}, {"server", false}, {"shared", false}, {"skip-cert-verification", false}, {"smbversion", false}, {"snapshot-as-volume-chain", false}, {"sparse", false}, {"subdir", false}, {"tagged_only", false}, {"username", false}, {"zfs-base-path", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const realm_config_fields& p) {
     detail::put(params, "acr-values", p.acr_values);
@@ -217,6 +245,10 @@ void encode_fields(request_params& params, const realm_config_fields& p) {
     detail::put(params, "user_classes", p.user_classes);
     detail::put(params, "verify", p.verify);
 }
+std::span<const field_key> realm_config_keys() noexcept {
+    static constexpr field_key keys[] = {{"acr-values", false}, {"autocreate", false}, {"base_dn", false}, {"bind_dn", false}, {"capath", false}, {"case-sensitive", false}, {"cert", false}, {"certkey", false}, {"check-connection", false}, {"client-id", false}, {"client-key", false}, {"comment", false}, {"default", false}, {"domain", false}, {"filter", false}, {"group_classes", false}, {"group_dn", false}, {"group_filter", false}, {"group_name_attr", false}, {"groups-autocreate", false}, {"groups-claim", false}, {"groups-overwrite", false}, {"issuer-url", false}, {"mode", false}, {"password", false}, {"port", false}, {"prompt", false}, {"query-userinfo", false}, {"scopes", false}, {"secure", false}, {"server1", false}, {"server2", false}, {"sslversion", false}, {"sync-defaults-options", false}, {"sync_attributes", false}, {"tfa", false}, {"user_attr", false}, {"user_classes", false}, {"verify", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const backup_job_fields& p) {
     detail::put(params, "all", p.all);
@@ -251,6 +283,10 @@ void encode_fields(request_params& params, const backup_job_fields& p) {
     detail::put(params, "vmid", p.vmid);
     detail::put(params, "zstd", p.zstd);
 }
+std::span<const field_key> backup_job_keys() noexcept {
+    static constexpr field_key keys[] = {{"all", false}, {"bwlimit", false}, {"compress", false}, {"dumpdir", false}, {"exclude", false}, {"exclude-path", false}, {"fleecing", false}, {"ionice", false}, {"lockwait", false}, {"mailnotification", false}, {"mailto", false}, {"maxfiles", false}, {"mode", false}, {"notes-template", false}, {"notification-mode", false}, {"pbs-change-detection-mode", false}, {"performance", false}, {"pigz", false}, {"pool", false}, {"protected", false}, {"prune-backups", false}, {"quiet", false}, {"remove", false}, {"script", false}, {"stdexcludes", false}, {"stop", false}, {"stopwait", false}, {"storage", false}, {"tmpdir", false}, {"vmid", false}, {"zstd", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const network_interface_fields& p) {
     detail::put(params, "address", p.address);
@@ -281,6 +317,10 @@ void encode_fields(request_params& params, const network_interface_fields& p) {
     detail::put(params, "vlan-id", p.vlan_id);
     detail::put(params, "vlan-raw-device", p.vlan_raw_device);
 }
+std::span<const field_key> network_interface_keys() noexcept {
+    static constexpr field_key keys[] = {{"address", false}, {"address6", false}, {"autostart", false}, {"bond-primary", false}, {"bond_mode", false}, {"bond_xmit_hash_policy", false}, {"bridge_ports", false}, {"bridge_vids", false}, {"bridge_vlan_aware", false}, {"cidr", false}, {"cidr6", false}, {"comments", false}, {"comments6", false}, {"gateway", false}, {"gateway6", false}, {"mtu", false}, {"netmask", false}, {"netmask6", false}, {"ovs_bonds", false}, {"ovs_bridge", false}, {"ovs_options", false}, {"ovs_ports", false}, {"ovs_tag", false}, {"slaves", false}, {"type", false}, {"vlan-id", false}, {"vlan-raw-device", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const sdn_zone_fields& p) {
     detail::put(params, "advertise-subnets", p.advertise_subnets);
@@ -309,6 +349,10 @@ void encode_fields(request_params& params, const sdn_zone_fields& p) {
     detail::put(params, "vrf-vxlan", p.vrf_vxlan);
     detail::put(params, "vxlan-port", p.vxlan_port);
 }
+std::span<const field_key> sdn_zone_keys() noexcept {
+    static constexpr field_key keys[] = {{"advertise-subnets", false}, {"bridge", false}, {"bridge-disable-mac-learning", false}, {"controller", false}, {"dhcp", false}, {"disable-arp-nd-suppression", false}, {"dns", false}, {"dnszone", false}, {"dp-id", false}, {"exitnodes", false}, {"exitnodes-local-routing", false}, {"exitnodes-primary", false}, {"fabric", false}, {"ipam", false}, {"lock-token", false}, {"mac", false}, {"mtu", false}, {"nodes", false}, {"peers", false}, {"reversedns", false}, {"rt-import", false}, {"tag", false}, {"vlan-protocol", false}, {"vrf-vxlan", false}, {"vxlan-port", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const firewall_rule_fields& p) {
     detail::put(params, "comment", p.comment);
@@ -324,6 +368,10 @@ void encode_fields(request_params& params, const firewall_rule_fields& p) {
     detail::put(params, "source", p.source);
     detail::put(params, "sport", p.sport);
 }
+std::span<const field_key> firewall_rule_keys() noexcept {
+    static constexpr field_key keys[] = {{"comment", false}, {"dest", false}, {"digest", false}, {"dport", false}, {"enable", false}, {"icmp-type", false}, {"iface", false}, {"log", false}, {"macro", false}, {"proto", false}, {"source", false}, {"sport", false}};
+    return keys;
+}
 
 void encode_fields(request_params& params, const guest_firewall_options_fields& p) {
     detail::put(params, "delete", p.delete_);
@@ -338,6 +386,10 @@ void encode_fields(request_params& params, const guest_firewall_options_fields& 
     detail::put(params, "policy_in", p.policy_in);
     detail::put(params, "policy_out", p.policy_out);
     detail::put(params, "radv", p.radv);
+}
+std::span<const field_key> guest_firewall_options_keys() noexcept {
+    static constexpr field_key keys[] = {{"delete", false}, {"dhcp", false}, {"digest", false}, {"enable", false}, {"ipfilter", false}, {"log_level_in", false}, {"log_level_out", false}, {"macfilter", false}, {"ndp", false}, {"policy_in", false}, {"policy_out", false}, {"radv", false}};
+    return keys;
 }
 
 } // namespace proxmox::gen

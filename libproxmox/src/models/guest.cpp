@@ -12,6 +12,19 @@ std::string_view to_string(guest_type t) noexcept {
     return t == guest_type::qemu ? "qemu" : "lxc";
 }
 
+std::string_view to_string(power_action a) noexcept {
+    switch (a) {
+    case power_action::start: return "start";
+    case power_action::stop: return "stop";
+    case power_action::shutdown: return "shutdown";
+    case power_action::reboot: return "reboot";
+    case power_action::reset: return "reset";
+    case power_action::suspend: return "suspend";
+    case power_action::resume: return "resume";
+    }
+    return "start";
+}
+
 guest_summary tag_invoke(boost::json::value_to_tag<guest_summary>, const boost::json::value& v) {
     const auto& o = as_object_or_empty(v);
     guest_summary g;

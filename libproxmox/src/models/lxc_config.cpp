@@ -125,6 +125,39 @@ result<std::map<int, lxc_nic>> lxc_config::nets() const {
     return out;
 }
 
+result<std::map<std::string, lxc_volume>> lxc_config::disks() const {
+    std::map<std::string, lxc_volume> out;
+    if (!rootfs_text.empty()) {
+        auto root = rootfs();
+        if (!root)
+            return root.error();
+        out.emplace("rootfs", std::move(*root));
+    }
+    auto mounts = mount_points();
+    if (!mounts)
+        return mounts.error();
+    for (auto& [n, volume] : *mounts)
+        out.emplace(fmt::format("mp{}", n), std::move(volume));
+    return out;
+}
+
+std::optional<std::string> lxc_config::get(std::string_view key) const {
+    const auto* v = raw.if_contains(key);
+    if (!v)
+        return std::nullopt;
+    if (const auto* s = v->if_string())
+        return std::string(*s);
+    if (v->is_bool())
+        return v->get_bool() ? "1" : "0";
+    if (v->is_int64())
+        return std::to_string(v->get_int64());
+    if (v->is_uint64())
+        return std::to_string(v->get_uint64());
+    if (v->is_double())
+        return fmt::format("{}", v->get_double());
+    return std::nullopt;
+}
+
 lxc_config tag_invoke(boost::json::value_to_tag<lxc_config>, const boost::json::value& v) {
     const auto& o = as_object_or_empty(v);
     lxc_config c;
@@ -154,6 +187,39 @@ lxc_config tag_invoke(boost::json::value_to_tag<lxc_config>, const boost::json::
     }
     c.raw = o;
     return c;
+}
+
+// --- lxc_config_update -----------------------------------------------------------------------
+
+lxc_config_update::lxc_config_update() : config_change(gen::lxc_config_keys(), "lxc_config_update", "container") {}
+
+lxc_config_update& lxc_config_update::set(std::string key, std::string value) {
+    set_text(std::move(key), std::move(value));
+    return *this;
+}
+
+lxc_config_update& lxc_config_update::set_nic(int index, const lxc_nic& nic) {
+    set_numbered("net", index, 31, nic.to_property_string());
+    return *this;
+}
+
+lxc_config_update& lxc_config_update::set_mount_point(int index, const lxc_volume& volume) {
+    set_numbered("mp", index, 255, volume.to_property_string());
+    return *this;
+}
+
+lxc_config_update& lxc_config_update::set_rootfs(const lxc_volume& volume) {
+    auto text = volume.to_property_string();
+    if (!text)
+        fail("lxc_config_update: rootfs: " + text.error().message);
+    else
+        set_text("rootfs", std::move(*text));
+    return *this;
+}
+
+lxc_config_update& lxc_config_update::remove(std::string key) {
+    remove_key(std::move(key));
+    return *this;
 }
 
 } // namespace proxmox

@@ -45,6 +45,11 @@ std::optional<int> numbered(std::string_view key, std::string_view prefix) {
     return parse_number<int>(key.substr(prefix.size()));
 }
 
+/// A config value a typed accessor cannot read: the error names the key.
+error unparsable(std::string_view key, const error& cause) {
+    return make_error(errc::invalid_argument, fmt::format("{}: {}", key, cause.message));
+}
+
 bool is_drive_key(std::string_view key) {
     if (key == "efidisk0" || key == "tpmstate0")
         return true;
@@ -52,15 +57,6 @@ bool is_drive_key(std::string_view key) {
         if (numbered(key, bus))
             return true;
     return false;
-}
-
-bool valid_key(std::string_view key) {
-    // PVE's config keys: [a-z][a-z0-9_-]*, and none is longer than a few dozen characters.
-    if (key.empty() || key.size() > 64 || !(key.front() >= 'a' && key.front() <= 'z'))
-        return false;
-    return std::all_of(key.begin(), key.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || detail::is_ascii_digit(c) || c == '_' || c == '-';
-    });
 }
 
 std::optional<double> read_optional_double(const boost::json::object& o, std::string_view key) {
@@ -170,30 +166,44 @@ std::vector<std::string> qemu_config::tags() const {
     return out;
 }
 
-std::map<int, qemu_nic> qemu_config::nets() const {
+result<std::map<int, qemu_nic>> qemu_config::nets() const {
     std::map<int, qemu_nic> out;
-    for (const auto& [k, v] : entries_)
-        if (auto n = numbered(k, "net"))
-            if (auto nic = qemu_nic::parse(v))
-                out.emplace(*n, std::move(*nic));
+    for (const auto& [k, v] : entries_) {
+        auto n = numbered(k, "net");
+        if (!n)
+            continue;
+        auto nic = qemu_nic::parse(v);
+        if (!nic)
+            return unparsable(k, nic.error());
+        out.emplace(*n, std::move(*nic));
+    }
     return out;
 }
 
-std::map<std::string, qemu_disk> qemu_config::disks() const {
+result<std::map<std::string, qemu_disk>> qemu_config::disks() const {
     std::map<std::string, qemu_disk> out;
-    for (const auto& [k, v] : entries_)
-        if (is_drive_key(k))
-            if (auto disk = qemu_disk::parse(v))
-                out.emplace(k, std::move(*disk));
+    for (const auto& [k, v] : entries_) {
+        if (!is_drive_key(k))
+            continue;
+        auto disk = qemu_disk::parse(v);
+        if (!disk)
+            return unparsable(k, disk.error());
+        out.emplace(k, std::move(*disk));
+    }
     return out;
 }
 
-std::map<int, ip_config> qemu_config::ipconfigs() const {
+result<std::map<int, ip_config>> qemu_config::ipconfigs() const {
     std::map<int, ip_config> out;
-    for (const auto& [k, v] : entries_)
-        if (auto n = numbered(k, "ipconfig"))
-            if (auto ip = ip_config::parse(v))
-                out.emplace(*n, std::move(*ip));
+    for (const auto& [k, v] : entries_) {
+        auto n = numbered(k, "ipconfig");
+        if (!n)
+            continue;
+        auto ip = ip_config::parse(v);
+        if (!ip)
+            return unparsable(k, ip.error());
+        out.emplace(*n, std::move(*ip));
+    }
     return out;
 }
 
@@ -214,81 +224,43 @@ bool qemu_config::is_template() const {
     return get("template").value_or("0") == "1";
 }
 
-// --- config_update ---------------------------------------------------------------------------
+// --- qemu_config_update ----------------------------------------------------------------------
 
-void config_update::fail(std::string message) {
-    if (!problem_)
-        problem_ = make_error(errc::invalid_argument, std::move(message));
-}
+qemu_config_update::qemu_config_update() : config_change(gen::qemu_config_keys(), "qemu_config_update", "VM") {}
 
-config_update& config_update::set(std::string key, std::string value) {
-    if (!valid_key(key)) {
-        fail(fmt::format("config_update: {} is not a config key (lower-case letters, digits, '-', '_')",
-                         detail::bounded_quote(key)));
-        return *this;
-    }
-    if (std::find(delete_.begin(), delete_.end(), key) != delete_.end())
-        fail(fmt::format("config_update: {} is both set and deleted; do one of them", detail::bounded_quote(key)));
-    auto it = std::find_if(set_.begin(), set_.end(), [&](const auto& e) { return e.first == key; });
-    if (it != set_.end())
-        it->second = std::move(value);
-    else
-        set_.emplace_back(std::move(key), std::move(value));
+qemu_config_update& qemu_config_update::set(std::string key, std::string value) {
+    set_text(std::move(key), std::move(value));
     return *this;
 }
 
-config_update& config_update::set_nic(int index, const qemu_nic& nic) {
-    if (index < 0 || index > 31) {
-        fail(fmt::format("config_update: NIC index {} is out of range (net0 .. net31)", index));
-        return *this;
-    }
-    auto text = nic.to_property_string();
-    if (!text) {
-        fail(text.error().message);
-        return *this;
-    }
-    return set(fmt::format("net{}", index), std::move(*text));
+qemu_config_update& qemu_config_update::set_nic(int index, const qemu_nic& nic) {
+    set_numbered("net", index, 31, nic.to_property_string());
+    return *this;
 }
 
-config_update& config_update::set_disk(std::string key, const qemu_disk& disk) {
+qemu_config_update& qemu_config_update::set_disk(std::string key, const qemu_disk& disk) {
     if (!is_drive_key(key)) {
-        fail(fmt::format(
-            "config_update: {} is not a drive key (ideN, sataN, scsiN, virtioN, efidisk0, tpmstate0)",
-            detail::bounded_quote(key)));
+        fail(fmt::format("qemu_config_update: {} is not a drive key (ideN, sataN, scsiN, virtioN, efidisk0, "
+                         "tpmstate0)",
+                         detail::bounded_quote(key)));
         return *this;
     }
     auto text = disk.to_property_string();
     if (!text) {
-        fail(text.error().message);
+        fail(fmt::format("qemu_config_update: {}: {}", key, text.error().message));
         return *this;
     }
-    return set(std::move(key), std::move(*text));
+    set_text(std::move(key), std::move(*text));
+    return *this;
 }
 
-config_update& config_update::set_ipconfig(int index, const ip_config& ip) {
-    if (index < 0 || index > 31) {
-        fail(
-            fmt::format("config_update: ipconfig index {} is out of range (ipconfig0 .. ipconfig31)", index));
-        return *this;
-    }
-    auto text = ip.to_property_string();
-    if (!text) {
-        fail(text.error().message);
-        return *this;
-    }
-    return set(fmt::format("ipconfig{}", index), std::move(*text));
+qemu_config_update& qemu_config_update::set_ipconfig(int index, const ip_config& ip) {
+    set_numbered("ipconfig", index, 31, ip.to_property_string());
+    return *this;
 }
 
-config_update& config_update::remove(std::string key) {
-    if (!valid_key(key)) {
-        fail(fmt::format("config_update: {} is not a config key (lower-case letters, digits, '-', '_')",
-                         detail::bounded_quote(key)));
-        return *this;
-    }
-    if (std::any_of(set_.begin(), set_.end(), [&](const auto& e) { return e.first == key; }))
-        fail(fmt::format("config_update: {} is both set and deleted; do one of them", detail::bounded_quote(key)));
-    if (std::find(delete_.begin(), delete_.end(), key) == delete_.end())
-        delete_.push_back(std::move(key));
+qemu_config_update& qemu_config_update::remove(std::string key) {
+    remove_key(std::move(key));
     return *this;
 }
 

@@ -60,7 +60,7 @@ awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted) {
     co_return static_cast<vmid_t>(*id);
 }
 
-awaitable<result<lxc_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
+awaitable<result<guest_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
     const auto path = req.path;
     auto response = co_await request(state, http_method::post, std::move(req));
     if (!response)
@@ -68,7 +68,7 @@ awaitable<result<lxc_creation>> start_creation(state_ptr state, vmid_t vmid, gen
     auto task = task_from(state, *response, path);
     if (!task)
         co_return task.error();
-    co_return lxc_creation{vmid, std::move(*task)};
+    co_return guest_creation{vmid, std::move(*task)};
 }
 
 result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_create_options o) {
@@ -128,7 +128,7 @@ result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_cr
     return p;
 }
 
-awaitable<result<lxc_creation>> create(state_ptr state, std::string node, lxc_create_options o) {
+awaitable<result<guest_creation>> create(state_ptr state, std::string node, lxc_create_options o) {
     auto params = create_params(node, std::move(o));
     if (!params)
         co_return params.error();
@@ -140,7 +140,7 @@ awaitable<result<lxc_creation>> create(state_ptr state, std::string node, lxc_cr
     co_return co_await start_creation(state, *vmid, std::move(req));
 }
 
-awaitable<result<lxc_creation>> clone(state_ptr state, std::string node, vmid_t vmid, lxc_clone_options o) {
+awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_t vmid, lxc_clone_options o) {
     if (node.empty())
         co_return make_error(errc::invalid_argument, "node name is empty; pass the node the container is on");
     if (vmid < 100 || vmid > 999'999'999)
@@ -175,12 +175,12 @@ awaitable<result<lxc_creation>> clone(state_ptr state, std::string node, vmid_t 
 
 } // namespace
 
-void op_lxc_create(const state_ptr& state, std::string node, lxc_create_options o, handler<lxc_creation> h) {
+void op_lxc_create(const state_ptr& state, std::string node, lxc_create_options o, handler<guest_creation> h) {
     spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
 }
 
 void op_lxc_clone(
-    const state_ptr& state, std::string node, vmid_t vmid, lxc_clone_options o, handler<lxc_creation> h) {
+    const state_ptr& state, std::string node, vmid_t vmid, lxc_clone_options o, handler<guest_creation> h) {
     spawn(state, clone(state, std::move(node), vmid, std::move(o)), std::move(h));
 }
 

@@ -1,4 +1,5 @@
-// lxc_handle: status, config, update, power, delete, template and migrate of one container.
+// lxc_handle: status, config, config updates, delete, template and migrate of one container
+// (power actions: power.cpp; create and clone: lxc_create.cpp).
 
 #include "core/client_state.hpp"
 #include "core/text.hpp"
@@ -43,103 +44,43 @@ awaitable<result<lxc_config>> config(state_ptr state, std::string node, vmid_t v
     co_return convert<lxc_config>(*response, "container config");
 }
 
-result<gen::nodes_lxc_config_put_params>
-update_params(const std::string& node, vmid_t vmid, lxc_config_update u) {
-    gen::nodes_lxc_config_put_params p{
-        .node = node, .vmid = vmid, .delete_ = {}, .digest = {}, .revert = {}, .config = std::move(u.set)};
-    for (const auto& [n, nic] : u.nets) {
-        auto text = nic.to_property_string();
-        if (!text)
-            return make_error(errc::invalid_argument, fmt::format("nets[{}]: {}", n, text.error().message));
-        p.config.net[n] = std::move(*text);
-    }
-    for (const auto& [n, volume] : u.mounts) {
-        auto text = volume.to_property_string();
-        if (!text)
-            return make_error(errc::invalid_argument, fmt::format("mounts[{}]: {}", n, text.error().message));
-        p.config.mp[n] = std::move(*text);
-    }
-    std::string removed;
-    for (const auto& key : u.remove) {
-        if (key.empty() || key.find_first_of(",; =") != std::string::npos)
-            return make_error(
-                errc::invalid_argument,
-                fmt::format("remove: {} is not a config key (e.g. \"mp1\", \"description\")", bounded_quote(key)));
-        removed += (removed.empty() ? "" : ",") + key;
-    }
-    if (!removed.empty())
-        p.delete_ = std::move(removed);
-    if (!u.digest.empty())
-        p.digest = std::move(u.digest);
-    return p;
-}
-
-awaitable<result<void>> update(state_ptr state, std::string node, vmid_t vmid, lxc_config_update u) {
+awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t vmid, lxc_config_update u) {
     if (auto ok = check_guest(node, vmid, "container"); !ok)
         co_return ok.error();
-    auto params = update_params(node, vmid, std::move(u));
-    if (!params)
-        co_return params.error();
-    auto req = gen::encode(*params);
+    if (u.problem())
+        co_return *u.problem();
+    if (u.empty())
+        co_return make_error(errc::invalid_argument, "lxc_config_update is empty; set or remove at least one key");
+    if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
+        co_return make_error(errc::invalid_argument,
+                             fmt::format("lxc_config_update.digest {} is not a digest; pass lxc_config::digest",
+                                         bounded_quote(*u.digest)));
+    gen::nodes_lxc_config_put_params p{.node = node, .vmid = vmid};
+    std::string removed;
+    for (const auto& key : u.deletions())
+        removed += (removed.empty() ? "" : ",") + key;
+    if (!removed.empty())
+        p.delete_ = std::move(removed);
+    p.digest = u.digest;
+    auto req = gen::encode(p);
+    for (const auto& [key, value] : u.values())
+        req.params.add(key, value);
     auto response = co_await send(state, http_method::put, std::move(req));
     if (!response)
         co_return response.error();
     co_return result<void>{};
 }
 
-result<gen::encoded_request> power_request(const std::string& node,
-                                           vmid_t vmid,
-                                           const std::string& action,
-                                           std::optional<unsigned> timeout,
-                                           bool force) {
-    const std::int64_t id = vmid;
-    std::optional<std::int64_t> wait;
-    if (timeout)
-        wait = *timeout;
-    if (action == "start")
-        return gen::encode(gen::nodes_lxc_status_start_post_params{.node = node, .vmid = id});
-    if (action == "stop")
-        return gen::encode(gen::nodes_lxc_status_stop_post_params{.node = node, .vmid = id});
-    if (action == "reboot")
-        return gen::encode(
-            gen::nodes_lxc_status_reboot_post_params{.node = node, .vmid = id, .timeout = wait});
-    if (action == "suspend")
-        return gen::encode(gen::nodes_lxc_status_suspend_post_params{.node = node, .vmid = id});
-    if (action == "resume")
-        return gen::encode(gen::nodes_lxc_status_resume_post_params{.node = node, .vmid = id});
-    if (action == "shutdown") {
-        gen::nodes_lxc_status_shutdown_post_params p{.node = node, .vmid = id};
-        p.timeout = wait;
-        if (force)
-            p.forceStop = true;
-        return gen::encode(p);
-    }
-    return make_error(errc::invalid_argument, fmt::format("unknown container power action {}", bounded_quote(action)));
-}
-
-awaitable<result<task_handle>> power(state_ptr state,
-                                     std::string node,
-                                     vmid_t vmid,
-                                     std::string action,
-                                     std::optional<unsigned> timeout,
-                                     bool force) {
-    if (auto ok = check_guest(node, vmid, "container"); !ok)
-        co_return ok.error();
-    auto req = power_request(node, vmid, action, timeout, force);
-    if (!req)
-        co_return req.error();
-    co_return co_await send_task(state, http_method::post, std::move(*req));
-}
-
-awaitable<result<task_handle>>
-destroy(state_ptr state, std::string node, vmid_t vmid, bool purge, bool force) {
+awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t vmid, lxc_delete_options o) {
     if (auto ok = check_guest(node, vmid, "container"); !ok)
         co_return ok.error();
     gen::nodes_lxc_vmid_delete_params p{.node = node, .vmid = vmid};
-    if (purge)
+    if (o.purge)
         p.purge = true;
-    if (force)
+    if (o.force)
         p.force = true;
+    if (o.destroy_unreferenced_disks)
+        p.destroy_unreferenced_disks = true;
     auto req = gen::encode(p);
     co_return co_await send_task(state, http_method::del, std::move(req));
 }
@@ -193,8 +134,12 @@ migrate(state_ptr state, std::string node, vmid_t vmid, lxc_migrate_options o) {
         if (current->status == "running")
             p.restart = true;
     }
-    if (o.timeout)
-        p.timeout = *o.timeout;
+    if (o.timeout) {
+        if (o.timeout->count() < 0)
+            co_return make_error(errc::invalid_argument,
+                                 fmt::format("lxc_migrate_options.timeout {} s is negative", o.timeout->count()));
+        p.timeout = o.timeout->count();
+    }
     if (!o.target_storage.empty())
         p.target_storage = o.target_storage;
     auto req = gen::encode(p);
@@ -211,24 +156,14 @@ void op_lxc_config(const state_ptr& state, std::string node, vmid_t vmid, handle
     spawn(state, config(state, std::move(node), vmid), std::move(h));
 }
 
-void op_lxc_update(
+void op_lxc_update_config(
     const state_ptr& state, std::string node, vmid_t vmid, lxc_config_update u, handler<void> h) {
-    spawn(state, update(state, std::move(node), vmid, std::move(u)), std::move(h));
-}
-
-void op_lxc_power(const state_ptr& state,
-                  std::string node,
-                  vmid_t vmid,
-                  std::string action,
-                  std::optional<unsigned> timeout,
-                  bool force,
-                  handler<task_handle> h) {
-    spawn(state, power(state, std::move(node), vmid, std::move(action), timeout, force), std::move(h));
+    spawn(state, update_config(state, std::move(node), vmid, std::move(u)), std::move(h));
 }
 
 void op_lxc_delete(
-    const state_ptr& state, std::string node, vmid_t vmid, bool purge, bool force, handler<task_handle> h) {
-    spawn(state, destroy(state, std::move(node), vmid, purge, force), std::move(h));
+    const state_ptr& state, std::string node, vmid_t vmid, lxc_delete_options o, handler<task_handle> h) {
+    spawn(state, destroy(state, std::move(node), vmid, o), std::move(h));
 }
 
 void op_lxc_template(const state_ptr& state, std::string node, vmid_t vmid, handler<task_handle> h) {

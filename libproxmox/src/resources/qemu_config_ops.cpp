@@ -38,20 +38,20 @@ awaitable<result<qemu_config>> read_config(state_ptr state, std::string node, vm
     co_return convert<qemu_config>(*response, "VM config");
 }
 
-result<void> check_update(const config_update& u) {
+result<void> check_update(const qemu_config_update& u) {
     if (u.problem())
         return *u.problem();
     if (u.values().empty() && u.deletions().empty())
-        return make_error(errc::invalid_argument, "config_update is empty; set or remove at least one key");
+        return make_error(errc::invalid_argument, "qemu_config_update is empty; set or remove at least one key");
     if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
         return make_error(
             errc::invalid_argument,
-            fmt::format("config_update.digest {} is not a digest; pass qemu_config::digest()",
+            fmt::format("qemu_config_update.digest {} is not a digest; pass qemu_config::digest()",
                         bounded_quote(*u.digest)));
     return {};
 }
 
-template <class Params> void fill_update(Params& p, const config_update& u, request_params& extra) {
+template <class Params> void fill_update(Params& p, const qemu_config_update& u, request_params& extra) {
     std::string deletions;
     for (const auto& key : u.deletions())
         deletions += (deletions.empty() ? "" : ",") + key;
@@ -62,7 +62,7 @@ template <class Params> void fill_update(Params& p, const config_update& u, requ
         extra.add(key, value);
 }
 
-awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t vmid, config_update u) {
+awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t vmid, qemu_config_update u) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     if (auto ok = check_update(u); !ok)
@@ -116,7 +116,7 @@ awaitable<result<int>> add_nic(state_ptr state, std::string node, vmid_t vmid, q
     if (index == max_nics)
         co_return make_error(errc::invalid_argument,
                              fmt::format("VM {} already has net0 .. net31; remove a NIC first", vmid));
-    config_update u;
+    qemu_config_update u;
     u.set(fmt::format("net{}", index), std::move(*text));
     u.digest = config->digest(); // a concurrent change to the config fails instead of being overwritten
     auto done = co_await update_config(state, node, vmid, std::move(u));
@@ -137,15 +137,15 @@ awaitable<result<void>> remove_nic(state_ptr state, std::string node, vmid_t vmi
     const auto key = fmt::format("net{}", index);
     if (!config->contains(key))
         co_return make_error(errc::not_found, fmt::format("VM {} on node {} has no {}", vmid, bounded_quote(node), bounded_quote(key)));
-    config_update u;
+    qemu_config_update u;
     u.remove(key);
     u.digest = config->digest();
     auto done = co_await update_config(state, node, vmid, std::move(u));
     co_return done;
 }
 
-result<config_update> cloudinit_update(const cloudinit_settings& s) {
-    config_update u;
+result<qemu_config_update> cloudinit_update(const cloudinit_settings& s) {
+    qemu_config_update u;
     auto put = [&](const char* key, const std::optional<std::string>& value) {
         if (!value)
             return;
@@ -233,7 +233,7 @@ void op_qemu_config(const state_ptr& state, std::string node, vmid_t vmid, handl
 }
 
 void op_qemu_update_config(
-    const state_ptr& state, std::string node, vmid_t vmid, config_update u, handler<void> h) {
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_config_update u, handler<void> h) {
     // a POST update waits for its task, which has its own pace: no operation_timeout then
     if (u.via_task)
         spawn_unbounded(state, update_config(state, std::move(node), vmid, std::move(u)), std::move(h));

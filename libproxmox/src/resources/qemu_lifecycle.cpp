@@ -1,5 +1,5 @@
-// qemu_handle writes that start worker tasks: power actions, clone, delete, template,
-// migrate and disk resize.
+// qemu_handle writes that start worker tasks: clone, delete, template, migrate and disk resize
+// (power actions: power.cpp).
 
 #include "core/json_read.hpp"
 #include "core/text.hpp"
@@ -10,53 +10,6 @@ namespace proxmox::detail {
 namespace {
 
 using boost::asio::awaitable;
-
-awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t vmid, qemu_power_request r) {
-    if (auto ok = check_vm(node, vmid); !ok)
-        co_return ok.error();
-    if (r.timeout && *r.timeout < 0)
-        co_return make_error(
-            errc::invalid_argument,
-            fmt::format("{} timeout {} is negative; pass seconds >= 0", r.action, *r.timeout));
-    if (r.action == "shutdown") {
-        gen::nodes_qemu_status_shutdown_post_params p;
-        p.node = node;
-        p.vmid = vmid;
-        p.timeout = r.timeout;
-        if (r.force_stop)
-            p.forceStop = true;
-        co_return co_await send_task(state, std::move(p));
-    }
-    if (r.action == "reboot") {
-        gen::nodes_qemu_status_reboot_post_params p;
-        p.node = node;
-        p.vmid = vmid;
-        p.timeout = r.timeout;
-        co_return co_await send_task(state, std::move(p));
-    }
-    if (r.action == "reset") {
-        gen::nodes_qemu_status_reset_post_params p;
-        p.node = node;
-        p.vmid = vmid;
-        co_return co_await send_task(state, std::move(p));
-    }
-    if (r.action == "suspend") {
-        gen::nodes_qemu_status_suspend_post_params p;
-        p.node = node;
-        p.vmid = vmid;
-        if (r.to_disk)
-            p.todisk = true;
-        co_return co_await send_task(state, std::move(p));
-    }
-    if (r.action == "resume") {
-        gen::nodes_qemu_status_resume_post_params p;
-        p.node = node;
-        p.vmid = vmid;
-        co_return co_await send_task(state, std::move(p));
-    }
-    co_return make_error(errc::invalid_argument, fmt::format("unknown power action {}", bounded_quote(r.action)));
-}
-
 
 /// `name` followed by a number in 0..max, e.g. scsi30.
 bool numbered_drive(std::string_view key, std::string_view name, int max) {
@@ -93,25 +46,25 @@ awaitable<result<vmid_t>> next_id(state_ptr state) {
     co_return static_cast<vmid_t>(*id);
 }
 
-awaitable<result<clone_result>> clone(state_ptr state, std::string node, vmid_t vmid, clone_options o) {
+awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_t vmid, qemu_clone_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     if (o.newid != 0 && (o.newid < 100 || o.newid > 999'999'999))
         co_return make_error(
             errc::invalid_argument,
-            fmt::format("clone_options.newid {} is out of range (100 .. 999999999; 0 = next free)", o.newid));
+            fmt::format("qemu_clone_options.newid {} is out of range (100 .. 999999999; 0 = next free)", o.newid));
     if (o.newid == vmid)
         co_return make_error(errc::invalid_argument,
-                             "clone_options.newid is the VM's own id; pick another or 0");
+                             "qemu_clone_options.newid is the VM's own id; pick another or 0");
     if (!o.name.empty() && !is_dns_name(o.name))
         co_return make_error(
             errc::invalid_argument,
-            fmt::format("clone_options.name {} is not a DNS name (letters, digits, '-', '.')",
+            fmt::format("qemu_clone_options.name {} is not a DNS name (letters, digits, '-', '.')",
                         bounded_quote(o.name)));
     if (!o.storage.empty() && o.full && !*o.full)
         co_return make_error(
             errc::invalid_argument,
-            "clone_options.storage needs a full clone; set full = true or leave storage empty");
+            "qemu_clone_options.storage needs a full clone; set full = true or leave storage empty");
     vmid_t newid = o.newid;
     if (newid == 0) {
         auto next = co_await next_id(state);
@@ -134,16 +87,18 @@ awaitable<result<clone_result>> clone(state_ptr state, std::string node, vmid_t 
         p.pool = o.pool;
     if (!o.description.empty())
         p.description = o.description;
+    if (!o.snapname.empty())
+        p.snapname = o.snapname;
     auto task = co_await send_task(state, std::move(p));
     if (!task)
         co_return task.error();
-    clone_result out;
+    guest_creation out;
     out.vmid = newid;
     out.task = std::move(*task);
     co_return out;
 }
 
-awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t vmid, delete_options o) {
+awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t vmid, qemu_delete_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     gen::nodes_qemu_vmid_delete_params p;
@@ -153,6 +108,8 @@ awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t
         p.purge = true;
     if (o.destroy_unreferenced_disks)
         p.destroy_unreferenced_disks = true;
+    if (o.skiplock)
+        p.skiplock = true;
     co_return co_await send_task(state, std::move(p));
 }
 
@@ -165,15 +122,15 @@ awaitable<result<task_handle>> make_template(state_ptr state, std::string node, 
     co_return co_await send_task(state, std::move(p));
 }
 
-awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t vmid, migrate_options o) {
+awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t vmid, qemu_migrate_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     if (o.target.empty())
         co_return make_error(errc::invalid_argument,
-                             "migrate_options.target is empty; name the node to migrate to");
+                             "qemu_migrate_options.target is empty; name the node to migrate to");
     if (o.target == node)
         co_return make_error(errc::invalid_argument,
-                             fmt::format("migrate_options.target {} is the node the VM is on", bounded_quote(o.target)));
+                             fmt::format("qemu_migrate_options.target {} is the node the VM is on", bounded_quote(o.target)));
     gen::nodes_qemu_migrate_post_params p;
     p.node = node;
     p.vmid = vmid;
@@ -182,6 +139,8 @@ awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t
         p.online = true;
     if (o.with_local_disks)
         p.with_local_disks = true;
+    if (!o.target_storage.empty())
+        p.targetstorage = o.target_storage;
     co_return co_await send_task(state, std::move(p));
 }
 
@@ -211,18 +170,13 @@ resize(state_ptr state, std::string node, vmid_t vmid, std::string disk, std::st
 
 } // namespace
 
-void op_qemu_power(
-    const state_ptr& state, std::string node, vmid_t vmid, qemu_power_request r, handler<task_handle> h) {
-    spawn(state, power(state, std::move(node), vmid, std::move(r)), std::move(h));
-}
-
 void op_qemu_clone(
-    const state_ptr& state, std::string node, vmid_t vmid, clone_options o, handler<clone_result> h) {
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_clone_options o, handler<guest_creation> h) {
     spawn(state, clone(state, std::move(node), vmid, std::move(o)), std::move(h));
 }
 
 void op_qemu_delete(
-    const state_ptr& state, std::string node, vmid_t vmid, delete_options o, handler<task_handle> h) {
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_delete_options o, handler<task_handle> h) {
     spawn(state, destroy(state, std::move(node), vmid, o), std::move(h));
 }
 
@@ -231,7 +185,7 @@ void op_qemu_template(const state_ptr& state, std::string node, vmid_t vmid, han
 }
 
 void op_qemu_migrate(
-    const state_ptr& state, std::string node, vmid_t vmid, migrate_options o, handler<task_handle> h) {
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_migrate_options o, handler<task_handle> h) {
     spawn(state, migrate(state, std::move(node), vmid, std::move(o)), std::move(h));
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/deferred.hpp>
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace proxmox::detail {
@@ -26,6 +27,12 @@ auto initiate(Token&& token, Start start) {
     return boost::asio::async_initiate<Token, void(result<T>)>(
         [](auto&& h, Start s) { s(handler<T>(std::move(h))); }, token, std::move(start));
 }
+
+/// A completion token rather than the operation's options struct: lets an operation offer both
+/// `async_start(token)` and `async_start(options, token)` without the options' default swallowing
+/// the token.
+template <class Token, class Options>
+concept token_not_options = !std::is_same_v<std::remove_cvref_t<Token>, Options>;
 
 } // namespace proxmox::detail
 

@@ -11,7 +11,19 @@
 
 #include <proxmox/generated/common.hpp>
 
+#include <span>
+#include <string_view>
+
 namespace proxmox::gen {
+
+/// One key of a field group: `wire` as sent (`cores`), or with `numbered` the stem of `net0`, `net1`...
+struct field_key {
+    std::string_view wire;
+    bool numbered;
+};
+
+/// Whether `key` is one of `keys` (`net3` matches the numbered stem `net`).
+bool is_field_key(std::span<const field_key> keys, std::string_view key) noexcept;
 
 /// Parameters shared by POST /nodes/{node}/qemu, POST /nodes/{node}/qemu/{vmid}/config, PUT /nodes/{node}/qemu/{vmid}/config.
 struct qemu_config_fields {
@@ -185,6 +197,8 @@ struct qemu_config_fields {
     std::optional<std::string> watchdog; ///< `watchdog` Create a virtual hardware watchdog device.
 };
 void encode_fields(request_params& params, const qemu_config_fields& fields);
+/// The keys of qemu_config_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> qemu_config_keys() noexcept;
 
 /// Parameters shared by POST /nodes/{node}/lxc, PUT /nodes/{node}/lxc/{vmid}/config.
 struct lxc_config_fields {
@@ -264,6 +278,8 @@ struct lxc_config_fields {
     std::map<int, std::string> unused; ///< `unused[n]` [numbered unusedN] [property string] Reference to unused volumes.
 };
 void encode_fields(request_params& params, const lxc_config_fields& fields);
+/// The keys of lxc_config_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> lxc_config_keys() noexcept;
 
 /// Parameters shared by POST /storage, PUT /storage/{storage}.
 struct storage_config_fields {
@@ -340,6 +356,8 @@ struct storage_config_fields {
     std::optional<std::string> zfs_base_path; ///< `zfs-base-path` Base path where to look for the created ZFS block devices.
 };
 void encode_fields(request_params& params, const storage_config_fields& fields);
+/// The keys of storage_config_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> storage_config_keys() noexcept;
 
 /// Parameters shared by POST /access/domains, PUT /access/domains/{realm}.
 struct realm_config_fields {
@@ -397,6 +415,8 @@ struct realm_config_fields {
     std::optional<bool> verify; ///< `verify` Verify the server's SSL certificate
 };
 void encode_fields(request_params& params, const realm_config_fields& fields);
+/// The keys of realm_config_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> realm_config_keys() noexcept;
 
 /// Parameters shared by POST /cluster/backup, PUT /cluster/backup/{id}, POST /nodes/{node}/vzdump.
 struct backup_job_fields {
@@ -464,6 +484,8 @@ struct backup_job_fields {
     std::optional<std::int64_t> zstd; ///< `zstd` Zstd threads.
 };
 void encode_fields(request_params& params, const backup_job_fields& fields);
+/// The keys of backup_job_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> backup_job_keys() noexcept;
 
 /// Parameters shared by POST /nodes/{node}/network, PUT /nodes/{node}/network/{iface}.
 struct network_interface_fields {
@@ -530,6 +552,8 @@ struct network_interface_fields {
     std::optional<std::string> vlan_raw_device; ///< `vlan-raw-device` Specify the raw interface for the vlan interface.
 };
 void encode_fields(request_params& params, const network_interface_fields& fields);
+/// The keys of network_interface_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> network_interface_keys() noexcept;
 
 /// Parameters shared by POST /cluster/sdn/zones, PUT /cluster/sdn/zones/{zone}.
 struct sdn_zone_fields {
@@ -569,6 +593,8 @@ struct sdn_zone_fields {
     std::optional<std::int64_t> vxlan_port; ///< `vxlan-port` UDP port that should be used for the VXLAN tunnel (default 4789).
 };
 void encode_fields(request_params& params, const sdn_zone_fields& fields);
+/// The keys of sdn_zone_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> sdn_zone_keys() noexcept;
 
 /// Parameters shared by POST /cluster/firewall/groups/{group}, PUT /cluster/firewall/groups/{group}/{pos}, POST /cluster/firewall/rules, PUT /cluster/firewall/rules/{pos}, POST /cluster/sdn/vnets/{vnet}/firewall/rules, PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}, POST /nodes/{node}/firewall/rules, PUT /nodes/{node}/firewall/rules/{pos}, POST /nodes/{node}/lxc/{vmid}/firewall/rules, PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}, POST /nodes/{node}/qemu/{vmid}/firewall/rules, PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}.
 struct firewall_rule_fields {
@@ -598,6 +624,8 @@ struct firewall_rule_fields {
     std::optional<std::string> sport; ///< `sport` Restrict TCP/UDP source port.
 };
 void encode_fields(request_params& params, const firewall_rule_fields& fields);
+/// The keys of firewall_rule_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> firewall_rule_keys() noexcept;
 
 /// Parameters shared by PUT /nodes/{node}/lxc/{vmid}/firewall/options, PUT /nodes/{node}/qemu/{vmid}/firewall/options.
 struct guest_firewall_options_fields {
@@ -651,6 +679,8 @@ struct guest_firewall_options_fields {
     std::optional<bool> radv; ///< `radv` Allow sending Router Advertisement.
 };
 void encode_fields(request_params& params, const guest_firewall_options_fields& fields);
+/// The keys of guest_firewall_options_fields as PVE's schema names them, for checking free-form keys.
+std::span<const field_key> guest_firewall_options_keys() noexcept;
 
 } // namespace proxmox::gen
 

@@ -18,6 +18,13 @@ enum class guest_type { qemu, lxc };
 /// "qemu" / "lxc".
 std::string_view to_string(guest_type t) noexcept;
 
+/// A power action of `POST /nodes/{node}/{qemu|lxc}/{vmid}/status/{action}`. Containers have no
+/// `reset`.
+enum class power_action { start, stop, shutdown, reboot, reset, suspend, resume };
+
+/// PVE's name of the action: "start", "stop", ...
+std::string_view to_string(power_action a) noexcept;
+
 /// A VM or container as `GET /nodes/{node}/qemu|lxc` and `/cluster/resources` describe it.
 struct guest_summary {
     vmid_t vmid = 0;

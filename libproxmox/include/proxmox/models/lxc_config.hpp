@@ -2,9 +2,10 @@
 #define PROXMOX_MODELS_LXC_CONFIG_HPP
 
 // A container's configuration (`GET /nodes/{node}/lxc/{vmid}/config`) with typed access to its
-// volumes and NICs.
+// volumes and NICs, and changes to it. The options of lxc_handle's operations are in lxc_options.hpp.
 
 #include <proxmox/error.hpp>
+#include <proxmox/models/config_change.hpp>
 #include <proxmox/models/guest_devices.hpp>
 #include <proxmox/models/property_string.hpp>
 
@@ -69,6 +70,29 @@ struct lxc_config {
     result<std::map<int, lxc_volume>> mount_points() const;
     /// The NICs by N; an unparsable value is an errc::invalid_argument naming `netN`.
     result<std::map<int, lxc_nic>> nets() const;
+    /// `rootfs` and the mount points by key (`rootfs`, `mp0`, ...), as qemu_config::disks()
+    /// gives a VM's drives; an unparsable value is an errc::invalid_argument naming the key.
+    result<std::map<std::string, lxc_volume>> disks() const;
+    /// Any key as PVE's text (numbers and booleans as text), like qemu_config::get().
+    std::optional<std::string> get(std::string_view key) const;
+};
+
+/// A change of a container's configuration: keys to set (as PVE's text, or through the typed
+/// helpers) and keys to delete, checked against the container config keys of PVE's schema. An
+/// invalid key or device is remembered as problem(); lxc_handle::async_update_config then fails
+/// with it.
+class lxc_config_update : public detail::config_change {
+public:
+    lxc_config_update();
+
+    /// Sets `key` to `value` as PVE's text (`"2"`, `"1"`, a property string); replaces an earlier set.
+    lxc_config_update& set(std::string key, std::string value);
+    lxc_config_update& set_nic(int index, const lxc_nic& nic);
+    /// Sets mount point `mpN` (use set_rootfs for the root volume).
+    lxc_config_update& set_mount_point(int index, const lxc_volume& volume);
+    lxc_config_update& set_rootfs(const lxc_volume& volume);
+    /// Deletes `key` (PVE's `delete` list), e.g. `mp1`, `net1`, `description`.
+    lxc_config_update& remove(std::string key);
 };
 
 lxc_config tag_invoke(boost::json::value_to_tag<lxc_config>, const boost::json::value& v);

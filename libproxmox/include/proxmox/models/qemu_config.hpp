@@ -3,9 +3,10 @@
 
 // Models of one QEMU VM as qemu_handle reads and writes it: its current status, its
 // configuration (every key as text plus typed accessors), configuration changes, cloud-init
-// settings, the options of clone/delete/migrate/shutdown/suspend and RRD samples.
+// settings and RRD samples. The options of its operations are in qemu_options.hpp.
 
 #include <proxmox/error.hpp>
+#include <proxmox/models/config_change.hpp>
 #include <proxmox/models/guest_devices.hpp>
 #include <proxmox/types.hpp>
 
@@ -52,8 +53,8 @@ struct qemu_status {
 };
 
 /// `GET /nodes/{node}/qemu/{vmid}/config`: every key as the text PVE sent, in its order, and
-/// typed views of the common ones. Typed accessors leave out values they cannot parse; get()
-/// still returns their text.
+/// typed views of the common ones. A typed accessor fails on a value it cannot parse (naming the
+/// key); get() still returns its text.
 class qemu_config {
 public:
     qemu_config() = default;
@@ -61,7 +62,7 @@ public:
 
     /// Every key except `digest`, in the order PVE sent them (numbers and booleans as text).
     const std::vector<std::pair<std::string, std::string>>& entries() const noexcept { return entries_; }
-    /// SHA-1 of the config file: pass it to config_update::digest to write only if unchanged.
+    /// SHA-1 of the config file: pass it to qemu_config_update::digest to write only if unchanged.
     const std::string& digest() const noexcept { return digest_; }
 
     std::optional<std::string> get(std::string_view key) const;
@@ -74,12 +75,13 @@ public:
     std::optional<std::uint64_t> memory_mib() const;
     /// `tags`, split on PVE's separators (`;`, `,`, space).
     std::vector<std::string> tags() const;
-    /// `netN` by N.
-    std::map<int, qemu_nic> nets() const;
-    /// Disk and CD-ROM drives (`ideN`, `sataN`, `scsiN`, `virtioN`, `efidisk0`, `tpmstate0`) by key.
-    std::map<std::string, qemu_disk> disks() const;
-    /// Cloud-init `ipconfigN` by N.
-    std::map<int, ip_config> ipconfigs() const;
+    /// `netN` by N; a value that does not parse is an errc::invalid_argument naming `netN`.
+    result<std::map<int, qemu_nic>> nets() const;
+    /// Disk and CD-ROM drives (`ideN`, `sataN`, `scsiN`, `virtioN`, `efidisk0`, `tpmstate0`) by
+    /// key; a value that does not parse is an errc::invalid_argument naming the key.
+    result<std::map<std::string, qemu_disk>> disks() const;
+    /// Cloud-init `ipconfigN` by N; a value that does not parse is an errc::invalid_argument.
+    result<std::map<int, ip_config>> ipconfigs() const;
     /// `agent` is set and enabled (`1` or `enabled=1,...`).
     bool agent_enabled() const;
     bool is_template() const;
@@ -92,39 +94,26 @@ private:
 qemu_status tag_invoke(boost::json::value_to_tag<qemu_status>, const boost::json::value& v);
 qemu_config tag_invoke(boost::json::value_to_tag<qemu_config>, const boost::json::value& v);
 
-/// A change of a VM's configuration: keys to set (as text, or through the typed helpers), keys
-/// to delete, and optionally the digest the change is based on. Helpers that get an invalid
-/// device remember the problem; qemu_handle::async_update_config then fails with it (as
-/// errc::invalid_argument) before sending anything.
-class config_update {
+/// A change of a VM's configuration: keys to set (as PVE's text, or through the typed helpers)
+/// and keys to delete, checked against the VM config keys of PVE's schema. An invalid key or
+/// device is remembered as problem(); qemu_handle::async_update_config then fails with it.
+class qemu_config_update : public detail::config_change {
 public:
-    /// Sets `key` to `value` as PVE's text (`"4"`, `"1"`, a property string); replaces an earlier set.
-    config_update& set(std::string key, std::string value);
-    config_update& set_nic(int index, const qemu_nic& nic);
-    config_update& set_disk(std::string key, const qemu_disk& disk);
-    config_update& set_ipconfig(int index, const ip_config& ip);
-    /// Deletes `key` (PVE's `delete` list).
-    config_update& remove(std::string key);
+    qemu_config_update();
 
-    /// Write only if the config still has this digest (from qemu_config::digest()); otherwise PVE
-    /// refuses with 500 `checksum mismatch (file change by other user?)` (errc::server_error).
-    std::optional<std::string> digest;
+    /// Sets `key` to `value` as PVE's text (`"4"`, `"1"`, a property string); replaces an earlier set.
+    qemu_config_update& set(std::string key, std::string value);
+    qemu_config_update& set_nic(int index, const qemu_nic& nic);
+    /// `key` is a drive: ideN, sataN, scsiN, virtioN, efidisk0, tpmstate0.
+    qemu_config_update& set_disk(std::string key, const qemu_disk& disk);
+    qemu_config_update& set_ipconfig(int index, const ip_config& ip);
+    /// Deletes `key` (PVE's `delete` list).
+    qemu_config_update& remove(std::string key);
+
     /// false (default): `PUT .../config`, PVE applies the change before it answers. true:
     /// `POST .../config`, PVE runs a `qmconfig` task (needed for slow disk allocation); the call
     /// waits for it and fails with errc::task_failed if it fails.
     bool via_task = false;
-
-    const std::vector<std::pair<std::string, std::string>>& values() const noexcept { return set_; }
-    const std::vector<std::string>& deletions() const noexcept { return delete_; }
-    /// The first problem found by a helper or by set()/remove(); nullopt when the update is usable.
-    const std::optional<error>& problem() const noexcept { return problem_; }
-
-private:
-    void fail(std::string message);
-
-    std::vector<std::pair<std::string, std::string>> set_;
-    std::vector<std::string> delete_;
-    std::optional<error> problem_;
 };
 
 /// Cloud-init settings for qemu_handle::async_set_cloudinit. Only fields that are set are sent;
@@ -143,36 +132,6 @@ struct cloudinit_settings {
 std::string encode_ssh_keys(const std::vector<std::string>& keys);
 /// The keys of an `sshkeys` config value, decoded and split at newlines.
 std::vector<std::string> decode_ssh_keys(std::string_view text);
-
-/// Options of qemu_handle::async_shutdown.
-struct shutdown_options {
-    std::optional<std::int64_t> timeout; ///< seconds to wait for the guest OS (PVE's default: 180)
-    bool force_stop = false;             ///< stop the VM hard when the timeout passes
-};
-
-/// Options of qemu_handle::async_clone.
-struct clone_options {
-    vmid_t newid = 0;         ///< 0: the next free id from `GET /cluster/nextid`
-    std::string name;         ///< empty: PVE names it `Copy-of-VM-<name>`
-    std::optional<bool> full; ///< full copy; PVE's default: linked for templates, full otherwise
-    std::string target;       ///< node to clone to; empty: the same node (needs shared storage otherwise)
-    std::string storage;      ///< target storage for a full clone
-    std::string pool;         ///< add the clone to this pool
-    std::string description;
-};
-
-/// Options of qemu_handle::async_delete.
-struct delete_options {
-    bool purge = false;                      ///< also remove the VMID from backup jobs, replication and HA
-    bool destroy_unreferenced_disks = false; ///< also destroy disks of this VMID not in the config
-};
-
-/// Options of qemu_handle::async_migrate.
-struct migrate_options {
-    std::string target;            ///< node to migrate to (required)
-    bool online = false;           ///< live-migrate a running VM
-    bool with_local_disks = false; ///< copy local disks along (needed without shared storage)
-};
 
 /// One row of `GET /nodes/{node}/qemu/{vmid}/rrddata`. Values PVE does not have for the row's
 /// interval (the VM was stopped, the series is younger) are empty rather than 0.

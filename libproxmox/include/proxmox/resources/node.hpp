@@ -80,10 +80,10 @@ public:
 
     /// Creates a container from a template; completes with its VMID and the `vzcreate` task at
     /// once. PVE endpoint: POST /nodes/{node}/lxc, needs VM.Allocate on /vms/{vmid} (or the
-    /// pool) and Datastore.AllocateSpace on the storage. Completion: void(result<lxc_creation>).
+    /// pool) and Datastore.AllocateSpace on the storage. Completion: void(result<guest_creation>).
     template <class Token = boost::asio::deferred_t>
     auto async_create_lxc(lxc_create_options opts, Token&& token = {}) const {
-        return detail::initiate<lxc_creation>(std::forward<Token>(token),
+        return detail::initiate<guest_creation>(std::forward<Token>(token),
                                               [s = state_, n = name_, o = std::move(opts)](auto h) {
                                                   detail::op_lxc_create(s, n, o, std::move(h));
                                               });

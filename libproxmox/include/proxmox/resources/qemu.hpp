@@ -5,6 +5,8 @@
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/metrics.hpp>
 #include <proxmox/models/qemu_config.hpp>
+#include <proxmox/models/qemu_options.hpp>
+#include <proxmox/resources/power.hpp>
 #include <proxmox/resources/agent.hpp>
 #include <proxmox/resources/firewall.hpp>
 #include <proxmox/resources/snapshots.hpp>
@@ -16,46 +18,23 @@
 
 namespace proxmox {
 
-/// What qemu_handle::async_clone completes with: the new VM's id and its running `qmclone` task.
-/// The clone is locked (`clone`) until the task ends; wait for it before changing the clone.
-struct clone_result {
-    vmid_t vmid = 0;
-    task_handle task;
-};
-
 namespace detail {
-/// A power action of `POST .../status/{action}` and its options.
-struct qemu_power_request {
-    std::string action; ///< shutdown, reboot, reset, suspend, resume
-    std::optional<std::int64_t> timeout;
-    bool force_stop = false;
-    bool to_disk = false;
-};
-
-void op_guest_power(const state_ptr& state,
-                    std::string node,
-                    guest_type type,
-                    vmid_t vmid,
-                    std::string action,
-                    handler<task_handle> h);
-void op_qemu_power(
-    const state_ptr& state, std::string node, vmid_t vmid, qemu_power_request r, handler<task_handle> h);
 void op_qemu_status(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_status> h);
 void op_qemu_config(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_config> h);
 void op_qemu_update_config(
-    const state_ptr& state, std::string node, vmid_t vmid, config_update u, handler<void> h);
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_config_update u, handler<void> h);
 void op_qemu_add_nic(const state_ptr& state, std::string node, vmid_t vmid, qemu_nic nic, handler<int> h);
 void op_qemu_remove_nic(const state_ptr& state, std::string node, vmid_t vmid, int index, handler<void> h);
 void op_qemu_set_cloudinit(
     const state_ptr& state, std::string node, vmid_t vmid, cloudinit_settings s, handler<void> h);
 void op_qemu_regenerate_cloudinit(const state_ptr& state, std::string node, vmid_t vmid, handler<void> h);
 void op_qemu_clone(
-    const state_ptr& state, std::string node, vmid_t vmid, clone_options o, handler<clone_result> h);
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_clone_options o, handler<guest_creation> h);
 void op_qemu_delete(
-    const state_ptr& state, std::string node, vmid_t vmid, delete_options o, handler<task_handle> h);
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_delete_options o, handler<task_handle> h);
 void op_qemu_template(const state_ptr& state, std::string node, vmid_t vmid, handler<task_handle> h);
 void op_qemu_migrate(
-    const state_ptr& state, std::string node, vmid_t vmid, migrate_options o, handler<task_handle> h);
+    const state_ptr& state, std::string node, vmid_t vmid, qemu_migrate_options o, handler<task_handle> h);
 void op_qemu_resize(const state_ptr& state,
                     std::string node,
                     vmid_t vmid,
@@ -125,14 +104,14 @@ public:
     // --- configuration -----------------------------------------------------------------------
 
     /// Sets and deletes config keys. A running VM takes what PVE hot-plugs at once and keeps the
-    /// rest pending until its next start. Fails with config_update::problem() before sending,
+    /// rest pending until its next start. Fails with qemu_config_update::problem() before sending,
     /// with errc::invalid_argument for an empty update, with 500 `checksum mismatch` when
     /// `update.digest` no longer matches, with 500 `VM is locked (...)` while a task holds the VM.
     /// PVE endpoint: PUT /nodes/{node}/qemu/{vmid}/config (POST with `via_task`), needs one of
     /// VM.Config.{Disk,CDROM,CPU,Memory,Network,HWType,Options,Cloudinit} on /vms/{vmid} as fits
     /// the keys. Completion: void(result<void>).
     template <class Token = boost::asio::deferred_t>
-    auto async_update_config(config_update update, Token&& token = {}) const {
+    auto async_update_config(qemu_config_update update, Token&& token = {}) const {
         return run<void>(std::forward<Token>(token),
                          [u = std::move(update)](auto& s, auto& n, vmid_t id, auto h) {
                              detail::op_qemu_update_config(s, n, id, u, std::move(h));
@@ -200,47 +179,92 @@ public:
     // PVE endpoints: POST /nodes/{node}/qemu/{vmid}/status/{action}, needs VM.PowerMgmt on
     // /vms/{vmid}. Each completes with the task at once (it has not finished yet). A VM that is
     // not running makes reboot/reset/suspend fail at once with 500 `VM N not running`; a start of
-    // a running VM ends its task with `VM N already running` (task_failed on async_wait).
+    // a running VM ends its task with `VM N already running` (task_failed on async_wait). Each
+    // takes its qemu_<action>_options or none. Completion: void(result<task_handle>).
 
     /// Starts the VM (`qmstart`).
-    template <class Token = boost::asio::deferred_t> auto async_start(Token&& token = {}) const {
-        return power("start", std::forward<Token>(token));
+    template <class Token = boost::asio::deferred_t>
+    auto async_start(qemu_start_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::start, .timeout = options.timeout,
+                      .skiplock = options.skiplock},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_start_options> Token = boost::asio::deferred_t>
+    auto async_start(Token&& token = {}) const {
+        return async_start(qemu_start_options{}, std::forward<Token>(token));
     }
 
     /// Stops the VM hard, like pulling the plug (`qmstop`).
-    template <class Token = boost::asio::deferred_t> auto async_stop(Token&& token = {}) const {
-        return power("stop", std::forward<Token>(token));
+    template <class Token = boost::asio::deferred_t>
+    auto async_stop(qemu_stop_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::stop, .timeout = options.timeout,
+                      .overrule_shutdown = options.overrule_shutdown, .keep_active = options.keep_active,
+                      .skiplock = options.skiplock},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_stop_options> Token = boost::asio::deferred_t>
+    auto async_stop(Token&& token = {}) const {
+        return async_stop(qemu_stop_options{}, std::forward<Token>(token));
     }
 
     /// Asks the guest OS to shut down (ACPI, or the agent); `force_stop` stops it hard after
     /// `timeout` (`qmshutdown`). A paused VM refuses with 500 `VM is paused - cannot shutdown`.
     template <class Token = boost::asio::deferred_t>
-    auto async_shutdown(shutdown_options options = {}, Token&& token = {}) const {
-        return qemu_power(power_request("shutdown", options.timeout, options.force_stop),
-                          std::forward<Token>(token));
+    auto async_shutdown(qemu_shutdown_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::shutdown, .timeout = options.timeout,
+                      .force_stop = options.force_stop, .keep_active = options.keep_active,
+                      .skiplock = options.skiplock},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_shutdown_options> Token = boost::asio::deferred_t>
+    auto async_shutdown(Token&& token = {}) const {
+        return async_shutdown(qemu_shutdown_options{}, std::forward<Token>(token));
     }
 
     /// Shuts the guest down and starts it again (`qmreboot`); `timeout` bounds the shutdown.
     template <class Token = boost::asio::deferred_t>
-    auto async_reboot(std::optional<std::int64_t> timeout = {}, Token&& token = {}) const {
-        return qemu_power(power_request("reboot", timeout), std::forward<Token>(token));
+    auto async_reboot(qemu_reboot_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::reboot, .timeout = options.timeout},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_reboot_options> Token = boost::asio::deferred_t>
+    auto async_reboot(Token&& token = {}) const {
+        return async_reboot(qemu_reboot_options{}, std::forward<Token>(token));
     }
 
     /// Resets the VM like its reset button (`qmreset`).
-    template <class Token = boost::asio::deferred_t> auto async_reset(Token&& token = {}) const {
-        return qemu_power(power_request("reset"), std::forward<Token>(token));
+    template <class Token = boost::asio::deferred_t>
+    auto async_reset(qemu_reset_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::reset, .skiplock = options.skiplock},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_reset_options> Token = boost::asio::deferred_t>
+    auto async_reset(Token&& token = {}) const {
+        return async_reset(qemu_reset_options{}, std::forward<Token>(token));
     }
 
     /// Pauses the VM (`qmpause`), or with `to_disk` saves its RAM and stops it (`qmsuspend`,
     /// lock `suspended` until resumed); to disk also needs VM.Config.Disk.
     template <class Token = boost::asio::deferred_t>
-    auto async_suspend(bool to_disk = false, Token&& token = {}) const {
-        return qemu_power(power_request("suspend", {}, false, to_disk), std::forward<Token>(token));
+    auto async_suspend(qemu_suspend_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::suspend, .skiplock = options.skiplock,
+                      .to_disk = options.to_disk, .state_storage = std::move(options.state_storage)},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_suspend_options> Token = boost::asio::deferred_t>
+    auto async_suspend(Token&& token = {}) const {
+        return async_suspend(qemu_suspend_options{}, std::forward<Token>(token));
     }
 
     /// Resumes a paused VM or one suspended to disk (`qmresume`).
-    template <class Token = boost::asio::deferred_t> auto async_resume(Token&& token = {}) const {
-        return qemu_power(power_request("resume"), std::forward<Token>(token));
+    template <class Token = boost::asio::deferred_t>
+    auto async_resume(qemu_resume_options options, Token&& token = {}) const {
+        return power({.type = guest_type::qemu, .action = power_action::resume, .skiplock = options.skiplock},
+                     std::forward<Token>(token));
+    }
+    template <detail::token_not_options<qemu_resume_options> Token = boost::asio::deferred_t>
+    auto async_resume(Token&& token = {}) const {
+        return async_resume(qemu_resume_options{}, std::forward<Token>(token));
     }
 
     // --- lifecycle ---------------------------------------------------------------------------
@@ -249,13 +273,17 @@ public:
     /// The clone stays locked until the task ends. PVE endpoint: POST
     /// /nodes/{node}/qemu/{vmid}/clone, needs VM.Clone on /vms/{vmid} and VM.Allocate on
     /// /vms/{newid} (or on /pool/{pool}); Datastore.AllocateSpace on the target storage.
-    /// Completion: void(result<clone_result>).
+    /// Completion: void(result<guest_creation>).
     template <class Token = boost::asio::deferred_t>
-    auto async_clone(clone_options options = {}, Token&& token = {}) const {
-        return run<clone_result>(std::forward<Token>(token),
-                                 [o = std::move(options)](auto& s, auto& n, vmid_t id, auto h) {
-                                     detail::op_qemu_clone(s, n, id, o, std::move(h));
-                                 });
+    auto async_clone(qemu_clone_options options, Token&& token = {}) const {
+        return run<guest_creation>(std::forward<Token>(token),
+                                   [o = std::move(options)](auto& s, auto& n, vmid_t id, auto h) {
+                                       detail::op_qemu_clone(s, n, id, o, std::move(h));
+                                   });
+    }
+    template <detail::token_not_options<qemu_clone_options> Token = boost::asio::deferred_t>
+    auto async_clone(Token&& token = {}) const {
+        return async_clone(qemu_clone_options{}, std::forward<Token>(token));
     }
 
     /// Destroys the VM and its disks (`qmdestroy`); a running VM refuses with 500
@@ -263,10 +291,14 @@ public:
     /// PVE endpoint: DELETE /nodes/{node}/qemu/{vmid}, needs VM.Allocate on /vms/{vmid}.
     /// Completion: void(result<task_handle>).
     template <class Token = boost::asio::deferred_t>
-    auto async_delete(delete_options options = {}, Token&& token = {}) const {
+    auto async_delete(qemu_delete_options options, Token&& token = {}) const {
         return run<task_handle>(std::forward<Token>(token), [options](auto& s, auto& n, vmid_t id, auto h) {
             detail::op_qemu_delete(s, n, id, options, std::move(h));
         });
+    }
+    template <detail::token_not_options<qemu_delete_options> Token = boost::asio::deferred_t>
+    auto async_delete(Token&& token = {}) const {
+        return async_delete(qemu_delete_options{}, std::forward<Token>(token));
     }
 
     /// Converts the stopped VM into a template (`qmtemplate`).
@@ -283,7 +315,7 @@ public:
     /// need `with_local_disks`. PVE endpoint: POST /nodes/{node}/qemu/{vmid}/migrate, needs
     /// VM.Migrate on /vms/{vmid}. Completion: void(result<task_handle>).
     template <class Token = boost::asio::deferred_t>
-    auto async_migrate(migrate_options options, Token&& token = {}) const {
+    auto async_migrate(qemu_migrate_options options, Token&& token = {}) const {
         return run<task_handle>(std::forward<Token>(token),
                                 [o = std::move(options)](auto& s, auto& n, vmid_t id, auto h) {
                                     detail::op_qemu_migrate(s, n, id, o, std::move(h));
@@ -299,29 +331,10 @@ private:
                                    });
     }
 
-    template <class Token> auto power(const char* action, Token&& token) const {
-        return detail::initiate<task_handle>(
-            std::forward<Token>(token), [s = state_, n = node_, id = vmid_, a = std::string(action)](auto h) {
-                detail::op_guest_power(s, n, guest_type::qemu, id, a, std::move(h));
-            });
-    }
-
-    static detail::qemu_power_request power_request(std::string action,
-                                                    std::optional<std::int64_t> timeout = {},
-                                                    bool force_stop = false,
-                                                    bool to_disk = false) {
-        detail::qemu_power_request r;
-        r.action = std::move(action);
-        r.timeout = timeout;
-        r.force_stop = force_stop;
-        r.to_disk = to_disk;
-        return r;
-    }
-
-    template <class Token> auto qemu_power(detail::qemu_power_request r, Token&& token) const {
+    template <class Token> auto power(detail::power_call call, Token&& token) const {
         return run<task_handle>(std::forward<Token>(token),
-                                [r = std::move(r)](auto& s, auto& n, vmid_t id, auto h) {
-                                    detail::op_qemu_power(s, n, id, r, std::move(h));
+                                [c = std::move(call)](auto& s, auto& n, vmid_t id, auto h) {
+                                    detail::op_guest_power(s, n, id, c, std::move(h));
                                 });
     }
 
