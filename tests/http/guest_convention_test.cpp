@@ -182,3 +182,36 @@ TEST_F(GuestConvention, CloneCompletesWithTheSameResultForBoth) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(GuestConvention, BlockingClientFindsStartsWaitsAndStops) {
+    blocking_client pve(token_options());
+    const auto stopped = vm_in(pve, "stopped");
+    auto found = pve.find_guest({.vmid = stopped.vmid});
+    ASSERT_TRUE(found) << found.error().to_string();
+    EXPECT_EQ(found->name, stopped.name);
+
+    auto started = pve.start(*found);
+    ASSERT_TRUE(started) << started.error().to_string();
+    auto done = pve.wait(*started, {.timeout = 20s, .initial_interval = 10ms});
+    ASSERT_TRUE(done) << done.error().to_string();
+    EXPECT_TRUE(done->succeeded());
+
+    // a second start fails in its task: wait() reports it as an error
+    auto again = pve.start(*found);
+    ASSERT_TRUE(again);
+    auto failed = pve.wait(*again, {.timeout = 20s, .initial_interval = 10ms});
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, errc::task_failed);
+
+    auto halted = pve.stop(*found);
+    ASSERT_TRUE(halted);
+    ASSERT_TRUE(pve.wait(*halted, {.timeout = 20s, .initial_interval = 10ms}));
+
+    auto missing = pve.find_guest({.name = "no-such-guest"});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, errc::not_found);
+}
+
+} // namespace
