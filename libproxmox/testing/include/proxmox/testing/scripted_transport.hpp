@@ -1,8 +1,10 @@
-#ifndef PROXMOX_TESTS_UNIT_SCRIPTED_TRANSPORT_HPP
-#define PROXMOX_TESTS_UNIT_SCRIPTED_TRANSPORT_HPP
-
-// A transport for sans-network tests: answers each request with the next scripted answer
-// (asynchronously, never inline), records what it was sent; an exhausted script never answers.
+// proxmox::testing - unit-test code that uses the SDK without a server (target proxmox::testing).
+//
+// scripted_transport plugs into client_options::custom_transport: it answers each request with
+// the next scripted answer (asynchronously, never inline) and records what it was sent; an
+// exhausted script never answers. scripted_client wires one to a blocking_client.
+#ifndef PROXMOX_TESTING_SCRIPTED_TRANSPORT_HPP
+#define PROXMOX_TESTING_SCRIPTED_TRANSPORT_HPP
 
 #include <proxmox/blocking_client.hpp>
 #include <proxmox/transport.hpp>
@@ -20,7 +22,9 @@
 namespace proxmox::testing {
 
 /// A scripted answer that never comes (the request stalls until cancelled).
-inline http_response stall() { return {}; }
+inline http_response stall() {
+    return {};
+}
 
 /// Answers requests from a script, in order, and records what it was sent.
 class scripted_transport : public transport {
@@ -31,7 +35,8 @@ public:
         sent.push_back(std::move(request));
         // An exhausted script, or a scripted `stall()` answer: a server that never answers.
         const bool stall_now = script_.empty() || (script_.front() && script_.front()->status == 0);
-        if (!script_.empty() && stall_now) script_.pop_front();
+        if (!script_.empty() && stall_now)
+            script_.pop_front();
         if (stall_now) {
             // A stalled server: never answers, but honours cancellation like a real socket does.
             auto slot = boost::asio::get_associated_cancellation_slot(handler);
@@ -39,7 +44,8 @@ public:
             pending.push_back(std::move(handler));
             if (slot.is_connected())
                 slot.assign([this, index](boost::asio::cancellation_type) {
-                    if (!pending[index]) return;
+                    if (!pending[index])
+                        return;
                     boost::asio::post(executor, [h = std::move(pending[index])]() mutable {
                         std::move(h)(make_error(boost::asio::error::operation_aborted, "cancelled"));
                     });
@@ -48,12 +54,17 @@ public:
         }
         result<http_response> next = std::move(script_.front());
         script_.pop_front();
-        boost::asio::post(executor, [h = std::move(handler), next = std::move(next)]() mutable { std::move(h)(std::move(next)); });
+        boost::asio::post(executor, [h = std::move(handler), next = std::move(next)]() mutable {
+            std::move(h)(std::move(next));
+        });
     }
     boost::asio::any_io_executor get_executor() const override { return executor; }
 
+    /// Where answers are delivered: set it to the client's executor before the first request.
     boost::asio::any_io_executor executor;
+    /// Every request, in the order the client sent them.
     std::vector<http_request> sent;
+    /// Handlers of stalled requests (moved out once cancelled).
     std::vector<handler_type> pending;
 
 private:
@@ -70,7 +81,8 @@ struct scripted_client {
         o.url = "https://pve.invalid:8006";
         o.token = {"root@pam!test", "secret"};
         o.custom_transport = transport;
-        if (tune) tune(o);
+        if (tune)
+            tune(o);
         pve = std::make_unique<blocking_client>(o);
         transport->executor = pve->async().get_executor();
     }
@@ -80,4 +92,4 @@ struct scripted_client {
 
 } // namespace proxmox::testing
 
-#endif
+#endif // PROXMOX_TESTING_SCRIPTED_TRANSPORT_HPP
