@@ -1,6 +1,6 @@
 # Thin wrapper over CMake presets. Everything a user needs starts here:
 #   make test   install missing Debian packages, configure, build, run every test
-#   make run    build and start `proxmox-mcp --demo` on stdio (stdout carries MCP only)
+#   make run    build proxmox-mcp alone and start `proxmox-mcp --demo` on stdio (stdout: MCP only)
 #   make bench  build and run the benchmarks
 #   make asan   the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make tsan   the SDK's unit and simulator tests (threaded client included) under ThreadSanitizer
@@ -30,8 +30,10 @@ test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 	@$(MAKE) -s fuzz-smoke-if-available
 
+# Only proxmox-mcp and what it links: the demo needs none of the tests.
 run:
-	@$(MAKE) -s build PRESET=$(PRESET) >&2
+	@$(MAKE) -s configure PRESET=$(PRESET) >&2
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target proxmox-mcp >&2
 	@exec ./build/$(PRESET)/mcp-server/proxmox-mcp --demo
 
 bench:

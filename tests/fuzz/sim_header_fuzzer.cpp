@@ -1,9 +1,9 @@
 // Request header bytes as they reach the simulator: header_scanner reads them within pveproxy's
 // limits, once whole and once as they trickle in; a complete header's fields then go through the
 // readers of the authentication values and the content type.
+#include "dispatch/request_parsing.hpp"
 #include "fuzz_support.hpp"
-#include "header_limits.hpp"
-#include "request_parsing.hpp"
+#include "server/header_limits.hpp"
 
 #include <algorithm>
 #include <cctype>

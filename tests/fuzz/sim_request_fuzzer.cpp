@@ -2,9 +2,9 @@
 // target, the form or JSON body and the query, the route in the embedded PVE schema, and
 // parameter validation. Input: line 1 the method, line 2 the target, line 3 the content type, the
 // rest the body.
+#include "dispatch/request_parsing.hpp"
 #include "fuzz_support.hpp"
-#include "request_parsing.hpp"
-#include "schema.hpp"
+#include "schema/schema.hpp"
 
 #include <boost/json/serialize.hpp>
 

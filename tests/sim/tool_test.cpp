@@ -4,11 +4,13 @@
 #include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <poll.h>
 #include <spawn.h>
 #include <string>
@@ -93,6 +95,24 @@ struct child {
             line.append(buf, static_cast<std::size_t>(n));
         }
         return line;
+    }
+
+    /// Reads from `fd` until end of file within the timeout.
+    static std::string read_all(int fd, std::chrono::milliseconds timeout) {
+        std::string text;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            pollfd p{fd, POLLIN, 0};
+            if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                return text;
+            char buf[512];
+            const ssize_t n = read(fd, buf, sizeof buf);
+            if (n <= 0)
+                return text;
+            text.append(buf, static_cast<std::size_t>(n));
+        }
     }
 
     /// The exit status once the process ended within the timeout.
@@ -248,8 +268,33 @@ TEST(SimTool, BadArgumentsExitWithStatus2AndNameTheOption) {
 
 TEST(SimTool, HelpPrintsUsage) {
     child sim({"--help"});
-    const std::string out = child::read_line(sim.out, std::chrono::seconds(5));
+    const std::string out = child::read_all(sim.out, std::chrono::seconds(5));
     EXPECT_NE(out.find("usage: proxmox-sim"), std::string::npos) << out;
+    EXPECT_NE(out.find("--version "), std::string::npos) << out;
+    const auto code = sim.exit_code(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 0);
+}
+
+TEST(SimTool, VersionNamesTheSimulatorAndTheSchemaItServes) {
+    // what the vendored schema says about itself, read here independently of the simulator
+    std::ifstream f(PROXMOX_SIM_SCHEMA_JSON, std::ios::binary);
+    const std::string schema((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(schema.empty());
+    const auto meta = boost::json::parse(schema).at("meta").as_object();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    ASSERT_EQ(EVP_Digest(schema.data(), schema.size(), md, &md_len, EVP_sha256(), nullptr), 1);
+    std::string sha256;
+    for (unsigned i = 0; i < md_len; ++i) {
+        sha256 += "0123456789abcdef"[md[i] >> 4];
+        sha256 += "0123456789abcdef"[md[i] & 15];
+    }
+
+    child sim({"--version"});
+    const std::string out = child::read_all(sim.out, std::chrono::seconds(10));
+    EXPECT_EQ(out, "proxmox-sim " PROXMOX_SIM_TEST_VERSION "\nPVE API: " +
+                       std::string(meta.at("pve_version").as_string()) + "\nschema sha256: " + sha256 + "\n");
     const auto code = sim.exit_code(std::chrono::seconds(10));
     ASSERT_TRUE(code.has_value());
     EXPECT_EQ(*code, 0);

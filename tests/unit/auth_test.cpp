@@ -2,8 +2,7 @@
 // one re-login after a 401, single-flight login, and no password in any error.
 
 #include <proxmox/blocking_client.hpp>
-
-#include "scripted_transport.hpp"
+#include <proxmox/testing/scripted_transport.hpp>
 
 #include <gtest/gtest.h>
 

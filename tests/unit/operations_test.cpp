@@ -1,8 +1,7 @@
 // Operation-level behaviour without a network: name resolution, operation timeout, cancellation.
 
 #include <proxmox/blocking_client.hpp>
-
-#include "scripted_transport.hpp"
+#include <proxmox/testing/scripted_transport.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>

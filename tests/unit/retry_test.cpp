@@ -2,8 +2,7 @@
 
 #include <proxmox/blocking_client.hpp>
 #include <proxmox/transport.hpp>
-
-#include "scripted_transport.hpp"
+#include <proxmox/testing/scripted_transport.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>

@@ -30,8 +30,8 @@ namespace {
 
 constexpr std::string_view usage = R"(usage: proxmox-sim [options]
 
-Serves a simulated Proxmox VE cluster (PVE 9.1 API) over HTTPS. Once it accepts connections it
-prints one JSON line on stdout:
+Serves a simulated Proxmox VE cluster over HTTPS. Once it accepts connections it prints one JSON
+line on stdout:
   {"url":"https://127.0.0.1:PORT","fingerprint":"AA:BB:...","ca_file":"PATH","token_id":"...","token_secret":"..."}
 and serves until SIGTERM, SIGINT or end of file on stdin.
 
@@ -61,6 +61,7 @@ options:
                                PATH globs the API path without /api2/json: * = within one
                                segment, ** = any rest. See docs/simulator.md.
   --request-log FILE           append one JSON line per request to FILE
+  --version                    print the simulator's version and the PVE API it simulates
   --help                       show this help
 )";
 
@@ -137,12 +138,19 @@ proxmox::sim::user parse_user(std::string_view value) {
     return u;
 }
 
-proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
+/// What the command line asks for besides serving.
+enum class info_request { none, help, version };
+
+proxmox::sim::options parse_args(int argc, char** argv, info_request& info) {
     proxmox::sim::options opts;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") {
-            help = true;
+            info = info_request::help;
+            return opts;
+        }
+        if (arg == "--version") {
+            info = info_request::version;
             return opts;
         }
         std::string_view name = arg;
@@ -225,16 +233,22 @@ proxmox::sim::options parse_args(int argc, char** argv, bool& help) {
 } // namespace
 
 int main(int argc, char** argv) {
-    bool help = false;
+    auto info = info_request::none;
     proxmox::sim::options opts;
     try {
-        opts = parse_args(argc, argv, help);
+        opts = parse_args(argc, argv, info);
     } catch (const usage_error& e) {
         std::cerr << "proxmox-sim: " << e.what() << '\n';
         return 2;
     }
-    if (help) {
+    if (info == info_request::help) {
         std::cout << usage;
+        return 0;
+    }
+    if (info == info_request::version) {
+        const auto v = proxmox::sim::version();
+        std::cout << "proxmox-sim " << v.simulator << "\nPVE API: " << v.pve_api
+                  << "\nschema sha256: " << v.schema_sha256 << '\n';
         return 0;
     }
 

@@ -106,6 +106,16 @@ struct options {
     std::string request_log_file; ///< non-empty: append one JSON line per request to this file
 };
 
+/// What this build of the simulator is and which PVE API it answers.
+struct version_info {
+    std::string simulator;     ///< the project's version, e.g. `0.1.0`
+    std::string pve_api;       ///< the PVE release of the embedded API schema (its `meta.pve_version`)
+    std::string schema_sha256; ///< SHA-256 (hex) of the embedded schema.json
+};
+
+/// This build's versions (what `proxmox-sim --version` prints).
+version_info version();
+
 /// Where and how to reach a started simulator (what `proxmox-sim` prints as its JSON line).
 struct endpoint_info {
     std::string url;          ///< `https://127.0.0.1:PORT`
