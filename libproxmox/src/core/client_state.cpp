@@ -33,16 +33,6 @@ state_ptr make_client_state(boost::asio::any_io_executor executor, client_option
 
 boost::asio::any_io_executor state_executor(const state_ptr& state) { return state->executor; }
 
-error internal_error(std::exception_ptr e) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-        return make_error(errc::protocol_error, fmt::format("internal error: {}", ex.what()));
-    } catch (...) {
-        return make_error(errc::protocol_error, "internal error: unknown exception");
-    }
-}
-
 boost::asio::awaitable<result<api_response>> request_once(state_ptr state, http_method method, std::string path,
                                                           request_params params);
 

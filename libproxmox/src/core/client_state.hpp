@@ -7,7 +7,7 @@
 #include <proxmox/client.hpp>
 #include <proxmox/transport.hpp>
 
-#include "core/spawn.hpp"
+#include "async/spawn.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/deferred.hpp>

@@ -3,7 +3,7 @@
 
 #include <proxmox/transport.hpp>
 
-#include "core/spawn.hpp"
+#include "async/spawn.hpp"
 #include "http/endpoint.hpp"
 #include "http/fingerprint.hpp"
 

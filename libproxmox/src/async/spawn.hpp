@@ -1,6 +1,7 @@
-#ifndef PROXMOX_SRC_CORE_SPAWN_HPP
-#define PROXMOX_SRC_CORE_SPAWN_HPP
+#ifndef PROXMOX_SRC_ASYNC_SPAWN_HPP
+#define PROXMOX_SRC_ASYNC_SPAWN_HPP
 
+// The bottom of the library's layers (http and everything above use it; it uses nothing in src/).
 // Runs a coroutine producing result<T> and completes a type-erased handler with it, on the
 // handler's associated executor; the handler's cancellation slot reaches the coroutine.
 
