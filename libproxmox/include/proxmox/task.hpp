@@ -108,7 +108,7 @@ private:
     proxmox::upid upid_;
 };
 
-/// What creating, cloning or restoring a guest completes with: the new guest's VMID and the task
+/// What creating or cloning a guest completes with: the new guest's VMID and the task
 /// building it. The guest is locked until the task ends; wait for it before changing the guest.
 struct guest_creation {
     vmid_t vmid = 0;

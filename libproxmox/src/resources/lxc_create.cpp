@@ -1,86 +1,28 @@
 // New containers: create from a template (POST /nodes/{node}/lxc) and clone.
 
-#include "core/client_state.hpp"
 #include "core/text.hpp"
-#include "core/json_read.hpp"
+#include "resources/creation.hpp"
 
-#include <proxmox/generated/cluster.hpp>
 #include <proxmox/generated/nodes_lxc.hpp>
 
 #include <fmt/format.h>
 
-#include <cctype>
 
 namespace proxmox::detail {
 namespace {
 
 using boost::asio::awaitable;
 
-result<void> check_vmid(std::string_view what, vmid_t vmid) {
-    if (vmid != 0 && (vmid < 100 || vmid > 999'999'999))
-        return make_error(
-            errc::invalid_argument,
-            fmt::format("{} {} is out of range (100 .. 999999999, or 0 for the next free one)", what, vmid));
-    return {};
-}
-
-/// pve's dns-name format: dot-separated labels of letters, digits and inner `-`.
-bool dns_name(std::string_view name) {
-    if (name.empty() || name.size() > 253)
-        return false;
-    std::size_t label = 0;
-    char previous = '.';
-    for (char c : name) {
-        if (c == '.') {
-            if (label == 0 || previous == '-')
-                return false;
-            label = 0;
-        } else if (std::isalnum(static_cast<unsigned char>(c)) || (c == '-' && label > 0)) {
-            if (++label > 63)
-                return false;
-        } else {
-            return false;
-        }
-        previous = c;
-    }
-    return label > 0 && previous != '-';
-}
-
-/// The VMID to use: the given one, or the lowest free one PVE suggests.
-awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted) {
-    if (wanted != 0)
-        co_return wanted;
-    auto req = gen::encode(gen::cluster_nextid_get_params{});
-    auto response = co_await request(state, http_method::get, std::move(req));
-    if (!response)
-        co_return response.error();
-    auto id = to_int(response->data);
-    if (!id || *id < 100)
-        co_return make_error(errc::protocol_error, "GET /cluster/nextid did not answer a VMID");
-    co_return static_cast<vmid_t>(*id);
-}
-
-awaitable<result<guest_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
-    const auto path = req.path;
-    auto response = co_await request(state, http_method::post, std::move(req));
-    if (!response)
-        co_return response.error();
-    auto task = task_from(state, *response, path);
-    if (!task)
-        co_return task.error();
-    co_return guest_creation{vmid, std::move(*task)};
-}
-
 result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_create_options o) {
     if (node.empty())
         return make_error(errc::invalid_argument,
                           "node name is empty; pass the node to create the container on");
-    if (auto ok = check_vmid("vmid", o.vmid); !ok)
+    if (auto ok = check_new_vmid("vmid", o.vmid); !ok)
         return ok.error();
     if (o.ostemplate.empty())
         return make_error(errc::invalid_argument, "ostemplate is empty; pass a template volume like "
                                                   "\"local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst\"");
-    if (!o.hostname.empty() && !dns_name(o.hostname))
+    if (!o.hostname.empty() && !is_dns_name(o.hostname))
         return make_error(
             errc::invalid_argument,
             fmt::format("hostname {} is not a DNS name (letters, digits, inner '-', dots)", bounded_quote(o.hostname)));
@@ -146,9 +88,9 @@ awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_
     if (vmid < 100 || vmid > 999'999'999)
         co_return make_error(errc::invalid_argument,
                              fmt::format("vmid {} is out of range (100 .. 999999999)", vmid));
-    if (auto ok = check_vmid("newid", o.newid); !ok)
+    if (auto ok = check_new_vmid("newid", o.newid); !ok)
         co_return ok.error();
-    if (!o.hostname.empty() && !dns_name(o.hostname))
+    if (!o.hostname.empty() && !is_dns_name(o.hostname))
         co_return make_error(errc::invalid_argument,
                              fmt::format("hostname {} is not a DNS name", bounded_quote(o.hostname)));
     auto newid = co_await pick_vmid(state, o.newid);

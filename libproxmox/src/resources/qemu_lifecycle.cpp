@@ -3,8 +3,8 @@
 
 #include "core/json_read.hpp"
 #include "core/text.hpp"
+#include "resources/creation.hpp"
 #include "resources/qemu_common.hpp"
-
 
 namespace proxmox::detail {
 namespace {
@@ -34,25 +34,11 @@ bool is_disk_size(std::string_view size) {
     return all_digits(size.substr(0, dot)) && all_digits(size.substr(dot + 1));
 }
 
-awaitable<result<vmid_t>> next_id(state_ptr state) {
-    gen::cluster_nextid_get_params p;
-    request_params none;
-    auto response = co_await send(state, std::move(p), std::move(none));
-    if (!response)
-        co_return response.error();
-    auto id = to_int(response->data); // PVE answers a string: "102"
-    if (!id || *id < 100)
-        co_return make_error(errc::protocol_error, "GET /cluster/nextid did not answer a VMID");
-    co_return static_cast<vmid_t>(*id);
-}
-
 awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_t vmid, qemu_clone_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
-    if (o.newid != 0 && (o.newid < 100 || o.newid > 999'999'999))
-        co_return make_error(
-            errc::invalid_argument,
-            fmt::format("qemu_clone_options.newid {} is out of range (100 .. 999999999; 0 = next free)", o.newid));
+    if (auto ok = check_new_vmid("qemu_clone_options.newid", o.newid); !ok)
+        co_return ok.error();
     if (o.newid == vmid)
         co_return make_error(errc::invalid_argument,
                              "qemu_clone_options.newid is the VM's own id; pick another or 0");
@@ -65,13 +51,10 @@ awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_
         co_return make_error(
             errc::invalid_argument,
             "qemu_clone_options.storage needs a full clone; set full = true or leave storage empty");
-    vmid_t newid = o.newid;
-    if (newid == 0) {
-        auto next = co_await next_id(state);
-        if (!next)
-            co_return next.error();
-        newid = *next;
-    }
+    auto picked = co_await pick_vmid(state, o.newid);
+    if (!picked)
+        co_return picked.error();
+    const vmid_t newid = *picked;
     gen::nodes_qemu_clone_post_params p;
     p.node = node;
     p.vmid = vmid;

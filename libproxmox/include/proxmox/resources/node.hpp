@@ -78,6 +78,21 @@ public:
             });
     }
 
+    /// Creates a VM (`qmcreate`): disks allocated on their storages, NICs, an ISO as CD-ROM, boot
+    /// order; completes with its VMID and the task at once (start = true starts it when built).
+    /// A taken `vmid` fails with PVE's 500 `VM <vmid> already exists on node '<node>'`; bad
+    /// options fail with errc::invalid_argument naming the field before anything is sent.
+    /// PVE endpoint: POST /nodes/{node}/qemu, needs VM.Allocate on /vms/{vmid} (or the pool),
+    /// Datastore.AllocateSpace on each disk's storage, Datastore.Audit on the ISO's, SDN.Use on
+    /// each bridge. Completion: void(result<guest_creation>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_create_qemu(qemu_create_options opts, Token&& token = {}) const {
+        return detail::initiate<guest_creation>(std::forward<Token>(token),
+                                                [s = state_, n = name_, o = std::move(opts)](auto h) {
+                                                    detail::op_qemu_create(s, n, o, std::move(h));
+                                                });
+    }
+
     /// Creates a container from a template; completes with its VMID and the `vzcreate` task at
     /// once. PVE endpoint: POST /nodes/{node}/lxc, needs VM.Allocate on /vms/{vmid} (or the
     /// pool) and Datastore.AllocateSpace on the storage. Completion: void(result<guest_creation>).

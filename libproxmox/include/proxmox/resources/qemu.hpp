@@ -19,6 +19,7 @@
 namespace proxmox {
 
 namespace detail {
+void op_qemu_create(const state_ptr& state, std::string node, qemu_create_options o, handler<guest_creation> h);
 void op_qemu_status(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_status> h);
 void op_qemu_config(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_config> h);
 void op_qemu_update_config(
