@@ -158,3 +158,55 @@ TEST_F(StorageHandle, BadInputFailsBeforeAnyRequest) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(StorageHandle, DatacenterStoragesWithUsagePerNode) {
+    start();
+    blocking_client pve(token_options());
+    auto plain = pve.run(pve.async().async_storages());
+    ASSERT_TRUE(plain) << plain.error().to_string();
+    EXPECT_EQ(count("GET", "/cluster/resources"), 0u); // usage only when asked for
+    auto local = std::find_if(plain->begin(), plain->end(), [](const auto& s) { return s.storage == "local"; });
+    ASSERT_NE(local, plain->end());
+    EXPECT_EQ(local->type, "dir");
+    EXPECT_TRUE(local->holds("iso"));
+    EXPECT_FALSE(local->holds("images"));
+    EXPECT_FALSE(local->shared);
+    EXPECT_EQ(local->path, "/var/lib/vz");
+    EXPECT_TRUE(local->available_on("pve2"));
+    EXPECT_TRUE(local->usage.empty());
+
+    auto with_usage = pve.run(pve.async().async_storages({.with_usage = true}));
+    ASSERT_TRUE(with_usage) << with_usage.error().to_string();
+    auto lvm = std::find_if(with_usage->begin(), with_usage->end(),
+                            [](const auto& s) { return s.storage == "local-lvm"; });
+    ASSERT_NE(lvm, with_usage->end());
+    EXPECT_EQ(lvm->usage.size(), 3u); // one per node of the simulated cluster
+    ASSERT_EQ(lvm->usage.count("pve"), 1u);
+    const auto& on_pve = lvm->usage.at("pve");
+    EXPECT_GT(on_pve.total, 0u);
+    EXPECT_EQ(on_pve.avail, on_pve.total - on_pve.used);
+    EXPECT_TRUE(on_pve.holds("images"));
+    // the same figures the node's own storage list reports
+    auto node_view = pve.run(pve.async().node("pve").async_storages({.content = {}, .enabled_only = false,
+                                                                      .storage = "local-lvm"}));
+    ASSERT_TRUE(node_view);
+    ASSERT_EQ(node_view->size(), 1u);
+    EXPECT_EQ(node_view->front().total, on_pve.total);
+    EXPECT_EQ(node_view->front().used, on_pve.used);
+
+    auto thin = pve.run(pve.async().async_storages({.type = "lvmthin"}));
+    ASSERT_TRUE(thin);
+    ASSERT_FALSE(thin->empty());
+    for (const auto& s : *thin)
+        EXPECT_EQ(s.type, "lvmthin") << s.storage;
+
+    const auto before = server_->request_log().size();
+    auto bad = pve.run(pve.async().async_storages({.type = "dir&x=1"}));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, errc::invalid_argument);
+    EXPECT_EQ(server_->request_log().size(), before);
+}
+
+} // namespace

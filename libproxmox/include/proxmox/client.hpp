@@ -6,6 +6,7 @@
 #include <proxmox/generated/common.hpp>
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/node.hpp>
+#include <proxmox/models/storage.hpp>
 #include <proxmox/models/version.hpp>
 #include <proxmox/options.hpp>
 #include <proxmox/resources/access.hpp>
@@ -60,6 +61,7 @@ void op_request(const state_ptr& state, http_method method, std::string path, re
                 handler<api_response> h);
 void op_version(const state_ptr& state, handler<version_info> h);
 void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h);
+void op_storage_configs(const state_ptr& state, storage_list_options o, handler<std::vector<storage_config>> h);
 } // namespace detail
 
 /// An asynchronous client for one PVE cluster.
@@ -110,6 +112,22 @@ public:
     auto async_nodes(Token&& token = {}) const {
         return detail::initiate<std::vector<node_summary>>(std::forward<Token>(token),
                                                            [s = state_](auto h) { detail::op_nodes(s, std::move(h)); });
+    }
+
+    /// The datacenter's storage definitions (type, content types, shared, the nodes that may use
+    /// each), with `options.with_usage` each node's usage too (one more request:
+    /// GET /cluster/resources?type=storage). PVE endpoint: GET /storage (lists the storages the
+    /// caller has Datastore.Audit or Datastore.AllocateSpace on).
+    /// Completion: void(result<std::vector<storage_config>>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_storages(storage_list_options options, Token&& token = {}) const {
+        return detail::initiate<std::vector<storage_config>>(
+            std::forward<Token>(token),
+            [s = state_, o = std::move(options)](auto h) { detail::op_storage_configs(s, o, std::move(h)); });
+    }
+    template <detail::token_not_options<storage_list_options> Token = boost::asio::deferred_t>
+    auto async_storages(Token&& token = {}) const {
+        return async_storages(storage_list_options{}, std::forward<Token>(token));
     }
 
     /// Calls the endpoint a generated parameter struct belongs to (any `proxmox::gen::*_params`;

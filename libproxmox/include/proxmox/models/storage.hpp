@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,34 @@ struct storage_usage {
     boost::json::object raw;
 
     bool holds(std::string_view content_type) const;
+    /// A `type: storage` entry of `GET /cluster/resources` (`maxdisk`/`disk` as total/used).
+    static storage_usage from_cluster_resource(const boost::json::object& entry);
+};
+
+/// A storage's definition in the datacenter (`storage.cfg`): an entry of `GET /storage`, and
+/// with storage_list_options::with_usage its state on each node that has it.
+struct storage_config {
+    std::string storage;
+    std::string type;                 ///< dir, lvmthin, zfspool, nfs, pbs, ...
+    std::vector<std::string> content; ///< images, rootdir, iso, vztmpl, backup, snippets, import
+    bool shared = false;              ///< the same data on every node (network or cluster storage)
+    bool disabled = false;
+    std::vector<std::string> nodes; ///< the nodes that may use it; empty: all nodes
+    std::string path;               ///< dir, nfs, cifs, ...: where it is mounted
+    /// Usage by node name, when asked for (from GET /cluster/resources?type=storage): only
+    /// nodes that report the storage, so a disabled or unreachable one is absent.
+    std::map<std::string, storage_usage> usage;
+    boost::json::object raw; ///< every key of the definition, type-specific ones included
+
+    bool holds(std::string_view content_type) const;
+    /// Whether `node` may use it (its node list is empty or names the node).
+    bool available_on(std::string_view node) const;
+};
+
+/// What client::async_storages lists.
+struct storage_list_options {
+    std::string type;        ///< only storages of this type (`dir`, `lvmthin`, `nfs`, ...)
+    bool with_usage = false; ///< also read each node's usage (one more request)
 };
 
 /// One volume of `GET /nodes/{node}/storage/{storage}/content`.
@@ -59,6 +88,7 @@ struct content_filter {
 };
 
 storage_usage tag_invoke(boost::json::value_to_tag<storage_usage>, const boost::json::value& v);
+storage_config tag_invoke(boost::json::value_to_tag<storage_config>, const boost::json::value& v);
 storage_volume tag_invoke(boost::json::value_to_tag<storage_volume>, const boost::json::value& v);
 
 } // namespace proxmox
