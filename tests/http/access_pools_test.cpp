@@ -136,7 +136,7 @@ TEST_F(AccessAcl, RestrictedTokenIsDeniedUntilAssignedAndAgainAfterRevoke) {
     EXPECT_NE(denied.error().message.find("Sys.Audit"), std::string::npos) << denied.error().message;
 
     const acl_change grant{
-        .path = "/nodes", .role = "PVEAuditor", .subject = acl_subject::token(restricted_token)};
+        .path = "/nodes", .roles = {"PVEAuditor"}, .subjects = {acl_subject::token(restricted_token)}};
     ASSERT_TRUE(root.run(root.async().access().async_assign(grant)));
     auto acl = root.run(root.async().access().async_acl());
     ASSERT_TRUE(acl) << acl.error().to_string();
@@ -175,7 +175,7 @@ TEST_F(AccessAcl, RestrictedTokenIsDeniedUntilAssignedAndAgainAfterRevoke) {
 TEST_F(AccessAcl, RestrictedTokenCannotGrantItselfMore) {
     blocking_client token(restricted_options());
     auto r = token.run(token.async().access().async_assign(
-        {.path = "/", .role = "Administrator", .subject = acl_subject::token(restricted_token)}));
+        {.path = "/", .roles = {"Administrator"}, .subjects = {acl_subject::token(restricted_token)}}));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::permission_denied);
     EXPECT_EQ(r.error().path, "/access/acl");
@@ -185,10 +185,14 @@ TEST_F(AccessAcl, BadChangesAreRejectedBeforeSending) {
     blocking_client root(token_options());
     const auto before = server_->request_count();
     const acl_change bad[] = {
-        {.path = "vms/100", .role = "PVEVMUser", .subject = acl_subject::user("alice@pve")},
-        {.path = "/vms/100", .role = "", .subject = acl_subject::user("alice@pve")},
-        {.path = "/vms/100", .role = "PVEVMUser", .subject = acl_subject::group("")},
-        {.path = "/vms/100", .role = "PVEVMUser", .subject = acl_subject::token("alice@pve")},
+        {.path = "vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::user("alice@pve")}},
+        {.path = "/vms/100", .roles = {""}, .subjects = {acl_subject::user("alice@pve")}},
+        {.path = "/vms/100", .roles = {}, .subjects = {acl_subject::user("alice@pve")}},
+        {.path = "/vms/100", .roles = {"PVEVMUser,Administrator"}, .subjects = {acl_subject::user("alice@pve")}},
+        {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::group("")}},
+        {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {}},
+        {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::user("a@pve,root@pam")}},
+        {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::token("alice@pve")}},
     };
     for (const auto& c : bad) {
         auto r = root.run(root.async().access().async_assign(c));
@@ -301,6 +305,36 @@ TEST_F(Pools, BadInputIsRejectedBeforeSending) {
     EXPECT_EQ(r4.error().code, errc::invalid_argument);
     EXPECT_NE(r3.error().message.find("42"), std::string::npos);
     EXPECT_EQ(server_->request_count(), before);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(AccessAcl, OneChangeGrantsSeveralRolesToSeveralSubjects) {
+    blocking_client root(token_options());
+    ASSERT_TRUE(root.run(root.async().access().async_create_user({.userid = "bob@pve"}))); // alice exists
+    const acl_change grant{.path = "/vms/100",
+                           .roles = {"PVEVMUser", "PVEAuditor"},
+                           .subjects = {acl_subject::user("alice@pve"), acl_subject::user("bob@pve"),
+                                        acl_subject::token(restricted_token)}};
+    const auto puts = count("PUT", "/access/acl");
+    ASSERT_TRUE(root.run(root.async().access().async_assign(grant)));
+    EXPECT_EQ(count("PUT", "/access/acl"), puts + 1); // one request for all six pairs
+    auto acl = root.run(root.async().access().async_acl());
+    ASSERT_TRUE(acl) << acl.error().to_string();
+    std::set<std::string> pairs;
+    for (const auto& e : *acl)
+        if (e.path == "/vms/100")
+            pairs.insert(e.ugid + " " + e.roleid);
+    EXPECT_EQ(pairs, (std::set<std::string>{"alice@pve PVEAuditor", "alice@pve PVEVMUser", "bob@pve PVEAuditor",
+                                            "bob@pve PVEVMUser", std::string(restricted_token) + " PVEAuditor",
+                                            std::string(restricted_token) + " PVEVMUser"}));
+
+    ASSERT_TRUE(root.run(root.async().access().async_revoke(grant)));
+    acl = root.run(root.async().access().async_acl());
+    ASSERT_TRUE(acl);
+    EXPECT_TRUE(std::none_of(acl->begin(), acl->end(), [](const acl_entry& e) { return e.path == "/vms/100"; }));
 }
 
 } // namespace

@@ -114,7 +114,7 @@ TEST_F(FirewallOptions, RestrictedTokenNeedsVmPrivileges) {
     });
     blocking_client root(token_options());
     ASSERT_TRUE(root.run(root.async().access().async_assign(
-        {.path = "/vms/100", .role = "PVEVMAdmin", .subject = acl_subject::token("alice@pve!ops")})));
+        {.path = "/vms/100", .roles = {"PVEVMAdmin"}, .subjects = {acl_subject::token("alice@pve!ops")}})));
     auto o = token_options();
     o.token = {"alice@pve!ops", "alice-secret-1"};
     blocking_client token(o);

@@ -22,30 +22,50 @@ awaitable<result<std::vector<acl_entry>>> acl(state_ptr state) {
     co_return convert<std::vector<acl_entry>>(*response, "ACL");
 }
 
+/// Appends `item` to PVE's comma list `list`.
+void append(std::optional<std::string>& list, const std::string& item) {
+    list = list ? *list + "," + item : item;
+}
+
+/// One PUT for every role and subject of `c` (PVE takes comma lists for each).
 result<gen::access_acl_put_params> acl_params(const acl_change& c, bool revoke) {
     if (c.path.empty() || c.path.front() != '/')
         return make_error(errc::invalid_argument,
-                          fmt::format("ACL path {} must start with '/', e.g. \"/vms/100\"", bounded_quote(c.path)));
-    if (c.role.empty())
-        return make_error(errc::invalid_argument, "ACL role is empty; pass a role id, e.g. \"PVEVMUser\"");
-    if (c.subject.id.empty())
-        return make_error(errc::invalid_argument, "ACL subject is empty; pass a user, group or token id");
-    if (c.subject.type == acl_subject::kind::token && c.subject.id.find('!') == std::string::npos)
-        return make_error(errc::invalid_argument,
-                          fmt::format("token id {} is not of the form USER@REALM!TOKEN", bounded_quote(c.subject.id)));
+                          fmt::format("acl_change.path {} must start with '/', e.g. \"/vms/100\"", bounded_quote(c.path)));
+    if (c.roles.empty())
+        return make_error(errc::invalid_argument, "acl_change.roles is empty; name a role, e.g. \"PVEVMUser\"");
+    if (c.subjects.empty())
+        return make_error(errc::invalid_argument, "acl_change.subjects is empty; name a user, group or token");
     gen::access_acl_put_params p;
     p.path = c.path;
-    p.roles = c.role;
-    switch (c.subject.type) {
-    case acl_subject::kind::user:
-        p.users = c.subject.id;
-        break;
-    case acl_subject::kind::group:
-        p.groups = c.subject.id;
-        break;
-    case acl_subject::kind::token:
-        p.tokens = c.subject.id;
-        break;
+    std::optional<std::string> roles;
+    for (const auto& role : c.roles) {
+        if (role.empty() || role.find_first_of(", ;") != std::string::npos)
+            return make_error(errc::invalid_argument,
+                              fmt::format("acl_change.roles: {} is not a role id", bounded_quote(role)));
+        append(roles, role);
+    }
+    p.roles = std::move(*roles);
+    for (const auto& subject : c.subjects) {
+        if (subject.id.empty() || subject.id.find_first_of(", ;") != std::string::npos)
+            return make_error(errc::invalid_argument,
+                              fmt::format("acl_change.subjects: {} is not a user, group or token id",
+                                          bounded_quote(subject.id)));
+        switch (subject.type) {
+        case acl_subject::kind::user:
+            append(p.users, subject.id);
+            break;
+        case acl_subject::kind::group:
+            append(p.groups, subject.id);
+            break;
+        case acl_subject::kind::token:
+            if (subject.id.find('!') == std::string::npos)
+                return make_error(errc::invalid_argument,
+                                  fmt::format("acl_change.subjects: token id {} is not of the form USER@REALM!TOKEN",
+                                              bounded_quote(subject.id)));
+            append(p.tokens, subject.id);
+            break;
+        }
     }
     if (revoke)
         p.delete_ = true;

@@ -11,10 +11,10 @@ namespace proxmox {
 
 /// How access_handle::async_assign / async_revoke change an ACL entry.
 struct acl_change {
-    std::string path; ///< `/`, `/vms/100`, `/pool/dev`, `/storage/local`, ...
-    std::string role; ///< e.g. `PVEVMUser`
-    acl_subject subject;
-    bool propagate = true; ///< also below `path`
+    std::string path;                  ///< `/`, `/vms/100`, `/pool/dev`, `/storage/local`, ...
+    std::vector<std::string> roles;    ///< one or more role ids, e.g. `PVEVMUser`
+    std::vector<acl_subject> subjects; ///< users, groups and API tokens, in any mix
+    bool propagate = true;             ///< also below `path`
 };
 
 namespace detail {
