@@ -7,6 +7,8 @@
 #   make fuzz   build the libFuzzer targets (clang-14) and run each FUZZ_SECONDS (default 60),
 #               or until FUZZ_RUNS executions when that is set
 #   make fuzz-smoke  the same, FUZZ_SMOKE_SECONDS each (make test runs it when clang-14 is there)
+#   make format      format the C++ sources with .clang-format (clang-format-14; generated/ excluded)
+#   make format-check  fail naming the files that are not formatted (make test runs it first)
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),-DPROXMOX_WERROR=ON,)
@@ -14,7 +16,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 7
 FUZZ_RUNS ?=
 
-.PHONY: deps configure build test run bench asan tsan fuzz-build fuzz fuzz-smoke fuzz-smoke-if-available clean
+.PHONY: deps configure build test run bench asan tsan fuzz-build fuzz fuzz-smoke fuzz-smoke-if-available format format-check clean
 
 deps:
 	@bash cmake/install-deps.sh
@@ -26,7 +28,7 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS) >&2
 
-test: build
+test: format-check build
 	ctest --preset $(PRESET) -j $(JOBS)
 	@$(MAKE) -s fuzz-smoke-if-available
 
@@ -68,6 +70,18 @@ fuzz-smoke-if-available:
 	else \
 	    echo "note: clang++-14 or libclang-rt-14-dev missing, the fuzz smoke run is skipped" >&2; \
 	fi
+
+# Tracked C++ sources; generated code is written by libproxmox/codegen/generate.py, not formatted here.
+FORMAT_FILES = git ls-files '*.cpp' '*.hpp' | grep -v '/generated/'
+
+format:
+	@$(FORMAT_FILES) | xargs clang-format-14 -i
+
+format-check: deps
+	@$(FORMAT_FILES) | xargs clang-format-14 --dry-run --Werror 2>/dev/null || \
+	    { echo "not formatted (run make format):" >&2; \
+	      $(FORMAT_FILES) | xargs clang-format-14 --dry-run 2>&1 | sed -n 's/^\([^: ]*\.[ch]pp\):[0-9]*:[0-9]*: .*/  \1/p' | sort -u >&2; \
+	      exit 1; }
 
 clean:
 	rm -rf build

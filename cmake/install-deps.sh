@@ -5,7 +5,8 @@ packages=(cmake make g++ pkg-config ccache openssl python3
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libfmt-dev libssl-dev libpcre2-dev libgtest-dev libgmock-dev
           curl python3-proxmoxer python3-requests # third-party clients the simulator is checked with
-          clang-14 libclang-rt-14-dev)            # libFuzzer (make fuzz, the smoke run of make test)
+          clang-14 libclang-rt-14-dev             # libFuzzer (make fuzz, the smoke run of make test)
+          clang-format-14)                        # make format-check, run by make test
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,4 @@
 #include "app.hpp"
-
 #include "cli.hpp"
 #include "config.hpp"
 #include "demo.hpp"
@@ -34,13 +33,16 @@ namespace proxmox::mcp {
 
 namespace asio = boost::asio;
 
-const char* server_version() noexcept { return PROXMOX_MCP_VERSION; }
+const char* server_version() noexcept {
+    return PROXMOX_MCP_VERSION;
+}
 
 namespace {
 
 constexpr const char* instructions =
     "Tools for one Proxmox VE cluster: list nodes and QEMU VMs, read node and task status, start VMs. "
-    "Find a VM's vmid with proxmox-list-vms; proxmox-start-vm with wait: true reports the task's final status; "
+    "Find a VM's vmid with proxmox-list-vms; proxmox-start-vm with wait: true reports the task's final "
+    "status; "
     "proxmox-task-status reads a task by its UPID.";
 
 void write_stdout(std::string_view text) {
@@ -50,10 +52,18 @@ void write_stdout(std::string_view text) {
 
 void sdk_log(proxmox::log_level level, std::string_view text) {
     switch (level) {
-    case proxmox::log_level::debug: log(log_severity::debug, text); break;
-    case proxmox::log_level::info: log(log_severity::info, text); break;
-    case proxmox::log_level::warning: log(log_severity::warning, text); break;
-    case proxmox::log_level::error: log(log_severity::error, text); break;
+    case proxmox::log_level::debug:
+        log(log_severity::debug, text);
+        break;
+    case proxmox::log_level::info:
+        log(log_severity::info, text);
+        break;
+    case proxmox::log_level::warning:
+        log(log_severity::warning, text);
+        break;
+    case proxmox::log_level::error:
+        log(log_severity::error, text);
+        break;
     }
 }
 
@@ -98,12 +108,16 @@ int serve(const cli_options& cli) {
         options = demo->client_options();
         options.request_timeout = default_call_timeout;
         options.operation_timeout = default_call_timeout;
-        if (cfg.defaults.node.empty()) cfg.defaults.node = "pve";
-        if (cfg.defaults.storage.empty()) cfg.defaults.storage = "local-lvm";
-        if (cfg.defaults.bridge.empty()) cfg.defaults.bridge = "vmbr0";
-        log(log_severity::info, fmt::format("demo mode: serving a SIMULATED Proxmox VE cluster (proxmox::sim at {}), "
-                                            "not a real one; changes are lost on exit",
-                                            demo->url()));
+        if (cfg.defaults.node.empty())
+            cfg.defaults.node = "pve";
+        if (cfg.defaults.storage.empty())
+            cfg.defaults.storage = "local-lvm";
+        if (cfg.defaults.bridge.empty())
+            cfg.defaults.bridge = "vmbr0";
+        log(log_severity::info,
+            fmt::format("demo mode: serving a SIMULATED Proxmox VE cluster (proxmox::sim at {}), "
+                        "not a real one; changes are lost on exit",
+                        demo->url()));
     } else {
         options = cfg.client;
         log(log_severity::info, fmt::format("using {}", cfg.describe()));
@@ -126,7 +140,8 @@ int serve(const cli_options& cli) {
             asio::post(io, [&] { mcp->shutdown(); });
         }
     };
-    mcp = std::make_unique<session>(io.get_executor(), registry, tool_context{client, cfg.defaults}, sink, identity);
+    mcp = std::make_unique<session>(io.get_executor(), registry, tool_context{client, cfg.defaults}, sink,
+                                    identity);
 
     auto work = asio::make_work_guard(io);
     mcp->set_on_finished([&] {
@@ -172,16 +187,24 @@ int serve(const cli_options& cli) {
 
 int run(int argc, char** argv) {
     std::vector<std::string_view> args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    for (int i = 1; i < argc; ++i)
+        args.emplace_back(argv[i]);
     cli_options cli = parse_cli(args);
     switch (cli.what) {
-    case cli_options::action::help: write_stdout(usage_text()); return 0;
-    case cli_options::action::version: write_stdout(fmt::format("proxmox-mcp {}\n", server_version())); return 0;
-    case cli_options::action::list_tools_markdown: write_stdout(render_tools_markdown(make_default_registry())); return 0;
+    case cli_options::action::help:
+        write_stdout(usage_text());
+        return 0;
+    case cli_options::action::version:
+        write_stdout(fmt::format("proxmox-mcp {}\n", server_version()));
+        return 0;
+    case cli_options::action::list_tools_markdown:
+        write_stdout(render_tools_markdown(make_default_registry()));
+        return 0;
     case cli_options::action::error:
         std::fprintf(stderr, "proxmox-mcp: %s\nTry 'proxmox-mcp --help'.\n", cli.error.c_str());
         return 2;
-    case cli_options::action::serve: break;
+    case cli_options::action::serve:
+        break;
     }
     return serve(cli);
 }

@@ -16,19 +16,23 @@ cli_options parse_cli(std::span<const std::string_view> args) {
         if (a == "--help" || a == "-h") {
             o.what = cli_options::action::help;
         } else if (a == "--version" || a == "-V") {
-            if (o.what == cli_options::action::serve) o.what = cli_options::action::version;
+            if (o.what == cli_options::action::serve)
+                o.what = cli_options::action::version;
         } else if (a == "--list-tools-markdown") {
-            if (o.what == cli_options::action::serve) o.what = cli_options::action::list_tools_markdown;
+            if (o.what == cli_options::action::serve)
+                o.what = cli_options::action::list_tools_markdown;
         } else if (a == "--demo") {
             o.demo = true;
         } else if (a == "--env-file") {
-            if (i + 1 >= args.size()) return fail("--env-file needs a path");
+            if (i + 1 >= args.size())
+                return fail("--env-file needs a path");
             o.env_file = std::string(args[++i]);
             o.env_file_given = true;
         } else if (a.substr(0, 11) == "--env-file=") {
             o.env_file = std::string(a.substr(11));
             o.env_file_given = true;
-            if (o.env_file.empty()) return fail("--env-file needs a path");
+            if (o.env_file.empty())
+                return fail("--env-file needs a path");
         } else {
             return fail(fmt::format("unknown argument: {}", a));
         }

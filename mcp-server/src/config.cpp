@@ -1,16 +1,15 @@
-#include "config.hpp"
-
 #include "caller_text.hpp"
+#include "config.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace proxmox::mcp {
@@ -18,14 +17,18 @@ namespace proxmox::mcp {
 namespace {
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
 bool valid_key(std::string_view k) {
-    if (k.empty() || std::isdigit(static_cast<unsigned char>(k.front()))) return false;
-    return std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (k.empty() || std::isdigit(static_cast<unsigned char>(k.front())))
+        return false;
+    return std::all_of(k.begin(), k.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 /// Only whitespace or a comment may follow a closing quote.
@@ -39,7 +42,8 @@ bool rest_is_comment(std::string_view rest) {
 const std::string* dotenv::find(std::string_view key) const {
     const std::string* found = nullptr;
     for (const auto& [k, v] : entries)
-        if (k == key) found = &v;
+        if (k == key)
+            found = &v;
     return found;
 }
 
@@ -49,13 +53,16 @@ dotenv parse_dotenv(std::string_view text) {
     std::size_t pos = 0;
     while (pos <= text.size()) {
         auto nl = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        std::string_view raw =
+            text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
         ++line_no;
 
         std::string_view line = trim(raw);
-        if (line.empty() || line.front() == '#') continue;
-        if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t") line = trim(line.substr(7));
+        if (line.empty() || line.front() == '#')
+            continue;
+        if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t")
+            line = trim(line.substr(7));
         auto eq = line.find('=');
         if (eq == std::string_view::npos) {
             out.error = fmt::format("line {}: expected KEY=value", line_no);
@@ -80,11 +87,21 @@ dotenv parse_dotenv(std::string_view text) {
                 if (c == '\\' && i + 1 < rest.size()) {
                     char e = rest[++i];
                     switch (e) {
-                    case 'n': value += '\n'; break;
-                    case 't': value += '\t'; break;
-                    case 'r': value += '\r'; break;
-                    case '"': value += '"'; break;
-                    case '\\': value += '\\'; break;
+                    case 'n':
+                        value += '\n';
+                        break;
+                    case 't':
+                        value += '\t';
+                        break;
+                    case 'r':
+                        value += '\r';
+                        break;
+                    case '"':
+                        value += '"';
+                        break;
+                    case '\\':
+                        value += '\\';
+                        break;
                     default:
                         value += '\\';
                         value += e;
@@ -94,15 +111,15 @@ dotenv parse_dotenv(std::string_view text) {
                 value += c;
             }
             if (!closed || !rest_is_comment(rest.substr(i + 1))) {
-                out.error = fmt::format("line {}: {} has an unterminated or malformed double-quoted value", line_no,
-                                        quote_text(key));
+                out.error = fmt::format("line {}: {} has an unterminated or malformed double-quoted value",
+                                        line_no, quote_text(key));
                 return out;
             }
         } else if (!rest.empty() && rest.front() == '\'') {
             auto close = rest.find('\'', 1);
             if (close == std::string_view::npos || !rest_is_comment(rest.substr(close + 1))) {
-                out.error = fmt::format("line {}: {} has an unterminated or malformed single-quoted value", line_no,
-                                        quote_text(key));
+                out.error = fmt::format("line {}: {} has an unterminated or malformed single-quoted value",
+                                        line_no, quote_text(key));
                 return out;
             }
             value = std::string(rest.substr(1, close - 1));
@@ -124,7 +141,8 @@ dotenv parse_dotenv(std::string_view text) {
 env_lookup process_environment() {
     return [](std::string_view key) -> std::optional<std::string> {
         std::string k(key);
-        if (const char* v = std::getenv(k.c_str())) return std::string(v);
+        if (const char* v = std::getenv(k.c_str()))
+            return std::string(v);
         return std::nullopt;
     };
 }
@@ -134,8 +152,10 @@ std::string server_config::describe() const {
     return fmt::format("{} as {}", client.url, who);
 }
 
-config_outcome make_config(const env_lookup& env, const std::optional<std::string>& env_file_text,
-                           std::string_view env_file_name, bool demo) {
+config_outcome make_config(const env_lookup& env,
+                           const std::optional<std::string>& env_file_text,
+                           std::string_view env_file_name,
+                           bool demo) {
     config_outcome out;
     dotenv file;
     if (env_file_text) {
@@ -174,9 +194,10 @@ config_outcome make_config(const env_lookup& env, const std::optional<std::strin
     if (!client) {
         out.error = client.error().message;
         if (out.error.find("is not set") != std::string::npos)
-            out.error += fmt::format(". Set them in the environment or in {} (see .env.example), or run with --demo "
-                                     "for a simulated cluster",
-                                     env_file_name);
+            out.error +=
+                fmt::format(". Set them in the environment or in {} (see .env.example), or run with --demo "
+                            "for a simulated cluster",
+                            env_file_name);
         return out;
     }
     cfg.client = std::move(*client);

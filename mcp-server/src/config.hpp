@@ -19,9 +19,9 @@ namespace proxmox::mcp {
 /// The environment keys the server reads: the SDK's connection keys (client_options_from_env)
 /// and the server's own.
 inline constexpr std::array<std::string_view, 13> config_keys{
-    "PROXMOX_API_URL",         "PROXMOX_TOKEN_ID",     "PROXMOX_TOKEN_SECRET",    "PROXMOX_USER",
-    "PROXMOX_PASSWORD",        "PROXMOX_VERIFY",       "PROXMOX_FINGERPRINT",     "PROXMOX_CA_FILE",
-    "PROXMOX_TIMEOUT",         "PROXMOX_CONNECT_TIMEOUT", "PROXMOX_DEFAULT_NODE", "PROXMOX_DEFAULT_STORAGE",
+    "PROXMOX_API_URL",       "PROXMOX_TOKEN_ID",        "PROXMOX_TOKEN_SECRET", "PROXMOX_USER",
+    "PROXMOX_PASSWORD",      "PROXMOX_VERIFY",          "PROXMOX_FINGERPRINT",  "PROXMOX_CA_FILE",
+    "PROXMOX_TIMEOUT",       "PROXMOX_CONNECT_TIMEOUT", "PROXMOX_DEFAULT_NODE", "PROXMOX_DEFAULT_STORAGE",
     "PROXMOX_DEFAULT_BRIDGE"};
 
 /// Without PROXMOX_TIMEOUT, one API call may take this long, retries included: it ends well
@@ -62,8 +62,10 @@ struct config_outcome {
 /// read); the environment wins, an empty value counts as unset. The connection keys are read by
 /// the SDK's client_options_from_env (token or password login, TLS, timeouts). `demo` requires
 /// nothing and ignores the connection keys.
-config_outcome make_config(const env_lookup& env, const std::optional<std::string>& env_file_text,
-                           std::string_view env_file_name, bool demo);
+config_outcome make_config(const env_lookup& env,
+                           const std::optional<std::string>& env_file_text,
+                           std::string_view env_file_name,
+                           bool demo);
 
 /// Reads `path` (a missing file is an error only when `required`) and calls make_config.
 config_outcome load_config(const env_lookup& env, const std::string& path, bool required, bool demo);

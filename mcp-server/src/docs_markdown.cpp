@@ -1,5 +1,4 @@
 #include "docs_markdown.hpp"
-
 #include "protocol.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -19,7 +18,8 @@ void pretty(const json::value& v, std::string& out, int indent) {
         out += "{\n";
         bool first = true;
         for (const auto& m : *o) {
-            if (!first) out += ",\n";
+            if (!first)
+                out += ",\n";
             first = false;
             out += inner + json::serialize(json::value(m.key())) + ": ";
             pretty(m.value(), out, indent + 1);
@@ -29,16 +29,19 @@ void pretty(const json::value& v, std::string& out, int indent) {
     }
     if (const auto* a = v.if_array(); a && !a->empty()) {
         bool scalars = true;
-        for (const auto& item : *a) scalars = scalars && !item.is_object() && !item.is_array();
+        for (const auto& item : *a)
+            scalars = scalars && !item.is_object() && !item.is_array();
         if (scalars) { // short lists of scalars stay on one line
             out += "[";
-            for (std::size_t i = 0; i < a->size(); ++i) out += (i ? ", " : "") + json::serialize((*a)[i]);
+            for (std::size_t i = 0; i < a->size(); ++i)
+                out += (i ? ", " : "") + json::serialize((*a)[i]);
             out += "]";
             return;
         }
         out += "[\n";
         for (std::size_t i = 0; i < a->size(); ++i) {
-            if (i) out += ",\n";
+            if (i)
+                out += ",\n";
             out += inner;
             pretty((*a)[i], out, indent + 1);
         }
@@ -51,15 +54,19 @@ void pretty(const json::value& v, std::string& out, int indent) {
 std::string cell(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += ' ';
-        else out += c;
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
     }
     return out;
 }
 
 std::string str(const json::object& o, std::string_view key) {
-    if (const auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+    if (const auto* v = o.if_contains(key); v && v->is_string())
+        return std::string(v->get_string());
     return {};
 }
 
@@ -72,44 +79,58 @@ std::string type_text(const json::object& s) {
     std::vector<std::string> notes;
     if (const auto* e = s.if_contains("enum"); e && e->is_array()) {
         std::string values;
-        for (const auto& x : e->get_array()) values += (values.empty() ? "" : ", ") + json::serialize(x);
+        for (const auto& x : e->get_array())
+            values += (values.empty() ? "" : ", ") + json::serialize(x);
         notes.push_back("one of " + values);
     }
     const auto* mn = s.if_contains("minimum");
     const auto* mx = s.if_contains("maximum");
-    if (mn && mx) notes.push_back(fmt::format("{}..{}", json::serialize(*mn), json::serialize(*mx)));
-    else if (mn) notes.push_back(">= " + json::serialize(*mn));
-    else if (mx) notes.push_back("<= " + json::serialize(*mx));
+    if (mn && mx)
+        notes.push_back(fmt::format("{}..{}", json::serialize(*mn), json::serialize(*mx)));
+    else if (mn)
+        notes.push_back(">= " + json::serialize(*mn));
+    else if (mx)
+        notes.push_back("<= " + json::serialize(*mx));
     if (const auto* ml = s.if_contains("minLength"); ml && ml->is_int64() && ml->get_int64() == 1)
         notes.push_back("non-empty");
-    if (const auto* d = s.if_contains("default")) notes.push_back("default " + json::serialize(*d));
-    if (notes.empty()) return t;
+    if (const auto* d = s.if_contains("default"))
+        notes.push_back("default " + json::serialize(*d));
+    if (notes.empty())
+        return t;
     return fmt::format("{} ({})", t, fmt::join(notes, "; "));
 }
 
 bool is_required(const json::object& schema, std::string_view key) {
     if (const auto* r = schema.if_contains("required"); r && r->is_array())
         for (const auto& k : r->get_array())
-            if (k.is_string() && k.get_string() == key) return true;
+            if (k.is_string() && k.get_string() == key)
+                return true;
     return false;
 }
 
 void output_rows(const json::object& schema, const std::string& prefix, std::string& out) {
     const auto* props = schema.if_contains("properties");
-    if (!props || !props->is_object()) return;
+    if (!props || !props->is_object())
+        return;
     for (const auto& p : props->get_object()) {
-        if (!p.value().is_object()) continue;
+        if (!p.value().is_object())
+            continue;
         const auto& ps = p.value().get_object();
         std::string name = prefix + std::string(p.key());
-        out += fmt::format("| `{}` | {} | {} | {} |\n", name, cell(type_text(ps)),
-                           is_required(schema, p.key()) ? "always" : "when known", cell(str(ps, "description")));
-        if (str(ps, "type") == "object") output_rows(ps, name + ".", out);
-        if (const auto* items = ps.if_contains("items"); items && items->is_object() && str(ps, "type") == "array")
+        out +=
+            fmt::format("| `{}` | {} | {} | {} |\n", name, cell(type_text(ps)),
+                        is_required(schema, p.key()) ? "always" : "when known", cell(str(ps, "description")));
+        if (str(ps, "type") == "object")
+            output_rows(ps, name + ".", out);
+        if (const auto* items = ps.if_contains("items");
+            items && items->is_object() && str(ps, "type") == "array")
             output_rows(items->get_object(), name + "[].", out);
     }
 }
 
-std::string_view yes_no(bool b) { return b ? "yes" : "no"; }
+std::string_view yes_no(bool b) {
+    return b ? "yes" : "no";
+}
 
 constexpr std::string_view config_rows[][2] = {
     {"PROXMOX_API_URL", "`https://host:8006` of one cluster node. Required."},
@@ -117,8 +138,9 @@ constexpr std::string_view config_rows[][2] = {
     {"PROXMOX_TOKEN_SECRET", "API token secret. Required; never printed."},
     {"PROXMOX_VERIFY", "`true` (default) verifies the certificate (system CAs or `PROXMOX_CA_FILE`); `false` "
                        "disables verification (logged as a warning)."},
-    {"PROXMOX_FINGERPRINT", "SHA-256 fingerprint of the node certificate (`pvenode cert info`); pins it instead "
-                            "of CA verification."},
+    {"PROXMOX_FINGERPRINT",
+     "SHA-256 fingerprint of the node certificate (`pvenode cert info`); pins it instead "
+     "of CA verification."},
     {"PROXMOX_CA_FILE", "CA certificate file, e.g. the cluster's `/etc/pve/pve-root-ca.pem`."},
     {"PROXMOX_DEFAULT_NODE", "Node used by tools whose `node` argument is left out."},
     {"PROXMOX_DEFAULT_STORAGE", "Default storage for tools that create disks (none yet)."},
@@ -136,18 +158,22 @@ std::string pretty_json(const json::value& v) {
 std::string render_tools_markdown(const tool_registry& registry) {
     std::string out;
     out += "# proxmox-mcp tool reference\n\n";
-    out += "<!-- Generated from the tool registry by `proxmox-mcp --list-tools-markdown`; do not edit by hand.\n"
-           "     The test McpDocs.CommittedReferenceMatchesRegistry fails when this file is stale. -->\n\n";
-    out += "`proxmox-mcp` is an MCP server on stdio (newline-delimited JSON-RPC 2.0) that maps tool calls onto "
-           "the libproxmox SDK. Protocol versions: ";
+    out +=
+        "<!-- Generated from the tool registry by `proxmox-mcp --list-tools-markdown`; do not edit by hand.\n"
+        "     The test McpDocs.CommittedReferenceMatchesRegistry fails when this file is stale. -->\n\n";
+    out +=
+        "`proxmox-mcp` is an MCP server on stdio (newline-delimited JSON-RPC 2.0) that maps tool calls onto "
+        "the libproxmox SDK. Protocol versions: ";
     for (std::size_t i = 0; i < protocol::supported_versions.size(); ++i)
         out += fmt::format("{}`{}`", i ? ", " : "", protocol::supported_versions[i]);
     out += " (the client's version when supported, else the newest). Tool names and arguments follow the "
            "Python `mcp-proxmox` server, so prompts written for it keep working.\n\n";
-    out += "Results carry `structuredContent` that matches the tool's `outputSchema` (protocol 2025-06-18 and "
-           "later) and the same JSON as a text block. Failures (invalid arguments, Proxmox errors, failed tasks) "
-           "are results with `isError: true` and a message that says what to fix. Run `proxmox-mcp --demo` to "
-           "try the tools against a simulated cluster.\n\n";
+    out +=
+        "Results carry `structuredContent` that matches the tool's `outputSchema` (protocol 2025-06-18 and "
+        "later) and the same JSON as a text block. Failures (invalid arguments, Proxmox errors, failed "
+        "tasks) "
+        "are results with `isError: true` and a message that says what to fix. Run `proxmox-mcp --demo` to "
+        "try the tools against a simulated cluster.\n\n";
 
     out += "| Tool | Title | readOnlyHint | destructiveHint | idempotentHint | openWorldHint |\n";
     out += "| --- | --- | --- | --- | --- | --- |\n";
@@ -157,10 +183,12 @@ std::string render_tools_markdown(const tool_registry& registry) {
                            yes_no(t.annotations.idempotent), yes_no(t.annotations.open_world));
 
     out += "\n## Configuration\n\n";
-    out += "Read from the environment and from `.env` in the working directory (`--env-file PATH` picks another "
-           "file); the environment wins. `--demo` needs none of them.\n\n";
+    out +=
+        "Read from the environment and from `.env` in the working directory (`--env-file PATH` picks another "
+        "file); the environment wins. `--demo` needs none of them.\n\n";
     out += "| Key | Meaning |\n| --- | --- |\n";
-    for (const auto& row : config_rows) out += fmt::format("| `{}` | {} |\n", row[0], row[1]);
+    for (const auto& row : config_rows)
+        out += fmt::format("| `{}` | {} |\n", row[0], row[1]);
 
     out += "\n## Tools\n";
     for (const auto& t : registry.tools()) {
@@ -176,10 +204,12 @@ std::string render_tools_markdown(const tool_registry& registry) {
         } else {
             out += "| Name | Type | Required | Description |\n| --- | --- | --- | --- |\n";
             for (const auto& p : props->get_object()) {
-                if (!p.value().is_object()) continue;
+                if (!p.value().is_object())
+                    continue;
                 const auto& ps = p.value().get_object();
-                out += fmt::format("| `{}` | {} | {} | {} |\n", p.key(), cell(type_text(ps)),
-                                   yes_no(is_required(t.input_schema, p.key())), cell(str(ps, "description")));
+                out +=
+                    fmt::format("| `{}` | {} | {} | {} |\n", p.key(), cell(type_text(ps)),
+                                yes_no(is_required(t.input_schema, p.key())), cell(str(ps, "description")));
             }
             out += "\n";
         }

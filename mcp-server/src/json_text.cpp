@@ -13,10 +13,18 @@ namespace {
 
 void write(const json::value& v, std::string& out) {
     switch (v.kind()) {
-    case json::kind::null: out += "null"; return;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case json::kind::int64: out += std::to_string(v.get_int64()); return;
-    case json::kind::uint64: out += std::to_string(v.get_uint64()); return;
+    case json::kind::null:
+        out += "null";
+        return;
+    case json::kind::bool_:
+        out += v.get_bool() ? "true" : "false";
+        return;
+    case json::kind::int64:
+        out += std::to_string(v.get_int64());
+        return;
+    case json::kind::uint64:
+        out += std::to_string(v.get_uint64());
+        return;
     case json::kind::double_: {
         double d = v.get_double();
         if (!std::isfinite(d)) {
@@ -32,12 +40,15 @@ void write(const json::value& v, std::string& out) {
         out.append(buf, end);
         return;
     }
-    case json::kind::string: out += json::serialize(v); return;
+    case json::kind::string:
+        out += json::serialize(v);
+        return;
     case json::kind::array: {
         out += '[';
         bool first = true;
         for (const auto& item : v.get_array()) {
-            if (!first) out += ',';
+            if (!first)
+                out += ',';
             first = false;
             write(item, out);
         }
@@ -48,7 +59,8 @@ void write(const json::value& v, std::string& out) {
         out += '{';
         bool first = true;
         for (const auto& m : v.get_object()) {
-            if (!first) out += ',';
+            if (!first)
+                out += ',';
             first = false;
             out += json::serialize(json::string_view(m.key()));
             out += ':';

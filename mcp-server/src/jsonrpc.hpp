@@ -65,7 +65,9 @@ parsed_line parse_line(std::string_view line);
 message classify(const boost::json::value& v);
 
 boost::json::value make_result(const boost::json::value& id, boost::json::value result);
-boost::json::value make_error(const boost::json::value& id, int code, std::string_view message,
+boost::json::value make_error(const boost::json::value& id,
+                              int code,
+                              std::string_view message,
                               boost::json::value data = nullptr);
 boost::json::value make_notification(std::string_view method, boost::json::value params);
 

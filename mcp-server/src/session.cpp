@@ -1,10 +1,9 @@
-#include "session.hpp"
-
 #include "caller_text.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
 #include "protocol.hpp"
 #include "schema_validation.hpp"
+#include "session.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -34,15 +33,20 @@ using reply_fn = std::function<void(json::value)>;
 
 constexpr std::string_view cursor_prefix = "tools-page-";
 
-std::string make_cursor(std::size_t offset) { return fmt::format("{}{}", cursor_prefix, offset); }
+std::string make_cursor(std::size_t offset) {
+    return fmt::format("{}{}", cursor_prefix, offset);
+}
 
 std::optional<std::size_t> parse_cursor(std::string_view cursor, std::size_t count) {
-    if (cursor.substr(0, cursor_prefix.size()) != cursor_prefix) return std::nullopt;
+    if (cursor.substr(0, cursor_prefix.size()) != cursor_prefix)
+        return std::nullopt;
     cursor.remove_prefix(cursor_prefix.size());
     std::size_t offset = 0;
     auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), offset);
-    if (ec != std::errc() || end != cursor.data() + cursor.size()) return std::nullopt;
-    if (offset == 0 || offset >= count) return std::nullopt;
+    if (ec != std::errc() || end != cursor.data() + cursor.size())
+        return std::nullopt;
+    if (offset == 0 || offset >= count)
+        return std::nullopt;
     return offset;
 }
 
@@ -73,51 +77,64 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     asio::steady_timer grace_timer;
 
     std::uint64_t next_serial = 1;
-    std::map<std::uint64_t, call_state> calls; // every running call, cancelled ones included
+    std::map<std::uint64_t, call_state> calls;       // every running call, cancelled ones included
     std::map<std::string, std::uint64_t> active_ids; // id_key -> serial, not yet cancelled
 
-    impl(asio::any_io_executor ex, const tool_registry& t, tool_context ctx, line_sink sink, server_identity id,
+    impl(asio::any_io_executor ex,
+         const tool_registry& t,
+         tool_context ctx,
+         line_sink sink,
+         server_identity id,
          session_options opts)
-        : executor(std::move(ex)), tools(t), context(std::move(ctx)), out(std::move(sink)), identity(std::move(id)),
-          options(opts), grace_timer(executor) {}
+        : executor(std::move(ex)), tools(t), context(std::move(ctx)), out(std::move(sink)),
+          identity(std::move(id)), options(opts), grace_timer(executor) {}
 
     std::string_view effective_version() const {
         return version.empty() ? protocol::latest_version : std::string_view(version);
     }
 
     void send(const json::value& message) {
-        if (done || message.is_null()) return;
+        if (done || message.is_null())
+            return;
         out(jsonrpc::to_line(message));
     }
 
     reply_fn direct_reply() {
         return [w = weak_from_this()](json::value v) {
-            if (auto self = w.lock()) self->send(v);
+            if (auto self = w.lock())
+                self->send(v);
         };
     }
 
     // ---- input ---------------------------------------------------------------------------
 
     void on_line(std::string_view line) {
-        if (done) return;
+        if (done)
+            return;
         auto parsed = jsonrpc::parse_line(line);
         switch (parsed.what) {
-        case jsonrpc::parsed_line::kind::empty: return;
+        case jsonrpc::parsed_line::kind::empty:
+            return;
         case jsonrpc::parsed_line::kind::parse_error:
             send(jsonrpc::make_error(nullptr, jsonrpc::parse_error, "Parse error: " + parsed.error));
             return;
-        case jsonrpc::parsed_line::kind::batch: handle_batch(parsed.value.get_array()); return;
-        case jsonrpc::parsed_line::kind::single: handle_message(parsed.value, direct_reply()); return;
+        case jsonrpc::parsed_line::kind::batch:
+            handle_batch(parsed.value.get_array());
+            return;
+        case jsonrpc::parsed_line::kind::single:
+            handle_message(parsed.value, direct_reply());
+            return;
         }
     }
 
     void handle_batch(const json::array& batch) {
         std::string_view v = effective_version();
         if (version.empty() || !protocol::accepts_batches(v)) {
-            send(jsonrpc::make_error(nullptr, jsonrpc::invalid_request,
-                                     fmt::format("Invalid Request: JSON-RPC batches are not supported in protocol "
-                                                 "version {}; send one message per line",
-                                                 v)));
+            send(jsonrpc::make_error(
+                nullptr, jsonrpc::invalid_request,
+                fmt::format("Invalid Request: JSON-RPC batches are not supported in protocol "
+                            "version {}; send one message per line",
+                            v)));
             return;
         }
         if (batch.empty()) {
@@ -134,20 +151,23 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             if (const auto* req = std::get_if<jsonrpc::request>(&msg); req && req->method == "initialize") {
                 reply_batch(state, req->is_notification()
                                        ? json::value(nullptr)
-                                       : jsonrpc::make_error(req->id, jsonrpc::invalid_request,
-                                                             "Invalid Request: initialize must not be part of a batch"));
+                                       : jsonrpc::make_error(
+                                             req->id, jsonrpc::invalid_request,
+                                             "Invalid Request: initialize must not be part of a batch"));
                 continue;
             }
             handle_message(item, [w = weak_from_this(), state](json::value r) {
-                if (auto self = w.lock()) self->reply_batch(state, std::move(r));
+                if (auto self = w.lock())
+                    self->reply_batch(state, std::move(r));
             });
         }
     }
 
-    template <class Collector>
-    void reply_batch(const std::shared_ptr<Collector>& state, json::value r) {
-        if (!r.is_null()) state->responses.push_back(std::move(r));
-        if (--state->pending == 0 && !state->responses.empty()) send(json::value(std::move(state->responses)));
+    template <class Collector> void reply_batch(const std::shared_ptr<Collector>& state, json::value r) {
+        if (!r.is_null())
+            state->responses.push_back(std::move(r));
+        if (--state->pending == 0 && !state->responses.empty())
+            send(json::value(std::move(state->responses)));
     }
 
     void handle_message(const json::value& value, reply_fn reply) {
@@ -158,7 +178,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         }
         if (const auto* r = std::get_if<jsonrpc::response>(&msg)) {
             log(log_severity::debug,
-                fmt::format("ignoring a response from the client (id {}): this server sends no requests", r->id_text));
+                fmt::format("ignoring a response from the client (id {}): this server sends no requests",
+                            r->id_text));
             reply(nullptr);
             return;
         }
@@ -171,7 +192,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         try {
             handle_request(req, reply);
         } catch (const std::exception& e) {
-            log(log_severity::error, fmt::format("{} failed: {}", quote_text(req.method), quote_text(e.what(), 200)));
+            log(log_severity::error,
+                fmt::format("{} failed: {}", quote_text(req.method), quote_text(e.what(), 200)));
             reply(jsonrpc::make_error(req.id, jsonrpc::internal_error, "Internal error"));
         }
     }
@@ -181,7 +203,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     void handle_notification(const jsonrpc::request& n) {
         if (version.empty()) {
             // Nothing to act on before initialize; a notification is never answered.
-            log(log_severity::debug, fmt::format("ignoring notification {} before initialize", quote_text(n.method)));
+            log(log_severity::debug,
+                fmt::format("ignoring notification {} before initialize", quote_text(n.method)));
             return;
         }
         if (n.method == "notifications/initialized") {
@@ -191,7 +214,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         if (n.method == "notifications/cancelled") {
             const auto* params = n.params.if_object();
             const auto* rid = params ? params->if_contains("requestId") : nullptr;
-            if (!rid || !(rid->is_string() || rid->is_int64() || rid->is_uint64())) return; // invalid: ignore
+            if (!rid || !(rid->is_string() || rid->is_int64() || rid->is_uint64()))
+                return; // invalid: ignore
             cancel(jsonrpc::id_key(*rid));
             return;
         }
@@ -200,11 +224,14 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
 
     void cancel(const std::string& key) {
         auto it = active_ids.find(key);
-        if (it == active_ids.end()) return; // unknown or finished: ignore (races are normal)
+        if (it == active_ids.end())
+            return; // unknown or finished: ignore (races are normal)
         auto call = calls.find(it->second);
         active_ids.erase(it);
-        if (call == calls.end()) return;
-        log(log_severity::info, fmt::format("cancelling {} (request {})", call->second.tool, quote_text(key)));
+        if (call == calls.end())
+            return;
+        log(log_severity::info,
+            fmt::format("cancelling {} (request {})", call->second.tool, quote_text(key)));
         call->second.cancelled = true;
         auto signal = call->second.signal;
         signal->emit(asio::cancellation_type::terminal);
@@ -214,7 +241,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
 
     void handle_request(const jsonrpc::request& req, const reply_fn& reply) {
         if (!req.params.is_null() && !req.params.is_object()) {
-            reply(jsonrpc::make_error(req.id, jsonrpc::invalid_params, "Invalid params: params must be an object"));
+            reply(jsonrpc::make_error(req.id, jsonrpc::invalid_params,
+                                      "Invalid params: params must be an object"));
             return;
         }
         static const json::object no_params;
@@ -229,9 +257,9 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                                       fmt::format("Method not found: {}", quote_text(req.method))));
         } else if (version.empty()) {
             // The lifecycle puts initialize first; serving before it would skip version negotiation.
-            reply(jsonrpc::make_error(req.id, jsonrpc::invalid_request,
-                                      fmt::format("Invalid Request: {} before initialize; send initialize first",
-                                                  req.method)));
+            reply(jsonrpc::make_error(
+                req.id, jsonrpc::invalid_request,
+                fmt::format("Invalid Request: {} before initialize; send initialize first", req.method)));
         } else if (req.method == "tools/list") {
             handle_tools_list(req.id, params, reply);
         } else {
@@ -241,7 +269,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
 
     void handle_initialize(const json::value& id, const json::object& params, const reply_fn& reply) {
         if (!version.empty()) {
-            reply(jsonrpc::make_error(id, jsonrpc::invalid_request, "Invalid Request: the session is already initialized"));
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_request,
+                                      "Invalid Request: the session is already initialized"));
             return;
         }
         const auto* requested = params.if_contains("protocolVersion");
@@ -258,14 +287,17 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             const auto& o = info->get_object();
             const auto* name = o.if_contains("name");
             const auto* ver = o.if_contains("version");
-            if (name && name->is_string()) client = quote_text(name->get_string());
-            if (ver && ver->is_string()) client += fmt::format(" {}", quote_text(ver->get_string()));
+            if (name && name->is_string())
+                client = quote_text(name->get_string());
+            if (ver && ver->is_string())
+                client += fmt::format(" {}", quote_text(ver->get_string()));
         }
         log(log_severity::info, fmt::format("initialize from {}: requested protocol {}, using {}", client,
                                             quote_text(want), version));
 
         json::object server_info{{"name", identity.name}, {"version", identity.version}};
-        if (protocol::has_structured_output(version) && !identity.title.empty()) server_info["title"] = identity.title;
+        if (protocol::has_structured_output(version) && !identity.title.empty())
+            server_info["title"] = identity.title;
         json::object result{
             {"protocolVersion", version},
             {"capabilities", json::object{{"tools", json::object{{"listChanged", false}}}}},
@@ -280,9 +312,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         std::size_t offset = 0;
         if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
             std::optional<std::size_t> parsed;
-            if (cursor->is_string()) parsed = parse_cursor(cursor->get_string(), tools.size());
+            if (cursor->is_string())
+                parsed = parse_cursor(cursor->get_string(), tools.size());
             if (!parsed) {
-                reply(jsonrpc::make_error(id, jsonrpc::invalid_params, "Invalid params: unknown or expired cursor"));
+                reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
+                                          "Invalid params: unknown or expired cursor"));
                 return;
             }
             offset = *parsed;
@@ -290,16 +324,19 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         std::size_t page = options.page_size == 0 ? 1 : options.page_size;
         std::size_t end = std::min(tools.size(), offset + page);
         json::array list;
-        for (std::size_t i = offset; i < end; ++i) list.push_back(to_json(tools.tools()[i], effective_version()));
+        for (std::size_t i = offset; i < end; ++i)
+            list.push_back(to_json(tools.tools()[i], effective_version()));
         json::object result{{"tools", std::move(list)}};
-        if (end < tools.size()) result["nextCursor"] = make_cursor(end);
+        if (end < tools.size())
+            result["nextCursor"] = make_cursor(end);
         reply(jsonrpc::make_result(id, std::move(result)));
     }
 
     void handle_tools_call(const json::value& id, const json::object& params, const reply_fn& reply) {
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string()) {
-            reply(jsonrpc::make_error(id, jsonrpc::invalid_params, "Invalid params: tools/call needs name (a string)"));
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
+                                      "Invalid params: tools/call needs name (a string)"));
             return;
         }
         json::object args;
@@ -325,7 +362,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             return;
         }
         if (auto problem = validate(tool->input_schema, json::value(args))) {
-            auto r = tool_result::failure(fmt::format("Invalid arguments for {}: {}", tool->name, problem->message));
+            auto r = tool_result::failure(
+                fmt::format("Invalid arguments for {}: {}", tool->name, problem->message));
             reply(jsonrpc::make_result(id, to_json(r, effective_version())));
             return;
         }
@@ -334,16 +372,20 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             return;
         }
         if (calls.size() >= options.max_calls) { // each running call holds memory and maybe a connection
-            reply(jsonrpc::make_error(id, jsonrpc::server_busy,
-                                      fmt::format("Server busy: {} tool calls are running; retry once some have "
-                                                  "answered",
-                                                  calls.size())));
+            reply(jsonrpc::make_error(
+                id, jsonrpc::server_busy,
+                fmt::format("Server busy: {} tool calls are running; retry once some have "
+                            "answered",
+                            calls.size())));
             return;
         }
         start_call(id, key, *tool, std::move(args), reply);
     }
 
-    void start_call(const json::value& id, const std::string& key, const tool_def& tool, json::object args,
+    void start_call(const json::value& id,
+                    const std::string& key,
+                    const tool_def& tool,
+                    json::object args,
                     const reply_fn& reply) {
         std::uint64_t serial = next_serial++;
         auto signal = std::make_shared<asio::cancellation_signal>();
@@ -352,8 +394,9 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         log(log_severity::debug, fmt::format("tools/call {} (request {})", tool.name, quote_text(key)));
 
         auto completion = [w = weak_from_this(), ex = executor, serial, signal](std::exception_ptr ep,
-                                                                              tool_result result) {
-            if (auto self = w.lock()) self->finish_call(serial, ep, std::move(result));
+                                                                                tool_result result) {
+            if (auto self = w.lock())
+                self->finish_call(serial, ep, std::move(result));
             // co_spawn's cancellation state lives in `signal`'s slot and is released after this
             // handler returns: keep the signal alive until then.
             asio::post(ex, [signal] {});
@@ -364,10 +407,12 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
 
     void finish_call(std::uint64_t serial, std::exception_ptr ep, tool_result result) {
         auto it = calls.find(serial);
-        if (it == calls.end()) return;
+        if (it == calls.end())
+            return;
         call_state call = std::move(it->second);
         calls.erase(it);
-        if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial) active_ids.erase(a);
+        if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial)
+            active_ids.erase(a);
 
         if (call.cancelled) {
             call.reply(nullptr); // cancelled: no response
@@ -392,30 +437,36 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     // ---- end of session ------------------------------------------------------------------
 
     void on_input_closed() {
-        if (done || input_closed) return;
+        if (done || input_closed)
+            return;
         input_closed = true;
         if (calls.empty()) {
             finish();
             return;
         }
-        log(log_severity::info,
-            fmt::format("stdin closed; {} call(s) still running get {} ms", calls.size(), options.eof_grace.count()));
+        log(log_severity::info, fmt::format("stdin closed; {} call(s) still running get {} ms", calls.size(),
+                                            options.eof_grace.count()));
         grace_timer.expires_after(options.eof_grace);
         grace_timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
-            if (ec) return;
-            if (auto self = w.lock()) self->shutdown();
+            if (ec)
+                return;
+            if (auto self = w.lock())
+                self->shutdown();
         });
     }
 
     void maybe_finish() {
-        if (input_closed && calls.empty()) finish();
+        if (input_closed && calls.empty())
+            finish();
     }
 
     void shutdown() {
-        if (done) return;
+        if (done)
+            return;
         for (auto& [serial, call] : calls) {
             (void)serial;
-            if (call.cancelled) continue;
+            if (call.cancelled)
+                continue;
             call.cancelled = true;
             auto signal = call.signal;
             signal->emit(asio::cancellation_type::terminal);
@@ -425,7 +476,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     }
 
     void finish() {
-        if (done) return;
+        if (done)
+            return;
         done = true;
         grace_timer.cancel();
         if (on_finished) {
@@ -435,10 +487,14 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     }
 };
 
-session::session(asio::any_io_executor executor, const tool_registry& tools, tool_context context, line_sink out,
-                 server_identity identity, session_options options)
-    : impl_(std::make_shared<impl>(std::move(executor), tools, std::move(context), std::move(out),
-                                   std::move(identity), options)) {}
+session::session(asio::any_io_executor executor,
+                 const tool_registry& tools,
+                 tool_context context,
+                 line_sink out,
+                 server_identity identity,
+                 session_options options)
+    : impl_(std::make_shared<impl>(
+          std::move(executor), tools, std::move(context), std::move(out), std::move(identity), options)) {}
 
 session::~session() {
     // Running coroutines hold only weak references; make them answer nothing.
@@ -446,18 +502,34 @@ session::~session() {
     impl_->grace_timer.cancel();
 }
 
-void session::on_line(std::string_view line) { impl_->on_line(line); }
+void session::on_line(std::string_view line) {
+    impl_->on_line(line);
+}
 
 void session::on_oversized_line() {
     impl_->send(jsonrpc::make_error(nullptr, jsonrpc::parse_error, "Parse error: message too large"));
 }
 
-void session::on_input_closed() { impl_->on_input_closed(); }
-void session::shutdown() { impl_->shutdown(); }
-void session::set_on_finished(std::function<void()> callback) { impl_->on_finished = std::move(callback); }
-const std::string& session::protocol_version() const noexcept { return impl_->version; }
-bool session::client_initialized() const noexcept { return impl_->initialized_notified; }
-std::size_t session::calls_in_flight() const noexcept { return impl_->calls.size(); }
-bool session::finished() const noexcept { return impl_->done; }
+void session::on_input_closed() {
+    impl_->on_input_closed();
+}
+void session::shutdown() {
+    impl_->shutdown();
+}
+void session::set_on_finished(std::function<void()> callback) {
+    impl_->on_finished = std::move(callback);
+}
+const std::string& session::protocol_version() const noexcept {
+    return impl_->version;
+}
+bool session::client_initialized() const noexcept {
+    return impl_->initialized_notified;
+}
+std::size_t session::calls_in_flight() const noexcept {
+    return impl_->calls.size();
+}
+bool session::finished() const noexcept {
+    return impl_->done;
+}
 
 } // namespace proxmox::mcp

@@ -40,8 +40,12 @@ class session {
 public:
     using line_sink = std::function<void(std::string)>;
 
-    session(boost::asio::any_io_executor executor, const tool_registry& tools, tool_context context, line_sink out,
-            server_identity identity, session_options options = {});
+    session(boost::asio::any_io_executor executor,
+            const tool_registry& tools,
+            tool_context context,
+            line_sink out,
+            server_identity identity,
+            session_options options = {});
     ~session();
     session(const session&) = delete;
     session& operator=(const session&) = delete;

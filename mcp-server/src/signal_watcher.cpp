@@ -1,7 +1,7 @@
 #include "signal_watcher.hpp"
 
-#include <pthread.h>
 #include <csignal>
+#include <pthread.h>
 
 namespace proxmox::mcp {
 
@@ -27,7 +27,8 @@ signal_watcher::signal_watcher(std::function<void(int)> on_signal) {
         int signo = 0;
         while (sigwait(&set, &signo) != 0) {
         }
-        if (!stopping_) on_signal(signo);
+        if (!stopping_)
+            on_signal(signo);
     });
 }
 

@@ -8,16 +8,16 @@
 #include <condition_variable>
 #include <fcntl.h>
 #include <poll.h>
-#include <unistd.h>
-
 #include <stdexcept>
+#include <unistd.h>
 
 namespace proxmox::mcp {
 
 namespace asio = boost::asio;
 
 line_writer::line_writer(int fd) : fd_(fd) {
-    if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    if (::pipe2(wake_, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe2 failed");
 }
 
 line_writer::~line_writer() {
@@ -31,7 +31,8 @@ bool line_writer::write_line(std::string_view line) {
     buf.append(line);
     buf.push_back('\n');
     std::lock_guard lock(mutex_);
-    if (broken_) return false;
+    if (broken_)
+        return false;
     const char* p = buf.data();
     std::size_t left = buf.size();
     while (left > 0) {
@@ -39,7 +40,8 @@ bool line_writer::write_line(std::string_view line) {
         // must not keep the server from shutting down.
         pollfd fds[2] = {{fd_, POLLOUT, 0}, {wake_[0], POLLIN, 0}};
         if (::poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             broken_ = true;
             return false;
         }
@@ -50,7 +52,8 @@ bool line_writer::write_line(std::string_view line) {
         // At most PIPE_BUF bytes: POLLOUT promises room for that much, so the write cannot block.
         ssize_t n = ::write(fd_, p, std::min<std::size_t>(left, PIPE_BUF));
         if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
             broken_ = true;
             return false;
         }
@@ -95,13 +98,15 @@ struct line_reader::queue {
         std::lock_guard lock(mutex);
         --lines;
         bytes -= size;
-        if (waiting && drained_to_half()) drained.notify_one();
+        if (waiting && drained_to_half())
+            drained.notify_one();
     }
 };
 
 line_reader::line_reader(int fd, asio::any_io_executor executor, callbacks cb, input_limits limits)
     : fd_(fd), executor_(std::move(executor)), queue_(std::make_shared<queue>(std::move(cb), limits)) {
-    if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    if (::pipe2(wake_, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe2 failed");
 }
 
 line_reader::~line_reader() {
@@ -111,11 +116,13 @@ line_reader::~line_reader() {
 }
 
 void line_reader::start() {
-    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    if (!thread_.joinable())
+        thread_ = std::thread([this] { run(); });
 }
 
 void line_reader::stop() {
-    if (!thread_.joinable()) return;
+    if (!thread_.joinable())
+        return;
     {
         std::lock_guard lock(queue_->mutex);
         queue_->stopping = true;
@@ -153,7 +160,8 @@ bool line_reader::post_when_room(std::string* line) {
             q.drained.wait(lock, [&] { return q.stopping || q.drained_to_half(); });
             q.waiting = false;
         }
-        if (q.stopping) return false;
+        if (q.stopping)
+            return false;
         ++q.lines;
         q.bytes += size;
     }
@@ -180,17 +188,22 @@ void line_reader::run() {
         pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
         int r = ::poll(fds, 2, -1);
         if (r < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             break;
         }
-        if (fds[1].revents != 0) return; // stop(): no EOF callback
-        if (fds[0].revents == 0) continue;
+        if (fds[1].revents != 0)
+            return; // stop(): no EOF callback
+        if (fds[0].revents == 0)
+            continue;
         ssize_t n = ::read(fd_, buf, sizeof buf);
         if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
             break;
         }
-        if (n == 0) break;
+        if (n == 0)
+            break;
         std::string_view chunk(buf, static_cast<std::size_t>(n));
         while (!chunk.empty()) {
             auto nl = chunk.find('\n');
@@ -200,7 +213,8 @@ void line_reader::run() {
                     if (pending.size() > max_line) {
                         discarding = true;
                         pending.clear();
-                        if (!post_when_room(nullptr)) return;
+                        if (!post_when_room(nullptr))
+                            return;
                     }
                 }
                 break;
@@ -208,14 +222,16 @@ void line_reader::run() {
             if (!discarding) {
                 pending.append(chunk.substr(0, nl));
                 bool posted = pending.size() > max_line ? post_when_room(nullptr) : post_when_room(&pending);
-                if (!posted) return;
+                if (!posted)
+                    return;
             }
             pending.clear();
             discarding = false;
             chunk.remove_prefix(nl + 1);
         }
     }
-    if (!pending.empty() && !discarding && !post_when_room(&pending)) return;
+    if (!pending.empty() && !discarding && !post_when_room(&pending))
+        return;
     asio::post(executor_, [q = queue_] { q->cb.on_eof(); });
 }
 

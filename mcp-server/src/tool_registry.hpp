@@ -16,10 +16,10 @@ namespace proxmox::mcp {
 
 /// MCP `ToolAnnotations`; every tool sets all four hints explicitly.
 struct tool_annotations {
-    bool read_only = false;   ///< readOnlyHint: does not modify its environment
-    bool destructive = true;  ///< destructiveHint: may destroy (only meaningful when not read-only)
-    bool idempotent = false;  ///< idempotentHint: repeating the call has no further effect
-    bool open_world = true;   ///< openWorldHint: talks to an external system (the PVE cluster)
+    bool read_only = false;  ///< readOnlyHint: does not modify its environment
+    bool destructive = true; ///< destructiveHint: may destroy (only meaningful when not read-only)
+    bool idempotent = false; ///< idempotentHint: repeating the call has no further effect
+    bool open_world = true;  ///< openWorldHint: talks to an external system (the PVE cluster)
 };
 
 /// What a tool call produced: structured content on success, a message when `is_error`.

@@ -14,10 +14,9 @@
 
 #include <fmt/format.h>
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdlib>
+#include <sys/resource.h>
 
 namespace {
 
@@ -36,7 +35,8 @@ boost::asio::awaitable<void> worker(proxmox::client pve, int* remaining, int* fa
     while (*remaining > 0) {
         --*remaining;
         auto status = co_await pve.node("pve").async_status();
-        if (!status) ++*failures;
+        if (!status)
+            ++*failures;
     }
 }
 
@@ -65,8 +65,9 @@ int main(int argc, char** argv) {
     proxmox::sim::server sim;
     const auto& info = sim.start();
     const long rss_before = peak_rss_kib();
-    fmt::print("SDK throughput: {} x GET /nodes/pve/status per run against proxmox-sim (in-process, loopback TLS)\n",
-               requests);
+    fmt::print(
+        "SDK throughput: {} x GET /nodes/pve/status per run against proxmox-sim (in-process, loopback TLS)\n",
+        requests);
     fmt::print("{:>11} | {:>14} | {:>22} | {:>7}\n", "concurrency", "pooled req/s", "conn-per-request req/s",
                "speedup");
     for (int concurrency : {1, 8, 64}) {
@@ -74,8 +75,9 @@ int main(int argc, char** argv) {
         auto fresh = run(info, concurrency, requests / 4, false); // handshakes are slow: fewer requests
         fmt::print("{:>11} | {:>14.0f} | {:>22.0f} | {:>6.1f}x{}\n", concurrency, pooled.requests_per_second,
                    fresh.requests_per_second, pooled.requests_per_second / fresh.requests_per_second,
-                   pooled.failures + fresh.failures ? fmt::format("  ({} failed)", pooled.failures + fresh.failures)
-                                                    : "");
+                   pooled.failures + fresh.failures
+                       ? fmt::format("  ({} failed)", pooled.failures + fresh.failures)
+                       : "");
     }
     fmt::print("peak RSS: {:.1f} MiB (after simulator start: {:.1f} MiB)\n", peak_rss_kib() / 1024.0,
                rss_before / 1024.0);

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <type_traits>
-
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 

@@ -53,16 +53,19 @@ TEST(EndpointTable, FindEndpoint) {
 TEST(EndpointTable, TokenRefusingEndpointsAreFlagged) {
     std::set<std::pair<http_method, std::string>> refused;
     for (const auto& e : endpoints())
-        if (!e.allow_token) refused.emplace(e.method, std::string(e.path));
+        if (!e.allow_token)
+            refused.emplace(e.method, std::string(e.path));
     EXPECT_EQ(refused.size(), 5u);
     EXPECT_TRUE(refused.count({http_method::post, "/access/ticket"}));
     EXPECT_TRUE(refused.count({http_method::put, "/access/password"}));
-    for (const auto& [m, p] : refused) EXPECT_TRUE(p.starts_with("/access/")) << p;
+    for (const auto& [m, p] : refused)
+        EXPECT_TRUE(p.starts_with("/access/")) << p;
 }
 
 TEST(EndpointTable, TaskKindsCounted) {
     std::map<task_kind, int> kinds;
-    for (const auto& e : endpoints()) ++kinds[e.task];
+    for (const auto& e : endpoints())
+        ++kinds[e.task];
     EXPECT_EQ(kinds[task_kind::upid], 91);
     EXPECT_EQ(kinds[task_kind::upid_or_null], 2);
     EXPECT_EQ(kinds[task_kind::object_with_upid], 8);

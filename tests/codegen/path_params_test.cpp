@@ -20,7 +20,8 @@ std::vector<std::string_view> split(std::string_view path) {
     for (;;) {
         const auto slash = path.find('/');
         out.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) return out;
+        if (slash == std::string_view::npos)
+            return out;
         path.remove_prefix(slash + 1);
     }
 }
@@ -28,7 +29,8 @@ std::vector<std::string_view> split(std::string_view path) {
 std::size_t segment_of(std::string_view path_template, std::string_view param) {
     const auto segs = split(path_template);
     for (std::size_t i = 0; i < segs.size(); ++i)
-        if (segs[i] == "{" + std::string(param) + "}") return i;
+        if (segs[i] == "{" + std::string(param) + "}")
+            return i;
     return segs.size();
 }
 
@@ -37,7 +39,8 @@ TEST(PathParams, EveryEndpointHasCases) {
 }
 
 TEST(PathParams, HostileValuesNeverBecomeAPath) {
-    const std::vector<std::string> hostile{"", ".", "..", "pve/qemu/100", "pve/../../version", "../..", "a/b/"};
+    const std::vector<std::string> hostile{"",      ".",   "..", "pve/qemu/100", "pve/../../version",
+                                           "../..", "a/b/"};
     const std::vector<std::string> hostile_rest{"", ".", "..", "local:iso/../../x", "a//b", "../x", "x/."};
     for (const auto& c : proxmox::testing::path_cases()) {
         for (const auto& value : c.rest_of_path ? hostile_rest : hostile) {

@@ -188,7 +188,9 @@ TEST_F(AccessAcl, BadChangesAreRejectedBeforeSending) {
         {.path = "vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::user("alice@pve")}},
         {.path = "/vms/100", .roles = {""}, .subjects = {acl_subject::user("alice@pve")}},
         {.path = "/vms/100", .roles = {}, .subjects = {acl_subject::user("alice@pve")}},
-        {.path = "/vms/100", .roles = {"PVEVMUser,Administrator"}, .subjects = {acl_subject::user("alice@pve")}},
+        {.path = "/vms/100",
+         .roles = {"PVEVMUser,Administrator"},
+         .subjects = {acl_subject::user("alice@pve")}},
         {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::group("")}},
         {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {}},
         {.path = "/vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::user("a@pve,root@pam")}},
@@ -327,14 +329,16 @@ TEST_F(AccessAcl, OneChangeGrantsSeveralRolesToSeveralSubjects) {
     for (const auto& e : *acl)
         if (e.path == "/vms/100")
             pairs.insert(e.ugid + " " + e.roleid);
-    EXPECT_EQ(pairs, (std::set<std::string>{"alice@pve PVEAuditor", "alice@pve PVEVMUser", "bob@pve PVEAuditor",
-                                            "bob@pve PVEVMUser", std::string(restricted_token) + " PVEAuditor",
-                                            std::string(restricted_token) + " PVEVMUser"}));
+    EXPECT_EQ(pairs,
+              (std::set<std::string>{"alice@pve PVEAuditor", "alice@pve PVEVMUser", "bob@pve PVEAuditor",
+                                     "bob@pve PVEVMUser", std::string(restricted_token) + " PVEAuditor",
+                                     std::string(restricted_token) + " PVEVMUser"}));
 
     ASSERT_TRUE(root.run(root.async().access().async_revoke(grant)));
     acl = root.run(root.async().access().async_acl());
     ASSERT_TRUE(acl);
-    EXPECT_TRUE(std::none_of(acl->begin(), acl->end(), [](const acl_entry& e) { return e.path == "/vms/100"; }));
+    EXPECT_TRUE(
+        std::none_of(acl->begin(), acl->end(), [](const acl_entry& e) { return e.path == "/vms/100"; }));
 }
 
 } // namespace

@@ -6,11 +6,10 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <optional>
-#include <boost/asio/ip/tcp.hpp>
-
 #include <thread>
 
 using namespace proxmox;
@@ -246,10 +245,13 @@ TEST_F(Faults, StalledRequestsDoNotHoldUpUnrelatedOnes) {
         pve.async_version(boost::asio::bind_cancellation_slot(signal.slot(), [&](auto) { ++stalled_done; }));
     std::optional<result<std::vector<node_summary>>> nodes;
     boost::asio::steady_timer later(io, 300ms); // the six stalled calls took every connection
-    later.async_wait([&](auto) { pve.async_nodes([&](auto r) {
-        nodes = std::move(r);
-        for (auto& signal : cancel_stalled) signal.emit(boost::asio::cancellation_type::terminal);
-    }); });
+    later.async_wait([&](auto) {
+        pve.async_nodes([&](auto r) {
+            nodes = std::move(r);
+            for (auto& signal : cancel_stalled)
+                signal.emit(boost::asio::cancellation_type::terminal);
+        });
+    });
     io.run_for(15s);
     ASSERT_TRUE(nodes) << "an unrelated call waited behind the stalled ones";
     ASSERT_TRUE(*nodes) << nodes->error().to_string();

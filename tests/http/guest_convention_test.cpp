@@ -102,7 +102,8 @@ TEST_F(GuestConvention, NegativeDurationsAreRefusedBeforeSending) {
     auto vm = pve.run(pve.async().node(g.node).qemu(g.vmid).async_reboot({.timeout = -1s}));
     ASSERT_FALSE(vm);
     EXPECT_EQ(vm.error().code, errc::invalid_argument);
-    EXPECT_NE(vm.error().message.find("reboot timeout -1 s is negative"), std::string::npos) << vm.error().message;
+    EXPECT_NE(vm.error().message.find("reboot timeout -1 s is negative"), std::string::npos)
+        << vm.error().message;
     auto ct = pve.run(pve.async().node("pve").lxc(202).async_shutdown({.timeout = -5s}));
     ASSERT_FALSE(ct);
     EXPECT_EQ(ct.error().code, errc::invalid_argument);

@@ -178,8 +178,8 @@ TEST_F(LxcHandle, MigratingARunningContainerRestartsIt) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().message, "can't migrate running container without --online or --restart");
 
-    auto task =
-        pve.run(ct.async_migrate({.target = "pve2", .restart = {}, .timeout = std::chrono::seconds(10), .target_storage = {}}));
+    auto task = pve.run(ct.async_migrate(
+        {.target = "pve2", .restart = {}, .timeout = std::chrono::seconds(10), .target_storage = {}}));
     ASSERT_TRUE(task) << task.error().to_string();
     EXPECT_EQ(count("GET", "/nodes/pve/lxc/202/status/current"), 1u);
     EXPECT_NE(last_params("POST", "/nodes/pve/lxc/202/migrate").find("\"restart\":\"1\""), std::string::npos);

@@ -1,9 +1,8 @@
 // Every string path parameter of every endpoint, sent to the simulator: hostile values are
 // refused before anything is sent (the request log stays empty), and other characters reach the
 // endpoint the template names, as exactly that parameter's segment.
-#include "sim_fixture.hpp"
-
 #include "path_cases.hpp"
+#include "sim_fixture.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/url/pct_string_view.hpp>
@@ -17,9 +16,12 @@ namespace proxmox::testing {
 namespace {
 
 http_method method_of(std::string_view m) {
-    if (m == "POST") return http_method::post;
-    if (m == "PUT") return http_method::put;
-    if (m == "DELETE") return http_method::del;
+    if (m == "POST")
+        return http_method::post;
+    if (m == "PUT")
+        return http_method::put;
+    if (m == "DELETE")
+        return http_method::del;
     return http_method::get;
 }
 
@@ -31,7 +33,8 @@ TEST_F(PathInjection, HostileValuesInEveryPathParameterSendNothing) {
     std::size_t refused = 0;
     for (const auto& c : path_cases()) {
         for (const std::string value : {"..", ".", "", "pve/../../version", "pve/qemu/100", "a/../../.."}) {
-            if (c.rest_of_path && value.find("..") == std::string::npos && !value.empty() && value != ".") continue;
+            if (c.rest_of_path && value.find("..") == std::string::npos && !value.empty() && value != ".")
+                continue;
             auto r = pve.run(pve.async().async_send(method_of(c.method), c.encode(value)));
             ASSERT_FALSE(r) << c.method << " " << c.path << " " << c.param << " = '" << value << "' was sent";
             EXPECT_EQ(r.error().code, errc::invalid_argument);
@@ -74,9 +77,11 @@ TEST_F(PathInjection, OtherCharactersReachTheTemplatesEndpointAsOneSegment) {
     for (const auto& c : path_cases()) {
         auto plain = c.encode("x1");
         auto odd = c.encode(special);
-        const auto plain_key = std::string(c.method) + " " + boost::urls::pct_string_view(plain.path).decode();
+        const auto plain_key =
+            std::string(c.method) + " " + boost::urls::pct_string_view(plain.path).decode();
         const auto odd_key = std::string(c.method) + " " + boost::urls::pct_string_view(odd.path).decode();
-        if (status[plain_key] == 501) continue;
+        if (status[plain_key] == 501)
+            continue;
         EXPECT_NE(status[odd_key], 501u) << odd_key << " found no endpoint";
         ++routed;
     }
@@ -89,7 +94,8 @@ TEST_F(PathInjection, CuratedHandlesAndRawRequestsKeepValuesInTheirSegment) {
     for (const std::string node : {"pve/qemu/100", "pve/../../version", "..", "."}) {
         auto status = pve.run(pve.async().node(node).async_status());
         ASSERT_FALSE(status) << node;
-        EXPECT_NE(status.error().message.find("path parameter 'node'"), std::string::npos) << status.error().message;
+        EXPECT_NE(status.error().message.find("path parameter 'node'"), std::string::npos)
+            << status.error().message;
         auto vms = pve.run(pve.async().node(node).async_qemu_list());
         ASSERT_FALSE(vms) << node;
         auto start = pve.run(pve.async().node(node).qemu(100).async_start());

@@ -63,7 +63,8 @@ TEST_F(QemuHandleLifecycle, PowerActionsChangeTheStatus) {
 
     ASSERT_TRUE(wait(pve, pve.run(handle.async_resume())));
     ASSERT_TRUE(wait(pve, pve.run(handle.async_reset())));
-    ASSERT_TRUE(wait(pve, pve.run(handle.async_reboot(qemu_reboot_options{.timeout = std::chrono::seconds(30)}))));
+    ASSERT_TRUE(
+        wait(pve, pve.run(handle.async_reboot(qemu_reboot_options{.timeout = std::chrono::seconds(30)}))));
     status = pve.run(handle.async_status());
     ASSERT_TRUE(status);
     EXPECT_EQ(status->qmpstatus, "running");

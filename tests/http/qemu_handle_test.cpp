@@ -220,7 +220,8 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
     bad_key_text.sshkeys = std::vector<std::string>{"not-a-key"};
     expect_invalid(pve.run(handle.async_set_cloudinit(bad_key_text)), "not-a-key");
     expect_invalid(pve.run(handle.async_set_cloudinit({})), "empty");
-    expect_invalid(pve.run(handle.async_shutdown(qemu_shutdown_options{.timeout = std::chrono::seconds(-1)})), "negative");
+    expect_invalid(pve.run(handle.async_shutdown(qemu_shutdown_options{.timeout = std::chrono::seconds(-1)})),
+                   "negative");
     EXPECT_TRUE(server_->request_log().empty());
 }
 

@@ -17,8 +17,7 @@ namespace proxmox::testing {
 class fresh_sim : public ::testing::Test {
 protected:
     /// Starts a simulator with quick tasks and a short 401 delay; `tune` adjusts the options.
-    template <class Tune>
-    void start(Tune tune) {
+    template <class Tune> void start(Tune tune) {
         sim::options o;
         o.task_seconds = 0.05;
         o.unauthorized_delay = std::chrono::milliseconds(20);
@@ -45,9 +44,10 @@ protected:
     /// Requests in the log with this method whose path matches exactly.
     std::size_t count(std::string_view method, std::string_view path) const {
         auto log = server_->request_log();
-        return static_cast<std::size_t>(std::count_if(log.begin(), log.end(), [&](const sim::request_log_entry& e) {
-            return e.method == method && e.path == path;
-        }));
+        return static_cast<std::size_t>(
+            std::count_if(log.begin(), log.end(), [&](const sim::request_log_entry& e) {
+                return e.method == method && e.path == path;
+            }));
     }
 
     /// A QEMU VM (not a template) of the simulated cluster in `status`, found through the SDK.
@@ -56,7 +56,8 @@ protected:
         EXPECT_TRUE(all) << all.error().to_string();
         if (all)
             for (const auto& r : *all)
-                if (r.type == "qemu" && !r.is_template && r.status == status) return r.to_guest();
+                if (r.type == "qemu" && !r.is_template && r.status == status)
+                    return r.to_guest();
         ADD_FAILURE() << "the simulated cluster has no VM that is " << status;
         return {};
     }
@@ -64,7 +65,8 @@ protected:
     /// Distinct TCP connections the log saw.
     std::size_t connections() const {
         std::set<std::uint64_t> ids;
-        for (const auto& e : server_->request_log()) ids.insert(e.connection);
+        for (const auto& e : server_->request_log())
+            ids.insert(e.connection);
         return ids.size();
     }
 

@@ -167,7 +167,8 @@ TEST_F(StorageHandle, DatacenterStoragesWithUsagePerNode) {
     auto plain = pve.run(pve.async().async_storages());
     ASSERT_TRUE(plain) << plain.error().to_string();
     EXPECT_EQ(count("GET", "/cluster/resources"), 0u); // usage only when asked for
-    auto local = std::find_if(plain->begin(), plain->end(), [](const auto& s) { return s.storage == "local"; });
+    auto local =
+        std::find_if(plain->begin(), plain->end(), [](const auto& s) { return s.storage == "local"; });
     ASSERT_NE(local, plain->end());
     EXPECT_EQ(local->type, "dir");
     EXPECT_TRUE(local->holds("iso"));
@@ -189,8 +190,8 @@ TEST_F(StorageHandle, DatacenterStoragesWithUsagePerNode) {
     EXPECT_EQ(on_pve.avail, on_pve.total - on_pve.used);
     EXPECT_TRUE(on_pve.holds("images"));
     // the same figures the node's own storage list reports
-    auto node_view = pve.run(pve.async().node("pve").async_storages({.content = {}, .enabled_only = false,
-                                                                      .storage = "local-lvm"}));
+    auto node_view = pve.run(pve.async().node("pve").async_storages(
+        {.content = {}, .enabled_only = false, .storage = "local-lvm"}));
     ASSERT_TRUE(node_view);
     ASSERT_EQ(node_view->size(), 1u);
     EXPECT_EQ(node_view->front().total, on_pve.total);

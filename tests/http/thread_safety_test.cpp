@@ -26,11 +26,13 @@ using namespace std::chrono_literals;
 class runners {
 public:
     explicit runners(int threads) : work_(boost::asio::make_work_guard(io)) {
-        for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io.run(); });
+        for (int i = 0; i < threads; ++i)
+            threads_.emplace_back([this] { io.run(); });
     }
     ~runners() {
         work_.reset();
-        for (auto& t : threads_) t.join();
+        for (auto& t : threads_)
+            t.join();
     }
     boost::asio::io_context io;
 
@@ -60,17 +62,25 @@ TEST_F(ThreadSafeClient, CallersOnManyThreadsGetEveryAnswer) {
             for (int i = 0; i < 10; ++i) {
                 bool good = false;
                 switch ((t + i) % 4) {
-                case 0: good = bool(pve.async_nodes(boost::asio::use_future).get()); break;
-                case 1: good = bool(pve.node("pve").async_status(boost::asio::use_future).get()); break;
-                case 2:
-                    good = bool(pve.cluster().async_resources(resource_filter::vm, boost::asio::use_future).get());
+                case 0:
+                    good = bool(pve.async_nodes(boost::asio::use_future).get());
                     break;
-                case 3: good = bool(pve.node("pve").async_qemu_list(boost::asio::use_future).get()); break;
+                case 1:
+                    good = bool(pve.node("pve").async_status(boost::asio::use_future).get());
+                    break;
+                case 2:
+                    good = bool(
+                        pve.cluster().async_resources(resource_filter::vm, boost::asio::use_future).get());
+                    break;
+                case 3:
+                    good = bool(pve.node("pve").async_qemu_list(boost::asio::use_future).get());
+                    break;
                 }
                 (good ? ok : failed)++;
             }
         });
-    for (auto& c : callers) c.join();
+    for (auto& c : callers)
+        c.join();
     EXPECT_EQ(ok.load(), 40);
     EXPECT_EQ(failed.load(), 0);
 }
@@ -83,14 +93,16 @@ TEST_F(ThreadSafeClient, TaskStartsWaitsAndCancellationsFromSeveralThreads) {
     ASSERT_TRUE(vms) << vms.error().to_string();
     std::vector<guest_summary> stopped;
     for (const auto& r : *vms)
-        if (r.type == "qemu" && !r.is_template && r.status == "stopped") stopped.push_back(r.to_guest());
+        if (r.type == "qemu" && !r.is_template && r.status == "stopped")
+            stopped.push_back(r.to_guest());
     ASSERT_GE(stopped.size(), 2u);
 
     std::atomic<int> started{0};
     std::vector<std::thread> callers;
     for (std::size_t i = 0; i < 2; ++i)
         callers.emplace_back([&, i] {
-            auto task = pve.node(stopped[i].node).qemu(stopped[i].vmid).async_start(boost::asio::use_future).get();
+            auto task =
+                pve.node(stopped[i].node).qemu(stopped[i].vmid).async_start(boost::asio::use_future).get();
             ASSERT_TRUE(task) << task.error().to_string();
             auto done = task->async_wait({}, boost::asio::use_future).get();
             EXPECT_TRUE(done) << done.error().to_string();
@@ -106,17 +118,21 @@ TEST_F(ThreadSafeClient, TaskStartsWaitsAndCancellationsFromSeveralThreads) {
         waits.push_back(finished.get_future());
         pve.async_version(boost::asio::bind_cancellation_slot(
             signal.slot(), [&, p = std::make_shared<std::promise<void>>(std::move(finished))](auto r) {
-                if (!r) ++cancelled;
+                if (!r)
+                    ++cancelled;
                 p->set_value();
             }));
     }
     std::thread canceller([&] {
         for (auto& signal : signals)
-            boost::asio::post(pve.get_executor(), [&signal] { signal.emit(boost::asio::cancellation_type::terminal); });
+            boost::asio::post(pve.get_executor(),
+                              [&signal] { signal.emit(boost::asio::cancellation_type::terminal); });
     });
     canceller.join();
-    for (auto& w : waits) EXPECT_EQ(w.wait_for(10s), std::future_status::ready);
-    for (auto& c : callers) c.join();
+    for (auto& w : waits)
+        EXPECT_EQ(w.wait_for(10s), std::future_status::ready);
+    for (auto& c : callers)
+        c.join();
     EXPECT_EQ(started.load(), 2);
     EXPECT_LE(cancelled.load(), 4);
 }
@@ -140,7 +156,8 @@ TEST_F(ThreadSafeClient, ConcurrentFirstCallsShareOneTicketLogin) {
             std::lock_guard lock(m);
             calls.push_back(std::move(f));
         });
-    for (auto& c : callers) c.join();
+    for (auto& c : callers)
+        c.join();
     for (auto& f : calls) {
         auto r = f.get();
         EXPECT_TRUE(r) << r.error().to_string();
@@ -162,14 +179,17 @@ TEST_F(ThreadSafeClient, StalledRequestsAndTimeoutsAcrossThreads) {
     opts.retry.max_attempts = 1;
     client pve(run.io.get_executor(), opts);
     std::vector<std::future<result<version_info>>> stalled;
-    for (int i = 0; i < 4; ++i) stalled.push_back(pve.async_version(boost::asio::use_future));
+    for (int i = 0; i < 4; ++i)
+        stalled.push_back(pve.async_version(boost::asio::use_future));
     std::vector<std::thread> callers;
     std::atomic<int> ok{0};
     for (int t = 0; t < 3; ++t)
         callers.emplace_back([&] {
-            if (pve.async_nodes(boost::asio::use_future).get()) ++ok;
+            if (pve.async_nodes(boost::asio::use_future).get())
+                ++ok;
         });
-    for (auto& c : callers) c.join();
+    for (auto& c : callers)
+        c.join();
     for (auto& f : stalled) {
         auto r = f.get();
         ASSERT_FALSE(r);

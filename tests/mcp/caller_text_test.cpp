@@ -34,8 +34,12 @@ TEST(McpCallerText, CutsOnCharacterBoundaries) {
 TEST(McpCallerText, EscapesControlsAndBrokenBytes) {
     EXPECT_EQ(quote_text("a\nb\r\tc"), "a\\nb\\r\\tc");
     EXPECT_EQ(quote_text("\x1b[31mred"), "\\x1b[31mred");
-    EXPECT_EQ(quote_text("\xC2\x9B" "1m"), "\\u009b1m"); // C1 control introducer
-    EXPECT_EQ(quote_text("a\xFF" "b\xC3"), "a\\xffb\\xc3"); // not UTF-8
+    EXPECT_EQ(quote_text("\xC2\x9B"
+                         "1m"),
+              "\\u009b1m"); // C1 control introducer
+    EXPECT_EQ(quote_text("a\xFF"
+                         "b\xC3"),
+              "a\\xffb\\xc3");                                // not UTF-8
     EXPECT_EQ(quote_text("\xED\xA0\x80"), "\\xed\\xa0\\x80"); // a UTF-16 surrogate
 }
 
@@ -48,7 +52,8 @@ TEST(McpCallerText, JsonValues) {
     std::string big(100000, 'y');
     auto s = quote_json(json::value(big));
     EXPECT_EQ(s, "\"" + std::string(64, 'y') + "\xE2\x80\xA6\" (100000 characters)");
-    EXPECT_EQ(json::parse(s.substr(0, s.find("\" (") + 1)).as_string().size(), 64u + 3u) << "the quote stays JSON";
+    EXPECT_EQ(json::parse(s.substr(0, s.find("\" (") + 1)).as_string().size(), 64u + 3u)
+        << "the quote stays JSON";
 
     json::array many(100000, json::value(7));
     auto a = quote_json(many);
@@ -57,6 +62,7 @@ TEST(McpCallerText, JsonValues) {
     EXPECT_NE(a.find("(an array of 100000 items)"), std::string::npos) << a;
 
     json::object wide;
-    for (int i = 0; i < 1000; ++i) wide[std::to_string(i)] = i;
+    for (int i = 0; i < 1000; ++i)
+        wide[std::to_string(i)] = i;
     EXPECT_NE(quote_json(wide).find("(an object of 1000 members)"), std::string::npos);
 }

@@ -18,11 +18,13 @@ extern char** environ;
 
 namespace proxmox::mcp::testing {
 
-child_process::child_process(const std::string& exe, const std::vector<std::string>& args,
+child_process::child_process(const std::string& exe,
+                             const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env) {
     std::signal(SIGPIPE, SIG_IGN);
     char dir_template[] = "/tmp/mcp-e2e-XXXXXX";
-    if (!::mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
+    if (!::mkdtemp(dir_template))
+        throw std::runtime_error("mkdtemp failed");
     work_dir_ = dir_template;
     stderr_path_ = work_dir_ + "/stderr.log";
 
@@ -32,29 +34,38 @@ child_process::child_process(const std::string& exe, const std::vector<std::stri
     std::vector<std::string> env_s;
     for (char** e = environ; *e; ++e) {
         std::string_view entry(*e);
-        if (entry.rfind("PROXMOX_", 0) == 0) continue;
-        if (env.count(std::string(entry.substr(0, entry.find('='))))) continue; // replaced below
+        if (entry.rfind("PROXMOX_", 0) == 0)
+            continue;
+        if (env.count(std::string(entry.substr(0, entry.find('=')))))
+            continue; // replaced below
         env_s.emplace_back(entry);
     }
-    for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+    for (const auto& [k, v] : env)
+        env_s.push_back(k + "=" + v);
     std::vector<char*> argv_p, env_p;
-    for (auto& s : argv_s) argv_p.push_back(s.data());
+    for (auto& s : argv_s)
+        argv_p.push_back(s.data());
     argv_p.push_back(nullptr);
-    for (auto& s : env_s) env_p.push_back(s.data());
+    for (auto& s : env_s)
+        env_p.push_back(s.data());
     env_p.push_back(nullptr);
 
     int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe failed");
     int err = ::open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (err < 0) throw std::runtime_error("cannot create stderr file");
+    if (err < 0)
+        throw std::runtime_error("cannot create stderr file");
 
     pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ < 0)
+        throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         ::dup2(in[0], 0);
         ::dup2(out[1], 1);
         ::dup2(err, 2);
-        if (::chdir(dir_template) != 0) ::_exit(126);
+        if (::chdir(dir_template) != 0)
+            ::_exit(126);
         ::execve(argv_p[0], argv_p.data(), env_p.data());
         ::_exit(127);
     }
@@ -78,14 +89,17 @@ child_process::~child_process() {
             }
         }
     }
-    if (stdin_fd_ >= 0) ::close(stdin_fd_);
-    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+    if (stdin_fd_ >= 0)
+        ::close(stdin_fd_);
+    if (stdout_fd_ >= 0)
+        ::close(stdout_fd_);
     std::error_code ec;
     std::filesystem::remove_all(work_dir_, ec);
 }
 
 bool child_process::send_line(std::string_view line) {
-    if (stdin_fd_ < 0) return false;
+    if (stdin_fd_ < 0)
+        return false;
     std::string buf(line);
     buf.push_back('\n');
     const char* p = buf.data();
@@ -93,7 +107,8 @@ bool child_process::send_line(std::string_view line) {
     while (left > 0) {
         ssize_t n = ::write(stdin_fd_, p, left);
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             return false;
         }
         p += n;
@@ -113,16 +128,22 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds ti
             buffer_pos_ = nl + 1;
             return line;
         }
-        if (stdout_eof_) return std::nullopt;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return std::nullopt;
+        if (stdout_eof_)
+            return std::nullopt;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                          std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return std::nullopt;
         pollfd pfd{stdout_fd_, POLLIN, 0};
         int r = ::poll(&pfd, 1, static_cast<int>(left.count()));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) continue;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            continue;
         char buf[65536];
         ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0) {
             stdout_eof_ = true;
             continue;
@@ -134,12 +155,14 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds ti
 }
 
 void child_process::close_stdin() {
-    if (stdin_fd_ >= 0) ::close(stdin_fd_);
+    if (stdin_fd_ >= 0)
+        ::close(stdin_fd_);
     stdin_fd_ = -1;
 }
 
 std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
-    if (status_) return status_;
+    if (status_)
+        return status_;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         int st = 0;
@@ -148,13 +171,15 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
             status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
             return status_;
         }
-        if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
 void child_process::signal(int signo) {
-    if (!status_ && pid_ > 0) ::kill(pid_, signo);
+    if (!status_ && pid_ > 0)
+        ::kill(pid_, signo);
 }
 
 std::string child_process::stderr_text() const {

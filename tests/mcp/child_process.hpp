@@ -1,24 +1,24 @@
 #ifndef PROXMOX_MCP_TESTS_CHILD_PROCESS_HPP
 #define PROXMOX_MCP_TESTS_CHILD_PROCESS_HPP
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace proxmox::mcp::testing {
 
 /// A child process with its stdin and stdout on pipes and its stderr in a temporary file, run in
 /// an empty temporary working directory (so no stray .env is read) with every PROXMOX_* variable
-/// removed from the environment, plus `env` (which replaces inherited variables of the same name). On destruction a running child gets stdin EOF, then
-/// SIGTERM, then SIGKILL.
+/// removed from the environment, plus `env` (which replaces inherited variables of the same name). On
+/// destruction a running child gets stdin EOF, then SIGTERM, then SIGKILL.
 class child_process {
 public:
-    child_process(const std::string& exe, const std::vector<std::string>& args,
+    child_process(const std::string& exe,
+                  const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {});
     ~child_process();
     child_process(const child_process&) = delete;

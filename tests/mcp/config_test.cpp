@@ -3,13 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
-#include <unistd.h>
 
 using namespace proxmox::mcp;
 
@@ -17,7 +17,8 @@ namespace {
 env_lookup env_of(std::map<std::string, std::string> m) {
     return [m = std::move(m)](std::string_view key) -> std::optional<std::string> {
         auto it = m.find(std::string(key));
-        if (it == m.end()) return std::nullopt;
+        if (it == m.end())
+            return std::nullopt;
         return it->second;
     };
 }
@@ -78,8 +79,8 @@ TEST(McpDotenv, ErrorsQuoteALongKeyAtBoundedLength) {
 TEST(McpConfig, EnvironmentWinsOverFile) {
     std::string file = "PROXMOX_API_URL=https://file:8006\nPROXMOX_TOKEN_ID=file@pam!tk\n"
                        "PROXMOX_TOKEN_SECRET=filesecret\nPROXMOX_DEFAULT_NODE=filenode\n";
-    auto out = make_config(env_of({{"PROXMOX_API_URL", "https://env:8006"}, {"PROXMOX_DEFAULT_NODE", ""}}), file,
-                           ".env", false);
+    auto out = make_config(env_of({{"PROXMOX_API_URL", "https://env:8006"}, {"PROXMOX_DEFAULT_NODE", ""}}),
+                           file, ".env", false);
     ASSERT_TRUE(out.config) << out.error;
     EXPECT_EQ(out.config->client.url, "https://env:8006");
     EXPECT_EQ(out.config->client.token.id, "file@pam!tk");
@@ -104,8 +105,12 @@ TEST(McpConfig, VerifyAndUrlAreChecked) {
     std::map<std::string, std::string> base{{"PROXMOX_API_URL", "https://pve:8006"},
                                             {"PROXMOX_TOKEN_ID", "root@pam!tk"},
                                             {"PROXMOX_TOKEN_SECRET", secret}};
-    for (auto [text, expected] : {std::pair{"false", false}, {"FALSE", false}, {"0", false}, {"true", true},
-                                  {"1", true}, {"yes", true}}) {
+    for (auto [text, expected] : {std::pair{"false", false},
+                                  {"FALSE", false},
+                                  {"0", false},
+                                  {"true", true},
+                                  {"1", true},
+                                  {"yes", true}}) {
         auto env = base;
         env["PROXMOX_VERIFY"] = text;
         auto out = make_config(env_of(env), std::nullopt, ".env", false);

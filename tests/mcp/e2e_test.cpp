@@ -34,15 +34,19 @@ namespace {
 
 const std::string exe = PROXMOX_MCP_EXE;
 
-const json::array& vms_of(const json::object& result) { return result.at("structuredContent").at("vms").as_array(); }
+const json::array& vms_of(const json::object& result) {
+    return result.at("structuredContent").at("vms").as_array();
+}
 
 /// First VM (not a template) in `status`, from proxmox-list-vms; 0 if none.
 std::int64_t find_vm(mcp_client& c, const char* status, std::int64_t skip = 0) {
     auto r = c.call("proxmox-list-vms", {{"status", status}});
     for (const auto& vm : vms_of(r)) {
-        if (vm.at("template").as_bool()) continue;
+        if (vm.at("template").as_bool())
+            continue;
         auto id = vm.at("vmid").to_number<std::int64_t>();
-        if (id != skip) return id;
+        if (id != skip)
+            return id;
     }
     return 0;
 }
@@ -50,7 +54,8 @@ std::int64_t find_vm(mcp_client& c, const char* status, std::int64_t skip = 0) {
 std::string vm_status(mcp_client& c, std::int64_t vmid) {
     auto r = c.call("proxmox-list-vms");
     for (const auto& vm : vms_of(r))
-        if (vm.at("vmid").to_number<std::int64_t>() == vmid) return std::string(vm.at("status").as_string());
+        if (vm.at("vmid").to_number<std::int64_t>() == vmid)
+            return std::string(vm.at("status").as_string());
     return "<missing>";
 }
 
@@ -68,7 +73,8 @@ protected:
         // Every session ends with a clean exit (status 0), whatever the test did.
         client->proc().close_stdin();
         EXPECT_EQ(client->proc().wait_exit(5s), std::optional<int>(0)) << "exit status of proxmox-mcp";
-        if (HasFailure()) std::cerr << "server stderr:\n" << client->proc().stderr_text();
+        if (HasFailure())
+            std::cerr << "server stderr:\n" << client->proc().stderr_text();
     }
 
     /// Checks a successful result against the tool's outputSchema and its text block.
@@ -89,8 +95,8 @@ protected:
 
 TEST_F(McpEndToEnd, HandshakeAndToolList) {
     ASSERT_EQ(tools.size(), 5u);
-    for (const char* name : {"proxmox-list-nodes", "proxmox-node-status", "proxmox-list-vms", "proxmox-start-vm",
-                             "proxmox-task-status"}) {
+    for (const char* name : {"proxmox-list-nodes", "proxmox-node-status", "proxmox-list-vms",
+                             "proxmox-start-vm", "proxmox-task-status"}) {
         ASSERT_TRUE(tools.count(name)) << name;
         const auto& t = tools.at(name);
         EXPECT_EQ(t.at("inputSchema").at("type"), "object") << name;
@@ -134,16 +140,19 @@ TEST_F(McpEndToEnd, ListsTheSimulatedCluster) {
 
     auto on_pve2 = client->call("proxmox-list-vms", {{"node", "pve2"}});
     expect_conforms("proxmox-list-vms", on_pve2);
-    for (const auto& vm : vms_of(on_pve2)) EXPECT_EQ(vm.at("node"), "pve2");
+    for (const auto& vm : vms_of(on_pve2))
+        EXPECT_EQ(vm.at("node"), "pve2");
 
     auto running = client->call("proxmox-list-vms", {{"status", "running"}});
-    for (const auto& vm : vms_of(running)) EXPECT_EQ(vm.at("status"), "running");
+    for (const auto& vm : vms_of(running))
+        EXPECT_EQ(vm.at("status"), "running");
 
     // name filter: a substring of the first VM's name, in upper case
     std::string name(list.at(0).at("name").as_string());
     ASSERT_FALSE(name.empty());
     std::string needle = name.substr(0, std::min<std::size_t>(3, name.size()));
-    for (auto& ch : needle) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (auto& ch : needle)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     auto by_name = client->call("proxmox-list-vms", {{"name", needle}});
     EXPECT_FALSE(vms_of(by_name).empty());
 
@@ -370,7 +379,8 @@ protected:
 } // namespace
 
 TEST_F(McpConfigured, EnvFileAndEnvironmentReachTheCluster) {
-    mcp_client c({"--env-file", write_env_file(info.fingerprint)}, {{"PROXMOX_TOKEN_SECRET", info.token_secret}});
+    mcp_client c({"--env-file", write_env_file(info.fingerprint)},
+                 {{"PROXMOX_TOKEN_SECRET", info.token_secret}});
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
     auto nodes = c.call("proxmox-list-nodes");
     ASSERT_FALSE(is_error(nodes)) << text_of(nodes) << "\n" << c.proc().stderr_text();

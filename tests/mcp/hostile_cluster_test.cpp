@@ -43,7 +43,8 @@ protected:
                                              {"PROXMOX_TOKEN_ID", info.token_id},
                                              {"PROXMOX_TOKEN_SECRET", info.token_secret},
                                              {"PROXMOX_FINGERPRINT", info.fingerprint}};
-        for (auto& [k, v] : extra) e[k] = v;
+        for (auto& [k, v] : extra)
+            e[k] = v;
         return e;
     }
 
@@ -58,7 +59,8 @@ protected:
     std::int64_t stopped_vm(mcp_client& c) {
         auto r = c.call("proxmox-list-vms", {{"status", "stopped"}});
         for (const auto& vm : r.at("structuredContent").at("vms").as_array())
-            if (!vm.at("template").as_bool()) return vm.at("vmid").as_int64();
+            if (!vm.at("template").as_bool())
+                return vm.at("vmid").as_int64();
         ADD_FAILURE() << "no stopped VM";
         return 0;
     }
@@ -85,14 +87,16 @@ TEST_F(McpHostile, HugeArgumentsAreRefusedAndTheServerStaysUp) {
     mcp_client c({}, env());
     ASSERT_TRUE(c.initialize().is_object());
     // These crashed the server (std::regex on the UPID and node name overflowed the stack).
-    const std::string upid = "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:" + std::string(30'000, 'q') + ":100:root@pam:";
+    const std::string upid =
+        "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:" + std::string(30'000, 'q') + ":100:root@pam:";
     auto task = c.call("proxmox-task-status", {{"upid", upid}});
     ASSERT_TRUE(is_error(task));
     EXPECT_LT(json::serialize(task).size(), 2048u);
     auto node = c.call("proxmox-node-status", {{"node", std::string(50'000, 'n')}});
     ASSERT_TRUE(is_error(node));
     EXPECT_LT(json::serialize(node).size(), 2048u);
-    const std::string short_upid = "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:" + std::string(900, 'q') + ":100:root@pam:";
+    const std::string short_upid =
+        "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:" + std::string(900, 'q') + ":100:root@pam:";
     auto bad = c.call("proxmox-task-status", {{"upid", short_upid}});
     ASSERT_TRUE(is_error(bad)) << "no such task";
     auto nodes = c.call("proxmox-list-nodes");
@@ -140,7 +144,8 @@ TEST_F(McpHostile, StalledCallsDoNotHoldUpAnUnrelatedOne) {
     mcp_client c({}, env({{"PROXMOX_TIMEOUT", "8"}}));
     ASSERT_TRUE(c.initialize().is_object());
     std::vector<json::value> stalled;
-    for (int i = 0; i < 4; ++i) stalled.push_back(c.send_call("proxmox-node-status", {{"node", "pve"}}));
+    for (int i = 0; i < 4; ++i)
+        stalled.push_back(c.send_call("proxmox-node-status", {{"node", "pve"}}));
     auto unrelated = c.send_call("proxmox-list-nodes", {});
     // The first answer to arrive is the unrelated call's; the stalled ones end at PROXMOX_TIMEOUT.
     auto first = c.next(20s);
@@ -180,11 +185,15 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
         unsigned status = 500;
         std::chrono::milliseconds delay{0};
     };
-    const std::vector<fault_case> cases{
-        {"status 500", action::status, 500}, {"status 595", action::status, 595}, {"status 503", action::status, 503},
-        {"delay past the timeout", action::delay, 500, 6s}, {"reset", action::reset},
-        {"reset after the handler", action::reset_after},  {"stall", action::stall},
-        {"truncated body", action::truncate},               {"close when idle", action::close_idle}};
+    const std::vector<fault_case> cases{{"status 500", action::status, 500},
+                                        {"status 595", action::status, 595},
+                                        {"status 503", action::status, 503},
+                                        {"delay past the timeout", action::delay, 500, 6s},
+                                        {"reset", action::reset},
+                                        {"reset after the handler", action::reset_after},
+                                        {"stall", action::stall},
+                                        {"truncated body", action::truncate},
+                                        {"close when idle", action::close_idle}};
     mcp_client c({}, env({{"PROXMOX_TIMEOUT", "3"}}));
     ASSERT_TRUE(c.initialize().is_object());
     const auto vmid = stopped_vm(c);
@@ -236,10 +245,11 @@ TEST_F(McpHostile, AThousandConcurrentCallsWithPingsAndCancellations) {
     std::vector<std::string> lines;
     std::set<std::string> expected, cancelled;
     auto call_line = [](const std::string& id, const char* tool, json::object args) {
-        return json::serialize(json::object{{"jsonrpc", "2.0"},
-                                            {"id", id},
-                                            {"method", "tools/call"},
-                                            {"params", json::object{{"name", tool}, {"arguments", std::move(args)}}}});
+        return json::serialize(
+            json::object{{"jsonrpc", "2.0"},
+                         {"id", id},
+                         {"method", "tools/call"},
+                         {"params", json::object{{"name", tool}, {"arguments", std::move(args)}}}});
     };
     for (int i = 0; i < 1000; ++i) {
         const std::string id = "c" + std::to_string(i);
@@ -256,13 +266,15 @@ TEST_F(McpHostile, AThousandConcurrentCallsWithPingsAndCancellations) {
         }
         if (i % 10 == 0) {
             const std::string ping = "p" + std::to_string(i);
-            lines.push_back(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", ping}, {"method", "ping"}}));
+            lines.push_back(
+                json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", ping}, {"method", "ping"}}));
             expected.insert(ping);
         }
     }
     std::thread sender([&] {
         for (const auto& line : lines)
-            if (!c.proc().send_line(line)) return;
+            if (!c.proc().send_line(line))
+                return;
     });
 
     std::map<std::string, int> answered;
@@ -271,11 +283,13 @@ TEST_F(McpHostile, AThousandConcurrentCallsWithPingsAndCancellations) {
     std::size_t done = 0;
     while (done < expected.size() && std::chrono::steady_clock::now() < deadline) {
         auto m = c.next(30s); // fails the test on a line that is not JSON
-        if (m.is_null()) break;
+        if (m.is_null())
+            break;
         ASSERT_TRUE(m.is_object() && m.at("jsonrpc") == "2.0") << json::serialize(m);
         ASSERT_TRUE(m.as_object().contains("id")) << "unexpected message " << json::serialize(m);
         const std::string id(m.at("id").as_string());
-        if (++answered[id] == 1 && expected.count(id)) ++done;
+        if (++answered[id] == 1 && expected.count(id))
+            ++done;
         if (m.as_object().contains("result") && m.at("result").as_object().contains("isError") &&
             m.at("result").at("isError").as_bool())
             ++errors;

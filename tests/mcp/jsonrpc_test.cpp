@@ -45,13 +45,13 @@ TEST(McpJsonRpc, RejectsInvalidRequests) {
         const char* text;
         bool id_null;
     };
-    for (auto [text, id_null] : {tc{"42", true}, tc{R"("ping")", true}, tc{R"({"id":1,"method":"ping"})", false},
-                                 tc{R"({"jsonrpc":"1.0","id":1,"method":"ping"})", false},
-                                 tc{R"({"jsonrpc":"2.0","id":1})", false},
-                                 tc{R"({"jsonrpc":"2.0","id":1,"method":5})", false},
-                                 tc{R"({"jsonrpc":"2.0","id":null,"method":"ping"})", true},
-                                 tc{R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})", true},
-                                 tc{R"({"jsonrpc":"2.0","id":{},"method":"ping"})", true}}) {
+    for (auto [text, id_null] :
+         {tc{"42", true}, tc{R"("ping")", true}, tc{R"({"id":1,"method":"ping"})", false},
+          tc{R"({"jsonrpc":"1.0","id":1,"method":"ping"})", false}, tc{R"({"jsonrpc":"2.0","id":1})", false},
+          tc{R"({"jsonrpc":"2.0","id":1,"method":5})", false},
+          tc{R"({"jsonrpc":"2.0","id":null,"method":"ping"})", true},
+          tc{R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})", true},
+          tc{R"({"jsonrpc":"2.0","id":{},"method":"ping"})", true}}) {
         auto m = jsonrpc::classify(json::parse(text));
         ASSERT_TRUE(std::holds_alternative<jsonrpc::invalid>(m)) << text;
         const auto& inv = std::get<jsonrpc::invalid>(m);
@@ -69,13 +69,15 @@ TEST(McpJsonRpc, BuildsResponses) {
     auto ok = jsonrpc::make_result("abc", json::object{});
     EXPECT_EQ(json::serialize(ok), R"({"jsonrpc":"2.0","id":"abc","result":{}})");
     auto err = jsonrpc::make_error(nullptr, jsonrpc::parse_error, "Parse error");
-    EXPECT_EQ(json::serialize(err), R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+    EXPECT_EQ(json::serialize(err),
+              R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
     auto line = jsonrpc::to_line(json::object{{"text", "a\nb"}});
     EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
 TEST(McpProtocol, Negotiation) {
-    for (auto v : protocol::supported_versions) EXPECT_EQ(protocol::negotiate(v), v);
+    for (auto v : protocol::supported_versions)
+        EXPECT_EQ(protocol::negotiate(v), v);
     EXPECT_EQ(protocol::negotiate("2099-01-01"), "2025-11-25");
     EXPECT_EQ(protocol::negotiate("2024-10-07"), "2025-11-25");
     EXPECT_EQ(protocol::negotiate(""), "2025-11-25");
@@ -105,13 +107,12 @@ TEST(McpJsonText, NumbersAsPeopleWriteThem) {
 TEST(McpJsonRpc, ResponsesAreRecognisedWhateverTheirId) {
     // A peer's error about a line it could not read has id null; answering it would start a loop
     // between two peers that each answer the other's errors.
-    for (const char* text : {R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"x"}})",
-                             R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"x"}})",
-                             R"({"jsonrpc":"2.0","id":{"a":1},"result":{}})",
-                             R"({"jsonrpc":"2.0","id":1.5,"result":{}})",
-                             R"({"jsonrpc":"1.0","id":1,"error":{"code":1,"message":"x"}})",
-                             R"({"id":1,"result":{}})",
-                             R"({"jsonrpc":"2.0","id":"x","result":null})"}) {
+    for (const char* text :
+         {R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"x"}})",
+          R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"x"}})",
+          R"({"jsonrpc":"2.0","id":{"a":1},"result":{}})", R"({"jsonrpc":"2.0","id":1.5,"result":{}})",
+          R"({"jsonrpc":"1.0","id":1,"error":{"code":1,"message":"x"}})", R"({"id":1,"result":{}})",
+          R"({"jsonrpc":"2.0","id":"x","result":null})"}) {
         EXPECT_TRUE(std::holds_alternative<jsonrpc::response>(jsonrpc::classify(json::parse(text)))) << text;
     }
     // A method makes it a request (or a notification), whatever else it carries.
@@ -126,10 +127,12 @@ TEST(McpJsonRpc, OverlongStringIdsAreInvalidWithIdNull) {
     std::string longest(jsonrpc::max_id_length, 'i');
     auto m = jsonrpc::classify(json::object{{"jsonrpc", "2.0"}, {"id", longest}, {"method", "ping"}});
     ASSERT_TRUE(std::holds_alternative<jsonrpc::request>(m));
-    EXPECT_EQ(std::get<jsonrpc::request>(m).id, json::value(longest)) << "an id within the limit is echoed verbatim";
+    EXPECT_EQ(std::get<jsonrpc::request>(m).id, json::value(longest))
+        << "an id within the limit is echoed verbatim";
 
     for (std::size_t size : {jsonrpc::max_id_length + 1, std::size_t{1} << 20}) {
-        m = jsonrpc::classify(json::object{{"jsonrpc", "2.0"}, {"id", std::string(size, 'i')}, {"method", "ping"}});
+        m = jsonrpc::classify(
+            json::object{{"jsonrpc", "2.0"}, {"id", std::string(size, 'i')}, {"method", "ping"}});
         ASSERT_TRUE(std::holds_alternative<jsonrpc::invalid>(m)) << size;
         const auto& inv = std::get<jsonrpc::invalid>(m);
         EXPECT_EQ(inv.code, jsonrpc::invalid_request);

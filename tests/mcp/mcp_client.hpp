@@ -27,14 +27,16 @@ inline bool is_error(const boost::json::object& result) {
 /// The text of a tools/call result's first content block.
 inline std::string text_of(const boost::json::object& result) {
     const auto* c = result.if_contains("content");
-    if (!c || !c->is_array() || c->as_array().empty()) return {};
+    if (!c || !c->is_array() || c->as_array().empty())
+        return {};
     return std::string(c->as_array().at(0).at("text").as_string());
 }
 
 /// A minimal MCP client over `proxmox-mcp` (PROXMOX_MCP_EXE) as a child process.
 class mcp_client {
 public:
-    explicit mcp_client(std::vector<std::string> args = {"--demo"}, std::map<std::string, std::string> env = {})
+    explicit mcp_client(std::vector<std::string> args = {"--demo"},
+                        std::map<std::string, std::string> env = {})
         : proc_(PROXMOX_MCP_EXE, args, env) {}
 
     child_process& proc() { return proc_; }
@@ -50,7 +52,8 @@ public:
             return v;
         }
         auto line = proc_.read_line(timeout);
-        if (!line) return nullptr;
+        if (!line)
+            return nullptr;
         boost::system::error_code ec;
         auto v = boost::json::parse(*line, ec);
         EXPECT_FALSE(ec) << "stdout carried a non-JSON line: " << line->substr(0, 200);
@@ -71,25 +74,30 @@ public:
         while (std::chrono::steady_clock::now() < deadline) {
             auto line = proc_.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now()));
-            if (!line) break;
+            if (!line)
+                break;
             auto v = boost::json::parse(*line);
-            if (v.is_object() && v.as_object().contains("id") && v.at("id") == id) return v;
+            if (v.is_object() && v.as_object().contains("id") && v.at("id") == id)
+                return v;
             backlog_.push_back(v);
         }
-        ADD_FAILURE() << "no response to id " << boost::json::serialize(id) << "; stderr:\n" << proc_.stderr_text();
+        ADD_FAILURE() << "no response to id " << boost::json::serialize(id) << "; stderr:\n"
+                      << proc_.stderr_text();
         return nullptr;
     }
 
     boost::json::value request(const char* method, boost::json::object params = {}) {
         boost::json::value id = next_id_++;
-        send(boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+        send(boost::json::object{
+            {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
         return response(id);
     }
 
     boost::json::value initialize(const char* version = "2025-11-25") {
-        auto r = request("initialize", {{"protocolVersion", version},
-                                        {"capabilities", boost::json::object{}},
-                                        {"clientInfo", boost::json::object{{"name", "e2e"}, {"version", "1.0"}}}});
+        auto r =
+            request("initialize", {{"protocolVersion", version},
+                                   {"capabilities", boost::json::object{}},
+                                   {"clientInfo", boost::json::object{{"name", "e2e"}, {"version", "1.0"}}}});
         send(boost::json::object{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
         return r;
     }
@@ -106,10 +114,11 @@ public:
 
     boost::json::value send_call(const char* tool, boost::json::object args) {
         boost::json::value id = next_id_++;
-        send(boost::json::object{{"jsonrpc", "2.0"},
-                                 {"id", id},
-                                 {"method", "tools/call"},
-                                 {"params", boost::json::object{{"name", tool}, {"arguments", std::move(args)}}}});
+        send(boost::json::object{
+            {"jsonrpc", "2.0"},
+            {"id", id},
+            {"method", "tools/call"},
+            {"params", boost::json::object{{"name", tool}, {"arguments", std::move(args)}}}});
         return id;
     }
 

@@ -28,7 +28,8 @@ void expect_object_schema(const json::object& s, const std::string& where) {
         const auto& ps = p.value().get_object();
         EXPECT_TRUE(ps.contains("type")) << where << "." << p.key();
         EXPECT_TRUE(ps.contains("description")) << where << "." << p.key() << " has no description";
-        if (ps.at("type") == "object") expect_object_schema(ps, where + "." + std::string(p.key()));
+        if (ps.at("type") == "object")
+            expect_object_schema(ps, where + "." + std::string(p.key()));
     }
     if (const auto* req = s.if_contains("required")) {
         ASSERT_TRUE(req->is_array()) << where;
@@ -41,7 +42,8 @@ void expect_object_schema(const json::object& s, const std::string& where) {
 TEST(McpRegistry, HasTheSeedTools) {
     auto reg = make_default_registry();
     std::set<std::string> names;
-    for (const auto& t : reg.tools()) names.insert(t.name);
+    for (const auto& t : reg.tools())
+        names.insert(t.name);
     EXPECT_EQ(names, expected_tools);
 }
 
@@ -73,7 +75,8 @@ TEST(McpRegistry, EveryToolIsComplete) {
 /// Every string a client can send is bounded (maxLength) unless it is one of a few enum values.
 void expect_bounded_strings(const json::object& schema, const std::string& where) {
     const auto* props = schema.if_contains("properties");
-    if (!props || !props->is_object()) return;
+    if (!props || !props->is_object())
+        return;
     for (const auto& p : props->get_object()) {
         const auto& ps = p.value().get_object();
         const std::string at = where + "." + std::string(p.key());
@@ -83,13 +86,15 @@ void expect_bounded_strings(const json::object& schema, const std::string& where
         if (ps.at("type") == "array" && ps.contains("items") && ps.at("items").at("type") == "string") {
             EXPECT_TRUE(ps.contains("maxItems") && ps.at("items").as_object().contains("maxLength")) << at;
         }
-        if (ps.at("type") == "object") expect_bounded_strings(ps, at);
+        if (ps.at("type") == "object")
+            expect_bounded_strings(ps, at);
     }
 }
 
 TEST(McpRegistry, EveryStringArgumentIsBounded) {
     auto registry = make_default_registry();
-    for (const auto& t : registry.tools()) expect_bounded_strings(t.input_schema, t.name);
+    for (const auto& t : registry.tools())
+        expect_bounded_strings(t.input_schema, t.name);
 }
 
 TEST(McpRegistry, ToolJsonFollowsTheProtocolVersion) {
@@ -154,7 +159,8 @@ TEST(McpDocs, CommittedReferenceMatchesRegistry) {
 
 TEST(McpDocs, MentionsEveryToolAndHint) {
     auto md = render_tools_markdown(make_default_registry());
-    for (const auto& name : expected_tools) EXPECT_NE(md.find("### " + name), std::string::npos) << name;
+    for (const auto& name : expected_tools)
+        EXPECT_NE(md.find("### " + name), std::string::npos) << name;
     EXPECT_NE(md.find("destructiveHint"), std::string::npos);
     EXPECT_NE(md.find("PROXMOX_FINGERPRINT"), std::string::npos);
     EXPECT_EQ(pretty_json(json::object{{"a", json::array{1, 2}}}), "{\n  \"a\": [1, 2]\n}");

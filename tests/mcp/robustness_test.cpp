@@ -28,12 +28,14 @@ using namespace std::chrono_literals;
 namespace {
 
 int error_code(const json::value& response) {
-    if (!response.is_object() || !response.as_object().contains("error")) return 0;
+    if (!response.is_object() || !response.as_object().contains("error"))
+        return 0;
     return static_cast<int>(response.at("error").at("code").as_int64());
 }
 
 std::string error_message(const json::value& response) {
-    if (error_code(response) == 0) return {};
+    if (error_code(response) == 0)
+        return {};
     return std::string(response.at("error").at("message").as_string());
 }
 
@@ -42,7 +44,8 @@ std::optional<std::int64_t> status_kb(pid_t pid, const std::string& field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
-        if (line.rfind(field + ":", 0) != 0) continue;
+        if (line.rfind(field + ":", 0) != 0)
+            continue;
         return std::strtoll(line.c_str() + field.size() + 1, nullptr, 10);
     }
     return std::nullopt;
@@ -115,7 +118,8 @@ TEST(McpRobustness, HugeClientTextGetsSmallErrors) {
     EXPECT_EQ(r.at("result").at("isError"), true);
     EXPECT_LT(json::serialize(r).size(), 2048u);
 
-    r = c.request("tools/call", {{"name", "proxmox-list-vms"}, {"arguments", json::object{{"status", huge}}}});
+    r = c.request("tools/call",
+                  {{"name", "proxmox-list-vms"}, {"arguments", json::object{{"status", huge}}}});
     EXPECT_EQ(r.at("result").at("isError"), true);
     EXPECT_LT(json::serialize(r).size(), 2048u);
 
@@ -149,10 +153,12 @@ TEST(McpRobustness, AClientThatWritesWithoutReadingCannotGrowTheServer) {
         for (std::int64_t first = 1; first <= pings; first += 1000) {
             chunk.clear();
             for (std::int64_t id = first; id < first + 1000 && id <= pings; ++id) {
-                if (!chunk.empty()) chunk += '\n';
+                if (!chunk.empty())
+                    chunk += '\n';
                 chunk += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"ping"})";
             }
-            if (!c.proc().send_line(chunk)) break;
+            if (!c.proc().send_line(chunk))
+                break;
             written = std::min(first + 999, pings);
         }
         writer_done = true;
@@ -162,7 +168,8 @@ TEST(McpRobustness, AClientThatWritesWithoutReadingCannotGrowTheServer) {
         mcp_client& c;
         std::thread& t;
         ~release_writer() {
-            if (!t.joinable()) return;
+            if (!t.joinable())
+                return;
             c.proc().signal(SIGKILL);
             t.join();
         }
@@ -198,10 +205,12 @@ TEST(McpRobustness, AClientThatWritesWithoutReadingCannotGrowTheServer) {
             v.as_object().if_contains("result") && v.at("result") == json::object{})
             id = v.as_object().if_contains("id");
         if (!id || !id->is_int64() || id->as_int64() < 1 || id->as_int64() > pings) {
-            if (foreign++ == 0) first_foreign = line->substr(0, 200);
+            if (foreign++ == 0)
+                first_foreign = line->substr(0, 200);
             continue;
         }
-        if (answers[static_cast<std::size_t>(id->as_int64())]++ != 0) ++duplicates;
+        if (answers[static_cast<std::size_t>(id->as_int64())]++ != 0)
+            ++duplicates;
     }
     writer.join();
     const auto peak_kb = status_kb(pid, "VmHWM");
@@ -214,10 +223,11 @@ TEST(McpRobustness, AClientThatWritesWithoutReadingCannotGrowTheServer) {
     // grows by about 230 MiB here.
     constexpr std::int64_t allowed_growth_kb = 48 * 1024;
     EXPECT_LT(*peak_kb - *baseline_kb, allowed_growth_kb)
-        << "VmHWM " << *baseline_kb << " kB after initialize, " << *unread_peak_kb << " kB while " << written_unread
-        << " pings were written unread, " << *peak_kb << " kB at the end";
-    std::cerr << "[ info ] VmHWM " << *baseline_kb << " kB after initialize, " << *unread_peak_kb << " kB with "
-              << written_unread << " pings written unread, " << *peak_kb << " kB after " << pings << " pings\n";
+        << "VmHWM " << *baseline_kb << " kB after initialize, " << *unread_peak_kb << " kB while "
+        << written_unread << " pings were written unread, " << *peak_kb << " kB at the end";
+    std::cerr << "[ info ] VmHWM " << *baseline_kb << " kB after initialize, " << *unread_peak_kb
+              << " kB with " << written_unread << " pings written unread, " << *peak_kb << " kB after "
+              << pings << " pings\n";
 
     c.proc().close_stdin();
     EXPECT_EQ(c.proc().wait_exit(5s), std::optional<int>(0));
@@ -235,16 +245,18 @@ TEST(McpRobustness, SigtermEndsAServerBlockedWritingToAClientThatDoesNotRead) {
         for (int id = 1000; id < 400'000 && !stuck; id += 100) {
             chunk.clear();
             for (int i = id; i < id + 100; ++i)
-                chunk += (chunk.empty() ? "" : "\n") + std::string(R"({"jsonrpc":"2.0","id":)") + std::to_string(i) +
-                         R"(,"method":"ping"})";
-            if (!c.proc().send_line(chunk)) return;
+                chunk += (chunk.empty() ? "" : "\n") + std::string(R"({"jsonrpc":"2.0","id":)") +
+                         std::to_string(i) + R"(,"method":"ping"})";
+            if (!c.proc().send_line(chunk))
+                return;
         }
     });
     std::this_thread::sleep_for(2s); // the writer blocks on the full pipe long before this
     c.proc().signal(SIGTERM);
     const auto status = c.proc().wait_exit(10s);
     stuck = true;
-    if (!status) c.proc().signal(SIGKILL); // releases the writer thread
+    if (!status)
+        c.proc().signal(SIGKILL); // releases the writer thread
     writer.join();
     ASSERT_TRUE(status) << "SIGTERM was ignored while the server waited for the client to read";
     EXPECT_EQ(*status, 0);

@@ -24,7 +24,8 @@ json::object schema() {
       },
       "required": ["vmid"],
       "additionalProperties": false
-    })").as_object();
+    })")
+        .as_object();
 }
 
 std::string error_of(const char* args) {
@@ -104,7 +105,8 @@ TEST(McpValidation, QuotesClientTextAtABoundedLength) {
     EXPECT_LT(r->path.size(), 200u);
     EXPECT_NE(r->message.find("unknown argument"), std::string::npos) << r->message.substr(0, 300);
     EXPECT_NE(r->message.find("(1048576 characters)"), std::string::npos) << r->message.substr(0, 300);
-    EXPECT_NE(r->message.find("allowed arguments: vmid, name"), std::string::npos) << r->message.substr(0, 300);
+    EXPECT_NE(r->message.find("allowed arguments: vmid, name"), std::string::npos)
+        << r->message.substr(0, 300);
 
     r = validate(schema(), json::object{{"vmid", 100}, {"status", huge}});
     ASSERT_TRUE(r);
@@ -115,8 +117,9 @@ TEST(McpValidation, QuotesClientTextAtABoundedLength) {
     ASSERT_TRUE(r);
     EXPECT_LT(r->message.size(), 1024u) << "a type error names no value";
 
-    auto with_enum = json::parse(R"({"type":"object","properties":{"mode":{"enum":["a","b"]},"k":{"const":"fixed"}}})")
-                         .as_object();
+    auto with_enum =
+        json::parse(R"({"type":"object","properties":{"mode":{"enum":["a","b"]},"k":{"const":"fixed"}}})")
+            .as_object();
     r = validate(with_enum, json::object{{"mode", json::array(100000, json::value(1))}});
     ASSERT_TRUE(r);
     EXPECT_LT(r->message.size(), 1024u);
@@ -126,7 +129,8 @@ TEST(McpValidation, QuotesClientTextAtABoundedLength) {
     EXPECT_LT(r->message.size(), 1024u);
     EXPECT_NE(r->message.find("must be \"fixed\""), std::string::npos) << r->message;
 
-    auto no_args = json::parse(R"({"type":"object","properties":{},"additionalProperties":false})").as_object();
+    auto no_args =
+        json::parse(R"({"type":"object","properties":{},"additionalProperties":false})").as_object();
     r = validate(no_args, json::object{{huge, 1}});
     ASSERT_TRUE(r);
     EXPECT_LT(r->message.size(), 1024u);

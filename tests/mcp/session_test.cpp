@@ -24,7 +24,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-json::object schema(const char* text) { return json::parse(text).as_object(); }
+json::object schema(const char* text) {
+    return json::parse(text).as_object();
+}
 
 asio::awaitable<tool_result> echo_tool(tool_context, json::object args) {
     co_return tool_result::success({{"text", args.at("text")}});
@@ -60,10 +62,10 @@ tool_registry fake_registry() {
              schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
                         "additionalProperties":false})"),
              schema(out), ro, sleep_tool});
-    reg.add({"throw", "Throw", "Throws.", schema(R"({"type":"object","additionalProperties":false})"), schema(out),
-             ro, throw_tool});
-    reg.add({"fail", "Fail", "Fails.", schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro,
-             fail_tool});
+    reg.add({"throw", "Throw", "Throws.", schema(R"({"type":"object","additionalProperties":false})"),
+             schema(out), ro, throw_tool});
+    reg.add({"fail", "Fail", "Fails.", schema(R"({"type":"object","additionalProperties":false})"),
+             schema(out), ro, fail_tool});
     reg.add({"fifth", "Fifth", "Pads the list.", schema(R"({"type":"object","additionalProperties":false})"),
              schema(out), ro, echo_tool});
     return reg;
@@ -80,8 +82,8 @@ protected:
         id.version = "9.9.9";
         id.instructions = "Use the tools.";
         s = std::make_unique<session>(
-            io.get_executor(), registry, tool_context{}, [this](std::string l) { lines.push_back(std::move(l)); }, id,
-            opts);
+            io.get_executor(), registry, tool_context{},
+            [this](std::string l) { lines.push_back(std::move(l)); }, id, opts);
         s->set_on_finished([this] { finished = true; });
         finished = false;
     }
@@ -97,7 +99,8 @@ protected:
             io.restart();
             io.run_for(5ms);
         }
-        if (lines.empty()) return nullptr;
+        if (lines.empty())
+            return nullptr;
         auto line = lines.front();
         lines.pop_front();
         EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -115,7 +118,8 @@ protected:
     }
 
     json::value request(json::value id, const char* method, json::object params = {}) {
-        send_json(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+        send_json(
+            json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
         return next();
     }
 
@@ -133,7 +137,8 @@ protected:
     }
 
     static int error_code(const json::value& response) {
-        if (!response.is_object() || !response.as_object().contains("error")) return 0;
+        if (!response.is_object() || !response.as_object().contains("error"))
+            return 0;
         return static_cast<int>(response.at("error").at("code").as_int64());
     }
 
@@ -280,7 +285,8 @@ TEST_F(McpSession, SuccessCarriesStructuredContentAndText) {
     // arguments may be left out when nothing is required
     r = request(2, "tools/call", {{"name", "fail"}});
     EXPECT_EQ(r.at("result").at("isError"), true);
-    EXPECT_NE(r.at("result").at("content").at(0).at("text").as_string().find("already running"), json::string::npos);
+    EXPECT_NE(r.at("result").at("content").at(0).at("text").as_string().find("already running"),
+              json::string::npos);
 }
 
 TEST_F(McpSession, ThrowingToolBecomesToolError) {
@@ -300,8 +306,10 @@ TEST_F(McpSession, ToolsListPaginates) {
     for (int page = 0; page < 10; ++page) {
         auto r = request(page + 1, "tools/list", params);
         const auto& res = r.at("result").as_object();
-        for (const auto& t : res.at("tools").as_array()) names.emplace_back(t.at("name").as_string());
-        if (!res.contains("nextCursor")) break;
+        for (const auto& t : res.at("tools").as_array())
+            names.emplace_back(t.at("name").as_string());
+        if (!res.contains("nextCursor"))
+            break;
         params = {{"cursor", res.at("nextCursor")}};
     }
     EXPECT_EQ(names, (std::vector<std::string>{"echo", "sleep", "throw", "fail", "fifth"}));
@@ -347,7 +355,8 @@ TEST_F(McpSession, BatchesAcceptedFor20250326) {
     const auto& a = r.as_array();
     ASSERT_EQ(a.size(), 4u) << json::serialize(r);
     std::set<std::string> ids;
-    for (const auto& item : a) ids.insert(json::serialize(item.at("id")));
+    for (const auto& item : a)
+        ids.insert(json::serialize(item.at("id")));
     EXPECT_EQ(ids, (std::set<std::string>{"1", "2", "3", "null"}));
 
     send_line("[]");
@@ -358,8 +367,10 @@ TEST_F(McpSession, BatchesAcceptedFor20250326) {
 
 TEST_F(McpSession, CallsRunConcurrently) {
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"sleep","arguments":{"ms":300}}})");
-    send_line(R"({"jsonrpc":"2.0","id":"fast","method":"tools/call","params":{"name":"sleep","arguments":{"ms":10}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"sleep","arguments":{"ms":300}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":"fast","method":"tools/call","params":{"name":"sleep","arguments":{"ms":10}}})");
     send_line(R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
     EXPECT_EQ(next().at("id"), "p");
     EXPECT_EQ(s->calls_in_flight(), 2u);
@@ -376,8 +387,11 @@ TEST_F(McpSession, CallsBeyondTheLimitAreRefusedUntilSomeAnswer) {
     make(opts);
     initialize();
     for (const char* id : {"a", "b"})
-        send_json(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
-                               {"params", json::object{{"name", "sleep"}, {"arguments", json::object{{"ms", 200}}}}}});
+        send_json(json::object{
+            {"jsonrpc", "2.0"},
+            {"id", id},
+            {"method", "tools/call"},
+            {"params", json::object{{"name", "sleep"}, {"arguments", json::object{{"ms", 200}}}}}});
     auto busy = call("c", "echo", {{"text", "x"}});
     EXPECT_EQ(error_code(busy), -32000) << json::serialize(busy);
     EXPECT_EQ(s->calls_in_flight(), 2u);
@@ -389,14 +403,17 @@ TEST_F(McpSession, CallsBeyondTheLimitAreRefusedUntilSomeAnswer) {
 
 TEST_F(McpSession, CancelledCallsAnswerNothing) {
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":5000}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":5000}}})");
     EXPECT_EQ(quiet_for(20ms), 0u);
     EXPECT_EQ(s->calls_in_flight(), 1u);
-    send_line(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"41"}})"); // wrong type
+    send_line(
+        R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"41"}})"); // wrong type
     EXPECT_EQ(quiet_for(20ms), 0u);
     EXPECT_EQ(s->calls_in_flight(), 1u);
     auto start = std::chrono::steady_clock::now();
-    send_line(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":41,"reason":"user"}})");
+    send_line(
+        R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":41,"reason":"user"}})");
     EXPECT_EQ(quiet_for(100ms), 0u);
     EXPECT_EQ(s->calls_in_flight(), 0u); // the timer was cancelled, not waited out
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
@@ -406,7 +423,8 @@ TEST_F(McpSession, CancelledCallsAnswerNothing) {
 
 TEST_F(McpSession, DuplicateIdOfARunningCallIsRejected) {
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":200}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":200}}})");
     auto r = call(1, "echo", {{"text", "x"}});
     EXPECT_EQ(error_code(r), -32600);
     auto done = next();
@@ -425,7 +443,8 @@ TEST_F(McpSession, InputClosedLetsShortCallsAnswer) {
     opts.eof_grace = 2000ms;
     make(opts);
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":50}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":50}}})");
     s->on_input_closed();
     EXPECT_FALSE(finished);
     auto r = next();
@@ -438,7 +457,8 @@ TEST_F(McpSession, InputClosedCancelsLongCallsAfterTheGrace) {
     opts.eof_grace = 100ms;
     make(opts);
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":10000}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":10000}}})");
     auto start = std::chrono::steady_clock::now();
     s->on_input_closed();
     while (!finished && std::chrono::steady_clock::now() - start < 3s) {
@@ -452,7 +472,8 @@ TEST_F(McpSession, InputClosedCancelsLongCallsAfterTheGrace) {
 
 TEST_F(McpSession, ShutdownCancelsEverything) {
     initialize();
-    send_line(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":10000}}})");
+    send_line(
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":10000}}})");
     EXPECT_EQ(quiet_for(10ms), 0u);
     s->shutdown();
     EXPECT_TRUE(finished);
@@ -527,7 +548,8 @@ TEST_F(McpSession, ClientTextInErrorsIsBounded) {
     EXPECT_TRUE(r.at("id").is_null());
     expect_small(r);
 
-    send_json(json::object{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"},
+    send_json(json::object{{"jsonrpc", "2.0"},
+                           {"method", "notifications/cancelled"},
                            {"params", json::object{{"requestId", huge}}}});
     EXPECT_EQ(quiet_for(10ms), 0u);
 }
@@ -538,7 +560,9 @@ TEST_F(McpSession, InitializeInsideABatchEchoesOnlyAValidId) {
     send_json(json::array{
         json::object{{"jsonrpc", "2.0"}, {"id", "ok"}, {"method", "initialize"}},
         json::object{{"jsonrpc", "2.0"}, {"id", long_id}, {"method", "initialize"}},
-        json::object{{"jsonrpc", "2.0"}, {"id", json::object{{"big", json::array(1000, 1)}}}, {"method", "initialize"}},
+        json::object{{"jsonrpc", "2.0"},
+                     {"id", json::object{{"big", json::array(1000, 1)}}},
+                     {"method", "initialize"}},
         json::object{{"jsonrpc", "2.0"}, {"method", "initialize"}}, // a notification: never answered
     });
     auto r = next();

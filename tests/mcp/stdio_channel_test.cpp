@@ -30,10 +30,10 @@ line_reader::callbacks callbacks_for(collected& c) {
 }
 
 /// Waits (without running the io_context) until `done()` or 5 s have passed.
-template <class Predicate>
-bool wait_for(Predicate done) {
+template <class Predicate> bool wait_for(Predicate done) {
     auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms);
     return done();
 }
 
@@ -45,7 +45,8 @@ std::jthread write_lines(int fd, int count, std::size_t width = 8) {
             std::string line = std::to_string(i);
             line.resize(width, '.');
             line.push_back('\n');
-            if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+            if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+                break;
         }
         ::close(fd);
     });
@@ -152,7 +153,8 @@ TEST(McpStdio, StopsReadingWhileTheConsumerLagsAndResumesAtHalf) {
     EXPECT_EQ(reader.queued_lines(), 8u) << "read on although the queue was full";
 
     // Consuming a few is not enough: it resumes only once the queue is down to half.
-    for (int i = 0; i < 3; ++i) io.run_one();
+    for (int i = 0; i < 3; ++i)
+        io.run_one();
     std::this_thread::sleep_for(20ms);
     EXPECT_TRUE(reader.paused());
     EXPECT_EQ(reader.queued_lines(), 5u);
@@ -176,7 +178,8 @@ TEST(McpStdio, QueuedBytesAreBoundedButOneLongLineStillPasses) {
     line_reader reader(p[0], io.get_executor(), callbacks_for(c), input_limits{.max_queued_bytes = 100});
     reader.start();
     std::string text;
-    for (int i = 0; i < 10; ++i) text += std::string(30, static_cast<char>('a' + i)) + "\n";
+    for (int i = 0; i < 10; ++i)
+        text += std::string(30, static_cast<char>('a' + i)) + "\n";
     text += std::string(500, 'z') + "\n"; // longer than the whole byte budget
     ASSERT_EQ(::write(p[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
     ::close(p[1]);

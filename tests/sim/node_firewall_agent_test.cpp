@@ -12,7 +12,10 @@ namespace {
 using namespace simtest;
 
 /// Parameters as PVE clients send them: in the body of POST/PUT, in the query of DELETE.
-reply send_params(client& c, const std::string& method, const std::string& path, const std::string& form = {}) {
+reply send_params(client& c,
+                  const std::string& method,
+                  const std::string& path,
+                  const std::string& form = {}) {
     request r;
     r.method = method;
     r.target = "/api2/json" + path + (method == "DELETE" && !form.empty() ? "?" + form : "");
@@ -332,9 +335,9 @@ TEST(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
     EXPECT_EQ(json::serialize(initial), std::string("{\"digest\":\"") + empty_sha1 + "\"}")
         << "an empty VMID.fw: no defaults are filled in";
 
-    auto put =
-        send_params(c, "PUT", path,
-                  "enable=1&policy_in=DROP&log_level_in=info&macfilter=0&digest=" + std::string(empty_sha1));
+    auto put = send_params(c, "PUT", path,
+                           "enable=1&policy_in=DROP&log_level_in=info&macfilter=0&digest=" +
+                               std::string(empty_sha1));
     EXPECT_EQ(put.status, 200u) << put.body;
     EXPECT_TRUE(body_json(put).at("data").is_null());
     auto opts = data(c.get(path));
@@ -372,7 +375,8 @@ TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
     ASSERT_EQ(
         send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=22&enable=1&comment=ssh").status,
         200u);
-    ASSERT_EQ(send_params(c, "POST", rules, "type=out&action=DROP&macro=http&source=10.0.0.0/8").status, 200u);
+    ASSERT_EQ(send_params(c, "POST", rules, "type=out&action=DROP&macro=http&source=10.0.0.0/8").status,
+              200u);
     ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=REJECT&proto=icmp").status, 200u);
 
     auto list = data(c.get(rules)).as_array();
@@ -468,13 +472,14 @@ TEST(FirewallRules, UpdateChangesAndDeletesProperties) {
     proxmox::sim::server sim(quick_options());
     client c(sim.start());
     const std::string rules = "/nodes/pve/lxc/200/firewall/rules";
-    ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=80&log=info").status, 200u);
+    ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=80&log=info").status,
+              200u);
     auto before = data(c.get(rules + "/0"));
 
-    ASSERT_EQ(
-        send_params(c, "PUT", rules + "/0", "comment=web&enable=1&delete=log&digest=" + text(before, "digest"))
-            .status,
-        200u);
+    ASSERT_EQ(send_params(c, "PUT", rules + "/0",
+                          "comment=web&enable=1&delete=log&digest=" + text(before, "digest"))
+                  .status,
+              200u);
     auto after = data(c.get(rules + "/0"));
     EXPECT_EQ(text(after, "comment"), "web");
     EXPECT_EQ(number(after, "enable"), 1);

@@ -588,8 +588,7 @@ TEST(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
     ASSERT_FALSE(vmid.empty());
     const auto status_path = "/nodes/" + node + "/qemu/" + vmid + "/status/current";
 
-    auto upid =
-        std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
+    auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
     std::smatch m;
     ASSERT_TRUE(std::regex_match(upid, m, upid_re)) << upid;
     EXPECT_EQ(m[1].str(), node);
@@ -623,8 +622,7 @@ TEST_F(Sim, StartingARunningVmEndsWithPvesError) {
     const auto g = vm(true);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const auto node = std::string(g.at("node").as_string());
-    auto upid =
-        std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
+    auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
     auto done = wait_task(c, upid);
     EXPECT_EQ(text(done, "exitstatus"), "VM " + vmid + " already running");
     auto log = task_log(c, node, upid);
@@ -636,7 +634,7 @@ TEST_F(Sim, StartingATemplateFails) {
     const auto t = vm(false, /*tmpl=*/true);
     const auto node = std::string(t.at("node").as_string());
     auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
-                                           std::to_string(t.at("vmid").to_number<int>()) + "/status/start"))
+                                        std::to_string(t.at("vmid").to_number<int>()) + "/status/start"))
                                 .as_string());
     EXPECT_EQ(text(wait_task(c, upid), "exitstatus"), "you can't start a vm if it's a template");
 }
@@ -646,8 +644,7 @@ TEST_F(Sim, StartingAVmOfAnotherNodeFailsInTheWorker) {
     const auto g = vm(false);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const std::string other = g.at("node") == "pve" ? "pve2" : "pve";
-    auto upid =
-        std::string(data(c.post("/nodes/" + other + "/qemu/" + vmid + "/status/start")).as_string());
+    auto upid = std::string(data(c.post("/nodes/" + other + "/qemu/" + vmid + "/status/start")).as_string());
     EXPECT_EQ(text(wait_task(c, upid), "exitstatus"),
               "Configuration file 'nodes/" + other + "/qemu-server/" + vmid + ".conf' does not exist");
 }
@@ -681,7 +678,7 @@ TEST_F(Sim, TaskLogPagesWithStartAndLimit) {
     const auto g = vm(true);
     const auto node = std::string(g.at("node").as_string());
     auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
-                                           std::to_string(g.at("vmid").to_number<int>()) + "/status/start"))
+                                        std::to_string(g.at("vmid").to_number<int>()) + "/status/start"))
                                 .as_string());
     wait_task(c, upid);
     auto all = task_log(c, node, upid);
@@ -763,8 +760,9 @@ std::vector<std::string> fingerprint_of_state(const proxmox::sim::endpoint_info&
     std::vector<std::string> out;
     const auto guests = data(c.get("/cluster/resources?type=vm"));
     for (const auto& r : guests.as_array())
-        out.push_back(text(r, "id") + " " + text(r, "name") + " " + text(r, "node") + " " + text(r, "status") +
-                      " " + std::to_string(number(r, "maxmem")) + " " + std::to_string(number(r, "maxdisk")));
+        out.push_back(text(r, "id") + " " + text(r, "name") + " " + text(r, "node") + " " +
+                      text(r, "status") + " " + std::to_string(number(r, "maxmem")) + " " +
+                      std::to_string(number(r, "maxdisk")));
     return out;
 }
 

@@ -111,7 +111,8 @@ inline std::pair<std::string, std::string> stopped_vm(client& c) {
 }
 
 /// `method path` with `form` as an application/x-www-form-urlencoded body.
-inline reply send_form(client& c, const std::string& method, const std::string& path, const std::string& form) {
+inline reply
+send_form(client& c, const std::string& method, const std::string& path, const std::string& form) {
     request r;
     r.method = method;
     r.target = "/api2/json" + path;

@@ -1,6 +1,6 @@
-#include <proxmox/types.hpp>
-
 #include "core/encoding.hpp"
+
+#include <proxmox/types.hpp>
 
 #include <gtest/gtest.h>
 
@@ -23,19 +23,22 @@ TEST(Encoding, ParamsKeepOrderRepeatsAndBooleansAsDigits) {
 }
 
 TEST(Encoding, CallerPathsEncodeEachSegment) {
-    auto t = detail::encode_path("/nodes/pve/tasks/UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam!x:/status");
+    auto t = detail::encode_path(
+        "/nodes/pve/tasks/UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam!x:/status");
     ASSERT_TRUE(t);
-    EXPECT_EQ(*t, "/nodes/pve/tasks/UPID%3Apve%3A0012AB34%3A0A1B2C3D%3A6650A1B2%3Aqmstart%3A100%3Aroot%40pam%21x%3A/status");
+    EXPECT_EQ(*t, "/nodes/pve/tasks/"
+                  "UPID%3Apve%3A0012AB34%3A0A1B2C3D%3A6650A1B2%3Aqmstart%3A100%3Aroot%40pam%21x%3A/status");
     auto prefixed = detail::encode_path("/api2/json/version/");
     ASSERT_TRUE(prefixed);
     EXPECT_EQ(*prefixed, "/version");
-    EXPECT_EQ(detail::make_target("/cluster/resources", {{"type", "vm"}}), "/api2/json/cluster/resources?type=vm");
+    EXPECT_EQ(detail::make_target("/cluster/resources", {{"type", "vm"}}),
+              "/api2/json/cluster/resources?type=vm");
     EXPECT_EQ(detail::make_target("/version", {}), "/api2/json/version");
 }
 
 TEST(Encoding, CallerPathsRefuseUnusableOrEscapingSegments) {
-    for (const char* bad : {"", "nodes", "/nodes?x=1", "/nodes//pve", "/a#b", "/nodes/../version", "/nodes/./pve",
-                            "/nodes/pve/.."}) {
+    for (const char* bad : {"", "nodes", "/nodes?x=1", "/nodes//pve", "/a#b", "/nodes/../version",
+                            "/nodes/./pve", "/nodes/pve/.."}) {
         auto t = detail::encode_path(bad);
         ASSERT_FALSE(t) << bad;
         EXPECT_EQ(t.error().code, errc::invalid_argument);

@@ -14,7 +14,8 @@ http_response answer(unsigned status, std::string reason, std::string body) {
 } // namespace
 
 TEST(Envelope, SuccessUnwrapsDataAndTotal) {
-    auto r = read_envelope(http_method::get, "/nodes/pve/tasks", answer(200, "OK", R"({"data":[{"n":1}],"total":"7"})"));
+    auto r = read_envelope(http_method::get, "/nodes/pve/tasks",
+                           answer(200, "OK", R"({"data":[{"n":1}],"total":"7"})"));
     ASSERT_TRUE(r);
     EXPECT_EQ(boost::json::serialize(r->data), R"([{"n":1}])");
     ASSERT_TRUE(r->total);
@@ -39,8 +40,9 @@ TEST(Envelope, MissingDataOrNonJsonIsProtocolError) {
 TEST(Envelope, ParameterErrorsKeepFieldsAndMessage) {
     auto r = read_envelope(
         http_method::post, "/nodes/pve/qemu",
-        answer(400, "Parameter verification failed.",
-               R"({"data":null,"errors":{"vmid":"value must have a minimum value of 100\n"},"message":"Parameter verification failed.\n"})"));
+        answer(
+            400, "Parameter verification failed.",
+            R"({"data":null,"errors":{"vmid":"value must have a minimum value of 100\n"},"message":"Parameter verification failed.\n"})"));
     ASSERT_FALSE(r);
     const auto& e = r.error();
     EXPECT_EQ(e.code, errc::invalid_parameter);
@@ -48,8 +50,8 @@ TEST(Envelope, ParameterErrorsKeepFieldsAndMessage) {
     EXPECT_EQ(e.message, "Parameter verification failed.");
     ASSERT_EQ(e.field_errors.count("vmid"), 1u);
     EXPECT_EQ(e.field_errors.at("vmid"), "value must have a minimum value of 100");
-    EXPECT_EQ(e.to_string(),
-              "POST /nodes/pve/qemu: 400 Parameter verification failed.; vmid: value must have a minimum value of 100");
+    EXPECT_EQ(e.to_string(), "POST /nodes/pve/qemu: 400 Parameter verification failed.; vmid: value must "
+                             "have a minimum value of 100");
 }
 
 TEST(Envelope, EmptyBodyUsesReasonPhrase) {
@@ -82,8 +84,9 @@ TEST(Envelope, StatusClassification) {
 }
 
 TEST(Envelope, JsonMessageWinsOverReason) {
-    auto r = read_envelope(http_method::post, "/p",
-                           answer(500, "VM 100 already running", R"({"data":null,"message":"VM 100 already running\n"})"));
+    auto r = read_envelope(
+        http_method::post, "/p",
+        answer(500, "VM 100 already running", R"({"data":null,"message":"VM 100 already running\n"})"));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "VM 100 already running");
 }

@@ -45,7 +45,8 @@ TEST(GuestModels, UnparsableDevicesFailNamingTheKey) {
 }
 
 TEST(GuestModels, LxcConfigDisksAndGet) {
-    const auto ct = ct_config(R"({"rootfs":"local-lvm:vm-200-disk-0,size=8G","mp3":"local-lvm:vm-200-disk-1,mp=/srv",
+    const auto ct =
+        ct_config(R"({"rootfs":"local-lvm:vm-200-disk-0,size=8G","mp3":"local-lvm:vm-200-disk-1,mp=/srv",
                                   "cores":2,"onboot":1,"description":"web"})");
     auto volumes = ct.disks();
     ASSERT_TRUE(volumes) << volumes.error().message;
@@ -84,7 +85,8 @@ TEST(GuestModels, ConfigChangesRememberTheirFirstProblem) {
     qemu_config_update bad_nic;
     bad_nic.set_nic(32, qemu_nic{});
     ASSERT_TRUE(bad_nic.problem());
-    EXPECT_NE(bad_nic.problem()->message.find("net index 32 is out of range (net0 .. net31)"), std::string::npos)
+    EXPECT_NE(bad_nic.problem()->message.find("net index 32 is out of range (net0 .. net31)"),
+              std::string::npos)
         << bad_nic.problem()->message;
 
     lxc_config_update ct;

@@ -37,7 +37,9 @@ TEST(Models, ClusterResourceToGuest) {
 }
 
 TEST(Models, TaskStatusSuccessRules) {
-    auto parse = [](const char* json) { return boost::json::value_to<task_status>(boost::json::parse(json)); };
+    auto parse = [](const char* json) {
+        return boost::json::value_to<task_status>(boost::json::parse(json));
+    };
     EXPECT_TRUE(parse(R"({"status":"stopped","exitstatus":"OK"})").succeeded());
     auto warned = parse(R"({"status":"stopped","exitstatus":"WARNINGS: 3"})");
     EXPECT_TRUE(warned.succeeded());

@@ -16,11 +16,15 @@ using proxmox::testing::scripted_transport;
 
 namespace {
 
-http_response json_ok(std::string body) { return {200, "OK", "application/json;charset=UTF-8", std::move(body)}; }
+http_response json_ok(std::string body) {
+    return {200, "OK", "application/json;charset=UTF-8", std::move(body)};
+}
 
 struct fixture : proxmox::testing::scripted_client {
-    explicit fixture(std::deque<result<http_response>> script, std::chrono::milliseconds operation_timeout = 0ms)
-        : scripted_client(std::move(script), [&](client_options& o) { o.operation_timeout = operation_timeout; }) {}
+    explicit fixture(std::deque<result<http_response>> script,
+                     std::chrono::milliseconds operation_timeout = 0ms)
+        : scripted_client(std::move(script),
+                          [&](client_options& o) { o.operation_timeout = operation_timeout; }) {}
 };
 
 const char* two_webs = R"({"data":[
@@ -84,8 +88,8 @@ TEST(Cancellation, CancellingAWaitStopsPollingPromptly) {
     boost::asio::cancellation_signal cancel;
     std::optional<result<task_status>> done;
     task->async_wait({.initial_interval = 10ms, .max_interval = 10ms},
-                     boost::asio::bind_cancellation_slot(cancel.slot(),
-                                                         [&](result<task_status> r) { done = std::move(r); }));
+                     boost::asio::bind_cancellation_slot(
+                         cancel.slot(), [&](result<task_status> r) { done = std::move(r); }));
     boost::asio::steady_timer trigger(io, 60ms);
     trigger.async_wait([&](auto) { cancel.emit(boost::asio::cancellation_type::terminal); });
     io.run();

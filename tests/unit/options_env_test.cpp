@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 using namespace proxmox;
 
@@ -69,16 +69,15 @@ TEST(OptionsFromEnv, ErrorsNameTheVariableAndNeverTheSecret) {
     EXPECT_EQ(bad_verify.error().message.find("top-secret-value"), std::string::npos);
 }
 
-
 TEST(OptionsFromEnv, ControlCharactersAreRefusedNamingTheVariable) {
     const std::map<std::string, std::string> base{{"PROXMOX_API_URL", "https://pve:8006"},
                                                   {"PROXMOX_TOKEN_ID", "root@pam!ci"},
                                                   {"PROXMOX_TOKEN_SECRET", "s3cret"}};
-    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-             {"PROXMOX_TOKEN_SECRET", "s3cret\r\nX-Evil: 1"},
-             {"PROXMOX_TOKEN_SECRET", "s3cret\n"},
-             {"PROXMOX_TOKEN_ID", "root@pam!ci\n"},
-             {"PROXMOX_FINGERPRINT", "AA:BB\r\n"}}) {
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"PROXMOX_TOKEN_SECRET", "s3cret\r\nX-Evil: 1"},
+                                                          {"PROXMOX_TOKEN_SECRET", "s3cret\n"},
+                                                          {"PROXMOX_TOKEN_ID", "root@pam!ci\n"},
+                                                          {"PROXMOX_FINGERPRINT", "AA:BB\r\n"}}) {
         auto vars = base;
         vars[key] = value;
         auto o = client_options_from_env(lookup_in(vars));
@@ -86,8 +85,9 @@ TEST(OptionsFromEnv, ControlCharactersAreRefusedNamingTheVariable) {
         EXPECT_EQ(o.error().message.rfind(key, 0), 0u) << o.error().message;
         EXPECT_EQ(o.error().message.find("s3cret"), std::string::npos) << o.error().message;
     }
-    auto pw = client_options_from_env(lookup_in(
-        {{"PROXMOX_API_URL", "https://pve:8006"}, {"PROXMOX_USER", "alice@pve"}, {"PROXMOX_PASSWORD", "pw\r\n"}}));
+    auto pw = client_options_from_env(lookup_in({{"PROXMOX_API_URL", "https://pve:8006"},
+                                                 {"PROXMOX_USER", "alice@pve"},
+                                                 {"PROXMOX_PASSWORD", "pw\r\n"}}));
     ASSERT_FALSE(pw);
     EXPECT_EQ(pw.error().message.rfind("PROXMOX_PASSWORD", 0), 0u);
 }
@@ -95,8 +95,7 @@ TEST(OptionsFromEnv, ControlCharactersAreRefusedNamingTheVariable) {
 TEST(OptionsFromEnv, ASecretPastedIntoTheTokenIdOrUrlIsNeverEchoed) {
     const std::string secret = "5ec7a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
     for (const auto& [key, value] : std::map<std::string, std::string>{
-             {"PROXMOX_TOKEN_ID", "root@pam!mcp " + secret},
-             {"PROXMOX_USER", "root@pam:" + secret}}) {
+             {"PROXMOX_TOKEN_ID", "root@pam!mcp " + secret}, {"PROXMOX_USER", "root@pam:" + secret}}) {
         std::map<std::string, std::string> vars{{"PROXMOX_API_URL", "https://pve:8006"}, {key, value}};
         vars["PROXMOX_TOKEN_SECRET"] = "x";
         vars["PROXMOX_PASSWORD"] = "y";
@@ -104,10 +103,10 @@ TEST(OptionsFromEnv, ASecretPastedIntoTheTokenIdOrUrlIsNeverEchoed) {
         ASSERT_FALSE(o) << key;
         EXPECT_EQ(o.error().message.find("5ec7"), std::string::npos) << o.error().message;
     }
-    for (const std::string& url : {"https://root:" + secret + "@pve:8006", "https://pve:8006/?token=" + secret,
-                                  "http://" + secret}) {
-        auto o = client_options_from_env(
-            lookup_in({{"PROXMOX_API_URL", url}, {"PROXMOX_TOKEN_ID", "root@pam!ci"}, {"PROXMOX_TOKEN_SECRET", "x"}}));
+    for (const std::string& url :
+         {"https://root:" + secret + "@pve:8006", "https://pve:8006/?token=" + secret, "http://" + secret}) {
+        auto o = client_options_from_env(lookup_in(
+            {{"PROXMOX_API_URL", url}, {"PROXMOX_TOKEN_ID", "root@pam!ci"}, {"PROXMOX_TOKEN_SECRET", "x"}}));
         ASSERT_FALSE(o) << url;
         EXPECT_NE(o.error().message.find("PROXMOX_API_URL"), std::string::npos);
         EXPECT_EQ(o.error().message.find("5ec7"), std::string::npos) << o.error().message;

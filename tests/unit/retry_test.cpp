@@ -1,25 +1,25 @@
 // Retry policy, checked through the transport seam with a scripted transport.
 
 #include <proxmox/blocking_client.hpp>
-#include <proxmox/transport.hpp>
 #include <proxmox/testing/scripted_transport.hpp>
+#include <proxmox/transport.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 
-
 using namespace proxmox;
 using namespace std::chrono_literals;
 
 namespace {
 
-
 http_response status(unsigned code, std::string reason, std::string body = "") {
     return {code, std::move(reason), "application/json;charset=UTF-8", std::move(body)};
 }
-http_response ok(std::string body = R"({"data":null})") { return status(200, "OK", std::move(body)); }
+http_response ok(std::string body = R"({"data":null})") {
+    return status(200, "OK", std::move(body));
+}
 
 struct harness : proxmox::testing::scripted_client {
     explicit harness(std::deque<result<http_response>> script, retry_policy policy = {})
@@ -65,7 +65,8 @@ TEST(Retry, WritesAreSentOnceUnlessOptedIn) {
 
 TEST(Retry, HandlerErrorsAuthAndTlsAreNotRetried) {
     for (auto answer : std::vector<result<http_response>>{
-             status(500, "VM 100 not running"), status(401, "No ticket"), status(400, "Parameter verification failed."),
+             status(500, "VM 100 not running"), status(401, "No ticket"),
+             status(400, "Parameter verification failed."),
              result<http_response>(make_error(errc::tls_fingerprint_mismatch, "pin mismatch"))}) {
         harness h({answer, ok()});
         EXPECT_FALSE(h.call(http_method::get));
@@ -90,7 +91,8 @@ TEST(Transport, RequestCarriesTokenHeaderAndFormBody) {
     EXPECT_EQ(req.content_type, "application/x-www-form-urlencoded");
     EXPECT_EQ(req.body, "disk=scsi0&size=%2B10G");
     bool has_token = false;
-    for (const auto& [k, v] : req.headers) has_token |= k == "Authorization" && v == "PVEAPIToken=root@pam!test=secret";
+    for (const auto& [k, v] : req.headers)
+        has_token |= k == "Authorization" && v == "PVEAPIToken=root@pam!test=secret";
     EXPECT_TRUE(has_token);
 }
 

@@ -1,10 +1,10 @@
+#include "http/endpoint.hpp"
+#include "http/fingerprint.hpp"
+
 #include <proxmox/client.hpp>
 #include <proxmox/transport.hpp>
 
 #include <boost/asio/io_context.hpp>
-
-#include "http/endpoint.hpp"
-#include "http/fingerprint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,8 @@ using namespace proxmox;
 TEST(Fingerprint, AcceptsColonsAnyCaseOrBareHex) {
     const std::string canonical(64, 'A');
     std::string with_colons;
-    for (int i = 0; i < 32; ++i) with_colons += (i ? ":aa" : "aa");
+    for (int i = 0; i < 32; ++i)
+        with_colons += (i ? ":aa" : "aa");
     auto a = detail::normalize_fingerprint(with_colons);
     ASSERT_TRUE(a);
     EXPECT_EQ(*a, canonical);
@@ -57,9 +58,9 @@ TEST(Endpoint, RejectsPlainHttpAndPaths) {
 }
 
 TEST(Endpoint, CredentialsQueriesAndEncodedHostsAreRefusedWithoutEchoingThem) {
-    for (const char* bad : {"https://root:hunter2@pve:8006", "https://hunter2@pve:8006", "https://pve:8006/?token=hunter2",
-                            "https://pve:8006#hunter2", "https://pve%0D%0AX-Evil:%20hunter2:8006",
-                            "https://pve%2Ehunter2:8006"}) {
+    for (const char* bad : {"https://root:hunter2@pve:8006", "https://hunter2@pve:8006",
+                            "https://pve:8006/?token=hunter2", "https://pve:8006#hunter2",
+                            "https://pve%0D%0AX-Evil:%20hunter2:8006", "https://pve%2Ehunter2:8006"}) {
         auto e = detail::parse_endpoint(bad);
         ASSERT_FALSE(e) << bad;
         EXPECT_EQ(e.error().code, errc::invalid_argument);

@@ -1,5 +1,5 @@
-#include <proxmox/types.hpp>
 #include <proxmox/credentials.hpp>
+#include <proxmox/types.hpp>
 
 #include <gtest/gtest.h>
 
@@ -30,11 +30,11 @@ TEST(Upid, AcceptsEmptyIdTokenUserAndNineDigitPstart) {
 }
 
 TEST(Upid, RejectsMalformed) {
-    for (const char* bad : {"", "UPID:pve:1:2:3:qmstart:100:root@pam:", // short hex fields
+    for (const char* bad : {"", "UPID:pve:1:2:3:qmstart:100:root@pam:",                 // short hex fields
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam", // no trailing colon
                             "XPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
-                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",
-                            "UPID:", "UPID::"}) { // the prefix's own ':' is no trailing colon
+                            "UPID:-pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam:", "UPID:",
+                            "UPID::"}) { // the prefix's own ':' is no trailing colon
         auto u = upid::parse(bad);
         ASSERT_FALSE(u) << bad;
         EXPECT_EQ(u.error().code, proxmox::errc::invalid_argument);
@@ -92,7 +92,7 @@ TEST(Upid, HugeFieldsAreRefusedWithoutEchoingThem) {
 }
 
 TEST(Upid, FieldsAreCheckedOneByOne) {
-    for (const char* bad : {"UPID:pve:0012AB3G:0A1B2C3D:6650A1B2:qmstart:100:root@pam:", // pid not hex
+    for (const char* bad : {"UPID:pve:0012AB3G:0A1B2C3D:6650A1B2:qmstart:100:root@pam:",  // pid not hex
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qm start:100:root@pam:", // space in type
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:1/0:root@pam:",  // '/' in id
                             "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100::",          // empty user
@@ -104,8 +104,9 @@ TEST(Upid, FieldsAreCheckedOneByOne) {
 
 TEST(ApiToken, ASecretPastedIntoTheIdIsNeverEchoed) {
     const std::string secret = "5ec7a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
-    for (const std::string& id : {"root@pam!mcp " + secret, "root@pam!mcp:" + secret, secret,
-                                  "root@pam!mcp\t" + secret, secret + "@pam!mcp x", "root@pam!mcp=" + secret}) {
+    for (const std::string& id :
+         {"root@pam!mcp " + secret, "root@pam!mcp:" + secret, secret, "root@pam!mcp\t" + secret,
+          secret + "@pam!mcp x", "root@pam!mcp=" + secret}) {
         proxmox::api_token t{id, "x"};
         auto ok = t.validate();
         ASSERT_FALSE(ok) << id;
@@ -133,7 +134,8 @@ TEST(ApiToken, ErrorsQuoteALongIdAtBoundedLength) {
 
 TEST(ApiToken, ControlCharactersInTheSecretAreRefused) {
     // "SECRET\r\nX-Evil: 1" would add a header line to every request.
-    for (const std::string& secret : std::vector<std::string>{"aaaa\r\nX-Evil: 1", "aaaa\n", std::string("aa\0bb", 5), "aaaa\there"}) {
+    for (const std::string& secret :
+         std::vector<std::string>{"aaaa\r\nX-Evil: 1", "aaaa\n", std::string("aa\0bb", 5), "aaaa\there"}) {
         proxmox::api_token t{"root@pam!mcp", secret};
         auto ok = t.validate();
         ASSERT_FALSE(ok);

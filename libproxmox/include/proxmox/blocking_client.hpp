@@ -14,12 +14,8 @@
 namespace proxmox {
 
 namespace detail {
-template <class Signature>
-struct completion_arg;
-template <class R>
-struct completion_arg<void(R)> {
-    using type = std::decay_t<R>;
-};
+template <class Signature> struct completion_arg;
+template <class R> struct completion_arg<void(R)> { using type = std::decay_t<R>; };
 } // namespace detail
 
 /// A client for simple programs: every call blocks the calling thread until it completes.
@@ -39,7 +35,8 @@ struct completion_arg<void(R)> {
 class blocking_client {
 public:
     explicit blocking_client(client_options options)
-        : io_(std::make_unique<boost::asio::io_context>()), client_(io_->get_executor(), std::move(options)) {}
+        : io_(std::make_unique<boost::asio::io_context>()), client_(io_->get_executor(), std::move(options)) {
+    }
 
     /// The asynchronous client whose operations run() completes.
     const proxmox::client& async() const noexcept { return client_; }
@@ -47,8 +44,7 @@ public:
     /// Runs one deferred operation of async() to completion and returns its result. An
     /// operation that never completes (its handler was dropped, so the io_context ran out of
     /// work) gives boost::asio::error::operation_aborted instead of a result.
-    template <class DeferredOp>
-    auto run(DeferredOp&& op) {
+    template <class DeferredOp> auto run(DeferredOp&& op) {
         using signature = boost::asio::completion_signature_of_t<std::decay_t<DeferredOp>>;
         using result_type = typename detail::completion_arg<signature>::type;
         std::optional<result_type> out;

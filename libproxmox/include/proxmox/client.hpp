@@ -36,16 +36,9 @@ struct api_response {
 
 /// What client::async_call completes with for an endpoint of the given task kind: the task for
 /// calls that start a worker, the raw `data` otherwise.
-template <gen::task_kind K>
-struct call_result {
-    using type = api_response;
-};
-template <>
-struct call_result<gen::task_kind::upid> {
-    using type = task_handle;
-};
-template <>
-struct call_result<gen::task_kind::upid_or_null> {
+template <gen::task_kind K> struct call_result { using type = api_response; };
+template <> struct call_result<gen::task_kind::upid> { using type = task_handle; };
+template <> struct call_result<gen::task_kind::upid_or_null> {
     using type = std::optional<task_handle>; ///< PVE answers null when it waited for the task itself
 };
 
@@ -53,15 +46,22 @@ namespace detail {
 /// Sends an encoded generated call (a path parameter that is not one segment fails it unsent).
 void op_call(const state_ptr& state, http_method method, gen::encoded_request req, handler<api_response> h);
 void op_call(const state_ptr& state, http_method method, gen::encoded_request req, handler<task_handle> h);
-void op_call(const state_ptr& state, http_method method, gen::encoded_request req,
+void op_call(const state_ptr& state,
+             http_method method,
+             gen::encoded_request req,
              handler<std::optional<task_handle>> h);
 state_ptr make_client_state(boost::asio::any_io_executor executor, client_options options);
 boost::asio::any_io_executor state_executor(const state_ptr& state);
-void op_request(const state_ptr& state, http_method method, std::string path, request_params params,
+void op_request(const state_ptr& state,
+                http_method method,
+                std::string path,
+                request_params params,
                 handler<api_response> h);
 void op_version(const state_ptr& state, handler<version_info> h);
 void op_nodes(const state_ptr& state, handler<std::vector<node_summary>> h);
-void op_storage_configs(const state_ptr& state, storage_list_options o, handler<std::vector<storage_config>> h);
+void op_storage_configs(const state_ptr& state,
+                        storage_list_options o,
+                        handler<std::vector<storage_config>> h);
 } // namespace detail
 
 /// An asynchronous client for one PVE cluster.
@@ -94,24 +94,23 @@ public:
     /// A handle for a task known by its UPID string (e.g. from a previous run).
     result<task_handle> task(std::string_view upid_text) const {
         auto id = upid::parse(upid_text);
-        if (!id) return id.error();
+        if (!id)
+            return id.error();
         return task_handle(state_, std::move(*id));
     }
 
     /// PVE version. PVE endpoint: GET /version (any authenticated user).
     /// Completion: void(result<version_info>).
-    template <class Token = boost::asio::deferred_t>
-    auto async_version(Token&& token = {}) const {
+    template <class Token = boost::asio::deferred_t> auto async_version(Token&& token = {}) const {
         return detail::initiate<version_info>(std::forward<Token>(token),
                                               [s = state_](auto h) { detail::op_version(s, std::move(h)); });
     }
 
     /// The cluster's nodes. PVE endpoint: GET /nodes (any authenticated user).
     /// Completion: void(result<std::vector<node_summary>>).
-    template <class Token = boost::asio::deferred_t>
-    auto async_nodes(Token&& token = {}) const {
-        return detail::initiate<std::vector<node_summary>>(std::forward<Token>(token),
-                                                           [s = state_](auto h) { detail::op_nodes(s, std::move(h)); });
+    template <class Token = boost::asio::deferred_t> auto async_nodes(Token&& token = {}) const {
+        return detail::initiate<std::vector<node_summary>>(
+            std::forward<Token>(token), [s = state_](auto h) { detail::op_nodes(s, std::move(h)); });
     }
 
     /// The datacenter's storage definitions (type, content types, shared, the nodes that may use
@@ -139,12 +138,13 @@ public:
     /// anything is sent (PVE decodes the path before routing: such a value would reach another
     /// endpoint). Other characters are percent-encoded.
     template <class Params, class Token = boost::asio::deferred_t>
-        requires requires { Params::endpoint.task; }
+    requires requires { Params::endpoint.task; }
     auto async_call(const Params& params, Token&& token = {}) const {
         using R = typename call_result<Params::endpoint.task>::type;
-        return detail::initiate<R>(std::forward<Token>(token), [s = state_, r = encode(params)](auto h) mutable {
-            detail::op_call(s, Params::endpoint.method, std::move(r), std::move(h));
-        });
+        return detail::initiate<R>(
+            std::forward<Token>(token), [s = state_, r = encode(params)](auto h) mutable {
+                detail::op_call(s, Params::endpoint.method, std::move(r), std::move(h));
+            });
     }
 
     /// Sends what a generated encoder produced (`gen::encode(params)`): exactly that path and
@@ -165,11 +165,13 @@ public:
     /// only from values you checked (a value with '/' adds segments). GET/DELETE parameters go
     /// in the query, POST/PUT parameters in a form body. Completion: void(result<api_response>).
     template <class Token = boost::asio::deferred_t>
-    auto async_request(http_method method, std::string path, request_params params = {}, Token&& token = {}) const {
+    auto async_request(http_method method,
+                       std::string path,
+                       request_params params = {},
+                       Token&& token = {}) const {
         return detail::initiate<api_response>(
-            std::forward<Token>(token), [s = state_, method, p = std::move(path), q = std::move(params)](auto h) {
-                detail::op_request(s, method, p, q, std::move(h));
-            });
+            std::forward<Token>(token), [s = state_, method, p = std::move(path), q = std::move(params)](
+                                            auto h) { detail::op_request(s, method, p, q, std::move(h)); });
     }
 
 private:

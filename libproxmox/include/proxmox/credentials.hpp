@@ -29,7 +29,7 @@ struct api_token {
 /// PVE's 2-hour expiry, sends the CSRF token on writes, and logs in again once after a 401.
 /// The password, tickets and CSRF tokens never appear in errors or logs.
 struct password_login {
-    std::string userid;   ///< `USER@REALM`, e.g. `root@pam`
+    std::string userid; ///< `USER@REALM`, e.g. `root@pam`
     std::string password;
     /// Asked when the user has two-factor authentication: returns the second factor, e.g. the
     /// current TOTP code (`123456`, sent as `totp:123456`) or `recovery:KEY`.

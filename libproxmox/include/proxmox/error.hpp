@@ -46,22 +46,24 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 /// Everything known about a failed operation. Never contains a secret (token secret, password,
 /// ticket, CSRF token): messages are built from the request line and the server's answer only.
 struct error {
-    boost::system::error_code code;                  ///< proxmox::errc or a transport code (Asio, SSL)
-    unsigned http_status = 0;                        ///< 0 when no HTTP answer was received
-    std::string message;                             ///< PVE's message (JSON `message` or reason phrase), or ours
+    boost::system::error_code code; ///< proxmox::errc or a transport code (Asio, SSL)
+    unsigned http_status = 0;       ///< 0 when no HTTP answer was received
+    std::string message;            ///< PVE's message (JSON `message` or reason phrase), or ours
     std::map<std::string, std::string> field_errors; ///< PVE's per-parameter `errors` (400)
     std::string method;                              ///< request method, when a request was involved
-    std::string path;                                ///< API path without `/api2/json`, e.g. `/nodes/pve/status`
-    std::string upid;                                ///< the task, for task_failed / task_timeout
-    std::string exit_status;                         ///< the task's exit status, for task_failed
-    std::string log_tail;                            ///< last lines of the task log, for task_failed
+    std::string path;        ///< API path without `/api2/json`, e.g. `/nodes/pve/status`
+    std::string upid;        ///< the task, for task_failed / task_timeout
+    std::string exit_status; ///< the task's exit status, for task_failed
+    std::string log_tail;    ///< last lines of the task log, for task_failed
 
     /// One line for humans: "POST /nodes/pve/qemu/100/status/start: 500 VM 100 not running".
     std::string to_string() const;
 };
 
 error make_error(boost::system::error_code code, std::string message);
-inline error make_error(errc code, std::string message) { return make_error(make_error_code(code), std::move(message)); }
+inline error make_error(errc code, std::string message) {
+    return make_error(make_error_code(code), std::move(message));
+}
 
 /// Thrown only by result<T>::value() on an error result; the SDK itself never throws.
 class exception : public std::runtime_error {
@@ -77,14 +79,12 @@ private:
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
 
 /// The completion value of every SDK operation.
-template <class T>
-using result = boost::system::result<T, error>;
+template <class T> using result = boost::system::result<T, error>;
 
 } // namespace proxmox
 
 namespace boost::system {
-template <>
-struct is_error_code_enum<proxmox::errc> : std::true_type {};
+template <> struct is_error_code_enum<proxmox::errc> : std::true_type {};
 } // namespace boost::system
 
 #endif

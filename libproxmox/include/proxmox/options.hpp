@@ -39,10 +39,10 @@ using log_sink = std::function<void(log_level, std::string_view)>;
 /// Retried: connection failures and timeouts, and 595/596/597/599 (the contacted node could not
 /// reach the target node) and 503. Never retried: 4xx, 500, 501, TLS verification failures.
 struct retry_policy {
-    unsigned max_attempts = 3;                         ///< 1 = never retry
-    std::chrono::milliseconds initial_backoff{200};    ///< doubles per attempt, up to max_backoff
+    unsigned max_attempts = 3;                      ///< 1 = never retry
+    std::chrono::milliseconds initial_backoff{200}; ///< doubles per attempt, up to max_backoff
     std::chrono::milliseconds max_backoff{5'000};
-    std::chrono::milliseconds max_total{30'000};       ///< no new attempt once this much time passed
+    std::chrono::milliseconds max_total{30'000}; ///< no new attempt once this much time passed
     /// POST/PUT/DELETE are retried only when true: a write that may have reached PVE could run twice.
     bool retry_writes = false;
 };
@@ -69,8 +69,8 @@ struct client_options {
     bool keep_alive = true;
     /// An idle keep-alive connection older than this is closed instead of reused.
     std::chrono::milliseconds idle_timeout{10'000};
-    std::chrono::milliseconds connect_timeout{10'000};  ///< TCP connect + TLS handshake
-    std::chrono::milliseconds request_timeout{60'000};  ///< one request: write + read of the answer
+    std::chrono::milliseconds connect_timeout{10'000}; ///< TCP connect + TLS handshake
+    std::chrono::milliseconds request_timeout{60'000}; ///< one request: write + read of the answer
     /// A whole operation, retries and queueing for a connection included (0 = no limit). Task
     /// waits use task_wait_options::timeout instead.
     std::chrono::milliseconds operation_timeout{0};

@@ -24,7 +24,7 @@ struct task_status {
     std::string type;
     std::string id;
     std::string user;
-    std::string status;                    ///< running or stopped
+    std::string status;                     ///< running or stopped
     std::optional<std::string> exit_status; ///< only once stopped: OK, "WARNINGS: n" or the error text
     std::int64_t starttime = 0;
     boost::json::object raw;
@@ -48,7 +48,7 @@ struct task_progress {
 
 /// How task_handle::async_wait polls.
 struct task_wait_options {
-    std::chrono::milliseconds timeout{0};          ///< 0 = wait as long as the task runs
+    std::chrono::milliseconds timeout{0};            ///< 0 = wait as long as the task runs
     std::chrono::milliseconds initial_interval{100}; ///< first poll delay; doubles up to max_interval
     std::chrono::milliseconds max_interval{2000};
     /// Called after every poll with the new log lines (read incrementally with start/limit from
@@ -74,8 +74,7 @@ public:
 
     /// Reads the task's status once. PVE endpoint: GET /nodes/{node}/tasks/{upid}/status.
     /// Completion: void(result<task_status>).
-    template <class Token = boost::asio::deferred_t>
-    auto async_status(Token&& token = {}) const {
+    template <class Token = boost::asio::deferred_t> auto async_status(Token&& token = {}) const {
         return detail::initiate<task_status>(std::forward<Token>(token), [s = state_, id = upid_](auto h) {
             detail::op_task_status(s, id, std::move(h));
         });
@@ -88,16 +87,15 @@ public:
     /// Cancelling the operation stops the polling, not the task. Completion: void(result<task_status>).
     template <class Token = boost::asio::deferred_t>
     auto async_wait(task_wait_options opts = {}, Token&& token = {}) const {
-        return detail::initiate<task_status>(std::forward<Token>(token), [s = state_, id = upid_, opts](auto h) {
-            detail::op_task_wait(s, id, opts, std::move(h));
-        });
+        return detail::initiate<task_status>(
+            std::forward<Token>(token),
+            [s = state_, id = upid_, opts](auto h) { detail::op_task_wait(s, id, opts, std::move(h)); });
     }
 
     /// Asks PVE to stop the task, then reads its status once.
     /// PVE endpoint: DELETE /nodes/{node}/tasks/{upid} (the task owner, or Sys.Modify on
     /// /nodes/{node}). Completion: void(result<task_status>).
-    template <class Token = boost::asio::deferred_t>
-    auto async_stop(Token&& token = {}) const {
+    template <class Token = boost::asio::deferred_t> auto async_stop(Token&& token = {}) const {
         return detail::initiate<task_status>(std::forward<Token>(token), [s = state_, id = upid_](auto h) {
             detail::op_task_stop(s, id, std::move(h));
         });

@@ -29,7 +29,7 @@ struct http_request {
     http_method method = http_method::get;
     std::string target; ///< origin-form target, e.g. `/api2/json/nodes?x=1`
     std::vector<std::pair<std::string, std::string>> headers; ///< may hold credentials: never log
-    std::string content_type; ///< empty when there is no body
+    std::string content_type;                                 ///< empty when there is no body
     std::string body;
     /// When not empty, the body is these parts in order (with a Content-Length), not `body`.
     std::vector<body_part> streamed_body;

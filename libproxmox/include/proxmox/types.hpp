@@ -43,7 +43,9 @@ public:
     request_params(std::initializer_list<std::pair<std::string, std::string>> items) : items_(items) {}
 
     request_params& add(std::string key, std::string value);
-    request_params& add(std::string key, const char* value) { return add(std::move(key), std::string(value)); }
+    request_params& add(std::string key, const char* value) {
+        return add(std::move(key), std::string(value));
+    }
     request_params& add(std::string key, std::int64_t value);
     request_params& add(std::string key, int value) { return add(std::move(key), std::int64_t{value}); }
     request_params& add(std::string key, unsigned value) { return add(std::move(key), std::int64_t{value}); }

@@ -39,13 +39,16 @@ inline boost::asio::awaitable<bool> cancel_requested() {
 }
 
 template <class T>
-void spawn_on(boost::asio::any_io_executor ex, boost::asio::awaitable<result<T>> op,
+void spawn_on(boost::asio::any_io_executor ex,
+              boost::asio::awaitable<result<T>> op,
               boost::asio::any_completion_handler<void(result<T>)> h) {
     auto slot = boost::asio::get_associated_cancellation_slot(h);
     auto completion = [h = std::move(h), ex](std::exception_ptr e, result<T> r) mutable {
-        if (e) r = internal_error(e);
+        if (e)
+            r = internal_error(e);
         auto handler_ex = boost::asio::get_associated_executor(h, ex);
-        boost::asio::dispatch(handler_ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+        boost::asio::dispatch(handler_ex,
+                              [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
     };
     boost::asio::co_spawn(ex, without_cancel_exceptions(std::move(op)),
                           boost::asio::bind_cancellation_slot(slot, std::move(completion)));

@@ -4,9 +4,9 @@
 // Credentials on the wire (WIRE.md §5): the API token header, or a ticket cookie plus the CSRF
 // token on writes, with login, two-factor completion, renewal and one re-login after a 401.
 
-#include <proxmox/transport.hpp>
-
 #include "core/client_state.hpp"
+
+#include <proxmox/transport.hpp>
 
 namespace proxmox::detail {
 

@@ -43,7 +43,9 @@ void op_call(const state_ptr& state, http_method method, gen::encoded_request re
     spawn(state, call_task(state, method, std::move(req)), std::move(h));
 }
 
-void op_call(const state_ptr& state, http_method method, gen::encoded_request req,
+void op_call(const state_ptr& state,
+             http_method method,
+             gen::encoded_request req,
              handler<std::optional<task_handle>> h) {
     spawn(state, call_optional_task(state, method, std::move(req)), std::move(h));
 }

@@ -1,5 +1,4 @@
 #include "core/encoding.hpp"
-
 #include "core/text.hpp"
 
 #include <boost/url/encode.hpp>
@@ -10,13 +9,15 @@
 namespace proxmox::detail {
 
 std::string encode_component(std::string_view text) {
-    return boost::urls::encode(boost::urls::string_view(text.data(), text.size()), boost::urls::unreserved_chars);
+    return boost::urls::encode(boost::urls::string_view(text.data(), text.size()),
+                               boost::urls::unreserved_chars);
 }
 
 std::string encode_params(const request_params& params) {
     std::string out;
     for (const auto& [key, value] : params.items()) {
-        if (!out.empty()) out += '&';
+        if (!out.empty())
+            out += '&';
         out += encode_component(key);
         out += '=';
         out += encode_component(value);
@@ -27,7 +28,8 @@ std::string encode_params(const request_params& params) {
 namespace {
 
 std::string single_segment_problem(std::string_view value) {
-    if (value.empty()) return "is empty; set it";
+    if (value.empty())
+        return "is empty; set it";
     if (value == "." || value == "..")
         return fmt::format("is '{}', which would address another path; pass a name", value);
     if (value.find('/') != std::string_view::npos)
@@ -44,19 +46,22 @@ std::string encode_segments(std::string_view value) {
     for (;;) {
         const auto slash = value.find('/');
         out += encode_component(value.substr(0, slash));
-        if (slash == std::string_view::npos) return out;
+        if (slash == std::string_view::npos)
+            return out;
         out += '/';
         value.remove_prefix(slash + 1);
     }
 }
 
 std::string segment_problem(std::string_view value, bool slashes_allowed) {
-    if (!slashes_allowed || value.empty()) return single_segment_problem(value);
+    if (!slashes_allowed || value.empty())
+        return single_segment_problem(value);
     for (std::string_view rest = value;;) {
         const auto slash = rest.find('/');
         if (auto problem = single_segment_problem(rest.substr(0, slash)); !problem.empty())
             return fmt::format("{} has a part that {}", bounded_quote(value, 200), problem);
-        if (slash == std::string_view::npos) return {};
+        if (slash == std::string_view::npos)
+            return {};
         rest.remove_prefix(slash + 1);
     }
 }
@@ -80,22 +85,30 @@ result<std::string> api_path(std::initializer_list<std::variant<std::string_view
 
 result<std::string> encode_path(std::string_view path) {
     constexpr std::string_view prefix = "/api2/json";
-    if (path.starts_with(prefix)) path.remove_prefix(prefix.size());
+    if (path.starts_with(prefix))
+        path.remove_prefix(prefix.size());
     auto fail = [&](std::string_view why) {
-        return make_error(errc::invalid_argument, fmt::format("API path {} {}", bounded_quote(path, 200), why));
+        return make_error(errc::invalid_argument,
+                          fmt::format("API path {} {}", bounded_quote(path, 200), why));
     };
-    if (path.empty() || path.front() != '/') return fail("must start with '/', e.g. /nodes/pve/status");
+    if (path.empty() || path.front() != '/')
+        return fail("must start with '/', e.g. /nodes/pve/status");
     if (path.find_first_of("?#") != std::string_view::npos)
         return fail("must not contain '?' or '#'; pass parameters separately");
-    if (path.ends_with('/') && path.size() > 1) path.remove_suffix(1); // tolerate one trailing slash
+    if (path.ends_with('/') && path.size() > 1)
+        path.remove_suffix(1); // tolerate one trailing slash
     std::string_view rest = path.substr(1);
-    if (rest.empty()) return std::string("/");
+    if (rest.empty())
+        return std::string("/");
     for (std::string_view scan = rest;;) {
         const auto slash = scan.find('/');
         const auto segment = scan.substr(0, slash);
-        if (segment.empty()) return fail("has an empty segment");
-        if (segment == "." || segment == "..") return fail("has a '.' or '..' segment");
-        if (slash == std::string_view::npos) break;
+        if (segment.empty())
+            return fail("has an empty segment");
+        if (segment == "." || segment == "..")
+            return fail("has a '.' or '..' segment");
+        if (slash == std::string_view::npos)
+            break;
         scan.remove_prefix(slash + 1);
     }
     return "/" + encode_segments(rest);

@@ -1,5 +1,4 @@
 #include "core/envelope.hpp"
-
 #include "core/json_read.hpp"
 
 #include <boost/json/parse.hpp>
@@ -11,7 +10,8 @@ namespace proxmox::detail {
 namespace {
 
 std::string trim_message(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
     return std::string(text);
 }
 
@@ -19,28 +19,36 @@ std::string trim_message(std::string_view text) {
 
 errc classify_status(unsigned status, std::string_view message) {
     switch (status) {
-    case 400: return errc::invalid_parameter;
-    case 401: return errc::auth_failed;
-    case 403: return errc::permission_denied;
-    case 404: return errc::not_found;
-    case 501: return errc::not_implemented;
+    case 400:
+        return errc::invalid_parameter;
+    case 401:
+        return errc::auth_failed;
+    case 403:
+        return errc::permission_denied;
+    case 404:
+        return errc::not_found;
+    case 501:
+        return errc::not_implemented;
     case 595:
     case 596:
     case 597:
-    case 599: return errc::proxy_unreachable;
+    case 599:
+        return errc::proxy_unreachable;
     case 500:
         // PVE reports missing guests/objects as 500 "Configuration file '...' does not exist".
         if (message.find("does not exist") != std::string_view::npos || message.starts_with("no such "))
             return errc::not_found;
         return errc::server_error;
-    default: return errc::http_error;
+    default:
+        return errc::http_error;
     }
 }
 
 result<api_response> read_envelope(http_method method, std::string_view path, const http_response& response) {
     boost::system::error_code ec;
     boost::json::value body;
-    if (!response.body.empty()) body = boost::json::parse(response.body, ec);
+    if (!response.body.empty())
+        body = boost::json::parse(response.body, ec);
     const bool json_ok = !response.body.empty() && !ec;
 
     if (response.status == 200) {
@@ -71,8 +79,10 @@ result<api_response> read_envelope(http_method method, std::string_view path, co
                 e.field_errors[std::string(field)] =
                     text.is_string() ? trim_message(text.get_string()) : boost::json::serialize(text);
     }
-    if (e.message.empty()) e.message = trim_message(response.reason);
-    if (e.message.empty()) e.message = fmt::format("HTTP status {}", response.status);
+    if (e.message.empty())
+        e.message = trim_message(response.reason);
+    if (e.message.empty())
+        e.message = fmt::format("HTTP status {}", response.status);
     e.code = make_error_code(classify_status(response.status, e.message));
     return e;
 }

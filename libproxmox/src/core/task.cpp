@@ -5,9 +5,9 @@
 #include "core/encoding.hpp"
 #include "core/json_read.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/json/value_from.hpp>
 
 #include <fmt/format.h>
@@ -18,13 +18,15 @@
 namespace proxmox {
 
 bool task_status::succeeded() const noexcept {
-    if (status != "stopped" || !exit_status) return false;
+    if (status != "stopped" || !exit_status)
+        return false;
     return *exit_status == "OK" || exit_status->starts_with("WARNINGS: ");
 }
 
 unsigned task_status::warnings() const noexcept {
     constexpr std::string_view prefix = "WARNINGS: ";
-    if (!exit_status || !exit_status->starts_with(prefix)) return 0;
+    if (!exit_status || !exit_status->starts_with(prefix))
+        return 0;
     unsigned n = 0;
     std::from_chars(exit_status->data() + prefix.size(), exit_status->data() + exit_status->size(), n);
     return n;
@@ -40,7 +42,8 @@ task_status tag_invoke(boost::json::value_to_tag<task_status>, const boost::json
     s.id = read_string(o, "id");
     s.user = read_string(o, "user");
     s.status = read_string(o, "status");
-    if (o.contains("exitstatus")) s.exit_status = read_string(o, "exitstatus");
+    if (o.contains("exitstatus"))
+        s.exit_status = read_string(o, "exitstatus");
     s.starttime = read_int(o, "starttime");
     s.raw = o;
     return s;
@@ -49,7 +52,8 @@ task_status tag_invoke(boost::json::value_to_tag<task_status>, const boost::json
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const task_status& s) {
     boost::json::object o{{"upid", s.upid}, {"node", s.node},     {"type", s.type},          {"id", s.id},
                           {"user", s.user}, {"status", s.status}, {"starttime", s.starttime}};
-    if (s.exit_status) o["exitstatus"] = *s.exit_status;
+    if (s.exit_status)
+        o["exitstatus"] = *s.exit_status;
     v = std::move(o);
 }
 
@@ -61,15 +65,18 @@ using boost::asio::awaitable;
 /// `/nodes/{node}/tasks/{upid}` + `suffix`, encoded (a upid built by hand is checked here).
 result<std::string> task_path(const upid& id, std::string_view suffix) {
     auto path = api_path({"nodes", path_value{"node", id.node}, "tasks", path_value{"upid", id.text}});
-    if (path) *path += suffix;
+    if (path)
+        *path += suffix;
     return path;
 }
 
 awaitable<result<task_status>> status(state_ptr state, upid id) {
     auto path = task_path(id, "/status");
-    if (!path) co_return path.error();
+    if (!path)
+        co_return path.error();
     auto response = co_await request(state, http_method::get, std::move(*path), {});
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     co_return convert<task_status>(*response, "task status");
 }
 
@@ -94,9 +101,11 @@ awaitable<result<log_page>> read_log(state_ptr state, upid id, std::int64_t star
     request_params params;
     params.add("start", start).add("limit", limit);
     auto path = task_path(id, "/log");
-    if (!path) co_return path.error();
+    if (!path)
+        co_return path.error();
     auto response = co_await request(state, http_method::get, std::move(*path), std::move(params));
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     log_page page;
     page.next_line = start;
     page.total = response->total.value_or(0);
@@ -114,7 +123,8 @@ awaitable<result<log_page>> read_log(state_ptr state, upid id, std::int64_t star
             page.lines.push_back(read_string(o, "t"));
             page.next_line = std::max(page.next_line, read_int(o, "n", page.next_line + 1)); // n is 1-based
         }
-    if (!response->total) page.total = page.next_line;
+    if (!response->total)
+        page.total = page.next_line;
     co_return page;
 }
 
@@ -123,11 +133,15 @@ constexpr std::int64_t log_tail_lines = 20;
 /// The last lines of the log for an error message; empty when the log cannot be read.
 awaitable<std::string> log_tail(state_ptr state, upid id) {
     auto probe = co_await read_log(state, id, 0, 1);
-    if (!probe) co_return std::string();
-    auto page = co_await read_log(state, id, std::max<std::int64_t>(0, probe->total - log_tail_lines), log_tail_lines);
-    if (!page) co_return std::string();
+    if (!probe)
+        co_return std::string();
+    auto page = co_await read_log(state, id, std::max<std::int64_t>(0, probe->total - log_tail_lines),
+                                  log_tail_lines);
+    if (!page)
+        co_return std::string();
     std::string out;
-    for (const auto& line : page->lines) out += (out.empty() ? "" : "\n") + line;
+    for (const auto& line : page->lines)
+        out += (out.empty() ? "" : "\n") + line;
     co_return out;
 }
 
@@ -138,10 +152,13 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
     boost::asio::steady_timer timer(state->executor);
     std::int64_t log_position = 0;
     for (;;) {
-        if (co_await cancel_requested()) co_return cancelled_wait(boost::asio::error::operation_aborted, id);
+        if (co_await cancel_requested())
+            co_return cancelled_wait(boost::asio::error::operation_aborted, id);
         auto current = co_await status(state, id);
-        if (!current) co_return current.error();
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        if (!current)
+            co_return current.error();
+        auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         if (opts.on_progress) {
             task_progress progress;
             auto page = co_await read_log(state, id, log_position, 500);
@@ -154,7 +171,8 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
             opts.on_progress(progress);
         }
         if (!current->running()) {
-            if (current->succeeded()) co_return current;
+            if (current->succeeded())
+                co_return current;
             auto exit = current->exit_status.value_or("unknown exit status");
             error e = task_error(errc::task_failed, id, fmt::format("task {} failed: {}", id.text, exit));
             e.exit_status = exit;
@@ -162,22 +180,27 @@ awaitable<result<task_status>> wait(state_ptr state, upid id, task_wait_options 
             co_return e;
         }
         if (opts.timeout.count() > 0 && elapsed >= opts.timeout)
-            co_return task_error(errc::task_timeout, id,
-                                 fmt::format("task {} still running after {} ms", id.text, opts.timeout.count()));
+            co_return task_error(
+                errc::task_timeout, id,
+                fmt::format("task {} still running after {} ms", id.text, opts.timeout.count()));
         auto delay = interval;
-        if (opts.timeout.count() > 0) delay = std::min(delay, opts.timeout - elapsed + std::chrono::milliseconds(1));
+        if (opts.timeout.count() > 0)
+            delay = std::min(delay, opts.timeout - elapsed + std::chrono::milliseconds(1));
         timer.expires_after(delay);
         auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (ec) co_return cancelled_wait(ec, id);
+        if (ec)
+            co_return cancelled_wait(ec, id);
         interval = std::min(interval * 2, max_interval);
     }
 }
 
 awaitable<result<task_status>> stop(state_ptr state, upid id) {
     auto path = task_path(id, "");
-    if (!path) co_return path.error();
+    if (!path)
+        co_return path.error();
     auto response = co_await request(state, http_method::del, std::move(*path), {});
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     co_return co_await status(state, id);
 }
 

@@ -1,9 +1,9 @@
+#include "core/text.hpp"
+
 #include <proxmox/credentials.hpp>
 #include <proxmox/types.hpp>
 
 #include <fmt/format.h>
-
-#include "core/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,18 +14,21 @@ namespace proxmox {
 
 std::string_view to_string(http_method m) noexcept {
     switch (m) {
-    case http_method::get: return "GET";
-    case http_method::post: return "POST";
-    case http_method::put: return "PUT";
-    case http_method::del: return "DELETE";
+    case http_method::get:
+        return "GET";
+    case http_method::post:
+        return "POST";
+    case http_method::put:
+        return "PUT";
+    case http_method::del:
+        return "DELETE";
     }
     return "GET";
 }
 
 namespace {
 
-template <class Int>
-bool parse_hex(std::string_view text, Int& out) {
+template <class Int> bool parse_hex(std::string_view text, Int& out) {
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out, 16);
     return ec == std::errc{} && ptr == text.data() + text.size();
 }
@@ -33,9 +36,11 @@ bool parse_hex(std::string_view text, Int& out) {
 /// pve-common UPID.pm: node `[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?` (a DNS label).
 /// type, id and user: `[^:\s/]+` (id may be empty).
 bool upid_word(std::string_view s, bool may_be_empty) {
-    if (s.empty()) return may_be_empty;
+    if (s.empty())
+        return may_be_empty;
     return std::none_of(s.begin(), s.end(), [](char c) {
-        return c == ':' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+        return c == ':' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+               c == '\v';
     });
 }
 
@@ -43,14 +48,16 @@ bool upid_word(std::string_view s, bool may_be_empty) {
 std::optional<std::vector<std::string_view>> upid_fields(std::string_view text) {
     constexpr std::string_view prefix = "UPID:";
     // `UPID:` alone ends with ':' too, but that colon is the prefix's own
-    if (text.size() <= prefix.size() || !text.starts_with(prefix) || !text.ends_with(':')) return std::nullopt;
+    if (text.size() <= prefix.size() || !text.starts_with(prefix) || !text.ends_with(':'))
+        return std::nullopt;
     text.remove_prefix(prefix.size());
     text.remove_suffix(1);
     std::vector<std::string_view> fields;
     for (;;) {
         const auto colon = text.find(':');
         fields.push_back(text.substr(0, colon));
-        if (colon == std::string_view::npos) return fields;
+        if (colon == std::string_view::npos)
+            return fields;
         text.remove_prefix(colon + 1);
     }
 }
@@ -61,20 +68,26 @@ result<upid> upid::parse(std::string_view text) {
     // PVE's UPIDs are well under 200 characters; anything this long is not one.
     constexpr std::size_t max_length = 1024;
     auto fail = [&](std::string_view why) {
-        return make_error(errc::invalid_argument,
-                          fmt::format("{} is not a task UPID ({}; expected UPID:node:pid:pstart:starttime:type:id:user:)",
-                                      detail::bounded_quote(text, 100), why));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("{} is not a task UPID ({}; expected UPID:node:pid:pstart:starttime:type:id:user:)",
+                        detail::bounded_quote(text, 100), why));
     };
-    if (text.size() > max_length) return fail(fmt::format("longer than {} characters", max_length));
+    if (text.size() > max_length)
+        return fail(fmt::format("longer than {} characters", max_length));
     // pve-common src/PVE/UPID.pm decode(): node, pid, pstart, starttime, type, id, user.
     const auto fields = upid_fields(text);
-    if (!fields) return fail("it must start with 'UPID:' and end with ':'");
-    if (fields->size() != 7) return fail(fmt::format("{} fields instead of 7", fields->size()));
+    if (!fields)
+        return fail("it must start with 'UPID:' and end with ':'");
+    if (fields->size() != 7)
+        return fail(fmt::format("{} fields instead of 7", fields->size()));
     const auto& f = *fields;
-    if (!detail::is_dns_label(f[0])) return fail("the node name is malformed");
+    if (!detail::is_dns_label(f[0]))
+        return fail("the node name is malformed");
     upid u;
     std::uint64_t starttime = 0;
-    if (f[1].size() != 8 || !detail::all_hex(f[1]) || !parse_hex(f[1], u.pid)) return fail("pid is not 8 hex digits");
+    if (f[1].size() != 8 || !detail::all_hex(f[1]) || !parse_hex(f[1], u.pid))
+        return fail("pid is not 8 hex digits");
     if (f[2].size() < 8 || f[2].size() > 9 || !detail::all_hex(f[2]) || !parse_hex(f[2], u.pstart))
         return fail("pstart is not 8 or 9 hex digits");
     if (f[3].size() != 8 || !detail::all_hex(f[3]) || !parse_hex(f[3], starttime))
@@ -113,8 +126,8 @@ bool realm_like(std::string_view s) {
 /// The user part of `USER@REALM`: no whitespace, control characters, '@', '!', ':' or '/'.
 bool user_like(std::string_view s) {
     return !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
-        return c == '@' || c == '!' || c == ':' || c == '/' || c == ' ' || static_cast<unsigned char>(c) < 0x20 ||
-               c == 0x7F;
+        return c == '@' || c == '!' || c == ':' || c == '/' || c == ' ' ||
+               static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
     });
 }
 
@@ -122,11 +135,16 @@ bool user_like(std::string_view s) {
 /// into the wrong setting must not reach a log.
 std::string userid_problem(std::string_view userid) {
     const auto at = userid.find('@');
-    if (userid.find_first_of(" \t") != std::string_view::npos) return "it contains a space or tab";
-    if (detail::has_control_char(userid)) return "it contains a control character (a line break?)";
-    if (at == std::string_view::npos) return "it has no '@'";
-    if (!user_like(userid.substr(0, at))) return "the part before '@' is empty or has '!', ':' or '/'";
-    if (!realm_like(userid.substr(at + 1))) return "the realm after '@' is not a realm name such as pam or pve";
+    if (userid.find_first_of(" \t") != std::string_view::npos)
+        return "it contains a space or tab";
+    if (detail::has_control_char(userid))
+        return "it contains a control character (a line break?)";
+    if (at == std::string_view::npos)
+        return "it has no '@'";
+    if (!user_like(userid.substr(0, at)))
+        return "the part before '@' is empty or has '!', ':' or '/'";
+    if (!realm_like(userid.substr(at + 1)))
+        return "the realm after '@' is not a realm name such as pam or pve";
     return {};
 }
 
@@ -138,7 +156,8 @@ result<api_token> api_token::parse(std::string_view text) {
         return make_error(errc::invalid_argument,
                           "API token must look like USER@REALM!TOKENID=SECRET (no '=' found)");
     api_token t{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
-    if (auto ok = t.validate(); !ok) return ok.error();
+    if (auto ok = t.validate(); !ok)
+        return ok.error();
     return t;
 }
 
@@ -151,29 +170,32 @@ result<void> api_token::validate() const {
         problem = "it contains '=' (put the part after '=' in the secret)";
     else if (bang == std::string::npos)
         problem = "it has no '!'";
-    else if (problem = userid_problem(std::string_view(id).substr(0, bang)); problem.empty() &&
-             !realm_like(std::string_view(id).substr(bang + 1)))
+    else if (problem = userid_problem(std::string_view(id).substr(0, bang));
+             problem.empty() && !realm_like(std::string_view(id).substr(bang + 1)))
         problem = "the token name after '!' is not a name such as mcp";
     if (!problem.empty())
-        return make_error(errc::invalid_argument,
-                          fmt::format("token id must look like USER@REALM!TOKENID, e.g. root@pam!mcp, but {}", problem));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("token id must look like USER@REALM!TOKENID, e.g. root@pam!mcp, but {}", problem));
     // The id is well-formed by now, but of any length: quoted at bounded length.
     if (secret.empty())
         return make_error(errc::invalid_argument,
                           fmt::format("token secret for {} is empty", detail::bounded_quote(id)));
     // The secret goes into the Authorization header: a line break there would add header lines.
     if (detail::has_control_char(secret))
-        return make_error(errc::invalid_argument,
-                          fmt::format("token secret for {} contains a control character (a line break from copying?); "
-                                      "remove it",
-                                      detail::bounded_quote(id)));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("token secret for {} contains a control character (a line break from copying?); "
+                        "remove it",
+                        detail::bounded_quote(id)));
     return {};
 }
 
 result<void> password_login::validate() const {
     if (auto problem = userid_problem(userid); !problem.empty())
-        return make_error(errc::invalid_argument,
-                          fmt::format("login user must look like USER@REALM, e.g. root@pam, but {}", problem));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("login user must look like USER@REALM, e.g. root@pam, but {}", problem));
     if (password.empty())
         return make_error(errc::invalid_argument,
                           fmt::format("login password for {} is empty", detail::bounded_quote(userid)));

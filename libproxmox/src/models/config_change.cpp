@@ -16,8 +16,8 @@ void config_change::fail(std::string message) {
 bool config_change::check_key(const std::string& key) {
     if (gen::is_field_key(keys_, key))
         return true;
-    fail(fmt::format("{}: {} is not a {} config key in PVE's schema (e.g. cores, memory, net0)",
-                     what_, bounded_quote(key), guest_));
+    fail(fmt::format("{}: {} is not a {} config key in PVE's schema (e.g. cores, memory, net0)", what_,
+                     bounded_quote(key), guest_));
     return false;
 }
 
@@ -44,7 +44,8 @@ void config_change::remove_key(std::string key) {
 
 void config_change::set_numbered(std::string_view stem, int index, int max, result<std::string> text) {
     if (index < 0 || index > max) {
-        fail(fmt::format("{}: {} index {} is out of range ({}0 .. {}{})", what_, stem, index, stem, stem, max));
+        fail(fmt::format("{}: {} index {} is out of range ({}0 .. {}{})", what_, stem, index, stem, stem,
+                         max));
         return;
     }
     if (!text) {

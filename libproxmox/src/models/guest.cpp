@@ -14,13 +14,20 @@ std::string_view to_string(guest_type t) noexcept {
 
 std::string_view to_string(power_action a) noexcept {
     switch (a) {
-    case power_action::start: return "start";
-    case power_action::stop: return "stop";
-    case power_action::shutdown: return "shutdown";
-    case power_action::reboot: return "reboot";
-    case power_action::reset: return "reset";
-    case power_action::suspend: return "suspend";
-    case power_action::resume: return "resume";
+    case power_action::start:
+        return "start";
+    case power_action::stop:
+        return "stop";
+    case power_action::shutdown:
+        return "shutdown";
+    case power_action::reboot:
+        return "reboot";
+    case power_action::reset:
+        return "reset";
+    case power_action::suspend:
+        return "suspend";
+    case power_action::resume:
+        return "resume";
     }
     return "start";
 }

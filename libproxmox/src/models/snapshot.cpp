@@ -27,7 +27,8 @@ snapshot_info tag_invoke(boost::json::value_to_tag<snapshot_info>, const boost::
 
 result<void> check_snapshot_name(std::string_view name) {
     const auto fail = [&](std::string_view why) {
-        return make_error(errc::invalid_argument, fmt::format("snapshot name {} {}", detail::bounded_quote(name), why));
+        return make_error(errc::invalid_argument,
+                          fmt::format("snapshot name {} {}", detail::bounded_quote(name), why));
     };
     if (name.empty())
         return fail("is empty; pass a name like 'before-upgrade'");

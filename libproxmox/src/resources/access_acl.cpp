@@ -30,12 +30,15 @@ void append(std::optional<std::string>& list, const std::string& item) {
 /// One PUT for every role and subject of `c` (PVE takes comma lists for each).
 result<gen::access_acl_put_params> acl_params(const acl_change& c, bool revoke) {
     if (c.path.empty() || c.path.front() != '/')
-        return make_error(errc::invalid_argument,
-                          fmt::format("acl_change.path {} must start with '/', e.g. \"/vms/100\"", bounded_quote(c.path)));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("acl_change.path {} must start with '/', e.g. \"/vms/100\"", bounded_quote(c.path)));
     if (c.roles.empty())
-        return make_error(errc::invalid_argument, "acl_change.roles is empty; name a role, e.g. \"PVEVMUser\"");
+        return make_error(errc::invalid_argument,
+                          "acl_change.roles is empty; name a role, e.g. \"PVEVMUser\"");
     if (c.subjects.empty())
-        return make_error(errc::invalid_argument, "acl_change.subjects is empty; name a user, group or token");
+        return make_error(errc::invalid_argument,
+                          "acl_change.subjects is empty; name a user, group or token");
     gen::access_acl_put_params p;
     p.path = c.path;
     std::optional<std::string> roles;
@@ -60,9 +63,10 @@ result<gen::access_acl_put_params> acl_params(const acl_change& c, bool revoke) 
             break;
         case acl_subject::kind::token:
             if (subject.id.find('!') == std::string::npos)
-                return make_error(errc::invalid_argument,
-                                  fmt::format("acl_change.subjects: token id {} is not of the form USER@REALM!TOKEN",
-                                              bounded_quote(subject.id)));
+                return make_error(
+                    errc::invalid_argument,
+                    fmt::format("acl_change.subjects: token id {} is not of the form USER@REALM!TOKEN",
+                                bounded_quote(subject.id)));
             append(p.tokens, subject.id);
             break;
         }

@@ -19,9 +19,9 @@ result<void> check_userid(const std::string& userid) {
     const auto at = userid.rfind('@');
     if (userid.empty() || at == 0 || at == std::string::npos || at + 1 == userid.size() ||
         userid.find_first_of("/!: ") != std::string::npos)
-        return make_error(
-            errc::invalid_argument,
-            fmt::format("userid {} is not of the form USER@REALM, e.g. \"alice@pve\"", bounded_quote(userid)));
+        return make_error(errc::invalid_argument,
+                          fmt::format("userid {} is not of the form USER@REALM, e.g. \"alice@pve\"",
+                                      bounded_quote(userid)));
     return {};
 }
 

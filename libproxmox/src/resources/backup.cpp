@@ -46,8 +46,8 @@ result<gen::nodes_vzdump_post_params> backup_params(const std::string& node, bac
     }
     if (o.compress != "0" && o.compress != "1" && o.compress != "gzip" && o.compress != "lzo" &&
         o.compress != "zstd")
-        return make_error(errc::invalid_argument,
-                          fmt::format("compress {} is not one of 0, gzip, lzo, zstd", bounded_quote(o.compress)));
+        return make_error(errc::invalid_argument, fmt::format("compress {} is not one of 0, gzip, lzo, zstd",
+                                                              bounded_quote(o.compress)));
     if (o.notes_template.find_first_of("\r\n") != std::string::npos)
         return make_error(errc::invalid_argument, "notes_template contains a line break; PVE takes one line");
     if (o.keep_last && *o.keep_last == 0)

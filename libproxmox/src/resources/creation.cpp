@@ -1,6 +1,5 @@
-#include "resources/creation.hpp"
-
 #include "core/json_read.hpp"
+#include "resources/creation.hpp"
 
 #include <proxmox/generated/cluster.hpp>
 
@@ -29,7 +28,8 @@ boost::asio::awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted)
     co_return static_cast<vmid_t>(*id);
 }
 
-boost::asio::awaitable<result<guest_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
+boost::asio::awaitable<result<guest_creation>>
+start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req) {
     const auto path = req.path;
     auto response = co_await request(state, http_method::post, std::move(req));
     if (!response)

@@ -20,7 +20,8 @@ result<void> check_new_vmid(std::string_view what, vmid_t vmid);
 boost::asio::awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted);
 
 /// Sends the create/clone POST `req` and completes with the new guest's id and its task.
-boost::asio::awaitable<result<guest_creation>> start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req);
+boost::asio::awaitable<result<guest_creation>>
+start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req);
 
 } // namespace proxmox::detail
 

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-
 namespace proxmox::detail {
 namespace {
 
@@ -23,9 +22,9 @@ result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_cr
         return make_error(errc::invalid_argument, "ostemplate is empty; pass a template volume like "
                                                   "\"local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst\"");
     if (!o.hostname.empty() && !is_dns_name(o.hostname))
-        return make_error(
-            errc::invalid_argument,
-            fmt::format("hostname {} is not a DNS name (letters, digits, inner '-', dots)", bounded_quote(o.hostname)));
+        return make_error(errc::invalid_argument,
+                          fmt::format("hostname {} is not a DNS name (letters, digits, inner '-', dots)",
+                                      bounded_quote(o.hostname)));
     if (!o.password.empty() && o.password.size() < 5)
         return make_error(errc::invalid_argument, "password is shorter than 5 characters (PVE's minimum)");
     if (o.storage.empty())
@@ -117,7 +116,10 @@ awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_
 
 } // namespace
 
-void op_lxc_create(const state_ptr& state, std::string node, lxc_create_options o, handler<guest_creation> h) {
+void op_lxc_create(const state_ptr& state,
+                   std::string node,
+                   lxc_create_options o,
+                   handler<guest_creation> h) {
     spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
 }
 

@@ -2,8 +2,8 @@
 // (power actions: power.cpp; create and clone: lxc_create.cpp).
 
 #include "core/client_state.hpp"
-#include "core/text.hpp"
 #include "core/json_read.hpp"
+#include "core/text.hpp"
 #include "resources/calls.hpp"
 
 #include <proxmox/generated/nodes_lxc.hpp>
@@ -50,11 +50,13 @@ awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t 
     if (u.problem())
         co_return *u.problem();
     if (u.empty())
-        co_return make_error(errc::invalid_argument, "lxc_config_update is empty; set or remove at least one key");
-    if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
         co_return make_error(errc::invalid_argument,
-                             fmt::format("lxc_config_update.digest {} is not a digest; pass lxc_config::digest",
-                                         bounded_quote(*u.digest)));
+                             "lxc_config_update is empty; set or remove at least one key");
+    if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("lxc_config_update.digest {} is not a digest; pass lxc_config::digest",
+                        bounded_quote(*u.digest)));
     gen::nodes_lxc_config_put_params p{.node = node, .vmid = vmid};
     std::string removed;
     for (const auto& key : u.deletions())
@@ -136,8 +138,9 @@ migrate(state_ptr state, std::string node, vmid_t vmid, lxc_migrate_options o) {
     }
     if (o.timeout) {
         if (o.timeout->count() < 0)
-            co_return make_error(errc::invalid_argument,
-                                 fmt::format("lxc_migrate_options.timeout {} s is negative", o.timeout->count()));
+            co_return make_error(
+                errc::invalid_argument,
+                fmt::format("lxc_migrate_options.timeout {} s is negative", o.timeout->count()));
         p.timeout = o.timeout->count();
     }
     if (!o.target_storage.empty())

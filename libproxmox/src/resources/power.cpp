@@ -123,8 +123,8 @@ awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t v
         co_return ok.error();
     if (c.timeout && c.timeout->count() < 0)
         co_return make_error(errc::invalid_argument,
-                             fmt::format("{} timeout {} s is negative; pass a duration >= 0", to_string(c.action),
-                                         c.timeout->count()));
+                             fmt::format("{} timeout {} s is negative; pass a duration >= 0",
+                                         to_string(c.action), c.timeout->count()));
     auto req = c.type == guest_type::qemu ? encode_qemu(node, vmid, c) : encode_lxc(node, vmid, c);
     if (!req)
         co_return req.error();
@@ -133,7 +133,8 @@ awaitable<result<task_handle>> power(state_ptr state, std::string node, vmid_t v
 
 } // namespace
 
-void op_guest_power(const state_ptr& state, std::string node, vmid_t vmid, power_call call, handler<task_handle> h) {
+void op_guest_power(
+    const state_ptr& state, std::string node, vmid_t vmid, power_call call, handler<task_handle> h) {
     spawn(state, power(state, std::move(node), vmid, std::move(call)), std::move(h));
 }
 

@@ -6,7 +6,6 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
-
 namespace proxmox::detail {
 namespace {
 
@@ -42,7 +41,8 @@ result<void> check_update(const qemu_config_update& u) {
     if (u.problem())
         return *u.problem();
     if (u.values().empty() && u.deletions().empty())
-        return make_error(errc::invalid_argument, "qemu_config_update is empty; set or remove at least one key");
+        return make_error(errc::invalid_argument,
+                          "qemu_config_update is empty; set or remove at least one key");
     if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
         return make_error(
             errc::invalid_argument,
@@ -136,7 +136,8 @@ awaitable<result<void>> remove_nic(state_ptr state, std::string node, vmid_t vmi
         co_return config.error();
     const auto key = fmt::format("net{}", index);
     if (!config->contains(key))
-        co_return make_error(errc::not_found, fmt::format("VM {} on node {} has no {}", vmid, bounded_quote(node), bounded_quote(key)));
+        co_return make_error(errc::not_found, fmt::format("VM {} on node {} has no {}", vmid,
+                                                          bounded_quote(node), bounded_quote(key)));
     qemu_config_update u;
     u.remove(key);
     u.digest = config->digest();

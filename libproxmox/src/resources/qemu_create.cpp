@@ -23,8 +23,8 @@ std::optional<int> drive_index(std::string_view key, std::string_view bus, int m
     int n = -1;
     const auto digits = key.substr(bus.size());
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() == 2 && digits[0] == '0') ||
-        n > max)
+    if (ec != std::errc() || end != digits.data() + digits.size() ||
+        (digits.size() == 2 && digits[0] == '0') || n > max)
         return std::nullopt;
     return n;
 }
@@ -60,16 +60,20 @@ result<gen::nodes_qemu_post_params> create_params(const std::string& node, qemu_
     if (auto ok = check_new_vmid("qemu_create_options.vmid", o.vmid); !ok)
         return ok.error();
     if (!o.name.empty() && !is_dns_name(o.name))
-        return make_error(errc::invalid_argument,
-                          fmt::format("qemu_create_options.name {} is not a DNS name (letters, digits, inner '-', dots)",
-                                      bounded_quote(o.name)));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("qemu_create_options.name {} is not a DNS name (letters, digits, inner '-', dots)",
+                        bounded_quote(o.name)));
     if (o.cores && (*o.cores < 1 || *o.cores > 1024))
-        return make_error(errc::invalid_argument, fmt::format("qemu_create_options.cores {} is not in 1..1024", *o.cores));
-    if (o.sockets && (*o.sockets < 1 || *o.sockets > 4))
-        return make_error(errc::invalid_argument, fmt::format("qemu_create_options.sockets {} is not in 1..4", *o.sockets));
-    if (o.memory && *o.memory < 16)
         return make_error(errc::invalid_argument,
-                          fmt::format("qemu_create_options.memory {} MiB is below PVE's minimum of 16", *o.memory));
+                          fmt::format("qemu_create_options.cores {} is not in 1..1024", *o.cores));
+    if (o.sockets && (*o.sockets < 1 || *o.sockets > 4))
+        return make_error(errc::invalid_argument,
+                          fmt::format("qemu_create_options.sockets {} is not in 1..4", *o.sockets));
+    if (o.memory && *o.memory < 16)
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("qemu_create_options.memory {} MiB is below PVE's minimum of 16", *o.memory));
 
     gen::nodes_qemu_post_params p{.node = node};
     p.vmid = o.vmid;
@@ -93,19 +97,21 @@ result<gen::nodes_qemu_post_params> create_params(const std::string& node, qemu_
     for (const auto& [key, disk] : o.disks) {
         auto text = disk.to_property_string();
         if (!text)
-            return make_error(errc::invalid_argument,
-                              fmt::format("qemu_create_options.disks[{}]: {}", bounded_quote(key), text.error().message));
+            return make_error(errc::invalid_argument, fmt::format("qemu_create_options.disks[{}]: {}",
+                                                                  bounded_quote(key), text.error().message));
         if (!put_drive(p.config, key, std::move(*text)))
-            return make_error(errc::invalid_argument,
-                              fmt::format("qemu_create_options.disks: {} is not a drive (ide0-3, sata0-5, scsi0-30, "
-                                          "virtio0-15, efidisk0, tpmstate0)",
-                                          bounded_quote(key)));
+            return make_error(
+                errc::invalid_argument,
+                fmt::format("qemu_create_options.disks: {} is not a drive (ide0-3, sata0-5, scsi0-30, "
+                            "virtio0-15, efidisk0, tpmstate0)",
+                            bounded_quote(key)));
     }
     if (!o.iso.empty()) {
         if (o.disks.contains("ide2"))
-            return make_error(errc::invalid_argument,
-                              "qemu_create_options.iso goes on ide2, which disks already uses; put the ISO in disks "
-                              "as qemu_disk::cdrom(...) on another drive instead");
+            return make_error(
+                errc::invalid_argument,
+                "qemu_create_options.iso goes on ide2, which disks already uses; put the ISO in disks "
+                "as qemu_disk::cdrom(...) on another drive instead");
         auto text = qemu_disk::cdrom(o.iso).to_property_string();
         if (!text)
             return make_error(errc::invalid_argument, "qemu_create_options.iso: " + text.error().message);
@@ -113,8 +119,9 @@ result<gen::nodes_qemu_post_params> create_params(const std::string& node, qemu_
     }
     for (const auto& [n, nic] : o.nets) {
         if (n < 0 || n > 31)
-            return make_error(errc::invalid_argument,
-                              fmt::format("qemu_create_options.nets: net{} is out of range (net0 .. net31)", n));
+            return make_error(
+                errc::invalid_argument,
+                fmt::format("qemu_create_options.nets: net{} is out of range (net0 .. net31)", n));
         auto text = nic.to_property_string();
         if (!text)
             return make_error(errc::invalid_argument,
@@ -125,10 +132,11 @@ result<gen::nodes_qemu_post_params> create_params(const std::string& node, qemu_
         std::string order;
         for (const auto& device : o.boot_order) {
             if (device.empty() || device.find_first_of(";,= ") != std::string::npos)
-                return make_error(errc::invalid_argument,
-                                  fmt::format("qemu_create_options.boot_order: {} is not a device name (scsi0, ide2, "
-                                              "net0, ...)",
-                                              bounded_quote(device)));
+                return make_error(
+                    errc::invalid_argument,
+                    fmt::format("qemu_create_options.boot_order: {} is not a device name (scsi0, ide2, "
+                                "net0, ...)",
+                                bounded_quote(device)));
             order += (order.empty() ? "" : ";") + device;
         }
         p.config.boot = "order=" + order;
@@ -154,7 +162,10 @@ awaitable<result<guest_creation>> create(state_ptr state, std::string node, qemu
 
 } // namespace
 
-void op_qemu_create(const state_ptr& state, std::string node, qemu_create_options o, handler<guest_creation> h) {
+void op_qemu_create(const state_ptr& state,
+                    std::string node,
+                    qemu_create_options o,
+                    handler<guest_creation> h) {
     spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
 }
 

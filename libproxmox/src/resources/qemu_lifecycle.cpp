@@ -13,28 +13,35 @@ using boost::asio::awaitable;
 
 /// `name` followed by a number in 0..max, e.g. scsi30.
 bool numbered_drive(std::string_view key, std::string_view name, int max) {
-    if (!key.starts_with(name)) return false;
+    if (!key.starts_with(name))
+        return false;
     const auto digits = key.substr(name.size());
-    if (!all_digits(digits) || digits.size() > 2 || (digits.size() == 2 && digits.front() == '0')) return false;
+    if (!all_digits(digits) || digits.size() > 2 || (digits.size() == 2 && digits.front() == '0'))
+        return false;
     return std::stoi(std::string(digits)) <= max;
 }
 
 /// The drives `qm resize` takes: ide0-3, sata0-5, scsi0-30, virtio0-15, efidisk0, tpmstate0.
 bool is_resizable_drive(std::string_view disk) {
-    return numbered_drive(disk, "ide", 3) || numbered_drive(disk, "sata", 5) || numbered_drive(disk, "scsi", 30) ||
-           numbered_drive(disk, "virtio", 15) || disk == "efidisk0" || disk == "tpmstate0";
+    return numbered_drive(disk, "ide", 3) || numbered_drive(disk, "sata", 5) ||
+           numbered_drive(disk, "scsi", 30) || numbered_drive(disk, "virtio", 15) || disk == "efidisk0" ||
+           disk == "tpmstate0";
 }
 
 /// `+?\d+(\.\d+)?[KMGT]?`: a size or an increment, as the resize call's `size` takes it.
 bool is_disk_size(std::string_view size) {
-    if (size.starts_with('+')) size.remove_prefix(1);
-    if (!size.empty() && std::string_view("KMGT").find(size.back()) != std::string_view::npos) size.remove_suffix(1);
+    if (size.starts_with('+'))
+        size.remove_prefix(1);
+    if (!size.empty() && std::string_view("KMGT").find(size.back()) != std::string_view::npos)
+        size.remove_suffix(1);
     const auto dot = size.find('.');
-    if (dot == std::string_view::npos) return all_digits(size);
+    if (dot == std::string_view::npos)
+        return all_digits(size);
     return all_digits(size.substr(0, dot)) && all_digits(size.substr(dot + 1));
 }
 
-awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_t vmid, qemu_clone_options o) {
+awaitable<result<guest_creation>>
+clone(state_ptr state, std::string node, vmid_t vmid, qemu_clone_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     if (auto ok = check_new_vmid("qemu_clone_options.newid", o.newid); !ok)
@@ -81,7 +88,8 @@ awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_
     co_return out;
 }
 
-awaitable<result<task_handle>> destroy(state_ptr state, std::string node, vmid_t vmid, qemu_delete_options o) {
+awaitable<result<task_handle>>
+destroy(state_ptr state, std::string node, vmid_t vmid, qemu_delete_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     gen::nodes_qemu_vmid_delete_params p;
@@ -105,15 +113,17 @@ awaitable<result<task_handle>> make_template(state_ptr state, std::string node, 
     co_return co_await send_task(state, std::move(p));
 }
 
-awaitable<result<task_handle>> migrate(state_ptr state, std::string node, vmid_t vmid, qemu_migrate_options o) {
+awaitable<result<task_handle>>
+migrate(state_ptr state, std::string node, vmid_t vmid, qemu_migrate_options o) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
     if (o.target.empty())
         co_return make_error(errc::invalid_argument,
                              "qemu_migrate_options.target is empty; name the node to migrate to");
     if (o.target == node)
-        co_return make_error(errc::invalid_argument,
-                             fmt::format("qemu_migrate_options.target {} is the node the VM is on", bounded_quote(o.target)));
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("qemu_migrate_options.target {} is the node the VM is on", bounded_quote(o.target)));
     gen::nodes_qemu_migrate_post_params p;
     p.node = node;
     p.vmid = vmid;
@@ -138,11 +148,10 @@ resize(state_ptr state, std::string node, vmid_t vmid, std::string disk, std::st
                         "efidisk0, tpmstate0)",
                         bounded_quote(disk)));
     if (!is_disk_size(size))
-        co_return make_error(
-            errc::invalid_argument,
-            fmt::format("size {} is not a size; pass the new size (\"40G\") or an increment "
-                        "(\"+10G\"), units K, M, G, T",
-                        bounded_quote(size)));
+        co_return make_error(errc::invalid_argument,
+                             fmt::format("size {} is not a size; pass the new size (\"40G\") or an increment "
+                                         "(\"+10G\"), units K, M, G, T",
+                                         bounded_quote(size)));
     gen::nodes_qemu_resize_put_params p;
     p.node = node;
     p.vmid = vmid;

@@ -2,8 +2,8 @@
 // cluster resources and cluster-wide guest lookup.
 
 #include "core/client_state.hpp"
-#include "core/text.hpp"
 #include "core/encoding.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -58,7 +58,8 @@ awaitable<result<std::vector<cluster_resource>>> resources(state_ptr state, reso
 }
 
 std::string describe(const guest_selector& s) {
-    std::string out = s.vmid ? fmt::format("vmid {}", *s.vmid) : fmt::format("name {}", bounded_quote(s.name));
+    std::string out =
+        s.vmid ? fmt::format("vmid {}", *s.vmid) : fmt::format("name {}", bounded_quote(s.name));
     if (!s.node.empty())
         out += fmt::format(" on node {}", bounded_quote(s.node));
     return out;
@@ -112,7 +113,8 @@ void op_node_status(const state_ptr& state, std::string node, handler<node_statu
     auto path = api_path({"nodes", path_value{"node", node}, "status"});
     if (!path) {
         spawn(
-            state, [](error e) -> awaitable<result<node_status>> { co_return e; }(path.error()), std::move(h));
+            state, [](error e) -> awaitable<result<node_status>> { co_return e; }(path.error()),
+            std::move(h));
         return;
     }
     spawn(state, get_as<node_status>(state, std::move(*path), {}, "node status"), std::move(h));

@@ -22,11 +22,13 @@ using boost::asio::awaitable;
 awaitable<result<std::vector<storage_config>>> storage_configs(state_ptr state, storage_list_options o) {
     gen::storage_get_params list;
     if (!o.type.empty()) {
-        if (o.type.size() > 32 || !std::all_of(o.type.begin(), o.type.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
-            co_return make_error(errc::invalid_argument,
-                                 fmt::format("storage_list_options.type {} is not a storage type (dir, lvmthin, "
-                                             "zfspool, nfs, cifs, pbs, ...)",
-                                             bounded_quote(o.type)));
+        if (o.type.size() > 32 ||
+            !std::all_of(o.type.begin(), o.type.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+            co_return make_error(
+                errc::invalid_argument,
+                fmt::format("storage_list_options.type {} is not a storage type (dir, lvmthin, "
+                            "zfspool, nfs, cifs, pbs, ...)",
+                            bounded_quote(o.type)));
         list.type = gen::storage_get_params::type_enum(o.type);
     }
     auto response = co_await send(state, http_method::get, gen::encode(list));
@@ -43,7 +45,8 @@ awaitable<result<std::vector<storage_config>>> storage_configs(state_ptr state, 
         co_return usage.error();
     const auto* entries = usage->data.if_array();
     if (!entries)
-        co_return make_error(errc::protocol_error, "GET /cluster/resources?type=storage did not answer a list");
+        co_return make_error(errc::protocol_error,
+                             "GET /cluster/resources?type=storage did not answer a list");
     for (const auto& entry : *entries) {
         const auto& e = as_object_or_empty(entry);
         if (read_string(e, "type") != "storage")
@@ -58,7 +61,9 @@ awaitable<result<std::vector<storage_config>>> storage_configs(state_ptr state, 
 
 } // namespace
 
-void op_storage_configs(const state_ptr& state, storage_list_options o, handler<std::vector<storage_config>> h) {
+void op_storage_configs(const state_ptr& state,
+                        storage_list_options o,
+                        handler<std::vector<storage_config>> h) {
     spawn(state, storage_configs(state, std::move(o)), std::move(h));
 }
 

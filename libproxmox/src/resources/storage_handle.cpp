@@ -76,8 +76,9 @@ delete_volume(state_ptr state, std::string node, std::string storage, std::strin
     if (volid.empty() || volid.find('/') == 0)
         co_return make_error(errc::invalid_argument, "volid is empty; pass e.g. \"local:backup/vzdump-...\"");
     if (const auto colon = volid.find(':'); colon != std::string::npos && volid.substr(0, colon) != storage)
-        co_return make_error(errc::invalid_argument,
-                             fmt::format("volume {} is not on storage {}", bounded_quote(volid), bounded_quote(storage)));
+        co_return make_error(
+            errc::invalid_argument,
+            fmt::format("volume {} is not on storage {}", bounded_quote(volid), bounded_quote(storage)));
     auto req = gen::encode(
         gen::nodes_storage_content_volume_delete_params{.node = node, .storage = storage, .volume = volid});
     const auto path = req.path;

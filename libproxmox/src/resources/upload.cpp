@@ -28,13 +28,15 @@ std::string field(const std::string& boundary, std::string_view name, std::strin
 
 result<void> check(const upload_params& p, const std::string& filename) {
     if (p.content != "iso" && p.content != "vztmpl" && p.content != "import")
-        return make_error(errc::invalid_argument,
-                          fmt::format("upload content {} must be iso, vztmpl or import", bounded_quote(p.content)));
+        return make_error(
+            errc::invalid_argument,
+            fmt::format("upload content {} must be iso, vztmpl or import", bounded_quote(p.content)));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p.file_path, ec))
-        return make_error(errc::invalid_argument,
-                          fmt::format("upload file {} is not a readable file", bounded_quote(p.file_path, 200)));
-    if (filename.empty() || filename.find_first_of("\"/\\") != std::string::npos || has_control_char(filename))
+        return make_error(errc::invalid_argument, fmt::format("upload file {} is not a readable file",
+                                                              bounded_quote(p.file_path, 200)));
+    if (filename.empty() || filename.find_first_of("\"/\\") != std::string::npos ||
+        has_control_char(filename))
         return make_error(
             errc::invalid_argument,
             fmt::format("upload filename {} must be a plain file name without quotes, slashes or control "
@@ -46,8 +48,9 @@ result<void> check(const upload_params& p, const std::string& filename) {
     if (!p.checksum.empty() && (p.checksum.size() > 256 || !all_hex(p.checksum)))
         return make_error(errc::invalid_argument, "upload checksum must be the file's hex digest");
     if (has_control_char(p.checksum_algorithm))
-        return make_error(errc::invalid_argument, "upload checksum_algorithm must be md5, sha1, sha224, sha256, "
-                                                  "sha384 or sha512");
+        return make_error(errc::invalid_argument,
+                          "upload checksum_algorithm must be md5, sha1, sha224, sha256, "
+                          "sha384 or sha512");
     return {};
 }
 
@@ -57,7 +60,8 @@ upload(state_ptr state, std::string node, std::string storage, upload_params p) 
         p.filename.empty() ? std::filesystem::path(p.file_path).filename().string() : p.filename;
     if (auto ok = check(p, filename); !ok)
         co_return ok.error();
-    auto path = api_path({"nodes", path_value{"node", node}, "storage", path_value{"storage", storage}, "upload"});
+    auto path =
+        api_path({"nodes", path_value{"node", node}, "storage", path_value{"storage", storage}, "upload"});
     if (!path)
         co_return path.error();
 

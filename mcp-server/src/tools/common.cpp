@@ -1,6 +1,5 @@
-#include "tools/common.hpp"
-
 #include "caller_text.hpp"
+#include "tools/common.hpp"
 
 #include <fmt/format.h>
 
@@ -13,45 +12,58 @@ namespace proxmox::mcp::tools {
 namespace {
 json::array names(std::initializer_list<std::string_view> list) {
     json::array a;
-    for (auto n : list) a.emplace_back(n);
+    for (auto n : list)
+        a.emplace_back(n);
     return a;
 }
 
-bool is(const proxmox::error& e, proxmox::errc c) { return e.code == proxmox::make_error_code(c); }
+bool is(const proxmox::error& e, proxmox::errc c) {
+    return e.code == proxmox::make_error_code(c);
+}
 } // namespace
 
 json::object input_schema(json::object properties, std::initializer_list<std::string_view> required) {
     json::object s{{"type", "object"}, {"properties", std::move(properties)}};
-    if (required.size() > 0) s["required"] = names(required);
+    if (required.size() > 0)
+        s["required"] = names(required);
     s["additionalProperties"] = false;
     return s;
 }
 
 json::object output_schema(json::object properties, std::initializer_list<std::string_view> required) {
     json::object s{{"type", "object"}, {"properties", std::move(properties)}};
-    if (required.size() > 0) s["required"] = names(required);
+    if (required.size() > 0)
+        s["required"] = names(required);
     return s;
 }
 
-json::object string_prop(std::string_view description) { return {{"type", "string"}, {"description", description}}; }
+json::object string_prop(std::string_view description) {
+    return {{"type", "string"}, {"description", description}};
+}
 
 json::object text_prop(std::string_view description, std::size_t max_length) {
     return {{"type", "string"}, {"maxLength", max_length}, {"description", description}};
 }
 
 json::object name_prop(std::string_view description) {
-    return {{"type", "string"}, {"minLength", 1}, {"maxLength", max_name_length}, {"description", description}};
+    return {
+        {"type", "string"}, {"minLength", 1}, {"maxLength", max_name_length}, {"description", description}};
 }
 
-json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum,
+json::object integer_prop(std::string_view description,
+                          std::optional<std::int64_t> minimum,
                           std::optional<std::int64_t> maximum) {
     json::object p{{"type", "integer"}, {"description", description}};
-    if (minimum) p["minimum"] = *minimum;
-    if (maximum) p["maximum"] = *maximum;
+    if (minimum)
+        p["minimum"] = *minimum;
+    if (maximum)
+        p["maximum"] = *maximum;
     return p;
 }
 
-json::object number_prop(std::string_view description) { return {{"type", "number"}, {"description", description}}; }
+json::object number_prop(std::string_view description) {
+    return {{"type", "number"}, {"description", description}};
+}
 
 json::object boolean_prop(std::string_view description) {
     return {{"type", "boolean"}, {"description", description}};
@@ -70,32 +82,41 @@ json::object described(json::object schema, std::string_view description) {
     return schema;
 }
 
-json::object vmid_prop(std::string_view description) { return integer_prop(description, 100, 999999999); }
+json::object vmid_prop(std::string_view description) {
+    return integer_prop(description, 100, 999999999);
+}
 
 std::optional<std::string> arg_string(const json::object& args, std::string_view key) {
-    if (const auto* v = args.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+    if (const auto* v = args.if_contains(key); v && v->is_string())
+        return std::string(v->get_string());
     return std::nullopt;
 }
 
 std::optional<std::int64_t> arg_int(const json::object& args, std::string_view key) {
     const auto* v = args.if_contains(key);
-    if (!v) return std::nullopt;
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(std::llround(v->get_double()));
+    if (!v)
+        return std::nullopt;
+    if (v->is_int64())
+        return v->get_int64();
+    if (v->is_uint64())
+        return static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_double())
+        return static_cast<std::int64_t>(std::llround(v->get_double()));
     return std::nullopt;
 }
 
 std::optional<bool> arg_bool(const json::object& args, std::string_view key) {
-    if (const auto* v = args.if_contains(key); v && v->is_bool()) return v->get_bool();
+    if (const auto* v = args.if_contains(key); v && v->is_bool())
+        return v->get_bool();
     return std::nullopt;
 }
 
 json::object node_json(const proxmox::node_summary& n) {
-    json::object o{{"node", n.node},     {"status", n.status}, {"cpu", n.cpu},         {"maxcpu", n.maxcpu},
-                   {"mem", n.mem},       {"maxmem", n.maxmem}, {"disk", n.disk},       {"maxdisk", n.maxdisk},
-                   {"uptime", n.uptime}};
-    if (!n.level.empty()) o["level"] = n.level;
+    json::object o{{"node", n.node},     {"status", n.status},   {"cpu", n.cpu},
+                   {"maxcpu", n.maxcpu}, {"mem", n.mem},         {"maxmem", n.maxmem},
+                   {"disk", n.disk},     {"maxdisk", n.maxdisk}, {"uptime", n.uptime}};
+    if (!n.level.empty())
+        o["level"] = n.level;
     return o;
 }
 
@@ -117,13 +138,24 @@ json::object node_schema() {
 }
 
 json::object guest_json(const proxmox::guest_summary& g) {
-    json::object o{{"vmid", g.vmid},     {"name", g.name},       {"node", g.node},
-                   {"status", g.status}, {"template", g.is_template}, {"cpus", g.cpus},
-                   {"cpu", g.cpu},       {"mem", g.mem},         {"maxmem", g.maxmem},
-                   {"disk", g.disk},     {"maxdisk", g.maxdisk}, {"uptime", g.uptime}};
-    if (!g.lock.empty()) o["lock"] = g.lock;
-    if (!g.tags.empty()) o["tags"] = g.tags;
-    if (!g.pool.empty()) o["pool"] = g.pool;
+    json::object o{{"vmid", g.vmid},
+                   {"name", g.name},
+                   {"node", g.node},
+                   {"status", g.status},
+                   {"template", g.is_template},
+                   {"cpus", g.cpus},
+                   {"cpu", g.cpu},
+                   {"mem", g.mem},
+                   {"maxmem", g.maxmem},
+                   {"disk", g.disk},
+                   {"maxdisk", g.maxdisk},
+                   {"uptime", g.uptime}};
+    if (!g.lock.empty())
+        o["lock"] = g.lock;
+    if (!g.tags.empty())
+        o["tags"] = g.tags;
+    if (!g.pool.empty())
+        o["pool"] = g.pool;
     return o;
 }
 
@@ -177,7 +209,8 @@ json::object task_schema() {
 
 std::string describe(const proxmox::error& e) {
     std::string text = e.to_string();
-    if (text.empty()) text = e.message.empty() ? e.code.message() : e.message;
+    if (text.empty())
+        text = e.message.empty() ? e.code.message() : e.message;
     if (!e.exit_status.empty() && text.find(e.exit_status) == std::string::npos)
         text += fmt::format(" (task exit status: {})", e.exit_status);
     return text;
@@ -187,7 +220,8 @@ tool_result failure(std::string_view what, const proxmox::error& e) {
     // The cluster's text is outside input too: bounded like the client's.
     std::string message = fmt::format("{}: {}", what, quote_text(describe(e), max_error_text));
     if (is(e, proxmox::errc::auth_failed))
-        message += ". Fix: check PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET (the token may be wrong, expired or deleted).";
+        message += ". Fix: check PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET (the token may be wrong, expired "
+                   "or deleted).";
     else if (is(e, proxmox::errc::permission_denied))
         message += ". Fix: grant the API token a role with the needed privilege on that path (and check the "
                    "token's privilege separation).";
@@ -196,21 +230,27 @@ tool_result failure(std::string_view what, const proxmox::error& e) {
     else if (is(e, proxmox::errc::tls_fingerprint_mismatch))
         message += ". Fix: check PROXMOX_FINGERPRINT against `pvenode cert info` on the node.";
     else if (is(e, proxmox::errc::timeout))
-        message += ". Fix: the cluster did not answer in time; check the node, or raise PROXMOX_TIMEOUT (seconds).";
+        message +=
+            ". Fix: the cluster did not answer in time; check the node, or raise PROXMOX_TIMEOUT (seconds).";
     else if (is(e, proxmox::errc::outcome_unknown))
-        message += ". Do not simply call again: the request may have been applied. Fix: read the current state "
-                   "first (e.g. the VM's status or the node's tasks), then decide.";
+        message +=
+            ". Do not simply call again: the request may have been applied. Fix: read the current state "
+            "first (e.g. the VM's status or the node's tasks), then decide.";
     else if (is(e, proxmox::errc::tls_verification_failed))
         message += ". Fix: set PROXMOX_CA_FILE to the cluster CA (/etc/pve/pve-root-ca.pem) or pin "
                    "PROXMOX_FINGERPRINT.";
 
     json::object details;
-    if (e.http_status != 0) details["http_status"] = e.http_status;
-    if (!e.upid.empty()) details["upid"] = e.upid;
-    if (!e.exit_status.empty()) details["exitstatus"] = e.exit_status;
+    if (e.http_status != 0)
+        details["http_status"] = e.http_status;
+    if (!e.upid.empty())
+        details["upid"] = e.upid;
+    if (!e.exit_status.empty())
+        details["exitstatus"] = e.exit_status;
     if (!e.field_errors.empty()) {
         json::object fields;
-        for (const auto& [k, v] : e.field_errors) fields[k] = v;
+        for (const auto& [k, v] : e.field_errors)
+            fields[k] = v;
         details["field_errors"] = std::move(fields);
     }
     return tool_result::failure(std::move(message), std::move(details));

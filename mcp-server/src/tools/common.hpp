@@ -45,7 +45,8 @@ json::object string_prop(std::string_view description);
 json::object text_prop(std::string_view description, std::size_t max_length = max_text_length);
 /// A name argument: minLength 1, maxLength max_name_length.
 json::object name_prop(std::string_view description);
-json::object integer_prop(std::string_view description, std::optional<std::int64_t> minimum = std::nullopt,
+json::object integer_prop(std::string_view description,
+                          std::optional<std::int64_t> minimum = std::nullopt,
                           std::optional<std::int64_t> maximum = std::nullopt);
 json::object number_prop(std::string_view description);
 json::object boolean_prop(std::string_view description);

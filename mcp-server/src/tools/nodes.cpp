@@ -16,9 +16,11 @@ namespace {
 
 asio::awaitable<tool_result> list_nodes(tool_context ctx, json::object /*args*/) {
     auto nodes = co_await ctx.client->async_nodes(asio::use_awaitable);
-    if (!nodes) co_return failure("Listing nodes failed", nodes.error());
+    if (!nodes)
+        co_return failure("Listing nodes failed", nodes.error());
     json::array list;
-    for (const auto& n : *nodes) list.push_back(node_json(n));
+    for (const auto& n : *nodes)
+        list.push_back(node_json(n));
     std::size_t count = list.size();
     co_return tool_result::success({{"nodes", std::move(list)}, {"count", count}});
 }
@@ -26,14 +28,17 @@ asio::awaitable<tool_result> list_nodes(tool_context ctx, json::object /*args*/)
 asio::awaitable<tool_result> node_status(tool_context ctx, json::object args) {
     std::string name = arg_string(args, "node").value_or(ctx.defaults.node);
     if (name.empty())
-        co_return tool_result::failure("No node given and PROXMOX_DEFAULT_NODE is not set. Fix: pass \"node\" "
-                                       "(proxmox-list-nodes lists the names).");
+        co_return tool_result::failure(
+            "No node given and PROXMOX_DEFAULT_NODE is not set. Fix: pass \"node\" "
+            "(proxmox-list-nodes lists the names).");
     auto node = ctx.client->node(name);
     auto status = co_await node.async_status(asio::use_awaitable);
-    if (!status) co_return failure(fmt::format("Reading the status of node {} failed", name), status.error());
+    if (!status)
+        co_return failure(fmt::format("Reading the status of node {} failed", name), status.error());
     const auto& s = *status;
     json::array load;
-    for (double l : s.loadavg) load.push_back(l);
+    for (double l : s.loadavg)
+        load.push_back(l);
     json::object out{
         {"node", name},
         {"uptime", s.uptime},
@@ -52,7 +57,8 @@ asio::awaitable<tool_result> node_status(tool_context ctx, json::object args) {
 json::object usage_schema(std::string_view what, std::string_view description, bool with_free) {
     json::object props{{"total", integer_prop(fmt::format("Total {} in bytes.", what))},
                        {"used", integer_prop(fmt::format("Used {} in bytes.", what))}};
-    if (with_free) props["free"] = integer_prop(fmt::format("Free {} in bytes.", what));
+    if (with_free)
+        props["free"] = integer_prop(fmt::format("Free {} in bytes.", what));
     return described(output_schema(std::move(props), {"total", "used"}), description);
 }
 
@@ -75,10 +81,11 @@ void register_node_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-node-status",
         .title = "Node status",
-        .description = "Detailed health of one node: uptime, load, CPU, memory, swap, root disk, kernel and PVE "
-                       "versions. Without \"node\" it uses PROXMOX_DEFAULT_NODE.",
-        .input_schema = input_schema(
-            {{"node", name_prop("Node name, e.g. \"pve\". Default: PROXMOX_DEFAULT_NODE.")}}),
+        .description =
+            "Detailed health of one node: uptime, load, CPU, memory, swap, root disk, kernel and PVE "
+            "versions. Without \"node\" it uses PROXMOX_DEFAULT_NODE.",
+        .input_schema =
+            input_schema({{"node", name_prop("Node name, e.g. \"pve\". Default: PROXMOX_DEFAULT_NODE.")}}),
         .output_schema = output_schema(
             {
                 {"node", string_prop("Node name.")},

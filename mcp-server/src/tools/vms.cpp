@@ -30,21 +30,26 @@ asio::awaitable<tool_result> list_vms(tool_context ctx, json::object args) {
     if (node) {
         auto handle = ctx.client->node(*node);
         auto list = co_await handle.async_qemu_list(asio::use_awaitable);
-        if (!list) co_return failure(fmt::format("Listing the VMs of node {} failed", *node), list.error());
+        if (!list)
+            co_return failure(fmt::format("Listing the VMs of node {} failed", *node), list.error());
         guests = std::move(*list);
     } else {
         auto cluster = ctx.client->cluster();
         auto resources = co_await cluster.async_resources(proxmox::resource_filter::vm, asio::use_awaitable);
-        if (!resources) co_return failure("Listing the cluster's VMs failed", resources.error());
+        if (!resources)
+            co_return failure("Listing the cluster's VMs failed", resources.error());
         for (const auto& r : *resources)
-            if (r.type == "qemu") guests.push_back(r.to_guest());
+            if (r.type == "qemu")
+                guests.push_back(r.to_guest());
     }
 
     std::sort(guests.begin(), guests.end(), [](const auto& a, const auto& b) { return a.vmid < b.vmid; });
     json::array vms;
     for (const auto& g : guests) {
-        if (status && g.status != *status) continue;
-        if (name && !contains_icase(g.name, *name)) continue;
+        if (status && g.status != *status)
+            continue;
+        if (name && !contains_icase(g.name, *name))
+            continue;
         vms.push_back(guest_json(g));
     }
     std::size_t count = vms.size();
@@ -53,31 +58,40 @@ asio::awaitable<tool_result> list_vms(tool_context ctx, json::object args) {
 
 asio::awaitable<tool_result> start_vm(tool_context ctx, json::object args) {
     proxmox::guest_selector selector;
-    if (auto vmid = arg_int(args, "vmid")) selector.vmid = static_cast<proxmox::vmid_t>(*vmid);
+    if (auto vmid = arg_int(args, "vmid"))
+        selector.vmid = static_cast<proxmox::vmid_t>(*vmid);
     selector.name = arg_string(args, "name").value_or("");
     selector.node = arg_string(args, "node").value_or("");
     selector.type = proxmox::guest_type::qemu;
     bool wait = arg_bool(args, "wait").value_or(false);
     std::int64_t timeout = arg_int(args, "timeout").value_or(default_wait_seconds);
     if (!selector.vmid && selector.name.empty())
-        co_return tool_result::failure("Missing the VM: pass \"vmid\" (e.g. 100) or \"name\". Fix: add one of them "
-                                       "(proxmox-list-vms lists the VMs).");
+        co_return tool_result::failure(
+            "Missing the VM: pass \"vmid\" (e.g. 100) or \"name\". Fix: add one of them "
+            "(proxmox-list-vms lists the VMs).");
 
-    std::string what = selector.vmid ? fmt::format("VM {}", *selector.vmid) : fmt::format("VM '{}'", selector.name);
+    std::string what =
+        selector.vmid ? fmt::format("VM {}", *selector.vmid) : fmt::format("VM '{}'", selector.name);
     auto cluster = ctx.client->cluster();
     auto found = co_await cluster.async_find_guest(selector, asio::use_awaitable);
-    if (!found) co_return failure(fmt::format("Finding {} failed", what), found.error());
+    if (!found)
+        co_return failure(fmt::format("Finding {} failed", what), found.error());
     const proxmox::guest_summary guest = std::move(*found);
 
     auto vm = ctx.client->node(guest.node).qemu(guest.vmid);
     auto started = co_await vm.async_start(asio::use_awaitable);
     if (!started)
-        co_return failure(fmt::format("Starting VM {} on node {} failed", guest.vmid, guest.node), started.error());
+        co_return failure(fmt::format("Starting VM {} on node {} failed", guest.vmid, guest.node),
+                          started.error());
     const proxmox::task_handle task = *started;
 
-    json::object out{{"upid", task.upid()}, {"node", guest.node}, {"vmid", guest.vmid}, {"name", guest.name},
+    json::object out{{"upid", task.upid()},
+                     {"node", guest.node},
+                     {"vmid", guest.vmid},
+                     {"name", guest.name},
                      {"waited", wait}};
-    if (!wait) co_return tool_result::success(std::move(out));
+    if (!wait)
+        co_return tool_result::success(std::move(out));
 
     proxmox::task_wait_options opts;
     opts.timeout = std::chrono::seconds(timeout);
@@ -93,7 +107,8 @@ asio::awaitable<tool_result> start_vm(tool_context ctx, json::object args) {
         }
         auto r = failure(fmt::format("Starting VM {} on node {} failed", guest.vmid, guest.node), e);
         for (const auto& kv : out)
-            if (!r.details.contains(kv.key())) r.details[kv.key()] = kv.value();
+            if (!r.details.contains(kv.key()))
+                r.details[kv.key()] = kv.value();
         co_return r;
     }
     out["status"] = task_json(*final_status);
@@ -106,13 +121,15 @@ void register_vm_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-vms",
         .title = "List VMs",
-        .description = "List QEMU virtual machines of the whole cluster or of one node, optionally filtered by "
-                       "status and by a name substring (case-insensitive). Templates are included "
-                       "(template: true).",
+        .description =
+            "List QEMU virtual machines of the whole cluster or of one node, optionally filtered by "
+            "status and by a name substring (case-insensitive). Templates are included "
+            "(template: true).",
         .input_schema = input_schema({
             {"node", name_prop("Only VMs on this node.")},
             {"status", enum_prop("Only VMs in this state.", {"running", "stopped"})},
-            {"name", text_prop("Only VMs whose name contains this text (case-insensitive).", max_name_length)},
+            {"name",
+             text_prop("Only VMs whose name contains this text (case-insensitive).", max_name_length)},
         }),
         .output_schema = output_schema({{"vms", array_prop("The matching VMs, by vmid.", guest_schema())},
                                         {"count", integer_prop("Number of VMs returned.")}},
@@ -124,9 +141,10 @@ void register_vm_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-start-vm",
         .title = "Start a VM",
-        .description = "Start a QEMU VM chosen by vmid or by name (optionally restricted to a node). Returns the "
-                       "task id (UPID) at once; with wait: true it waits for the task and returns its final "
-                       "status, and a failed start (for example a VM that is already running) is an error.",
+        .description =
+            "Start a QEMU VM chosen by vmid or by name (optionally restricted to a node). Returns the "
+            "task id (UPID) at once; with wait: true it waits for the task and returns its final "
+            "status, and a failed start (for example a VM that is already running) is an error.",
         .input_schema = input_schema({
             {"vmid", vmid_prop("VM id, e.g. 100. Give vmid or name.")},
             {"name", name_prop("VM name. Give vmid or name.")},

@@ -20,21 +20,21 @@ namespace proxmox {
 
 /// A new VM for node_handle::async_create_qemu (`qmcreate`).
 struct qemu_create_options {
-    vmid_t vmid = 0;  ///< 0: the next free VMID (GET /cluster/nextid)
-    std::string name; ///< DNS name; empty: PVE names it `VM <vmid>`
+    vmid_t vmid = 0;                     ///< 0: the next free VMID (GET /cluster/nextid)
+    std::string name;                    ///< DNS name; empty: PVE names it `VM <vmid>`
     std::optional<unsigned> cores;       ///< per socket (PVE's default 1)
     std::optional<unsigned> sockets;     ///< PVE's default 1
     std::optional<std::uint64_t> memory; ///< MiB (PVE's default 2048)
     std::string ostype;                  ///< l26, win11, other, ... (PVE's default other)
     /// Drives by key: `{"scsi0", qemu_disk::new_disk("local-lvm", 32)}` allocates 32 GiB.
     std::map<std::string, qemu_disk> disks;
-    std::map<int, qemu_nic> nets;       ///< netN
-    std::string iso;                    ///< an ISO volume (`local:iso/debian-13.iso`) as CD-ROM on ide2
+    std::map<int, qemu_nic> nets;        ///< netN
+    std::string iso;                     ///< an ISO volume (`local:iso/debian-13.iso`) as CD-ROM on ide2
     std::vector<std::string> boot_order; ///< devices to boot from in order (`scsi0`, `ide2`, `net0`)
-    std::string scsihw;                 ///< SCSI controller, e.g. `virtio-scsi-single`
-    std::optional<bool> agent;          ///< enable the QEMU guest agent
-    bool start = false;                 ///< start it once created
-    std::string pool;                   ///< add it to this pool
+    std::string scsihw;                  ///< SCSI controller, e.g. `virtio-scsi-single`
+    std::optional<bool> agent;           ///< enable the QEMU guest agent
+    bool start = false;                  ///< start it once created
+    std::string pool;                    ///< add it to this pool
     std::string description;
     gen::qemu_config_fields extra; ///< anything else (bios, cpu, tags, ...)
 };

@@ -5,8 +5,8 @@
 #include <proxmox/models/guest.hpp>
 #include <proxmox/models/lxc_config.hpp>
 #include <proxmox/models/lxc_options.hpp>
-#include <proxmox/resources/power.hpp>
 #include <proxmox/resources/firewall.hpp>
+#include <proxmox/resources/power.hpp>
 #include <proxmox/resources/snapshots.hpp>
 #include <proxmox/task.hpp>
 
@@ -75,9 +75,10 @@ public:
     /// Completion: void(result<void>).
     template <class Token = boost::asio::deferred_t>
     auto async_update_config(lxc_config_update update, Token&& token = {}) const {
-        return run<void>(std::forward<Token>(token), [u = std::move(update)](auto& s, auto& n, vmid_t id, auto h) {
-            detail::op_lxc_update_config(s, n, id, u, std::move(h));
-        });
+        return run<void>(std::forward<Token>(token),
+                         [u = std::move(update)](auto& s, auto& n, vmid_t id, auto h) {
+                             detail::op_lxc_update_config(s, n, id, u, std::move(h));
+                         });
     }
 
     // --- power -------------------------------------------------------------------------------
@@ -88,7 +89,9 @@ public:
     /// Starts the container (`vzstart`).
     template <class Token = boost::asio::deferred_t>
     auto async_start(lxc_start_options options, Token&& token = {}) const {
-        return power({.type = guest_type::lxc, .action = power_action::start, .skiplock = options.skiplock,
+        return power({.type = guest_type::lxc,
+                      .action = power_action::start,
+                      .skiplock = options.skiplock,
                       .debug = options.debug},
                      std::forward<Token>(token));
     }
@@ -100,8 +103,10 @@ public:
     /// Stops the container at once (`vzstop`).
     template <class Token = boost::asio::deferred_t>
     auto async_stop(lxc_stop_options options, Token&& token = {}) const {
-        return power({.type = guest_type::lxc, .action = power_action::stop,
-                      .overrule_shutdown = options.overrule_shutdown, .skiplock = options.skiplock},
+        return power({.type = guest_type::lxc,
+                      .action = power_action::stop,
+                      .overrule_shutdown = options.overrule_shutdown,
+                      .skiplock = options.skiplock},
                      std::forward<Token>(token));
     }
     template <detail::token_not_options<lxc_stop_options> Token = boost::asio::deferred_t>
@@ -112,7 +117,9 @@ public:
     /// Clean shutdown, waiting at most `timeout`; `force_stop` stops it after that (`vzshutdown`).
     template <class Token = boost::asio::deferred_t>
     auto async_shutdown(lxc_shutdown_options options, Token&& token = {}) const {
-        return power({.type = guest_type::lxc, .action = power_action::shutdown, .timeout = options.timeout,
+        return power({.type = guest_type::lxc,
+                      .action = power_action::shutdown,
+                      .timeout = options.timeout,
                       .force_stop = options.force_stop},
                      std::forward<Token>(token));
     }

@@ -99,9 +99,9 @@ public:
     template <class Token = boost::asio::deferred_t>
     auto async_create_lxc(lxc_create_options opts, Token&& token = {}) const {
         return detail::initiate<guest_creation>(std::forward<Token>(token),
-                                              [s = state_, n = name_, o = std::move(opts)](auto h) {
-                                                  detail::op_lxc_create(s, n, o, std::move(h));
-                                              });
+                                                [s = state_, n = name_, o = std::move(opts)](auto h) {
+                                                    detail::op_lxc_create(s, n, o, std::move(h));
+                                                });
     }
 
     /// Backs up guests of this node with vzdump; completes with the `vzdump` task at once (a

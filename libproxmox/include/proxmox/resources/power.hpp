@@ -29,7 +29,8 @@ struct power_call {
     std::string state_storage;
 };
 
-void op_guest_power(const state_ptr& state, std::string node, vmid_t vmid, power_call call, handler<task_handle> h);
+void op_guest_power(
+    const state_ptr& state, std::string node, vmid_t vmid, power_call call, handler<task_handle> h);
 
 } // namespace proxmox::detail
 

@@ -6,9 +6,9 @@
 #include <proxmox/models/metrics.hpp>
 #include <proxmox/models/qemu_config.hpp>
 #include <proxmox/models/qemu_options.hpp>
-#include <proxmox/resources/power.hpp>
 #include <proxmox/resources/agent.hpp>
 #include <proxmox/resources/firewall.hpp>
+#include <proxmox/resources/power.hpp>
 #include <proxmox/resources/snapshots.hpp>
 #include <proxmox/task.hpp>
 
@@ -19,7 +19,10 @@
 namespace proxmox {
 
 namespace detail {
-void op_qemu_create(const state_ptr& state, std::string node, qemu_create_options o, handler<guest_creation> h);
+void op_qemu_create(const state_ptr& state,
+                    std::string node,
+                    qemu_create_options o,
+                    handler<guest_creation> h);
 void op_qemu_status(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_status> h);
 void op_qemu_config(const state_ptr& state, std::string node, vmid_t vmid, handler<qemu_config> h);
 void op_qemu_update_config(
@@ -186,7 +189,9 @@ public:
     /// Starts the VM (`qmstart`).
     template <class Token = boost::asio::deferred_t>
     auto async_start(qemu_start_options options, Token&& token = {}) const {
-        return power({.type = guest_type::qemu, .action = power_action::start, .timeout = options.timeout,
+        return power({.type = guest_type::qemu,
+                      .action = power_action::start,
+                      .timeout = options.timeout,
                       .skiplock = options.skiplock},
                      std::forward<Token>(token));
     }
@@ -198,8 +203,11 @@ public:
     /// Stops the VM hard, like pulling the plug (`qmstop`).
     template <class Token = boost::asio::deferred_t>
     auto async_stop(qemu_stop_options options, Token&& token = {}) const {
-        return power({.type = guest_type::qemu, .action = power_action::stop, .timeout = options.timeout,
-                      .overrule_shutdown = options.overrule_shutdown, .keep_active = options.keep_active,
+        return power({.type = guest_type::qemu,
+                      .action = power_action::stop,
+                      .timeout = options.timeout,
+                      .overrule_shutdown = options.overrule_shutdown,
+                      .keep_active = options.keep_active,
                       .skiplock = options.skiplock},
                      std::forward<Token>(token));
     }
@@ -212,8 +220,11 @@ public:
     /// `timeout` (`qmshutdown`). A paused VM refuses with 500 `VM is paused - cannot shutdown`.
     template <class Token = boost::asio::deferred_t>
     auto async_shutdown(qemu_shutdown_options options, Token&& token = {}) const {
-        return power({.type = guest_type::qemu, .action = power_action::shutdown, .timeout = options.timeout,
-                      .force_stop = options.force_stop, .keep_active = options.keep_active,
+        return power({.type = guest_type::qemu,
+                      .action = power_action::shutdown,
+                      .timeout = options.timeout,
+                      .force_stop = options.force_stop,
+                      .keep_active = options.keep_active,
                       .skiplock = options.skiplock},
                      std::forward<Token>(token));
     }
@@ -248,8 +259,11 @@ public:
     /// lock `suspended` until resumed); to disk also needs VM.Config.Disk.
     template <class Token = boost::asio::deferred_t>
     auto async_suspend(qemu_suspend_options options, Token&& token = {}) const {
-        return power({.type = guest_type::qemu, .action = power_action::suspend, .skiplock = options.skiplock,
-                      .to_disk = options.to_disk, .state_storage = std::move(options.state_storage)},
+        return power({.type = guest_type::qemu,
+                      .action = power_action::suspend,
+                      .skiplock = options.skiplock,
+                      .to_disk = options.to_disk,
+                      .state_storage = std::move(options.state_storage)},
                      std::forward<Token>(token));
     }
     template <detail::token_not_options<qemu_suspend_options> Token = boost::asio::deferred_t>

@@ -21,12 +21,22 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
     const double v = std::strtod(s.c_str(), &end);
     std::uint64_t unit = 1;
     switch (end && *end ? *end : '\0') {
-    case '\0': break;
-    case 'K': unit = 1024; break;
-    case 'M': unit = MiB; break;
-    case 'G': unit = 1024 * MiB; break;
-    case 'T': unit = 1024 * 1024 * MiB; break;
-    default: return std::nullopt;
+    case '\0':
+        break;
+    case 'K':
+        unit = 1024;
+        break;
+    case 'M':
+        unit = MiB;
+        break;
+    case 'G':
+        unit = 1024 * MiB;
+        break;
+    case 'T':
+        unit = 1024 * 1024 * MiB;
+        break;
+    default:
+        return std::nullopt;
     }
     return static_cast<std::uint64_t>(v * static_cast<double>(unit));
 }

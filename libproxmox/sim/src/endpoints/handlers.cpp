@@ -638,26 +638,27 @@ json::value get_task_log(call_context& ctx) {
 const std::vector<handler_entry>& modelled_endpoints() {
     static const std::vector<handler_entry> table = [] {
         std::vector<handler_entry> all = {
-        {"GET", "/version", &get_version},
-        {"GET", "/nodes", &get_nodes},
-        {"GET", "/nodes/{node}/status", &get_node_status},
-        {"GET", "/cluster/resources", &get_cluster_resources},
-        {"GET", "/nodes/{node}/qemu", &get_qemu_list},
-        {"GET", "/nodes/{node}/lxc", &get_lxc_list},
-        {"GET", "/nodes/{node}/qemu/{vmid}/status/current", &get_qemu_current},
-        {"GET", "/nodes/{node}/lxc/{vmid}/status/current", &get_lxc_current},
-        {"GET", "/nodes/{node}/tasks/{upid}/status", &get_task_status},
-        {"GET", "/nodes/{node}/tasks/{upid}/log", &get_task_log},
-        {"DELETE", "/nodes/{node}/tasks/{upid}", &delete_task},
-        {"GET", "/nodes/{node}/tasks", &get_node_tasks},
-        {"GET", "/cluster/tasks", &get_cluster_tasks},
-        {"GET", "/access/ticket", &get_access_ticket},
-        {"POST", "/access/ticket", &post_access_ticket},
-        {"GET", "/nodes/{node}/storage/{storage}/content", &get_storage_content},
-        {"POST", "/nodes/{node}/storage/{storage}/upload", &post_storage_upload},
+            {"GET", "/version", &get_version},
+            {"GET", "/nodes", &get_nodes},
+            {"GET", "/nodes/{node}/status", &get_node_status},
+            {"GET", "/cluster/resources", &get_cluster_resources},
+            {"GET", "/nodes/{node}/qemu", &get_qemu_list},
+            {"GET", "/nodes/{node}/lxc", &get_lxc_list},
+            {"GET", "/nodes/{node}/qemu/{vmid}/status/current", &get_qemu_current},
+            {"GET", "/nodes/{node}/lxc/{vmid}/status/current", &get_lxc_current},
+            {"GET", "/nodes/{node}/tasks/{upid}/status", &get_task_status},
+            {"GET", "/nodes/{node}/tasks/{upid}/log", &get_task_log},
+            {"DELETE", "/nodes/{node}/tasks/{upid}", &delete_task},
+            {"GET", "/nodes/{node}/tasks", &get_node_tasks},
+            {"GET", "/cluster/tasks", &get_cluster_tasks},
+            {"GET", "/access/ticket", &get_access_ticket},
+            {"POST", "/access/ticket", &post_access_ticket},
+            {"GET", "/nodes/{node}/storage/{storage}/content", &get_storage_content},
+            {"POST", "/nodes/{node}/storage/{storage}/upload", &post_storage_upload},
         };
-        for (auto family : {&guest_config_endpoints, &lifecycle_endpoints, &snapshot_endpoints, &backup_endpoints,
-                            &access_admin_endpoints, &node_endpoints, &firewall_endpoints, &agent_endpoints}) {
+        for (auto family :
+             {&guest_config_endpoints, &lifecycle_endpoints, &snapshot_endpoints, &backup_endpoints,
+              &access_admin_endpoints, &node_endpoints, &firewall_endpoints, &agent_endpoints}) {
             auto more = family();
             all.insert(all.end(), more.begin(), more.end());
         }

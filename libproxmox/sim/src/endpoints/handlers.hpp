@@ -48,7 +48,6 @@ struct upload_info {
     std::string checksum;  ///< its hex digest
 };
 
-
 struct call_context {
     const endpoint& ep;
     boost::json::object& params; ///< validated parameters, path placeholders included
@@ -104,8 +103,10 @@ struct handler_entry {
 };
 
 // The endpoint families, one source file each; modelled_endpoints() joins them.
-std::vector<handler_entry> guest_config_endpoints(); ///< guest_config.cpp: config, pending, resize, cloud-init
-std::vector<handler_entry> lifecycle_endpoints();    ///< lifecycle.cpp: create, clone, delete, template, migrate, power
+std::vector<handler_entry>
+guest_config_endpoints(); ///< guest_config.cpp: config, pending, resize, cloud-init
+std::vector<handler_entry>
+lifecycle_endpoints(); ///< lifecycle.cpp: create, clone, delete, template, migrate, power
 std::vector<handler_entry> snapshot_endpoints();     ///< snapshots.cpp
 std::vector<handler_entry> backup_endpoints();       ///< backup.cpp: vzdump, storage lists, volumes
 std::vector<handler_entry> access_admin_endpoints(); ///< access_admin.cpp: users, groups, roles, ACLs, pools

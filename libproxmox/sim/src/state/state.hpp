@@ -61,10 +61,10 @@ struct volume_state {
     std::string format;  ///< iso, tzst, tgz, ...
     std::uint64_t size = 0;
     epoch_seconds ctime = 0;
-    std::string notes;               ///< backup: the notes of vzdump (notes-template)
-    std::string backup_kind;         ///< backup: "qemu" or "lxc"
-    unsigned backup_vmid = 0;        ///< backup: the guest it was taken from
-    config_entries backup_config;    ///< backup: the config inside the archive (restore uses it)
+    std::string notes;            ///< backup: the notes of vzdump (notes-template)
+    std::string backup_kind;      ///< backup: "qemu" or "lxc"
+    unsigned backup_vmid = 0;     ///< backup: the guest it was taken from
+    config_entries backup_config; ///< backup: the config inside the archive (restore uses it)
 };
 
 struct node_state {
@@ -112,10 +112,10 @@ enum class guest_kind { qemu, lxc };
 struct snapshot_state {
     std::string name;
     std::string description;
-    std::string parent;        ///< the snapshot it was taken on top of, or empty
+    std::string parent; ///< the snapshot it was taken on top of, or empty
     epoch_seconds snaptime = 0;
-    bool vmstate = false;      ///< qemu: RAM saved with it
-    config_entries config;     ///< the config as it was
+    bool vmstate = false;  ///< qemu: RAM saved with it
+    config_entries config; ///< the config as it was
 };
 
 /// Firewall of a guest or a node (pve-firewall's VMID.fw / host.fw): `[OPTIONS]` entries and
@@ -148,7 +148,7 @@ struct guest_state {
     bool running = false;
     bool is_template = false;
     bool suspended = false; ///< qemu: paused (suspend without todisk); lxc: checkpointed by suspend
-    unsigned cores = 1; ///< vCPUs (qemu: sockets * cores), lxc: cores
+    unsigned cores = 1;     ///< vCPUs (qemu: sockets * cores), lxc: cores
     std::uint64_t maxmem = 0;
     std::uint64_t maxdisk = 0;
     std::uint64_t maxswap = 0; ///< lxc only
@@ -158,14 +158,14 @@ struct guest_state {
     epoch_seconds started = 0; ///< when it was started (meaningful while running)
     std::uint32_t pid = 0;     ///< QEMU / LXC init PID while running
     std::uint64_t netin_rate = 0, netout_rate = 0, diskread_rate = 0, diskwrite_rate = 0; ///< bytes/s
-    bool agent = false;                                      ///< qemu: guest agent configured
-    std::string tags;                                        ///< `;`-separated, sorted
-    std::string lock;                                        ///< config lock, empty = none
-    config_entries config;                                   ///< config file keys, in file order
-    config_entries pending;                                  ///< qemu: changes applied at next start
-    std::vector<std::string> pending_delete;                 ///< qemu: keys deleted at next start
+    bool agent = false;                      ///< qemu: guest agent configured
+    std::string tags;                        ///< `;`-separated, sorted
+    std::string lock;                        ///< config lock, empty = none
+    config_entries config;                   ///< config file keys, in file order
+    config_entries pending;                  ///< qemu: changes applied at next start
+    std::vector<std::string> pending_delete; ///< qemu: keys deleted at next start
     config_entries cloudinit; ///< qemu: [special:cloudinit], old values the cloud-init drive still has
-    std::vector<snapshot_state> snapshots;                   ///< in creation order
+    std::vector<snapshot_state> snapshots; ///< in creation order
     firewall_state firewall;
     std::vector<agent_exec_state> agent_execs; ///< qemu: guest-exec processes not yet reaped
     std::int64_t agent_next_pid = 0;           ///< qemu: last PID qemu-ga handed out (0: none yet)
@@ -201,11 +201,11 @@ struct cluster {
     std::uint64_t finished_tasks = 0; ///< counter behind task_state::finish_seq
     std::vector<node_state> nodes;
     std::vector<storage_def> storages;
-    std::map<unsigned, guest_state> guests;  ///< by vmid
-    std::map<std::string, task_state> tasks; ///< by UPID
-    access_state access;                     ///< users, groups, roles, ACLs, pools
+    std::map<unsigned, guest_state> guests;              ///< by vmid
+    std::map<std::string, task_state> tasks;             ///< by UPID
+    access_state access;                                 ///< users, groups, roles, ACLs, pools
     std::map<unsigned, firewall_state> orphan_firewalls; ///< VMID.fw files of VMIDs without a guest
-    std::string ssl_fingerprint;             ///< of the certificate every node serves
+    std::string ssl_fingerprint;                         ///< of the certificate every node serves
 
     /// The node that answers the API (the one a client is connected to); `localhost` means it.
     node_state& local_node() { return nodes.front(); }
