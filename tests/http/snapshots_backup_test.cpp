@@ -25,12 +25,36 @@ std::vector<std::string> names(const std::vector<snapshot_info>& list) {
 class Snapshots : public proxmox::testing::fresh_sim {};
 class Backups : public proxmox::testing::fresh_sim {};
 
+TEST_F(Snapshots, RollbackStartsAndDeleteForcesWhenAsked) {
+    start();
+    blocking_client pve(token_options());
+    const auto g = vm_in(pve, "stopped");
+    const auto vm = pve.async().node(g.node).qemu(g.vmid);
+    ASSERT_TRUE(wait(pve, pve.run(vm.snapshots().async_create("base")).value()));
+    auto rollback = pve.run(vm.snapshots().async_rollback("base", {.start = true}));
+    ASSERT_TRUE(rollback) << rollback.error().to_string();
+    ASSERT_TRUE(wait(pve, *rollback));
+    auto status = pve.run(vm.async_status());
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->status, "running");
+
+    auto removal = pve.run(vm.snapshots().async_delete("base", {.force = true}));
+    ASSERT_TRUE(removal) << removal.error().to_string();
+    ASSERT_TRUE(wait(pve, *removal));
+    const auto path = "/nodes/" + g.node + "/qemu/" + std::to_string(g.vmid) + "/snapshot/base";
+    auto log = server_->request_log();
+    auto sent = std::find_if(log.rbegin(), log.rend(),
+                             [&](const auto& e) { return e.method == "DELETE" && e.path == path; });
+    ASSERT_NE(sent, log.rend());
+    EXPECT_NE(sent->params.find(R"("force":"1")"), std::string::npos) << sent->params;
+}
+
 TEST_F(Snapshots, VmCreateListDescribeRollbackDelete) {
     start();
     blocking_client pve(token_options());
     const auto snaps = pve.async().node("pve").qemu(106).snapshots();
     for (const char* name : {"s1", "s2"}) {
-        auto task = pve.run(snaps.async_create(name, std::string("before ") + name));
+        auto task = pve.run(snaps.async_create(name, {.description = std::string("before ") + name}));
         ASSERT_TRUE(task) << task.error().to_string();
         EXPECT_EQ(task->id().type, "qmsnapshot");
         ASSERT_TRUE(wait(pve, *task));
@@ -65,7 +89,7 @@ TEST_F(Snapshots, VmstateRollbackLeavesTheVmRunning) {
     start();
     blocking_client pve(token_options());
     const auto vm = pve.async().node("pve").qemu(100);
-    auto task = pve.run(vm.snapshots().async_create("live", "", true));
+    auto task = pve.run(vm.snapshots().async_create("live", {.vmstate = true}));
     ASSERT_TRUE(task) << task.error().to_string();
     ASSERT_TRUE(wait(pve, *task));
     auto list = pve.run(vm.snapshots().async_list());
@@ -146,7 +170,7 @@ TEST_F(Snapshots, NamesAreCheckedBeforeSending) {
         EXPECT_EQ(r.error().code, errc::invalid_argument) << bad;
     }
     EXPECT_TRUE(check_snapshot_name(std::string("a") + std::string(39, '-')));
-    auto vmstate = pve.run(ct.async_create("ok", "", true));
+    auto vmstate = pve.run(ct.async_create("ok", {.vmstate = true}));
     ASSERT_FALSE(vmstate);
     EXPECT_NE(vmstate.error().message.find("vmstate"), std::string::npos);
     auto bad_delete = pve.run(ct.async_delete("x y"));

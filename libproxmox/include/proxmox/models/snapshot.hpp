@@ -13,6 +13,22 @@
 
 namespace proxmox {
 
+/// snapshot_handle::async_create.
+struct snapshot_create_options {
+    std::string description;
+    bool vmstate = false; ///< VMs only: save the RAM too, so a rollback resumes the running VM
+};
+
+/// snapshot_handle::async_delete.
+struct snapshot_delete_options {
+    bool force = false; ///< remove it from the config even if removing the disk snapshots fails
+};
+
+/// snapshot_handle::async_rollback.
+struct snapshot_rollback_options {
+    bool start = false; ///< start the guest afterwards (a VM snapshot with vmstate resumes anyway)
+};
+
 /// One entry of `GET /nodes/{node}/{qemu|lxc}/{vmid}/snapshot`. PVE ends the list with a
 /// pseudo entry `current` ("You are here!") whose `parent` is the newest snapshot.
 struct snapshot_info {

@@ -58,41 +58,50 @@ public:
             [s = state_, t = target_](auto h) { detail::op_snapshot_list(s, t, std::move(h)); });
     }
 
-    /// Takes a snapshot; `vmstate` (QEMU only) saves a running VM's RAM too, so a rollback
-    /// resumes it. Completes with the task at once. PVE endpoint: POST .../{vmid}/snapshot, needs
+    /// Takes a snapshot (snapshot_create_options: description, vmstate for a running VM's RAM).
+    /// Completes with the task at once. PVE endpoint: POST .../{vmid}/snapshot, needs
     /// VM.Snapshot on /vms/{vmid}. Completion: void(result<task_handle>).
     template <class Token = boost::asio::deferred_t>
-    auto async_create(std::string name,
-                      std::string description = {},
-                      bool vmstate = false,
-                      Token&& token = {}) const {
+    auto async_create(std::string name, snapshot_create_options options, Token&& token = {}) const {
         return detail::initiate<task_handle>(
             std::forward<Token>(token),
-            [s = state_, t = target_, n = std::move(name), d = std::move(description), vmstate](auto h) {
-                detail::op_snapshot_create(s, t, n, d, vmstate, std::move(h));
+            [s = state_, t = target_, n = std::move(name), o = std::move(options)](auto h) {
+                detail::op_snapshot_create(s, t, n, o.description, o.vmstate, std::move(h));
             });
     }
-
-    /// Deletes a snapshot; `force` removes it from the config even if removing the disk
-    /// snapshots fails. PVE endpoint: DELETE .../{vmid}/snapshot/{snapname}, needs VM.Snapshot on
-    /// /vms/{vmid}. Completion: void(result<task_handle>).
-    template <class Token = boost::asio::deferred_t>
-    auto async_delete(std::string name, bool force = false, Token&& token = {}) const {
-        return detail::initiate<task_handle>(std::forward<Token>(token),
-                                             [s = state_, t = target_, n = std::move(name), force](auto h) {
-                                                 detail::op_snapshot_delete(s, t, n, force, std::move(h));
-                                             });
+    template <detail::token_not_options<snapshot_create_options> Token = boost::asio::deferred_t>
+    auto async_create(std::string name, Token&& token = {}) const {
+        return async_create(std::move(name), snapshot_create_options{}, std::forward<Token>(token));
     }
 
-    /// Rolls the guest back to a snapshot; `start` starts it afterwards (a VM snapshot with
-    /// vmstate resumes running anyway). PVE endpoint: POST .../{vmid}/snapshot/{snapname}/rollback,
-    /// needs VM.Snapshot or VM.Snapshot.Rollback on /vms/{vmid}. Completion: void(result<task_handle>).
+    /// Deletes a snapshot (snapshot_delete_options::force). PVE endpoint: DELETE
+    /// .../{vmid}/snapshot/{snapname}, needs VM.Snapshot on /vms/{vmid}.
+    /// Completion: void(result<task_handle>).
     template <class Token = boost::asio::deferred_t>
-    auto async_rollback(std::string name, bool start = false, Token&& token = {}) const {
-        return detail::initiate<task_handle>(std::forward<Token>(token),
-                                             [s = state_, t = target_, n = std::move(name), start](auto h) {
-                                                 detail::op_snapshot_rollback(s, t, n, start, std::move(h));
-                                             });
+    auto async_delete(std::string name, snapshot_delete_options options, Token&& token = {}) const {
+        return detail::initiate<task_handle>(
+            std::forward<Token>(token), [s = state_, t = target_, n = std::move(name), options](auto h) {
+                detail::op_snapshot_delete(s, t, n, options.force, std::move(h));
+            });
+    }
+    template <detail::token_not_options<snapshot_delete_options> Token = boost::asio::deferred_t>
+    auto async_delete(std::string name, Token&& token = {}) const {
+        return async_delete(std::move(name), snapshot_delete_options{}, std::forward<Token>(token));
+    }
+
+    /// Rolls the guest back to a snapshot (snapshot_rollback_options::start). PVE endpoint:
+    /// POST .../{vmid}/snapshot/{snapname}/rollback, needs VM.Snapshot or VM.Snapshot.Rollback
+    /// on /vms/{vmid}. Completion: void(result<task_handle>).
+    template <class Token = boost::asio::deferred_t>
+    auto async_rollback(std::string name, snapshot_rollback_options options, Token&& token = {}) const {
+        return detail::initiate<task_handle>(
+            std::forward<Token>(token), [s = state_, t = target_, n = std::move(name), options](auto h) {
+                detail::op_snapshot_rollback(s, t, n, options.start, std::move(h));
+            });
+    }
+    template <detail::token_not_options<snapshot_rollback_options> Token = boost::asio::deferred_t>
+    auto async_rollback(std::string name, Token&& token = {}) const {
+        return async_rollback(std::move(name), snapshot_rollback_options{}, std::forward<Token>(token));
     }
 
     /// Replaces a snapshot's description (no task). PVE endpoint:
