@@ -61,3 +61,13 @@ TEST(Models, NodeStatusNested) {
     EXPECT_EQ(s.cpus, 8u);
     EXPECT_EQ(s.pveversion, "pve-manager/9.1.9");
 }
+
+TEST(Models, ListsSkipEmptyItemsInBothForms) {
+    // PVE sends some lists as arrays, some as text; an empty item is no group in either
+    const auto from_array = boost::json::value_to<proxmox::user_info>(
+        boost::json::parse(R"({"userid":"a@pve","groups":["admins","","ops"]})"));
+    EXPECT_EQ(from_array.groups, (std::vector<std::string>{"admins", "ops"}));
+    const auto from_text = boost::json::value_to<proxmox::user_info>(
+        boost::json::parse(R"({"userid":"a@pve","groups":"admins,,ops"})"));
+    EXPECT_EQ(from_text.groups, from_array.groups);
+}

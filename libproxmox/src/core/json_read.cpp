@@ -103,7 +103,7 @@ std::vector<std::string> read_string_list(const boost::json::object& o, std::str
         return out;
     if (const auto* a = v->if_array()) {
         for (const auto& item : *a)
-            if (const auto* s = item.if_string())
+            if (const auto* s = item.if_string(); s && !s->empty()) // as the text form skips empty items
                 out.emplace_back(*s);
         return out;
     }

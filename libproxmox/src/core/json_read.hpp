@@ -25,7 +25,7 @@ std::uint64_t read_uint(const boost::json::object& o, std::string_view key);
 double read_double(const boost::json::object& o, std::string_view key);
 bool read_bool(const boost::json::object& o, std::string_view key);
 /// A list PVE sends either as an array of strings or as text (`"a,b"`, `"eno1 eno2"`): split at
-/// commas, semicolons and whitespace.
+/// commas, semicolons and whitespace. Empty items are left out in both forms.
 std::vector<std::string> read_string_list(const boost::json::object& o, std::string_view key);
 
 std::optional<std::int64_t> to_int(const boost::json::value& v);
