@@ -23,6 +23,20 @@ boost::asio::awaitable<result<vmid_t>> pick_vmid(state_ptr state, vmid_t wanted)
 boost::asio::awaitable<result<guest_creation>>
 start_creation(state_ptr state, vmid_t vmid, gen::encoded_request req);
 
+/// Sends a create call from its checked params (`params` or the error that stopped them): the
+/// next free VMID goes in when the params ask for 0, then the creation worker starts.
+template <class CreateParams>
+boost::asio::awaitable<result<guest_creation>> create_guest(state_ptr state, result<CreateParams> params) {
+    if (!params)
+        co_return params.error();
+    auto vmid = co_await pick_vmid(state, static_cast<vmid_t>(params->vmid));
+    if (!vmid)
+        co_return vmid.error();
+    params->vmid = *vmid;
+    auto started = co_await start_creation(state, *vmid, encode(*params)); // encode: found by ADL in gen
+    co_return started;
+}
+
 } // namespace proxmox::detail
 
 #endif

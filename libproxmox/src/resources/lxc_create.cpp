@@ -69,18 +69,6 @@ result<gen::nodes_lxc_post_params> create_params(const std::string& node, lxc_cr
     return p;
 }
 
-awaitable<result<guest_creation>> create(state_ptr state, std::string node, lxc_create_options o) {
-    auto params = create_params(node, std::move(o));
-    if (!params)
-        co_return params.error();
-    auto vmid = co_await pick_vmid(state, static_cast<vmid_t>(params->vmid));
-    if (!vmid)
-        co_return vmid.error();
-    params->vmid = *vmid;
-    auto req = gen::encode(*params);
-    co_return co_await start_creation(state, *vmid, std::move(req));
-}
-
 awaitable<result<guest_creation>> clone(state_ptr state, std::string node, vmid_t vmid, lxc_clone_options o) {
     if (node.empty())
         co_return make_error(errc::invalid_argument, "node name is empty; pass the node the container is on");
@@ -120,7 +108,7 @@ void op_lxc_create(const state_ptr& state,
                    std::string node,
                    lxc_create_options o,
                    handler<guest_creation> h) {
-    spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
+    spawn(state, create_guest(state, create_params(node, std::move(o))), std::move(h));
 }
 
 void op_lxc_clone(

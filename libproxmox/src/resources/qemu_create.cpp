@@ -148,25 +148,13 @@ result<gen::nodes_qemu_post_params> create_params(const std::string& node, qemu_
     return p;
 }
 
-awaitable<result<guest_creation>> create(state_ptr state, std::string node, qemu_create_options o) {
-    auto params = create_params(node, std::move(o));
-    if (!params)
-        co_return params.error();
-    auto vmid = co_await pick_vmid(state, static_cast<vmid_t>(params->vmid));
-    if (!vmid)
-        co_return vmid.error();
-    params->vmid = *vmid;
-    auto req = gen::encode(*params);
-    co_return co_await start_creation(state, *vmid, std::move(req));
-}
-
 } // namespace
 
 void op_qemu_create(const state_ptr& state,
                     std::string node,
                     qemu_create_options o,
                     handler<guest_creation> h) {
-    spawn(state, create(state, std::move(node), std::move(o)), std::move(h));
+    spawn(state, create_guest(state, create_params(node, std::move(o))), std::move(h));
 }
 
 } // namespace proxmox::detail

@@ -37,13 +37,10 @@ void op_lxc_create(const state_ptr& state, std::string node, lxc_create_options 
 /// Writes that PVE runs as a worker complete with the task at once (waiting is the caller's
 /// choice: task_handle::async_wait, a failed task is an error). An empty node or a vmid outside
 /// 100..999999999 fails with errc::invalid_argument before anything is sent.
-class lxc_handle {
+class lxc_handle : public detail::guest_handle_base {
 public:
     lxc_handle(detail::state_ptr state, std::string node, vmid_t vmid)
-        : state_(std::move(state)), node_(std::move(node)), vmid_(vmid) {}
-
-    const std::string& node() const noexcept { return node_; }
-    vmid_t vmid() const noexcept { return vmid_; }
+        : guest_handle_base(std::move(state), std::move(node), vmid) {}
 
     /// The container's snapshots.
     snapshot_handle snapshots() const { return {state_, node_, guest_type::lxc, vmid_}; }
@@ -202,26 +199,6 @@ public:
                                     detail::op_lxc_migrate(s, n, id, o, std::move(h));
                                 });
     }
-
-private:
-    /// Initiates `op(state, node, vmid, handler)` with the caller's token.
-    template <class T, class Token, class Op> auto run(Token&& token, Op op) const {
-        return detail::initiate<T>(std::forward<Token>(token),
-                                   [s = state_, n = node_, id = vmid_, op = std::move(op)](auto h) {
-                                       op(s, n, id, detail::handler<T>(std::move(h)));
-                                   });
-    }
-
-    template <class Token> auto power(detail::power_call call, Token&& token) const {
-        return run<task_handle>(std::forward<Token>(token),
-                                [c = std::move(call)](auto& s, auto& n, vmid_t id, auto h) {
-                                    detail::op_guest_power(s, n, id, c, std::move(h));
-                                });
-    }
-
-    detail::state_ptr state_;
-    std::string node_;
-    vmid_t vmid_;
 };
 
 } // namespace proxmox

@@ -61,13 +61,10 @@ void op_qemu_rrd(const state_ptr& state,
 /// server_error with PVE's text, e.g. `VM 101 not running`, `VM is locked (clone)`). Calls
 /// that start a worker complete with its task_handle at once; `task_handle::async_wait` waits
 /// and reports a failed task as errc::task_failed with PVE's exit status.
-class qemu_handle {
+class qemu_handle : public detail::guest_handle_base {
 public:
     qemu_handle(detail::state_ptr state, std::string node, vmid_t vmid)
-        : state_(std::move(state)), node_(std::move(node)), vmid_(vmid) {}
-
-    const std::string& node() const noexcept { return node_; }
-    vmid_t vmid() const noexcept { return vmid_; }
+        : guest_handle_base(std::move(state), std::move(node), vmid) {}
 
     /// The VM's firewall (options and rules).
     guest_firewall_handle firewall() const { return {state_, node_, guest_type::qemu, vmid_}; }
@@ -336,26 +333,6 @@ public:
                                     detail::op_qemu_migrate(s, n, id, o, std::move(h));
                                 });
     }
-
-private:
-    /// Initiates `op(state, node, vmid, handler)` with the caller's token.
-    template <class T, class Token, class Op> auto run(Token&& token, Op op) const {
-        return detail::initiate<T>(std::forward<Token>(token),
-                                   [s = state_, n = node_, id = vmid_, op = std::move(op)](auto h) {
-                                       op(s, n, id, detail::handler<T>(std::move(h)));
-                                   });
-    }
-
-    template <class Token> auto power(detail::power_call call, Token&& token) const {
-        return run<task_handle>(std::forward<Token>(token),
-                                [c = std::move(call)](auto& s, auto& n, vmid_t id, auto h) {
-                                    detail::op_guest_power(s, n, id, c, std::move(h));
-                                });
-    }
-
-    detail::state_ptr state_;
-    std::string node_;
-    vmid_t vmid_;
 };
 
 } // namespace proxmox
