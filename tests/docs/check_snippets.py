@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Compiles every ```cpp block of README.md and docs/*.md, so the docs cannot drift from the code.
+
+A block is one of three kinds:
+
+* program: it has #include lines and code at namespace scope (a function such as
+  `boost::asio::awaitable<void> f(proxmox::client pve) {`, `int main() {`, `TEST(...) {`). It is
+  compiled alone, exactly as written, so it must include what it uses.
+* declarations: code at namespace scope without #include lines. It goes into the page's
+  translation unit after tests/docs/snippet_prelude.hpp, in a namespace of its own.
+* fragment: statements. They become the body of a coroutine
+  `boost::asio::awaitable<void> snippet()` in the page's translation unit, where the variables
+  of the prelude (pve, client, vm, ct, node, opts, ...) are visible; its #include lines go to
+  the top of that unit.
+
+Code at namespace scope starts on a line at column 0 that opens a function body (`...) {`,
+not an `if`/`for`/`while`/`switch`), or with `namespace name {`, `struct`, `class`, `template`.
+
+A block that is not meant to compile is marked right before its fence, with the reason:
+`<!-- snippet: skip (reason) -->`.
+
+Each page's fragments share one translation unit, compiled with -fsyntax-only; `#line`
+directives make the compiler name the page and the line of the snippet in its errors. Exits 1
+when a snippet does not compile, naming the page, the snippet's line and the compiler's error.
+"""
+import argparse
+import concurrent.futures
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
+SKIP = re.compile(r"^<!--\s*snippet:\s*skip\s*(\((?P<reason>[^)]+)\))?\s*-->\s*$")
+INCLUDE = re.compile(r"^\s*#\s*include\b")
+NAMESPACE_SCOPE = re.compile(
+    r"^(?:(?:namespace(?:\s+[\w:]+)?\s*\{|(?:struct|class|template)\b)"
+    r"|(?!(?:if|for|while|switch|else|do|return|co_return|co_await|try|catch)\b)"
+    r"[A-Za-z_][^=;]*\)\s*(?:const\s*)?(?:noexcept\s*)?\{\s*$)"
+)
+
+
+class Snippet:
+    def __init__(self, doc, line, code, indent, skip_reason):
+        self.doc = doc  # path relative to the root, e.g. "docs/qemu.md"
+        self.line = line  # line number of the first code line (after the fence)
+        self.code = code  # list of lines, as in the page (so the compiler's columns match)
+        self.skip_reason = skip_reason
+        dedented = [l[len(indent) :] if l.startswith(indent) else l for l in code]  # fence in a list
+        self.has_include = any(INCLUDE.match(l) for l in dedented)
+        self.namespace_scope = any(NAMESPACE_SCOPE.match(l) for l in dedented)
+        if self.namespace_scope:
+            self.kind = "program" if self.has_include else "declarations"
+        else:
+            self.kind = "fragment"
+
+    def where(self):
+        return f"{self.doc}:{self.line}"
+
+
+def extract(root, doc):
+    """The ```cpp blocks of one page, with the skip markers in front of them."""
+    snippets, problems = [], []
+    lines = (root / doc).read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, lang, start = m.group(1), m.group(2), i
+        end = start + 1
+        while end < len(lines) and not lines[end].strip().startswith("```"):
+            end += 1
+        if end == len(lines):
+            problems.append(f"{doc}:{start + 1}: code block is not closed")
+            break
+        if lang == "cpp":
+            skip_reason = None
+            before = start - 1
+            while before >= 0 and not lines[before].strip():
+                before -= 1
+            if before >= 0:
+                s = SKIP.match(lines[before].strip())
+                if s:
+                    skip_reason = s.group("reason")
+                    if not skip_reason:
+                        problems.append(
+                            f"{doc}:{before + 1}: a skipped snippet says why: <!-- snippet: skip (reason) -->"
+                        )
+                        skip_reason = "?"
+            snippets.append(Snippet(doc, start + 2, lines[start + 1 : end], indent, skip_reason))
+        i = end + 1
+    return snippets, problems
+
+
+def line_directive(line, path):
+    return f'#line {line} "{path}"'
+
+
+def program_unit(s):
+    return "\n".join([line_directive(s.line, s.doc)] + s.code) + "\n"
+
+
+def page_unit(doc, snippets, prelude, unit_path):
+    """One translation unit for a page's fragments and declarations."""
+    out = []
+    n = 1  # the unit's own line number of the next line appended
+
+    def emit(text_lines, doc_line=None):
+        nonlocal n
+        if doc_line is not None:
+            out.append(line_directive(doc_line, doc))
+            out.extend(text_lines)
+            n += 1 + len(text_lines)
+            out.append(line_directive(n + 1, unit_path))
+            n += 1
+        else:
+            out.extend(text_lines)
+            n += len(text_lines)
+
+    emit([f"// The fragments of {doc}, generated by tests/docs/check_snippets.py."])
+    for s in snippets:  # includes first, where they belong
+        for offset, code_line in enumerate(s.code):
+            if INCLUDE.match(code_line):
+                emit([code_line], s.line + offset)
+    emit([f'#include "{prelude}"', ""])
+    for s in snippets:
+        # the wrapper's lines are the snippet's fences, so errors there (e.g. in a coroutine's
+        # frame, reported at its closing brace) name the snippet too
+        name, opening, closing = f"line_{s.line}", s.line - 1, s.line + len(s.code)
+        body = ["" if INCLUDE.match(l) else l for l in s.code]
+        if s.kind == "declarations":
+            emit([f"namespace doc_snippet::{name} {{"], opening)
+            emit(body, s.line)
+            emit([f"}} // namespace doc_snippet::{name}"], closing)
+        else:
+            emit([f"namespace doc_snippet::{name} {{ boost::asio::awaitable<void> snippet() {{ {{"], opening)
+            emit(body, s.line)
+            emit([f"}} co_return; }} }} // namespace doc_snippet::{name}"], closing)
+    return "\n".join(out) + "\n"
+
+
+def compile_unit(cxx, flags, root, source):
+    started = time.monotonic()
+    proc = subprocess.run(
+        [cxx, *flags, "-fsyntax-only", "-fdiagnostics-color=never", str(source)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    return proc.returncode, proc.stderr, time.monotonic() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cxx", required=True, help="the C++ compiler of the build")
+    parser.add_argument("--flags-file", required=True, help="compiler arguments, one per line")
+    parser.add_argument("--root", required=True, help="the repository")
+    parser.add_argument("--work-dir", required=True, help="where the translation units are written")
+    parser.add_argument("--implicit-include-dirs", default="", help="the compiler's own, ;-separated")
+    parser.add_argument("--jobs", type=int, default=1, help="compilers run at once")
+    parser.add_argument("docs", nargs="*", help="pages relative to the root (default README.md docs/*.md)")
+    args = parser.parse_args()
+
+    root = pathlib.Path(args.root).resolve()
+    work = pathlib.Path(args.work_dir).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    for old in work.glob("*.cpp"):  # units of snippets that have moved since
+        old.unlink()
+    prelude = pathlib.Path(__file__).resolve().parent / "snippet_prelude.hpp"
+    implicit = {"-I" + d for d in args.implicit_include_dirs.split(";") if d}
+    flags = []
+    for flag in pathlib.Path(args.flags_file).read_text(encoding="utf-8").splitlines():
+        flag = flag.strip()
+        if not flag or flag in ("-I", "-D") or flag in implicit:
+            continue  # an empty property, or a directory the compiler searches anyway
+        if flag[:2] in ("-I", "-D") and flag in flags:
+            continue  # named by several targets
+        flags.append(flag)
+    docs = args.docs or ["README.md"] + sorted(
+        str(p.relative_to(root)) for p in (root / "docs").glob("*.md")
+    )
+
+    problems, units, skipped = [], [], []  # units: (source path, snippets it checks)
+    for doc in docs:
+        snippets, doc_problems = extract(root, doc)
+        problems += doc_problems
+        skipped += [s for s in snippets if s.skip_reason]
+        checked = [s for s in snippets if not s.skip_reason]
+        stem = doc.replace("/", "_").removesuffix(".md")
+        for s in (s for s in checked if s.kind == "program"):
+            path = work / f"{stem}_line_{s.line}.cpp"
+            path.write_text(program_unit(s), encoding="utf-8")
+            units.append((path, [s]))
+        rest = [s for s in checked if s.kind != "program"]
+        if rest:
+            path = work / f"{stem}.cpp"
+            path.write_text(page_unit(doc, rest, prelude, path), encoding="utf-8")
+            units.append((path, rest))
+
+    started = time.monotonic()
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(lambda u: compile_unit(args.cxx, flags, root, u[0]), units))
+    for (path, snippets), (rc, stderr, seconds) in zip(units, results):
+        names = ", ".join(f"{s.where()} ({s.kind})" for s in snippets)
+        if rc == 0:
+            print(f"ok   {seconds:5.1f} s  {names}")
+            continue
+        failed += 1
+        # which snippets the errors point into
+        bad = []
+        for s in snippets:
+            pattern = re.compile(
+                rf"^{re.escape(s.doc)}:(\d+):(?:\d+:)? +(?:(?:fatal )?error:|required from here)", re.M
+            )
+            hits = [int(x) for x in pattern.findall(stderr)]
+            if any(s.line - 1 <= x <= s.line + len(s.code) for x in hits):
+                bad.append(s)
+        print(f"FAIL {seconds:5.1f} s  {names}")
+        for s in bad or snippets:
+            print(f"  {s.where()}: this {s.kind} snippet does not compile")
+        if "array used as initializer" in stderr:
+            print(
+                "  g++ 12 says this of some braced temporaries inside co_await (docs/async.md):"
+                " put the value in a named variable"
+            )
+        print(f"  (translation unit: {path})")
+        print("\n".join("    " + l for l in stderr.rstrip().splitlines()))
+    for s in skipped:
+        print(f"skip {s.where()}: {s.skip_reason}")
+    for p in problems:
+        print(f"FAIL {p}")
+    total = sum(len(u[1]) for u in units)
+    if total == 0:
+        problems.append("no ```cpp snippet found in " + ", ".join(docs))
+        print(f"FAIL {problems[-1]}")
+    print(
+        f"{total} snippets in {len(units)} translation units, {len(skipped)} skipped, "
+        f"{failed} units failed; {time.monotonic() - started:.1f} s"
+    )
+    return 1 if failed or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
