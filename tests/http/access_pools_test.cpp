@@ -1,7 +1,7 @@
 // Users, roles, ACLs, effective permissions and resource pools against the simulator, incl. a
 // restricted token with privilege separation.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 using namespace proxmox;
 
@@ -12,14 +12,12 @@ constexpr const char* restricted_secret = "5b8a6a8e-2f4c-4b51-9d7e-3c1f0a6e9d21"
 
 /// A simulator with user alice@pve (PVEAuditor on /) who owns a privilege-separated token
 /// without ACL entries of its own: it starts with no privileges at all.
-class restricted_sim : public proxmox::testing::fresh_sim {
+class restricted_sim : public proxmox::testing::sdk_sim_fixture {
 protected:
-    void SetUp() override {
-        start([](sim::options& o) {
-            o.users = {{"alice@pve", "alice-pw", "", "PVEAuditor"}};
-            o.tokens = {{"root@pam", "sim", "root-secret-1", false},
-                        {"alice@pve", "ci", restricted_secret, true}};
-        });
+    void tune(sim::options& o) override {
+        o.users = {{"alice@pve", "alice-pw", "", "PVEAuditor"}};
+        o.tokens = {{"root@pam", "sim", "root-secret-1", false},
+                    {"alice@pve", "ci", restricted_secret, true}};
     }
     client_options restricted_options() const {
         auto o = token_options();
@@ -29,7 +27,7 @@ protected:
 };
 
 class AccessUsers : public restricted_sim {};
-class AccessRoles : public proxmox::testing::fresh_sim {};
+class AccessRoles : public proxmox::testing::sdk_sim_fixture {};
 class AccessAcl : public restricted_sim {};
 class Pools : public restricted_sim {};
 
@@ -90,7 +88,7 @@ TEST_F(AccessUsers, CreateUpdateDelete) {
 
 TEST_F(AccessUsers, MalformedUseridIsRejectedBeforeSending) {
     blocking_client pve(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     for (const char* id : {"", "bob", "bob@", "@pve", "a/b@pve"}) {
         auto r = pve.run(pve.async().access().async_user(id));
         ASSERT_FALSE(r) << id;
@@ -99,11 +97,10 @@ TEST_F(AccessUsers, MalformedUseridIsRejectedBeforeSending) {
     auto created = pve.run(pve.async().access().async_create_user({.userid = "carol"}));
     ASSERT_FALSE(created);
     EXPECT_NE(created.error().message.find("USER@REALM"), std::string::npos);
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 TEST_F(AccessRoles, BuiltinRolesWithPrivilegesAndCustomOnes) {
-    start();
     blocking_client pve(token_options());
     auto created = pve.run(pve.async().async_request(
         http_method::post, "/access/roles", {{"roleid", "Snapshotter"}, {"privs", "VM.Snapshot,VM.Audit"}}));
@@ -183,7 +180,7 @@ TEST_F(AccessAcl, RestrictedTokenCannotGrantItselfMore) {
 
 TEST_F(AccessAcl, BadChangesAreRejectedBeforeSending) {
     blocking_client root(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     const acl_change bad[] = {
         {.path = "vms/100", .roles = {"PVEVMUser"}, .subjects = {acl_subject::user("alice@pve")}},
         {.path = "/vms/100", .roles = {""}, .subjects = {acl_subject::user("alice@pve")}},
@@ -201,7 +198,7 @@ TEST_F(AccessAcl, BadChangesAreRejectedBeforeSending) {
         ASSERT_FALSE(r) << c.path;
         EXPECT_EQ(r.error().code, errc::invalid_argument) << r.error().message;
     }
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 TEST_F(Pools, CreateAddListRemoveDelete) {
@@ -293,7 +290,7 @@ TEST_F(Pools, RestrictedTokenIsDenied) {
 
 TEST_F(Pools, BadInputIsRejectedBeforeSending) {
     blocking_client pve(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     auto pools = pve.async().pools();
     auto r1 = pve.run(pools.async_create(""));
     auto r2 = pve.run(pools.async_add("dev", {}));
@@ -306,7 +303,7 @@ TEST_F(Pools, BadInputIsRejectedBeforeSending) {
     ASSERT_FALSE(r4);
     EXPECT_EQ(r4.error().code, errc::invalid_argument);
     EXPECT_NE(r3.error().message.find("42"), std::string::npos);
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 } // namespace

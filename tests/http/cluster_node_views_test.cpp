@@ -1,7 +1,7 @@
 // Cluster views (next free VMID, cluster task list) and node views (network, RRD statistics)
 // against the simulator.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -11,20 +11,24 @@ using namespace proxmox;
 
 namespace {
 
-class ClusterViews : public proxmox::testing::fresh_sim {};
-class NodeViews : public proxmox::testing::fresh_sim {};
+class ClusterViews : public proxmox::testing::sdk_sim_fixture {
+protected:
+    void tune(sim::options& o) override {
+        if (test_is("TasksShowRunningAndFinishedTasks"))
+            o.task_seconds = 5; // the task still runs when the list is read
+    }
+};
 
-/// The parameters the simulator logged for the last request to `path`.
-boost::json::object last_params(const sim::server& server, std::string_view path) {
-    boost::json::object out;
-    for (const auto& e : server.request_log())
-        if (e.path == path)
-            out = boost::json::parse(e.params).as_object();
-    return out;
-}
+class NodeViews : public proxmox::testing::sdk_sim_fixture {
+protected:
+    /// The parameters the simulator logged for the last GET of `path` (empty when none).
+    boost::json::object get_params(std::string_view path) const {
+        const auto text = last_params("GET", path);
+        return text.empty() ? boost::json::object{} : boost::json::parse(text).as_object();
+    }
+};
 
 TEST_F(ClusterViews, NextIdIsTheLowestFreeVmidAsANumber) {
-    start();
     blocking_client pve(token_options());
     auto all = pve.run(pve.async().cluster().async_resources(resource_filter::vm));
     ASSERT_TRUE(all) << all.error().to_string();
@@ -44,7 +48,6 @@ TEST_F(ClusterViews, NextIdIsTheLowestFreeVmidAsANumber) {
 }
 
 TEST_F(ClusterViews, TasksShowRunningAndFinishedTasks) {
-    start([](sim::options& o) { o.task_seconds = 5; });
     blocking_client pve(token_options());
     const auto vm = vm_in(pve, "stopped");
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
@@ -85,7 +88,6 @@ TEST_F(ClusterViews, TasksShowRunningAndFinishedTasks) {
 }
 
 TEST_F(ClusterViews, FinishedTaskSucceeded) {
-    start();
     blocking_client pve(token_options());
     const auto vm = vm_in(pve, "stopped");
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
@@ -101,7 +103,6 @@ TEST_F(ClusterViews, FinishedTaskSucceeded) {
 }
 
 TEST_F(NodeViews, NetworkListsTypedInterfaces) {
-    start();
     blocking_client pve(token_options());
     auto all = pve.run(pve.async().node("pve").async_network());
     ASSERT_TRUE(all) << all.error().to_string();
@@ -124,14 +125,14 @@ TEST_F(NodeViews, NetworkListsTypedInterfaces) {
     });
     ASSERT_NE(port, all->end());
     EXPECT_EQ(port->type, "eth");
-    EXPECT_FALSE(last_params(*server_, "/nodes/pve/network").contains("type"));
+    EXPECT_FALSE(get_params("/nodes/pve/network").contains("type"));
 
     auto bridges = pve.run(pve.async().node("pve2").async_network(network_filter::bridge));
     ASSERT_TRUE(bridges) << bridges.error().to_string();
     ASSERT_FALSE(bridges->empty());
     for (const auto& n : *bridges)
         EXPECT_EQ(n.type, "bridge") << n.iface;
-    EXPECT_EQ(last_params(*server_, "/nodes/pve2/network").at("type"), "bridge");
+    EXPECT_EQ(get_params("/nodes/pve2/network").at("type"), "bridge");
     auto vmbr0 =
         std::find_if(bridges->begin(), bridges->end(), [](const auto& n) { return n.iface == "vmbr0"; });
     ASSERT_NE(vmbr0, bridges->end());
@@ -145,9 +146,8 @@ TEST_F(NodeViews, NetworkListsTypedInterfaces) {
 }
 
 TEST_F(NodeViews, EmptyNodeIsRejectedBeforeSending) {
-    start();
     blocking_client pve(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     auto network = pve.run(pve.async().node("").async_network());
     ASSERT_FALSE(network);
     EXPECT_EQ(network.error().code, errc::invalid_argument);
@@ -155,11 +155,10 @@ TEST_F(NodeViews, EmptyNodeIsRejectedBeforeSending) {
     ASSERT_FALSE(rrd);
     EXPECT_EQ(rrd.error().code, errc::invalid_argument);
     EXPECT_NE(rrd.error().message.find("node"), std::string::npos);
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 TEST_F(NodeViews, RrdRowsFollowTimeframeAndConsolidation) {
-    start();
     blocking_client pve(token_options());
     auto hour = pve.run(pve.async().node("pve").async_rrd());
     ASSERT_TRUE(hour) << hour.error().to_string();
@@ -173,7 +172,7 @@ TEST_F(NodeViews, RrdRowsFollowTimeframeAndConsolidation) {
         EXPECT_GT(*s.memtotal, *s.memused);
         EXPECT_TRUE(s.netin && s.loadavg && s.rootused);
     }
-    auto params = last_params(*server_, "/nodes/pve/rrddata");
+    auto params = get_params("/nodes/pve/rrddata");
     EXPECT_EQ(params.at("timeframe"), "hour");
     EXPECT_EQ(params.at("cf"), "AVERAGE");
 
@@ -189,12 +188,11 @@ TEST_F(NodeViews, RrdRowsFollowTimeframeAndConsolidation) {
     const auto& last_avg = week_avg->back();
     ASSERT_EQ(last_max.time, last_avg.time);
     EXPECT_GE(*last_max.cpu, *last_avg.cpu);
-    params = last_params(*server_, "/nodes/pve/rrddata");
+    params = get_params("/nodes/pve/rrddata");
     EXPECT_EQ(params.at("timeframe"), "week");
 }
 
 TEST_F(NodeViews, UnknownNodeIsPvesError) {
-    start();
     blocking_client pve(token_options());
     // the network call is proxied to the node; rrddata reads the cluster's rrdcached instead
     auto network = pve.run(pve.async().node("nope").async_network());

@@ -1,7 +1,7 @@
 // The SDK under the simulator's injected faults: every fault ends in a clear error or a
 // recovery, nothing hangs, and a write is sent at most once (the request log proves it).
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class Faults : public proxmox::testing::fresh_sim {
+class Faults : public proxmox::testing::sdk_sim_fixture {
 protected:
     sim::fault on(std::string method, std::string path, sim::fault::action kind) {
         sim::fault f;
@@ -33,11 +33,10 @@ protected:
 };
 
 TEST_F(Faults, ProxyErrorOnAGetIsRetriedThenSucceeds) {
-    start();
     auto f = on("GET", "/nodes", sim::fault::action::status);
     f.status = 595;
     f.first = 2;
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     auto nodes = pve.nodes();
     ASSERT_TRUE(nodes) << nodes.error().to_string();
@@ -45,11 +44,10 @@ TEST_F(Faults, ProxyErrorOnAGetIsRetriedThenSucceeds) {
 }
 
 TEST_F(Faults, ProxyErrorOnAWriteIsNotRetried) {
-    start();
     auto f = on("POST", start_path, sim::fault::action::status);
     f.status = 595;
     f.first = 1;
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_start());
     ASSERT_FALSE(task);
@@ -58,8 +56,7 @@ TEST_F(Faults, ProxyErrorOnAWriteIsNotRetried) {
 }
 
 TEST_F(Faults, AnswerLostAfterTheWriteRanIsReportedAndNotResent) {
-    start();
-    server_->add_fault(on("POST", stop_path, sim::fault::action::reset_after));
+    server().add_fault(on("POST", stop_path, sim::fault::action::reset_after));
     auto opts = token_options();
     opts.retry.retry_writes = false;
     blocking_client pve(opts);
@@ -79,8 +76,7 @@ TEST_F(Faults, AnswerLostAfterTheWriteRanIsReportedAndNotResent) {
 }
 
 TEST_F(Faults, WriteWhoseAnswerStallsPastTheTimeoutIsAnUnknownOutcome) {
-    start();
-    server_->add_fault(on("POST", stop_path, sim::fault::action::stall));
+    server().add_fault(on("POST", stop_path, sim::fault::action::stall));
     for (bool by_operation_timeout : {false, true}) {
         auto opts = token_options();
         if (by_operation_timeout)
@@ -98,8 +94,7 @@ TEST_F(Faults, WriteWhoseAnswerStallsPastTheTimeoutIsAnUnknownOutcome) {
 }
 
 TEST_F(Faults, AGetWhoseAnswerIsLostIsAPlainFailure) {
-    start();
-    server_->add_fault(on("GET", "/version", sim::fault::action::reset_after));
+    server().add_fault(on("GET", "/version", sim::fault::action::reset_after));
     auto opts = token_options();
     opts.retry.max_attempts = 1;
     blocking_client pve(opts);
@@ -109,10 +104,9 @@ TEST_F(Faults, AGetWhoseAnswerIsLostIsAPlainFailure) {
 }
 
 TEST_F(Faults, RefusedBeforeTheHandlerRanIsNotAnUnknownOutcome) {
-    start();
     auto f = on("POST", stop_path, sim::fault::action::status);
     f.status = 500;
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     auto task = pve.run(pve.async().node("pve").qemu(running_vm).async_stop());
     ASSERT_FALSE(task);
@@ -120,10 +114,9 @@ TEST_F(Faults, RefusedBeforeTheHandlerRanIsNotAnUnknownOutcome) {
 }
 
 TEST_F(Faults, ResetBeforeAnswerOnAGetIsRetried) {
-    start();
     auto f = on("GET", "/version", sim::fault::action::reset);
     f.first = 1;
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     auto v = pve.version();
     ASSERT_TRUE(v) << v.error().to_string();
@@ -131,10 +124,9 @@ TEST_F(Faults, ResetBeforeAnswerOnAGetIsRetried) {
 }
 
 TEST_F(Faults, ServerClosingAnIdleConnectionIsSurvived) {
-    start();
     auto f = on("GET", "/version", sim::fault::action::close_idle);
     f.first = 1;
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     ASSERT_TRUE(pve.version());
     auto again = pve.version(); // the pooled connection is dead by now
@@ -144,8 +136,7 @@ TEST_F(Faults, ServerClosingAnIdleConnectionIsSurvived) {
 }
 
 TEST_F(Faults, StalledServerEndsInATimeout) {
-    start();
-    server_->add_fault(on("GET", "/version", sim::fault::action::stall));
+    server().add_fault(on("GET", "/version", sim::fault::action::stall));
     auto opts = token_options();
     opts.request_timeout = 200ms;
     opts.retry.max_attempts = 2;
@@ -158,11 +149,10 @@ TEST_F(Faults, StalledServerEndsInATimeout) {
 }
 
 TEST_F(Faults, TruncatedBodyIsAnErrorAndAGetIsRetried) {
-    start();
     auto f = on("GET", "/nodes", sim::fault::action::truncate);
     f.truncate_bytes = 10;
     f.first = 1;
-    server_->add_fault(f);
+    server().add_fault(f);
     auto opts = token_options();
     opts.retry.max_attempts = 1;
     blocking_client once(opts);
@@ -170,17 +160,16 @@ TEST_F(Faults, TruncatedBodyIsAnErrorAndAGetIsRetried) {
     ASSERT_FALSE(cut);
     EXPECT_EQ(cut.error().http_status, 0u) << cut.error().to_string();
 
-    server_->add_fault(f); // again, for the first matching request from now on
+    server().add_fault(f); // again, for the first matching request from now on
     blocking_client retrying(token_options());
     auto nodes = retrying.nodes();
     EXPECT_TRUE(nodes) << nodes.error().to_string();
 }
 
 TEST_F(Faults, DelayBeyondTheOperationTimeoutIsATimeout) {
-    start();
     auto f = on("GET", "/version", sim::fault::action::delay);
     f.delay = 2s;
-    server_->add_fault(f);
+    server().add_fault(f);
     auto opts = token_options();
     opts.operation_timeout = 150ms;
     blocking_client pve(opts);
@@ -190,11 +179,10 @@ TEST_F(Faults, DelayBeyondTheOperationTimeoutIsATimeout) {
 }
 
 TEST_F(Faults, OfflineNodeIsProxyUnreachable) {
-    start();
     sim::fault f;
     f.kind = sim::fault::action::offline_node;
     f.node = "pve2";
-    server_->add_fault(f);
+    server().add_fault(f);
     blocking_client pve(token_options());
     auto status = pve.run(pve.async().node("pve2").async_status());
     ASSERT_FALSE(status);
@@ -206,7 +194,6 @@ TEST_F(Faults, OfflineNodeIsProxyUnreachable) {
 }
 
 TEST_F(Faults, KeepAliveReusesOneConnection) {
-    start();
     blocking_client pve(token_options());
     for (int i = 0; i < 5; ++i)
         ASSERT_TRUE(pve.version());
@@ -214,7 +201,6 @@ TEST_F(Faults, KeepAliveReusesOneConnection) {
 }
 
 TEST_F(Faults, ConcurrentRequestsStayWithinMaxConnections) {
-    start();
     auto opts = token_options();
     opts.max_connections = 2;
     blocking_client pve(opts);
@@ -228,8 +214,7 @@ TEST_F(Faults, ConcurrentRequestsStayWithinMaxConnections) {
 }
 
 TEST_F(Faults, StalledRequestsDoNotHoldUpUnrelatedOnes) {
-    start();
-    server_->add_fault(on("GET", "/version", sim::fault::action::stall));
+    server().add_fault(on("GET", "/version", sim::fault::action::stall));
     auto opts = token_options();
     opts.max_connections = 4;
     opts.stalled_after = 100ms;
@@ -260,7 +245,6 @@ TEST_F(Faults, StalledRequestsDoNotHoldUpUnrelatedOnes) {
 }
 
 TEST_F(Faults, ErrorStatusClosesTheConnectionAndTheNextRequestStillWorks) {
-    start();
     blocking_client pve(token_options());
     auto bad = pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "nope"}}));
     ASSERT_FALSE(bad);
@@ -273,7 +257,6 @@ TEST_F(Faults, ErrorStatusClosesTheConnectionAndTheNextRequestStillWorks) {
 namespace {
 
 TEST_F(Faults, IdleConnectionsOlderThanIdleTimeoutAreNotReused) {
-    start();
     auto opts = token_options();
     opts.idle_timeout = 1ms;
     blocking_client pve(opts);
@@ -284,10 +267,9 @@ TEST_F(Faults, IdleConnectionsOlderThanIdleTimeoutAreNotReused) {
 }
 
 TEST_F(Faults, CancelledRequestNeverLeavesAHalfReadConnectionInThePool) {
-    start();
     auto f = on("GET", "/version", sim::fault::action::stall);
     f.first = 1;
-    server_->add_fault(f);
+    server().add_fault(f);
     auto opts = token_options();
     opts.operation_timeout = 100ms; // cancels the stalled request
     opts.retry.max_attempts = 1;

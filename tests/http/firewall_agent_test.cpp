@@ -1,7 +1,7 @@
 // Guest firewall (options, rules, digests) and the QEMU guest agent (exec with polling, ping,
 // OS info, NICs, PVE's errors) against the simulator.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -20,10 +20,24 @@ std::string vm_path(const guest_summary& vm) {
     return "/nodes/" + vm.node + "/qemu/" + std::to_string(vm.vmid);
 }
 
-class FirewallOptions : public proxmox::testing::fresh_sim {};
-class FirewallRules : public proxmox::testing::fresh_sim {};
-class Agent : public proxmox::testing::fresh_sim {
+class FirewallOptions : public proxmox::testing::sdk_sim_fixture {
 protected:
+    void tune(sim::options& o) override {
+        if (test_is("RestrictedTokenNeedsVmPrivileges")) {
+            o.users = {{"alice@pve", "alice-pw", "", "PVEAuditor"}};
+            o.tokens = {{"root@pam", "sim", "root-secret-1", false},
+                        {"alice@pve", "ops", "alice-secret-1", true}};
+        }
+    }
+};
+class FirewallRules : public proxmox::testing::sdk_sim_fixture {};
+class Agent : public proxmox::testing::sdk_sim_fixture {
+protected:
+    void tune(sim::options& o) override {
+        if (test_is("TimeoutAndCancellationStopThePolling"))
+            o.task_seconds = 4; // a guest command runs 2 s
+    }
+
     /// The config value of `key` of a VM, empty when it is not set.
     static std::string config_value(blocking_client& pve, const guest_summary& vm, const char* key) {
         auto config = pve.run(pve.async().async_request(http_method::get, vm_path(vm) + "/config"));
@@ -53,7 +67,6 @@ protected:
 };
 
 TEST_F(FirewallOptions, RoundTripAndDigestConflict) {
-    start();
     blocking_client pve(token_options());
     const auto fw = pve.async().node("pve").qemu(100).firewall();
     auto fresh = pve.run(fw.async_options());
@@ -107,11 +120,6 @@ TEST_F(FirewallOptions, RoundTripAndDigestConflict) {
 }
 
 TEST_F(FirewallOptions, RestrictedTokenNeedsVmPrivileges) {
-    start([](sim::options& o) {
-        o.users = {{"alice@pve", "alice-pw", "", "PVEAuditor"}};
-        o.tokens = {{"root@pam", "sim", "root-secret-1", false},
-                    {"alice@pve", "ops", "alice-secret-1", true}};
-    });
     blocking_client root(token_options());
     ASSERT_TRUE(root.run(root.async().access().async_assign(
         {.path = "/vms/100", .roles = {"PVEVMAdmin"}, .subjects = {acl_subject::token("alice@pve!ops")}})));
@@ -132,7 +140,6 @@ TEST_F(FirewallOptions, RestrictedTokenNeedsVmPrivileges) {
 }
 
 TEST_F(FirewallRules, AddUpdateMoveDelete) {
-    start();
     blocking_client pve(token_options());
     const auto fw = pve.async().node("pve").qemu(100).firewall();
     ASSERT_TRUE(pve.run(fw.async_add_rule({.type = firewall_rule_type::in,
@@ -202,7 +209,6 @@ TEST_F(FirewallRules, AddUpdateMoveDelete) {
 }
 
 TEST_F(FirewallRules, ContainersHaveTheirOwnFirewall) {
-    start();
     blocking_client pve(token_options());
     // the containers of the default cluster start at 200; their firewall lives under /lxc/
     const auto fw = pve.async().node("pve2").lxc(200).firewall();
@@ -219,7 +225,6 @@ TEST_F(FirewallRules, ContainersHaveTheirOwnFirewall) {
 }
 
 TEST_F(FirewallRules, PveVerifiesRulesAndNamesTheField) {
-    start();
     blocking_client pve(token_options());
     const auto fw = pve.async().node("pve").qemu(100).firewall();
     auto bad =
@@ -234,9 +239,8 @@ TEST_F(FirewallRules, PveVerifiesRulesAndNamesTheField) {
 }
 
 TEST_F(FirewallRules, BadInputIsRejectedBeforeSending) {
-    start();
     blocking_client pve(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     auto no_action = pve.run(pve.async().node("pve").qemu(100).firewall().async_add_rule({}));
     auto bad_vmid = pve.run(pve.async().node("pve").qemu(42).firewall().async_rules());
     auto no_node = pve.run(pve.async().node("").qemu(100).firewall().async_options());
@@ -248,11 +252,10 @@ TEST_F(FirewallRules, BadInputIsRejectedBeforeSending) {
     for (const auto& e : {no_action.error(), bad_vmid.error(), no_node.error(), bad_pos.error()})
         EXPECT_EQ(e.code, errc::invalid_argument) << e.message;
     EXPECT_NE(no_action.error().message.find("action"), std::string::npos);
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 TEST_F(Agent, ExecRunsCommandsAndCollectsOutput) {
-    start();
     blocking_client pve(token_options());
     const auto vm = running_vm(pve, true);
     const auto agent = pve.async().node(vm.node).qemu(vm.vmid).agent();
@@ -291,7 +294,6 @@ TEST_F(Agent, ExecRunsCommandsAndCollectsOutput) {
 }
 
 TEST_F(Agent, MissingProgramIsPvesAgentError) {
-    start();
     blocking_client pve(token_options());
     const auto vm = running_vm(pve, true);
     auto r = pve.run(pve.async().node(vm.node).qemu(vm.vmid).agent().async_exec({"no-such-tool"}));
@@ -301,7 +303,6 @@ TEST_F(Agent, MissingProgramIsPvesAgentError) {
 }
 
 TEST_F(Agent, TimeoutAndCancellationStopThePolling) {
-    start([](sim::options& o) { o.task_seconds = 4; }); // a guest command runs 2 s
     blocking_client pve(token_options());
     const auto vm = running_vm(pve, true);
     const auto agent = pve.async().node(vm.node).qemu(vm.vmid).agent();
@@ -330,7 +331,6 @@ TEST_F(Agent, TimeoutAndCancellationStopThePolling) {
 }
 
 TEST_F(Agent, PingOsInfoAndInterfaces) {
-    start();
     blocking_client pve(token_options());
     const auto vm = running_vm(pve, true);
     const auto agent = pve.async().node(vm.node).qemu(vm.vmid).agent();
@@ -353,7 +353,6 @@ TEST_F(Agent, PingOsInfoAndInterfaces) {
 }
 
 TEST_F(Agent, UnavailableAgentIsPvesError) {
-    start();
     blocking_client pve(token_options());
     const auto stopped = vm_in(pve, "stopped");
     auto not_running = pve.run(pve.async().node(stopped.node).qemu(stopped.vmid).agent().async_ping());
@@ -384,16 +383,15 @@ TEST_F(Agent, UnavailableAgentIsPvesError) {
 }
 
 TEST_F(Agent, BadInputIsRejectedBeforeSending) {
-    start();
     blocking_client pve(token_options());
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     auto empty = pve.run(pve.async().node("pve").qemu(100).agent().async_exec({}));
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().code, errc::invalid_argument);
     auto bad_vmid = pve.run(pve.async().node("pve").qemu(7).agent().async_ping());
     ASSERT_FALSE(bad_vmid);
     EXPECT_EQ(bad_vmid.error().code, errc::invalid_argument);
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 } // namespace

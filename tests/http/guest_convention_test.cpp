@@ -1,7 +1,7 @@
 // qemu_handle and lxc_handle side by side: the same operation has the same name, takes its
 // <type>_<operation>_options, and sends exactly the parameters PVE defines for that guest type.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -10,35 +10,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class GuestConvention : public proxmox::testing::fresh_sim {
+class GuestConvention : public proxmox::testing::sdk_sim_fixture {
 protected:
-    void SetUp() override { start(); }
-
     static result<task_status> wait(blocking_client& pve, const result<task_handle>& task) {
         if (!task)
             return task.error();
         return pve.run(task->async_wait({.timeout = 20s, .initial_interval = 10ms}));
-    }
-
-    /// The form parameters of the last logged request with this method and path, as JSON text.
-    std::string last_params(std::string_view method, std::string_view path) const {
-        std::string params;
-        for (const auto& e : server_->request_log())
-            if (e.method == method && e.path == path)
-                params = e.params;
-        return params;
-    }
-
-    /// A running container, found through the SDK.
-    static guest_summary container_in(blocking_client& pve, std::string_view status) {
-        auto all = pve.run(pve.async().cluster().async_resources(resource_filter::vm));
-        EXPECT_TRUE(all) << all.error().to_string();
-        if (all)
-            for (const auto& r : *all)
-                if (r.type == "lxc" && !r.is_template && r.status == status)
-                    return r.to_guest();
-        ADD_FAILURE() << "the simulated cluster has no container that is " << status;
-        return {};
     }
 };
 
@@ -98,7 +75,7 @@ TEST_F(GuestConvention, LxcPowerOptionsReachTheWire) {
 TEST_F(GuestConvention, NegativeDurationsAreRefusedBeforeSending) {
     blocking_client pve(token_options());
     const auto g = vm_in(pve, "running");
-    const auto before = server_->request_log().size();
+    const auto before = server().request_log().size();
     auto vm = pve.run(pve.async().node(g.node).qemu(g.vmid).async_reboot({.timeout = -1s}));
     ASSERT_FALSE(vm);
     EXPECT_EQ(vm.error().code, errc::invalid_argument);
@@ -107,7 +84,7 @@ TEST_F(GuestConvention, NegativeDurationsAreRefusedBeforeSending) {
     auto ct = pve.run(pve.async().node("pve").lxc(202).async_shutdown({.timeout = -5s}));
     ASSERT_FALSE(ct);
     EXPECT_EQ(ct.error().code, errc::invalid_argument);
-    EXPECT_EQ(server_->request_log().size(), before);
+    EXPECT_EQ(server().request_log().size(), before);
 }
 
 TEST_F(GuestConvention, ConfigUpdatesTakeFreeFormKeysCheckedAgainstTheSchema) {
@@ -124,7 +101,7 @@ TEST_F(GuestConvention, ConfigUpdatesTakeFreeFormKeysCheckedAgainstTheSchema) {
     EXPECT_EQ(config->get("nameserver"), "10.0.0.53");
     EXPECT_TRUE(config->onboot);
 
-    const auto before = server_->request_log().size();
+    const auto before = server().request_log().size();
     lxc_config_update vm_key; // `sockets` is a VM key
     vm_key.set("sockets", "2");
     auto refused = pve.run(ct.async_update_config(vm_key));
@@ -140,7 +117,7 @@ TEST_F(GuestConvention, ConfigUpdatesTakeFreeFormKeysCheckedAgainstTheSchema) {
     ASSERT_FALSE(vm_refused);
     EXPECT_NE(vm_refused.error().message.find("'hostname' is not a VM config key"), std::string::npos)
         << vm_refused.error().to_string();
-    EXPECT_EQ(server_->request_log().size(), before + 1); // only the cluster lookup of vm_in
+    EXPECT_EQ(server().request_log().size(), before + 1); // only the cluster lookup of vm_in
 }
 
 TEST_F(GuestConvention, ConfigModelsGiveDevicesAlike) {

@@ -1,6 +1,6 @@
 // lxc_handle against the simulator: create, config round trips, power, migrate, clone, template.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class LxcHandle : public proxmox::testing::fresh_sim {
+class LxcHandle : public proxmox::testing::sdk_sim_fixture {
 protected:
     static result<task_status> wait(blocking_client& pve, const task_handle& task) {
         return pve.run(task.async_wait({.timeout = 20s, .initial_interval = 10ms}));
@@ -32,19 +32,9 @@ protected:
         EXPECT_TRUE(done) << done.error().to_string();
         return created->vmid;
     }
-
-    /// The parameters of the last logged request with this method and path.
-    std::string last_params(std::string_view method, std::string_view path) const {
-        std::string params;
-        for (const auto& e : server_->request_log())
-            if (e.method == method && e.path == path)
-                params = e.params;
-        return params;
-    }
 };
 
 TEST_F(LxcHandle, CreateWithNextIdGivesTypedConfig) {
-    start();
     blocking_client pve(token_options());
     lxc_create_options o;
     o.ostemplate = "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst";
@@ -87,7 +77,6 @@ TEST_F(LxcHandle, CreateWithNextIdGivesTypedConfig) {
 }
 
 TEST_F(LxcHandle, UpdateHonoursDigestAndDeletes) {
-    start();
     blocking_client pve(token_options());
     const auto ct = pve.async().node("pve").lxc(202);
     auto before = pve.run(ct.async_config());
@@ -131,7 +120,6 @@ TEST_F(LxcHandle, UpdateHonoursDigestAndDeletes) {
 }
 
 TEST_F(LxcHandle, PowerActionsAreTasksAndChangeStatus) {
-    start();
     blocking_client pve(token_options());
     const auto ct = pve.async().node("pve").lxc(202);
     auto again = pve.run(ct.async_start());
@@ -170,7 +158,6 @@ TEST_F(LxcHandle, PowerActionsAreTasksAndChangeStatus) {
 }
 
 TEST_F(LxcHandle, MigratingARunningContainerRestartsIt) {
-    start();
     blocking_client pve(token_options());
     const auto ct = pve.async().node("pve").lxc(202);
     auto refused =
@@ -193,7 +180,6 @@ TEST_F(LxcHandle, MigratingARunningContainerRestartsIt) {
 }
 
 TEST_F(LxcHandle, TemplateCloneAndDelete) {
-    start();
     blocking_client pve(token_options());
     const auto base = create_stopped(pve, "base");
     ASSERT_NE(base, 0u);
@@ -226,7 +212,6 @@ TEST_F(LxcHandle, TemplateCloneAndDelete) {
 }
 
 TEST_F(LxcHandle, BadInputFailsBeforeAnyRequest) {
-    start();
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     const auto invalid = [](const auto& r) { return !r && r.error().code == errc::invalid_argument; };
@@ -267,7 +252,6 @@ TEST_F(LxcHandle, BadInputFailsBeforeAnyRequest) {
 }
 
 TEST_F(LxcHandle, PveErrorsArriveWithTheirText) {
-    start();
     blocking_client pve(token_options());
     auto elsewhere = pve.run(pve.async().node("pve").lxc(200).async_config());
     ASSERT_FALSE(elsewhere);

@@ -2,7 +2,7 @@
 // refused before anything is sent (the request log stays empty), and other characters reach the
 // endpoint the template names, as exactly that parameter's segment.
 #include "path_cases.hpp"
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/url/pct_string_view.hpp>
@@ -25,10 +25,9 @@ http_method method_of(std::string_view m) {
     return http_method::get;
 }
 
-class PathInjection : public fresh_sim {};
+class PathInjection : public sdk_sim_fixture {};
 
 TEST_F(PathInjection, HostileValuesInEveryPathParameterSendNothing) {
-    start();
     blocking_client pve(token_options());
     std::size_t refused = 0;
     for (const auto& c : path_cases()) {
@@ -44,11 +43,10 @@ TEST_F(PathInjection, HostileValuesInEveryPathParameterSendNothing) {
         }
     }
     EXPECT_GT(refused, 3000u);
-    EXPECT_TRUE(server_->request_log().empty()) << server_->request_log().front().path;
+    EXPECT_TRUE(server().request_log().empty()) << server().request_log().front().path;
 }
 
 TEST_F(PathInjection, OtherCharactersReachTheTemplatesEndpointAsOneSegment) {
-    start();
     boost::asio::io_context io;
     client pve(io.get_executor(), token_options());
     const std::string special = "x:y@z!%41?#&=+ä";
@@ -67,7 +65,7 @@ TEST_F(PathInjection, OtherCharactersReachTheTemplatesEndpointAsOneSegment) {
     io.run();
     std::map<std::string, unsigned> logged;
     std::map<std::string, unsigned> status;
-    for (const auto& e : server_->request_log()) {
+    for (const auto& e : server().request_log()) {
         const auto key = e.method + " " + e.path;
         ++logged[key];
         status[key] = e.status;
@@ -89,7 +87,6 @@ TEST_F(PathInjection, OtherCharactersReachTheTemplatesEndpointAsOneSegment) {
 }
 
 TEST_F(PathInjection, CuratedHandlesAndRawRequestsKeepValuesInTheirSegment) {
-    start();
     blocking_client pve(token_options());
     for (const std::string node : {"pve/qemu/100", "pve/../../version", "..", "."}) {
         auto status = pve.run(pve.async().node(node).async_status());
@@ -106,12 +103,12 @@ TEST_F(PathInjection, CuratedHandlesAndRawRequestsKeepValuesInTheirSegment) {
         ASSERT_FALSE(raw) << path;
         EXPECT_EQ(raw.error().code, errc::invalid_argument);
     }
-    EXPECT_TRUE(server_->request_log().empty()) << server_->request_log().front().path;
+    EXPECT_TRUE(server().request_log().empty()) << server().request_log().front().path;
     // A node name that is odd but one segment arrives as one segment (and PVE refuses it).
     auto odd = pve.run(pve.async().node("pve:1").async_status());
     ASSERT_FALSE(odd);
-    ASSERT_EQ(server_->request_log().size(), 1u);
-    EXPECT_EQ(server_->request_log().front().path, "/nodes/pve:1/status");
+    ASSERT_EQ(server().request_log().size(), 1u);
+    EXPECT_EQ(server().request_log().front().path, "/nodes/pve:1/status");
 }
 
 } // namespace

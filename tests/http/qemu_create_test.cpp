@@ -1,7 +1,7 @@
 // node_handle::async_create_qemu against the simulator: what it sends, what PVE builds, the
 // refusals a user meets first.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -10,10 +10,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class QemuCreate : public proxmox::testing::fresh_sim {
-protected:
-    void SetUp() override { start(); }
-};
+class QemuCreate : public proxmox::testing::sdk_sim_fixture {};
 
 qemu_create_options web_server() {
     qemu_create_options o;
@@ -121,7 +118,7 @@ TEST_F(QemuCreate, BadOptionsAreRefusedBeforeSending) {
     o = web_server();
     o.nets[0].tag = 5000;
     expect_invalid(o, "qemu_create_options.nets[0]");
-    EXPECT_TRUE(server_->request_log().empty());
+    EXPECT_TRUE(server().request_log().empty());
 }
 
 } // namespace

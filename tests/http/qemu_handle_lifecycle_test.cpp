@@ -1,7 +1,7 @@
 // qemu_handle power actions and lifecycle tasks against the simulated cluster: tasks that run,
 // their effects in later reads, and PVE's refusals (at the call or as the task's exit status).
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -10,10 +10,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class QemuHandleLifecycle : public proxmox::testing::fresh_sim {
+class QemuHandleLifecycle : public proxmox::testing::sdk_sim_fixture {
 protected:
-    void SetUp() override { start(); }
-
     static task_wait_options quick() {
         task_wait_options o;
         o.timeout = 10s;
@@ -73,7 +71,7 @@ TEST_F(QemuHandleLifecycle, PowerActionsChangeTheStatus) {
     ASSERT_TRUE(shutdown) << shutdown.error().to_string();
     EXPECT_EQ(shutdown->id().type, "qmshutdown");
     ASSERT_TRUE(wait(pve, shutdown));
-    auto log = server_->request_log();
+    auto log = server().request_log();
     auto sent = std::find_if(log.rbegin(), log.rend(),
                              [](const auto& e) { return e.path.ends_with("/status/shutdown"); });
     ASSERT_NE(sent, log.rend()); // the last shutdown: the first one was refused
@@ -183,7 +181,7 @@ TEST_F(QemuHandleLifecycle, TemplateThenDelete) {
     ASSERT_TRUE(deleted) << deleted.error().to_string();
     ASSERT_TRUE(wait(pve, deleted));
     EXPECT_FALSE(find(pve, 777));
-    auto log = server_->request_log();
+    auto log = server().request_log();
     auto it = std::find_if(log.begin(), log.end(), [](const auto& e) { return e.method == "DELETE"; });
     ASSERT_NE(it, log.end());
     EXPECT_NE(it->params.find("destroy-unreferenced-disks"), std::string::npos) << it->params;
@@ -251,7 +249,7 @@ TEST_F(QemuHandleLifecycle, RrdSamplesAreTyped) {
     ASSERT_FALSE(stopped->empty());
     EXPECT_FALSE(stopped->back().cpu.has_value()); // a stopped VM reports only its limits
     EXPECT_TRUE(stopped->back().maxmem.has_value());
-    auto log = server_->request_log();
+    auto log = server().request_log();
     ASSERT_TRUE(log.back().path.ends_with("/rrddata"));
     EXPECT_NE(log.back().params.find("MAX"), std::string::npos) << log.back().params;
 }

@@ -1,7 +1,7 @@
 // qemu_handle against the simulated cluster: typed reads, config writes, cloud-init, power,
 // lifecycle tasks and the checks that run before anything is sent.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -14,10 +14,8 @@ std::string vm_path(const qemu_handle& h) {
     return "/nodes/" + h.node() + "/qemu/" + std::to_string(h.vmid());
 }
 
-class QemuHandle : public proxmox::testing::fresh_sim {
+class QemuHandle : public proxmox::testing::sdk_sim_fixture {
 protected:
-    void SetUp() override { start(); }
-
     static task_wait_options quick() {
         task_wait_options o;
         o.timeout = 10s;
@@ -222,7 +220,7 @@ TEST_F(QemuHandle, BadInputIsRejectedBeforeSending) {
     expect_invalid(pve.run(handle.async_set_cloudinit({})), "empty");
     expect_invalid(pve.run(handle.async_shutdown(qemu_shutdown_options{.timeout = std::chrono::seconds(-1)})),
                    "negative");
-    EXPECT_TRUE(server_->request_log().empty());
+    EXPECT_TRUE(server().request_log().empty());
 }
 
 TEST_F(QemuHandle, NicsAreAddedAtTheLowestFreeIndex) {

@@ -1,6 +1,6 @@
 // Snapshots (VMs and containers), vzdump backups and restores against the simulator.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -22,11 +22,16 @@ std::vector<std::string> names(const std::vector<snapshot_info>& list) {
     return out;
 }
 
-class Snapshots : public proxmox::testing::fresh_sim {};
-class Backups : public proxmox::testing::fresh_sim {};
+class Snapshots : public proxmox::testing::sdk_sim_fixture {};
+class Backups : public proxmox::testing::sdk_sim_fixture {
+protected:
+    void tune(sim::options& o) override {
+        if (test_is("GuestIsLockedWhileItsBackupRuns"))
+            o.task_seconds = 0.6; // the backup still runs while the test looks at the lock
+    }
+};
 
 TEST_F(Snapshots, RollbackStartsAndDeleteForcesWhenAsked) {
-    start();
     blocking_client pve(token_options());
     const auto g = vm_in(pve, "stopped");
     const auto vm = pve.async().node(g.node).qemu(g.vmid);
@@ -42,7 +47,7 @@ TEST_F(Snapshots, RollbackStartsAndDeleteForcesWhenAsked) {
     ASSERT_TRUE(removal) << removal.error().to_string();
     ASSERT_TRUE(wait(pve, *removal));
     const auto path = "/nodes/" + g.node + "/qemu/" + std::to_string(g.vmid) + "/snapshot/base";
-    auto log = server_->request_log();
+    auto log = server().request_log();
     auto sent = std::find_if(log.rbegin(), log.rend(),
                              [&](const auto& e) { return e.method == "DELETE" && e.path == path; });
     ASSERT_NE(sent, log.rend());
@@ -50,7 +55,6 @@ TEST_F(Snapshots, RollbackStartsAndDeleteForcesWhenAsked) {
 }
 
 TEST_F(Snapshots, VmCreateListDescribeRollbackDelete) {
-    start();
     blocking_client pve(token_options());
     const auto snaps = pve.async().node("pve").qemu(106).snapshots();
     for (const char* name : {"s1", "s2"}) {
@@ -86,7 +90,6 @@ TEST_F(Snapshots, VmCreateListDescribeRollbackDelete) {
 }
 
 TEST_F(Snapshots, VmstateRollbackLeavesTheVmRunning) {
-    start();
     blocking_client pve(token_options());
     const auto vm = pve.async().node("pve").qemu(100);
     auto task = pve.run(vm.snapshots().async_create("live", {.vmstate = true}));
@@ -109,7 +112,6 @@ TEST_F(Snapshots, VmstateRollbackLeavesTheVmRunning) {
 }
 
 TEST_F(Snapshots, ContainerRotationKeepsTheNewestTwo) {
-    start();
     blocking_client pve(token_options());
     const auto snaps = pve.async().node("pve").lxc(202).snapshots();
     for (int i = 1; i <= 4; ++i) {
@@ -140,7 +142,6 @@ TEST_F(Snapshots, ContainerRotationKeepsTheNewestTwo) {
 }
 
 TEST_F(Snapshots, DuplicatesAndMissingOnesFailWithPveText) {
-    start();
     blocking_client pve(token_options());
     const auto snaps = pve.async().node("pve").lxc(202).snapshots();
     auto first = pve.run(snaps.async_create("s1"));
@@ -159,7 +160,6 @@ TEST_F(Snapshots, DuplicatesAndMissingOnesFailWithPveText) {
 }
 
 TEST_F(Snapshots, NamesAreCheckedBeforeSending) {
-    start();
     blocking_client pve(token_options());
     const auto vm = pve.async().node("pve").qemu(106).snapshots();
     const auto ct = pve.async().node("pve").lxc(202).snapshots();
@@ -181,7 +181,6 @@ TEST_F(Snapshots, NamesAreCheckedBeforeSending) {
 }
 
 TEST_F(Backups, BackupListRestoreAndDeleteAVm) {
-    start();
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     auto task = pve.run(node.async_backup({.vmids = {106},
@@ -230,7 +229,6 @@ TEST_F(Backups, BackupListRestoreAndDeleteAVm) {
 }
 
 TEST_F(Backups, ContainerRestoredFromArchiveKeepsItsConfig) {
-    start();
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     auto task = pve.run(node.async_backup({.vmids = {202}, .storage = "local"}));
@@ -257,7 +255,6 @@ TEST_F(Backups, ContainerRestoredFromArchiveKeepsItsConfig) {
 }
 
 TEST_F(Backups, GuestIsLockedWhileItsBackupRuns) {
-    start([](sim::options& o) { o.task_seconds = 0.6; });
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     auto task =
@@ -284,7 +281,6 @@ TEST_F(Backups, GuestIsLockedWhileItsBackupRuns) {
 }
 
 TEST_F(Backups, FailuresComeFromPve) {
-    start();
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     auto task = pve.run(node.async_backup({.vmids = {4242}, .storage = "local"}));
@@ -304,7 +300,6 @@ TEST_F(Backups, FailuresComeFromPve) {
 }
 
 TEST_F(Backups, BadOptionsFailBeforeSending) {
-    start();
     blocking_client pve(token_options());
     const auto node = pve.async().node("pve");
     const auto invalid = [](const auto& r) { return !r && r.error().code == errc::invalid_argument; };

@@ -1,6 +1,6 @@
 // Storage reads and volume deletion against the simulator.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class StorageHandle : public proxmox::testing::fresh_sim {
+class StorageHandle : public proxmox::testing::sdk_sim_fixture {
 protected:
     static const storage_usage* find(const std::vector<storage_usage>& list, std::string_view name) {
         auto it = std::find_if(list.begin(), list.end(), [&](const auto& s) { return s.storage == name; });
@@ -20,7 +20,6 @@ protected:
 };
 
 TEST_F(StorageHandle, NodeStoragesAreTyped) {
-    start();
     blocking_client pve(token_options());
     auto all = pve.run(pve.async().node("pve").async_storages());
     ASSERT_TRUE(all) << all.error().to_string();
@@ -52,7 +51,6 @@ TEST_F(StorageHandle, NodeStoragesAreTyped) {
 }
 
 TEST_F(StorageHandle, StatusNamesTheStorageAndMatchesTheList) {
-    start();
     blocking_client pve(token_options());
     auto status = pve.run(pve.async().node("pve").storage("local-lvm").async_status());
     ASSERT_TRUE(status) << status.error().to_string();
@@ -70,7 +68,6 @@ TEST_F(StorageHandle, StatusNamesTheStorageAndMatchesTheList) {
 }
 
 TEST_F(StorageHandle, ContentIsTypedAndFiltered) {
-    start();
     blocking_client pve(token_options());
     auto local = pve.run(pve.async().node("pve").storage("local").async_content());
     ASSERT_TRUE(local) << local.error().to_string();
@@ -104,7 +101,6 @@ TEST_F(StorageHandle, ContentIsTypedAndFiltered) {
 }
 
 TEST_F(StorageHandle, DeletingAVolumeIsATaskThatFreesSpace) {
-    start();
     blocking_client pve(token_options());
     const auto local = pve.async().node("pve").storage("local");
     auto before = pve.run(local.async_status());
@@ -128,7 +124,6 @@ TEST_F(StorageHandle, DeletingAVolumeIsATaskThatFreesSpace) {
 }
 
 TEST_F(StorageHandle, DiskOfARunningVmCannotBeDeleted) {
-    start();
     blocking_client pve(token_options());
     auto task =
         pve.run(pve.async().node("pve").storage("local-lvm").async_delete_volume("local-lvm:vm-100-disk-0"));
@@ -141,7 +136,6 @@ TEST_F(StorageHandle, DiskOfARunningVmCannotBeDeleted) {
 }
 
 TEST_F(StorageHandle, BadInputFailsBeforeAnyRequest) {
-    start();
     blocking_client pve(token_options());
     const auto invalid = [](const auto& r) { return !r && r.error().code == errc::invalid_argument; };
     EXPECT_TRUE(invalid(pve.run(pve.async().node("").async_storages())));
@@ -153,7 +147,7 @@ TEST_F(StorageHandle, BadInputFailsBeforeAnyRequest) {
         pve.run(pve.async().node("pve").storage("local").async_delete_volume("local-lvm:vm-100-disk-0"));
     ASSERT_TRUE(invalid(elsewhere));
     EXPECT_NE(elsewhere.error().message.find("not on storage 'local'"), std::string::npos);
-    for (const auto& e : server_->request_log())
+    for (const auto& e : server().request_log())
         EXPECT_NE(e.method, "DELETE") << e.path;
 }
 
@@ -162,7 +156,6 @@ TEST_F(StorageHandle, BadInputFailsBeforeAnyRequest) {
 namespace {
 
 TEST_F(StorageHandle, DatacenterStoragesWithUsagePerNode) {
-    start();
     blocking_client pve(token_options());
     auto plain = pve.run(pve.async().async_storages());
     ASSERT_TRUE(plain) << plain.error().to_string();
@@ -203,11 +196,11 @@ TEST_F(StorageHandle, DatacenterStoragesWithUsagePerNode) {
     for (const auto& s : *thin)
         EXPECT_EQ(s.type, "lvmthin") << s.storage;
 
-    const auto before = server_->request_log().size();
+    const auto before = server().request_log().size();
     auto bad = pve.run(pve.async().async_storages({.type = "dir&x=1"}));
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, errc::invalid_argument);
-    EXPECT_EQ(server_->request_log().size(), before);
+    EXPECT_EQ(server().request_log().size(), before);
 }
 
 } // namespace

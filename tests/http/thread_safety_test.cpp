@@ -2,7 +2,7 @@
 // threads run its io_context: reads, task starts and waits, cancellations, a shared ticket login
 // and stalled requests. Under `make tsan` (ThreadSanitizer) these are the SDK's data-race tests;
 // in the ordinary build they check the results.
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -41,8 +41,13 @@ private:
     std::vector<std::thread> threads_;
 };
 
-class ThreadSafeClient : public fresh_sim {
+class ThreadSafeClient : public sdk_sim_fixture {
 protected:
+    void tune(sim::options& o) override {
+        if (test_is("ConcurrentFirstCallsShareOneTicketLogin"))
+            o.users = {{"alice@pve", "wonderland", "", "Administrator"}};
+    }
+
     client_options shared_options() const {
         auto o = token_options();
         o.thread_safe = true;
@@ -52,7 +57,6 @@ protected:
 };
 
 TEST_F(ThreadSafeClient, CallersOnManyThreadsGetEveryAnswer) {
-    start();
     runners run(4);
     client pve(run.io.get_executor(), shared_options());
     std::atomic<int> ok{0}, failed{0};
@@ -86,7 +90,6 @@ TEST_F(ThreadSafeClient, CallersOnManyThreadsGetEveryAnswer) {
 }
 
 TEST_F(ThreadSafeClient, TaskStartsWaitsAndCancellationsFromSeveralThreads) {
-    start();
     runners run(3);
     client pve(run.io.get_executor(), shared_options());
     auto vms = pve.cluster().async_resources(resource_filter::vm, boost::asio::use_future).get();
@@ -138,7 +141,6 @@ TEST_F(ThreadSafeClient, TaskStartsWaitsAndCancellationsFromSeveralThreads) {
 }
 
 TEST_F(ThreadSafeClient, ConcurrentFirstCallsShareOneTicketLogin) {
-    start([](sim::options& o) { o.users = {{"alice@pve", "wonderland", "", "Administrator"}}; });
     runners run(4);
     auto opts = shared_options();
     opts.token = {};
@@ -166,12 +168,11 @@ TEST_F(ThreadSafeClient, ConcurrentFirstCallsShareOneTicketLogin) {
 }
 
 TEST_F(ThreadSafeClient, StalledRequestsAndTimeoutsAcrossThreads) {
-    start();
     sim::fault stall;
     stall.method = "GET";
     stall.path = "/version";
     stall.kind = sim::fault::action::stall;
-    server_->add_fault(stall);
+    server().add_fault(stall);
     runners run(3);
     auto opts = shared_options();
     opts.stalled_after = 20ms;

@@ -1,18 +1,16 @@
 // Password login against the simulator: tickets, CSRF on writes, two-factor, expiry, renewal.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 using namespace proxmox;
 using namespace std::chrono_literals;
 
 namespace {
 
-class TicketLogin : public proxmox::testing::fresh_sim {
+class TicketLogin : public proxmox::testing::sdk_sim_fixture {
 protected:
-    void SetUp() override {
-        start([](sim::options& o) {
-            o.users = {{"alice@pve", "alice-password", ""}, {"bob@pve", "bob-password", "424242"}};
-        });
+    void tune(sim::options& o) override {
+        o.users = {{"alice@pve", "alice-password", ""}, {"bob@pve", "bob-password", "424242"}};
     }
     client_options login_as(std::string user, std::string password) const {
         auto o = token_options();
@@ -33,7 +31,7 @@ TEST_F(TicketLogin, ReadsAndWritesWithTicketAndCsrf) {
     auto done = pve.run(task->async_wait({.timeout = 10s, .initial_interval = 10ms}));
     EXPECT_TRUE(done) << done.error().to_string();
     EXPECT_EQ(logins(), 1u);
-    for (const auto& e : server_->request_log())
+    for (const auto& e : server().request_log())
         if (e.path != "/access/ticket") {
             EXPECT_EQ(e.auth, "ticket") << e.path;
         }
@@ -83,7 +81,7 @@ TEST_F(TicketLogin, TwoFactorIsCompletedWithTheCallback) {
 TEST_F(TicketLogin, ExpiredTicketIsReplacedByOneNewLogin) {
     blocking_client pve(login_as("alice@pve", "alice-password"));
     ASSERT_TRUE(pve.nodes());
-    server_->advance_clock(std::chrono::hours(3)); // the ticket is now past PVE's 2 h lifetime
+    server().advance_clock(std::chrono::hours(3)); // the ticket is now past PVE's 2 h lifetime
     auto nodes = pve.nodes();
     ASSERT_TRUE(nodes) << nodes.error().to_string();
     EXPECT_EQ(logins(), 2u);
@@ -97,7 +95,7 @@ TEST_F(TicketLogin, OldTicketIsRenewedBeforeItExpires) {
     ASSERT_TRUE(pve.nodes());
     ASSERT_TRUE(pve.nodes());
     EXPECT_EQ(logins(), 3u) << "a login, then two renewals";
-    auto log = server_->request_log();
+    auto log = server().request_log();
     for (const auto& e : log) {
         EXPECT_EQ(e.params.find("alice-password"), std::string::npos) << "the request log redacts passwords";
         EXPECT_EQ(e.params.find("PVE:alice@pve"), std::string::npos) << "and tickets";

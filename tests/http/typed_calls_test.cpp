@@ -1,7 +1,7 @@
 // The generated typed calls (proxmox::gen::api, client::async_call) against the simulator: the
 // request each one sends, and the result shape by task kind.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <proxmox/generated/api.hpp>
 
@@ -9,10 +9,9 @@ using namespace proxmox;
 
 namespace {
 
-class TypedCalls : public proxmox::testing::fresh_sim {};
+class TypedCalls : public proxmox::testing::sdk_sim_fixture {};
 
 TEST_F(TypedCalls, RawDataForReads) {
-    start();
     blocking_client pve(token_options());
     gen::api api(pve.async());
     auto version = pve.run(api.async_version_get({}));
@@ -29,7 +28,6 @@ TEST_F(TypedCalls, RawDataForReads) {
 }
 
 TEST_F(TypedCalls, WorkerCallsCompleteWithTheirTask) {
-    start();
     blocking_client pve(token_options());
     gen::api api(pve.async());
     const auto vm = vm_in(pve, "stopped");
@@ -51,14 +49,13 @@ TEST_F(TypedCalls, WorkerCallsCompleteWithTheirTask) {
 }
 
 TEST_F(TypedCalls, OnlySetFieldsAreSentAndErrorsNameTheField) {
-    start();
     blocking_client pve(token_options());
     const auto vm = vm_in(pve, "running");
     gen::nodes_qemu_status_stop_post_params stop{.node = vm.node, .vmid = vm.vmid};
     stop.timeout = 30;
     auto task = pve.run(pve.async().async_call(stop));
     ASSERT_TRUE(task) << task.error().to_string();
-    auto log = server_->request_log();
+    auto log = server().request_log();
     ASSERT_FALSE(log.empty());
     EXPECT_EQ(log.back().params, R"({"timeout":"30"})");
 
@@ -71,13 +68,13 @@ TEST_F(TypedCalls, OnlySetFieldsAreSentAndErrorsNameTheField) {
     EXPECT_TRUE(rejected.error().field_errors.contains("timeout")) << rejected.error().to_string();
 
     // an empty path parameter never leaves the client
-    const auto before = server_->request_count();
+    const auto before = server().request_count();
     auto empty =
         pve.run(pve.async().async_call(gen::nodes_qemu_status_stop_post_params{.node = "", .vmid = vm.vmid}));
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().code, errc::invalid_argument);
     EXPECT_NE(empty.error().message.find("'node'"), std::string::npos) << empty.error().message;
-    EXPECT_EQ(server_->request_count(), before);
+    EXPECT_EQ(server().request_count(), before);
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // Streaming upload and task stop against the simulator.
 
-#include "sim_fixture.hpp"
+#include "sdk_sim_fixture.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -11,7 +11,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class UploadAndStop : public proxmox::testing::fresh_sim {};
+class UploadAndStop : public proxmox::testing::sdk_sim_fixture {
+protected:
+    void tune(sim::options& o) override {
+        if (test_is("StoppedTaskIsAFailureNotASuccess"))
+            o.task_seconds = 30; // the task is stopped long before it could end
+    }
+};
 
 /// A temporary file of `size` bytes, removed with the object.
 struct temp_file {
@@ -28,7 +34,6 @@ struct temp_file {
 };
 
 TEST_F(UploadAndStop, IsoIsStreamedAndAppearsInTheStorage) {
-    start();
     temp_file iso(20u << 20, "upload-test.iso");
     blocking_client pve(token_options());
     std::uint64_t last_sent = 0, total = 0;
@@ -61,7 +66,6 @@ TEST_F(UploadAndStop, IsoIsStreamedAndAppearsInTheStorage) {
 }
 
 TEST_F(UploadAndStop, WrongExtensionIsRejectedByPve) {
-    start();
     temp_file bad(1024, "not-an-iso.txt");
     blocking_client pve(token_options());
     auto task = pve.run(pve.async().node("pve").storage("local").async_upload(
@@ -72,7 +76,6 @@ TEST_F(UploadAndStop, WrongExtensionIsRejectedByPve) {
 }
 
 TEST_F(UploadAndStop, BadArgumentsFailBeforeAnyRequest) {
-    start();
     blocking_client pve(token_options());
     auto missing = pve.run(pve.async().node("pve").storage("local").async_upload(
         {.content = "iso", .file_path = "/nonexistent/file.iso"}));
@@ -86,7 +89,6 @@ TEST_F(UploadAndStop, BadArgumentsFailBeforeAnyRequest) {
 }
 
 TEST_F(UploadAndStop, StoppedTaskIsAFailureNotASuccess) {
-    start([](sim::options& o) { o.task_seconds = 30; });
     blocking_client pve(token_options());
     auto task = pve.run(pve.async().node("pve").qemu(103).async_start());
     ASSERT_TRUE(task) << task.error().to_string();
