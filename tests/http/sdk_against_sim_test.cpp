@@ -1,8 +1,8 @@
 // libproxmox against proxmox::sim over real HTTPS: reads, tasks, auth and TLS failures.
 
-#include <proxmox/blocking_client.hpp>
+#include "sdk_sim_fixture.hpp"
+
 #include <proxmox/client.hpp>
-#include <proxmox/sim/server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,46 +21,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class SdkAgainstSim : public ::testing::Test {
+class SdkAgainstSim : public proxmox::testing::sdk_sim_fixture {
 protected:
-    static void SetUpTestSuite() {
-        sim::options o;
-        o.task_seconds = 0.05;
-        o.unauthorized_delay = 50ms;
-        server_ = new sim::server(o);
-        server_->start();
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-
-    static client_options pinned() {
-        const auto& info = server_->info();
-        client_options o;
-        o.url = info.url;
-        o.token = {info.token_id, info.token_secret};
-        o.tls.fingerprint = info.fingerprint;
-        return o;
-    }
-
-    /// A guest of the simulated cluster matching `pred`, found through the SDK itself.
+    /// A VM (no template) of the simulated cluster matching `pred`, found through the SDK itself.
     template <class Pred> static guest_summary pick_vm(blocking_client& pve, Pred pred) {
-        auto all = pve.run(pve.async().cluster().async_resources(resource_filter::vm));
-        EXPECT_TRUE(all) << all.error().to_string();
-        for (const auto& r : *all)
-            if (r.type == "qemu" && !r.is_template && pred(r))
-                return r.to_guest();
-        ADD_FAILURE() << "the default simulated cluster has no such VM";
-        return {};
+        return guest_where(
+            pve, [&](const cluster_resource& r) { return r.type == "qemu" && pred(r); }, "such VM");
     }
-
-    static sim::server* server_;
 };
-sim::server* SdkAgainstSim::server_ = nullptr;
 
 TEST_F(SdkAgainstSim, ListsVersionNodesAndGuests) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto version = pve.version();
     ASSERT_TRUE(version) << version.error().to_string();
     EXPECT_FALSE(version->release.empty());
@@ -96,7 +67,7 @@ TEST_F(SdkAgainstSim, ListsVersionNodesAndGuests) {
 }
 
 TEST_F(SdkAgainstSim, NodeStatusHasHealthFields) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto status = pve.run(pve.async().node("pve").async_status());
     ASSERT_TRUE(status) << status.error().to_string();
     EXPECT_GT(status->memory_total, 0u);
@@ -105,7 +76,7 @@ TEST_F(SdkAgainstSim, NodeStatusHasHealthFields) {
 }
 
 TEST_F(SdkAgainstSim, StartAndWaitRunsTheVm) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "stopped"; });
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
     ASSERT_TRUE(task) << task.error().to_string();
@@ -123,7 +94,7 @@ TEST_F(SdkAgainstSim, StartAndWaitRunsTheVm) {
 }
 
 TEST_F(SdkAgainstSim, StartingARunningVmIsATaskFailure) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
     ASSERT_TRUE(task) << "starting a running VM is accepted; its task fails: " << task.error().to_string();
@@ -136,7 +107,7 @@ TEST_F(SdkAgainstSim, StartingARunningVmIsATaskFailure) {
 }
 
 TEST_F(SdkAgainstSim, TaskHandleRebuiltFromUpidString) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_stop());
     ASSERT_TRUE(task) << task.error().to_string();
@@ -148,7 +119,7 @@ TEST_F(SdkAgainstSim, TaskHandleRebuiltFromUpidString) {
 }
 
 TEST_F(SdkAgainstSim, WaitTimeoutIsItsOwnError) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_start());
     ASSERT_TRUE(task);
@@ -159,7 +130,7 @@ TEST_F(SdkAgainstSim, WaitTimeoutIsItsOwnError) {
 }
 
 TEST_F(SdkAgainstSim, NameResolutionNotFound) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto missing = pve.run(pve.async().cluster().async_find_guest({.name = "no-such-guest"}));
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, errc::not_found);
@@ -167,7 +138,7 @@ TEST_F(SdkAgainstSim, NameResolutionNotFound) {
 }
 
 TEST_F(SdkAgainstSim, WrongTokenIsAuthFailedWithoutTheSecret) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.token.secret = "00000000-wrong-secret-0000";
     blocking_client pve(opts);
     auto nodes = pve.nodes();
@@ -175,11 +146,11 @@ TEST_F(SdkAgainstSim, WrongTokenIsAuthFailedWithoutTheSecret) {
     EXPECT_EQ(nodes.error().code, errc::auth_failed);
     EXPECT_EQ(nodes.error().http_status, 401u);
     EXPECT_EQ(nodes.error().to_string().find("wrong-secret"), std::string::npos);
-    EXPECT_EQ(nodes.error().to_string().find(server_->info().token_secret), std::string::npos);
+    EXPECT_EQ(nodes.error().to_string().find(info().token_secret), std::string::npos);
 }
 
 TEST_F(SdkAgainstSim, WrongFingerprintIsTlsMismatchShowingBoth) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.tls.fingerprint = std::string(95, 'A');
     for (std::size_t i = 2; i < 95; i += 3)
         opts.tls.fingerprint[i] = ':';
@@ -187,12 +158,12 @@ TEST_F(SdkAgainstSim, WrongFingerprintIsTlsMismatchShowingBoth) {
     auto nodes = pve.nodes();
     ASSERT_FALSE(nodes);
     EXPECT_EQ(nodes.error().code, errc::tls_fingerprint_mismatch) << nodes.error().to_string();
-    EXPECT_NE(nodes.error().message.find(server_->info().fingerprint), std::string::npos);
+    EXPECT_NE(nodes.error().message.find(info().fingerprint), std::string::npos);
     EXPECT_NE(nodes.error().message.find(opts.tls.fingerprint), std::string::npos);
 }
 
 TEST_F(SdkAgainstSim, FingerprintIsCaseInsensitiveWithoutColons) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     std::string bare;
     for (char c : opts.tls.fingerprint)
         if (c != ':')
@@ -203,9 +174,9 @@ TEST_F(SdkAgainstSim, FingerprintIsCaseInsensitiveWithoutColons) {
 }
 
 TEST_F(SdkAgainstSim, CaFileVerifiesChainAndHostName) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.tls.fingerprint.clear();
-    opts.tls.ca_file = server_->info().ca_file;
+    opts.tls.ca_file = info().ca_file;
     blocking_client by_ip(opts);
     auto v = by_ip.version();
     EXPECT_TRUE(v) << v.error().to_string();
@@ -217,7 +188,7 @@ TEST_F(SdkAgainstSim, CaFileVerifiesChainAndHostName) {
 }
 
 TEST_F(SdkAgainstSim, DefaultVerificationRejectsTheClusterCa) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.tls.fingerprint.clear(); // system CAs only: the simulated cluster CA is not among them
     blocking_client pve(opts);
     auto v = pve.version();
@@ -227,7 +198,7 @@ TEST_F(SdkAgainstSim, DefaultVerificationRejectsTheClusterCa) {
 }
 
 TEST_F(SdkAgainstSim, InsecureModeWarnsOnce) {
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.tls.fingerprint.clear();
     opts.tls.verify = false;
     std::vector<std::string> warnings;
@@ -243,7 +214,7 @@ TEST_F(SdkAgainstSim, InsecureModeWarnsOnce) {
 }
 
 TEST_F(SdkAgainstSim, RawRequestReportsSchemaErrors) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto bad =
         pve.run(pve.async().async_request(http_method::get, "/cluster/resources", {{"type", "bogus"}}));
     ASSERT_FALSE(bad);
@@ -263,7 +234,7 @@ TEST_F(SdkAgainstSim, RawRequestReportsSchemaErrors) {
 
 TEST_F(SdkAgainstSim, StartOnTheWrongNodeFailsInItsTask) {
     // qemu-server loads the config inside the worker: the call succeeds, the task fails.
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.node != "pve"; });
     auto task = pve.run(pve.async().node("pve").qemu(vm.vmid).async_start());
     ASSERT_TRUE(task) << task.error().to_string();
@@ -275,7 +246,7 @@ TEST_F(SdkAgainstSim, StartOnTheWrongNodeFailsInItsTask) {
 }
 
 TEST_F(SdkAgainstSim, ProgressReportsLogLinesAndElapsedTime) {
-    blocking_client pve(pinned());
+    blocking_client pve(pinned_options());
     auto vm = pick_vm(pve, [](const cluster_resource& r) { return r.status == "running"; });
     auto task = pve.run(pve.async().node(vm.node).qemu(vm.vmid).async_stop());
     ASSERT_TRUE(task);
@@ -296,7 +267,7 @@ TEST_F(SdkAgainstSim, ProgressReportsLogLinesAndElapsedTime) {
 
 TEST_F(SdkAgainstSim, CoroutinesAndFuturesWork) {
     boost::asio::io_context io;
-    client pve(io.get_executor(), pinned());
+    client pve(io.get_executor(), pinned_options());
     std::size_t node_count = 0;
     boost::asio::co_spawn(
         io,
@@ -325,7 +296,7 @@ namespace {
 
 TEST_F(SdkAgainstSim, ThreadSafeClientServesManyThreadsThroughABoundedPool) {
     boost::asio::io_context io;
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.thread_safe = true;
     opts.max_connections = 2; // 24 concurrent calls share two connections
     client pve(io.get_executor(), opts);
@@ -352,7 +323,7 @@ namespace {
 
 TEST_F(SdkAgainstSim, NoSecretInAnyErrorLogLineOrException) {
     // Every text the SDK produces on failure paths, collected and searched for the secrets.
-    const std::string good_secret = server_->info().token_secret;
+    const std::string good_secret = info().token_secret;
     const std::string bad_secret = "deadbeef-0000-4000-8000-secretsecret";
     std::vector<std::string> texts;
     auto collect = [&](const error& e) {
@@ -367,7 +338,7 @@ TEST_F(SdkAgainstSim, NoSecretInAnyErrorLogLineOrException) {
             texts.emplace_back(ex.what());
         }
     };
-    auto opts = pinned();
+    auto opts = pinned_options();
     opts.logger = [&](log_level, std::string_view line) { texts.emplace_back(line); };
     opts.retry.initial_backoff = 1ms;
 
