@@ -42,18 +42,16 @@ std::set<std::string> vmids_of(const json::value& list) {
 
 /// A cluster with root's token and two users seeded as Administrators on `/`: bob (token
 /// bob@pve!cli, not privilege separated, so it acts as bob) and carol (password login).
-class AccessFixture : public ::testing::Test {
+class AccessFixture : public proxmox::testing::sim_fixture {
 protected:
-    static proxmox::sim::options access_options() {
-        auto o = quick_options();
+    void tune(proxmox::sim::options& o) override {
         o.tokens = {{"root@pam", "sim", "root-secret"}, {"bob@pve", "cli", "bob-secret"}};
         o.users = {{"bob@pve", "bobs-password", ""}, {"carol@pve", "carols-password", ""}};
-        return o;
     }
 
     void SetUp() override {
-        info = sim.start();
-        root = std::make_unique<client>(info);
+        sim_fixture::SetUp();
+        root = std::make_unique<client>(info());
         bob = as_token("bob@pve!cli", "bob-secret");
         auto [node, vmid] = stopped_vm(*root);
         vm_node = node;
@@ -61,7 +59,7 @@ protected:
     }
 
     std::unique_ptr<client> as_token(const std::string& id, const std::string& secret) {
-        auto i = info;
+        auto i = info();
         i.token_id = id;
         i.token_secret = secret;
         return std::make_unique<client>(i);
@@ -80,8 +78,6 @@ protected:
 
     std::string start_path() const { return "/nodes/" + vm_node + "/qemu/" + vm + "/status/start"; }
 
-    proxmox::sim::server sim{access_options()};
-    proxmox::sim::endpoint_info info;
     std::unique_ptr<client> root, bob;
     std::string vm_node, vm;
 };
@@ -154,7 +150,7 @@ TEST_F(AccessFixture, AccessRolesCustomRolesAndPveErrors) {
 }
 
 TEST(AccessSeed, OptionsUsersGetTheirRoleOnRoot) {
-    auto o = quick_options();
+    auto o = quick_sim_options();
     o.users = {{"dan@pve", "dans-password", "", "PVEAuditor"}, {"eve@pve", "eves-password", "", ""}};
     o.tokens = {{"root@pam", "sim", "s"}, {"ci@pve", "job", "t", true}};
     proxmox::sim::server sim(o);
@@ -170,7 +166,7 @@ TEST(AccessSeed, OptionsUsersGetTheirRoleOnRoot) {
     EXPECT_TRUE(data(ci.get("/cluster/resources?type=vm")).as_array().empty())
         << "privsep token without ACLs";
 
-    auto bad = quick_options();
+    auto bad = quick_sim_options();
     bad.users = {{"dan@pve", "dans-password", "", "NoSuchRole"}};
     EXPECT_THROW(proxmox::sim::server(bad).start(), std::invalid_argument);
 }

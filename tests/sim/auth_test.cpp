@@ -11,15 +11,12 @@ using namespace simtest;
 const std::regex ticket_re(R"(^PVE:alice@pve:[0-9A-F]{8}::[A-Za-z0-9+/]+={0,2}$)");
 const std::regex csrf_re(R"(^[0-9A-F]{8}:[A-Za-z0-9+/]{43}$)");
 
-class SimTicket : public ::testing::Test {
+class SimTicket : public proxmox::testing::sim_fixture {
 protected:
-    static proxmox::sim::options with_users() {
-        auto o = quick_options();
+    void tune(proxmox::sim::options& o) override {
         o.users = {{"alice@pve", "s3cret pass", ""}, {"bob@pve", "bobpw", "424242"}};
-        return o;
+        o.unauthorized_delay = std::chrono::milliseconds(30); // what the 401 test measures
     }
-
-    void SetUp() override { info = sim.start(); }
 
     reply login(client& c, const std::string& form) {
         request r;
@@ -55,13 +52,10 @@ protected:
             r.content_type = "application/x-www-form-urlencoded";
         return c.send(r);
     }
-
-    proxmox::sim::server sim{with_users()};
-    proxmox::sim::endpoint_info info;
 };
 
 TEST_F(SimTicket, LoginAnswersTicketAndCsrfTokenInPveFormats) {
-    client c(info);
+    client c(info());
     auto r = login(c, "username=alice&realm=pve&password=" + form_value("s3cret pass"));
     auto d = data(r);
     EXPECT_EQ(text(d, "username"), "alice@pve");
@@ -89,7 +83,7 @@ TEST_F(SimTicket, LoginAnswersTicketAndCsrfTokenInPveFormats) {
 }
 
 TEST_F(SimTicket, WrongCredentialsAre401AuthenticationFailureWithJsonAfterTheDelay) {
-    client c(info);
+    client c(info());
     for (const std::string form : {"username=alice@pve&password=wrong", "username=nobody@pve&password=x",
                                    "username=root@pam&password=x"}) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -105,7 +99,7 @@ TEST_F(SimTicket, WrongCredentialsAre401AuthenticationFailureWithJsonAfterTheDel
 }
 
 TEST_F(SimTicket, TfaNeedsASecondStepWithTheHalfTicket) {
-    client c(info);
+    client c(info());
     auto first = data(login(c, "username=bob@pve&password=bobpw"));
     EXPECT_EQ(number(first, "NeedTFA"), 1);
     EXPECT_FALSE(first.as_object().contains("cap")) << "no capabilities before the second factor";
@@ -145,9 +139,9 @@ TEST_F(SimTicket, TfaNeedsASecondStepWithTheHalfTicket) {
 }
 
 TEST_F(SimTicket, AValidTicketAsPasswordRenewsIt) {
-    client c(info);
+    client c(info());
     auto [ticket, csrf] = alice(c);
-    sim.advance_clock(std::chrono::minutes(30));
+    server().advance_clock(std::chrono::minutes(30));
     auto renewed = data(login(c, "username=alice@pve&password=" + form_value(ticket)));
     const auto fresh = text(renewed, "ticket");
     EXPECT_TRUE(std::regex_match(fresh, ticket_re));
@@ -160,17 +154,17 @@ TEST_F(SimTicket, AValidTicketAsPasswordRenewsIt) {
     EXPECT_EQ(login(c, "username=bob@pve&password=" + form_value(ticket)).status, 401u);
 
     // the renewed ticket outlives the first one
-    sim.advance_clock(std::chrono::minutes(100));
+    server().advance_clock(std::chrono::minutes(100));
     EXPECT_EQ(with_ticket(c, "GET", "/version", ticket).status, 401u);
     EXPECT_EQ(with_ticket(c, "GET", "/version", fresh).status, 200u);
 }
 
 TEST_F(SimTicket, TicketsExpireAfterTwoHoursOnTheSimClock) {
-    client c(info);
+    client c(info());
     auto [ticket, csrf] = alice(c);
-    sim.advance_clock(std::chrono::seconds(7199));
+    server().advance_clock(std::chrono::seconds(7199));
     EXPECT_EQ(with_ticket(c, "GET", "/version", ticket).status, 200u);
-    sim.advance_clock(std::chrono::seconds(1));
+    server().advance_clock(std::chrono::seconds(1));
     auto expired = with_ticket(c, "GET", "/version", ticket);
     EXPECT_EQ(expired.status, 401u);
     EXPECT_EQ(expired.reason, "permission denied - invalid PVE ticket");
@@ -184,7 +178,7 @@ TEST_F(SimTicket, TicketsExpireAfterTwoHoursOnTheSimClock) {
 }
 
 TEST_F(SimTicket, TicketWritesNeedTheCsrfToken) {
-    client c(info);
+    client c(info());
     auto [ticket, csrf] = alice(c);
     auto [node, vmid] = stopped_vm(c);
     const auto path = "/nodes/" + node + "/qemu/" + vmid + "/status/start";
@@ -211,16 +205,16 @@ TEST_F(SimTicket, TicketWritesNeedTheCsrfToken) {
     EXPECT_EQ(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/stop").status, 200u);
 
     // the CSRF token has the ticket's lifetime: a renewed ticket does not revive an old token
-    sim.advance_clock(std::chrono::minutes(110));
+    server().advance_clock(std::chrono::minutes(110));
     const auto renewed = text(data(login(c, "username=alice@pve&password=" + form_value(ticket))), "ticket");
-    sim.advance_clock(std::chrono::minutes(15));
+    server().advance_clock(std::chrono::minutes(15));
     auto stale = with_ticket(c, "POST", path, renewed, csrf);
     EXPECT_EQ(stale.status, 401u);
     EXPECT_EQ(stale.reason, "Permission denied - invalid csrf token");
 }
 
 TEST_F(SimTicket, TokensCannotCreateTicketsButTicketsWinOverTokens) {
-    client c(info);
+    client c(info());
     request r;
     r.method = "POST";
     r.target = "/api2/json/access/ticket";
@@ -237,9 +231,9 @@ TEST_F(SimTicket, TokensCannotCreateTicketsButTicketsWinOverTokens) {
     both.target = "/api2/json/version";
     both.auth = false;
     both.headers = {{"Cookie", "PVEAuthCookie=" + encode_segment(ticket)},
-                    {"Authorization", "PVEAPIToken=" + info.token_id + "=wrong-secret"}};
+                    {"Authorization", "PVEAPIToken=" + info().token_id + "=wrong-secret"}};
     EXPECT_EQ(c.send(both).status, 200u) << "the ticket is used, the token not looked at";
-    const auto log = sim.request_log();
+    const auto log = server().request_log();
     ASSERT_FALSE(log.empty());
     EXPECT_EQ(log.back().auth, "ticket");
 
@@ -253,7 +247,7 @@ TEST_F(SimTicket, TokensCannotCreateTicketsButTicketsWinOverTokens) {
 
 TEST(SimUsers, BadUsersAreRejected) {
     auto start_with = [](proxmox::sim::user u) {
-        auto o = quick_options();
+        auto o = quick_sim_options();
         o.users = {u};
         proxmox::sim::server sim(o);
         sim.start();

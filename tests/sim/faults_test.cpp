@@ -14,19 +14,8 @@ using namespace simtest;
 using proxmox::sim::fault;
 using proxmox::sim::parse_fault;
 
-class SimFaults : public ::testing::Test {
+class SimFaults : public proxmox::testing::sim_fixture {
 protected:
-    void SetUp() override { info = sim.start(); }
-
-    /// Entries of the request log for this method and path.
-    std::vector<proxmox::sim::request_log_entry> logged(const std::string& method, const std::string& path) {
-        std::vector<proxmox::sim::request_log_entry> out;
-        for (auto& e : sim.request_log())
-            if (e.method == method && e.path == path)
-                out.push_back(e);
-        return out;
-    }
-
     std::string vm_status(client& c, const std::string& node, const std::string& vmid) {
         return text(data(c.get("/nodes/" + node + "/qemu/" + vmid + "/status/current")), "status");
     }
@@ -35,9 +24,6 @@ protected:
     std::size_t tasks_for(client& c, const std::string& node, const std::string& vmid) {
         return data(c.get("/nodes/" + node + "/tasks?source=all&vmid=" + vmid)).as_array().size();
     }
-
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
 };
 
 TEST(SimFaultSpec, ParsesTheCliSyntax) {
@@ -74,10 +60,10 @@ TEST(SimFaultSpec, ParsesTheCliSyntax) {
 }
 
 TEST_F(SimFaults, StatusFaultAnswersWithoutRunningTheHandler) {
-    client c(info);
+    client c(info());
     auto [node, vmid] = stopped_vm(c);
     const auto path = "/nodes/" + node + "/qemu/" + vmid + "/status/start";
-    sim.add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:status=595,nth=1"));
+    server().add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:status=595,nth=1"));
 
     auto refused = c.post(path);
     EXPECT_EQ(refused.status, 595u);
@@ -90,13 +76,13 @@ TEST_F(SimFaults, StatusFaultAnswersWithoutRunningTheHandler) {
     auto upid = std::string(data(c.post(path)).as_string()); // nth=1: the second one goes through
     EXPECT_EQ(text(wait_for_task(c, upid), "exitstatus"), "OK");
 
-    sim.add_fault(parse_fault("GET /version:status=500,msg=got timeout"));
+    server().add_fault(parse_fault("GET /version:status=500,msg=got timeout"));
     auto err = c.get("/version");
     EXPECT_EQ(err.status, 500u);
     EXPECT_EQ(err.reason, "got timeout");
     EXPECT_EQ(body_json(err).at("message"), "got timeout\n");
     EXPECT_EQ(err.header("content-type"), "application/json;charset=UTF-8");
-    sim.add_fault(parse_fault("GET /nodes:status=596"));
+    server().add_fault(parse_fault("GET /nodes:status=596"));
     EXPECT_EQ(c.get("/nodes").reason, "Connection timed out");
 
     const auto entries = logged("POST", path);
@@ -108,8 +94,8 @@ TEST_F(SimFaults, StatusFaultAnswersWithoutRunningTheHandler) {
 }
 
 TEST_F(SimFaults, DelayWaitsThenAnswersNormally) {
-    client c(info);
-    sim.add_fault(parse_fault("GET /version:delay=300"));
+    client c(info());
+    server().add_fault(parse_fault("GET /version:delay=300"));
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(c.get("/version").status, 200u);
     EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
@@ -117,9 +103,9 @@ TEST_F(SimFaults, DelayWaitsThenAnswersNormally) {
 }
 
 TEST_F(SimFaults, ResetBeforeTheHandlerLeavesTheStateAlone) {
-    client c(info);
+    client c(info());
     auto [node, vmid] = stopped_vm(c);
-    sim.add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:reset"));
+    server().add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:reset"));
     EXPECT_ANY_THROW(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start"));
     std::this_thread::sleep_for(std::chrono::milliseconds(200)); // longer than a task
     EXPECT_EQ(vm_status(c, node, vmid), "stopped");
@@ -131,9 +117,9 @@ TEST_F(SimFaults, ResetBeforeTheHandlerLeavesTheStateAlone) {
 }
 
 TEST_F(SimFaults, ResetAfterTheHandlerLosesOnlyTheAnswer) {
-    client c(info);
+    client c(info());
     auto [node, vmid] = stopped_vm(c);
-    sim.add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:reset_after"));
+    server().add_fault(parse_fault("POST /nodes/*/qemu/*/status/start:reset_after"));
     EXPECT_ANY_THROW(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start"));
     EXPECT_EQ(tasks_for(c, node, vmid), 1u) << "the handler ran and started a task";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -147,13 +133,13 @@ TEST_F(SimFaults, ResetAfterTheHandlerLosesOnlyTheAnswer) {
 }
 
 TEST_F(SimFaults, StallNeverAnswersUntilTheClientGivesUp) {
-    sim.add_fault(parse_fault("GET /cluster/resources:stall"));
-    client stalled(info);
+    server().add_fault(parse_fault("GET /cluster/resources:stall"));
+    client stalled(info());
     stalled.set_timeout(std::chrono::milliseconds(300));
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_ANY_THROW(stalled.get("/cluster/resources"));
     EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
-    client other(info);
+    client other(info());
     EXPECT_EQ(other.get("/version").status, 200u) << "a stalled request blocks nobody else";
     const auto e = logged("GET", "/cluster/resources");
     ASSERT_EQ(e.size(), 1u);
@@ -162,8 +148,8 @@ TEST_F(SimFaults, StallNeverAnswersUntilTheClientGivesUp) {
 }
 
 TEST_F(SimFaults, TruncateSendsTheFullContentLengthButFewerBytes) {
-    sim.add_fault(parse_fault("GET /nodes:truncate=10"));
-    client c(info);
+    server().add_fault(parse_fault("GET /nodes:truncate=10"));
+    client c(info());
     request r;
     r.target = "/api2/json/nodes";
     const std::string raw = c.send_raw(r);
@@ -177,13 +163,13 @@ TEST_F(SimFaults, TruncateSendsTheFullContentLengthButFewerBytes) {
     EXPECT_EQ(raw.size() - end - 4, 10u) << "only 10 body bytes, then the connection ended";
     EXPECT_EQ(raw.substr(end + 4), std::string("{\"data\":[{").substr(0, 10));
 
-    client parsing(info);
+    client parsing(info());
     EXPECT_ANY_THROW(parsing.get("/nodes"));
 }
 
 TEST_F(SimFaults, CloseIdleDropsTheKeptAliveConnection) {
-    sim.add_fault(parse_fault("GET /version:close_idle,first=1"));
-    client c(info);
+    server().add_fault(parse_fault("GET /version:close_idle,first=1"));
+    client c(info());
     auto first = c.get("/version");
     EXPECT_EQ(first.status, 200u);
     EXPECT_EQ(first.header("connection"), "Keep-Alive") << "answered as if the connection stayed";
@@ -195,15 +181,15 @@ TEST_F(SimFaults, CloseIdleDropsTheKeptAliveConnection) {
 }
 
 TEST_F(SimFaults, TriggersCountMatchingRequests) {
-    client c(info);
-    sim.add_fault(parse_fault("GET /nodes/*/status:status=503,first=2"));
+    client c(info());
+    server().add_fault(parse_fault("GET /nodes/*/status:status=503,first=2"));
     EXPECT_EQ(c.get("/nodes/pve/status").status, 503u);
     EXPECT_EQ(c.get("/nodes/pve2/status").status, 503u);
     EXPECT_EQ(c.get("/nodes/pve3/status").status, 200u);
     EXPECT_EQ(c.get("/nodes/pve/status").status, 200u);
     EXPECT_EQ(c.get("/nodes").status, 200u) << "* matches one segment only";
-    sim.clear_faults();
-    sim.add_fault(parse_fault("/nodes/**:status=500,nth=3"));
+    server().clear_faults();
+    server().add_fault(parse_fault("/nodes/**:status=500,nth=3"));
     EXPECT_EQ(c.get("/nodes").status, 200u) << "/nodes/** needs something below /nodes";
     EXPECT_EQ(c.get("/nodes/pve/qemu").status, 200u);   // 1st match
     EXPECT_EQ(c.get("/version").status, 200u);          // no match
@@ -213,7 +199,7 @@ TEST_F(SimFaults, TriggersCountMatchingRequests) {
 }
 
 std::vector<unsigned> probability_pattern(std::uint64_t seed) {
-    auto o = quick_options();
+    auto o = quick_sim_options();
     o.seed = seed;
     o.faults = {parse_fault("GET /version:status=500,p=0.5")};
     proxmox::sim::server sim(o);
@@ -233,10 +219,10 @@ TEST(SimFaultProbability, IsDrawnFromTheSeed) {
 }
 
 TEST_F(SimFaults, OfflineNodeRefusesProxiedCallsAndShowsInTheViews) {
-    client c(info);
-    EXPECT_THROW(sim.add_fault(parse_fault("offline_node=pve")), std::invalid_argument);
-    EXPECT_THROW(sim.add_fault(parse_fault("offline_node=pve9")), std::invalid_argument);
-    sim.add_fault(parse_fault("offline_node=pve2"));
+    client c(info());
+    EXPECT_THROW(server().add_fault(parse_fault("offline_node=pve")), std::invalid_argument);
+    EXPECT_THROW(server().add_fault(parse_fault("offline_node=pve9")), std::invalid_argument);
+    server().add_fault(parse_fault("offline_node=pve2"));
 
     auto refused = c.get("/nodes/pve2/qemu");
     EXPECT_EQ(refused.status, 595u);
@@ -262,14 +248,14 @@ TEST_F(SimFaults, OfflineNodeRefusesProxiedCallsAndShowsInTheViews) {
     for (const auto& n : nodes.as_array())
         EXPECT_EQ(text(n, "status"), text(n, "node") == "pve2" ? "offline" : "online");
 
-    sim.clear_faults();
+    server().clear_faults();
     EXPECT_EQ(c.get("/nodes/pve2/qemu").status, 200u);
 }
 
 // --- the request log ----------------------------------------------------------------------
 
 TEST(SimRequestLog, RecordsEveryRequestWithItsConnectionAndNoSecrets) {
-    auto o = quick_options();
+    auto o = quick_sim_options();
     o.users = {{"alice@pve", "hunter2-secret", ""}};
     char path[] = "/tmp/proxmox-sim-log-XXXXXX";
     const int fd = mkstemp(path);

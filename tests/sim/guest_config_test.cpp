@@ -28,11 +28,11 @@ std::string message_of(const reply& r) {
     return text(body_json(r), "message");
 }
 
-class GuestConfig : public ::testing::Test {
+class GuestConfig : public proxmox::testing::sim_fixture {
 protected:
     void SetUp() override {
-        info = sim.start();
-        c = std::make_unique<client>(info);
+        sim_fixture::SetUp();
+        c = std::make_unique<client>(info());
     }
     /// `/nodes/NODE/KIND/VMID` of the first guest matching the predicate.
     template <class Pred> std::string guest_path(Pred pred) {
@@ -62,8 +62,6 @@ protected:
     }
     json::value wait(const reply& r) { return wait_for_task(*c, std::string(data(r).as_string())); }
 
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
     std::unique_ptr<client> c;
 };
 

@@ -76,16 +76,16 @@ std::size_t counted_bytes(const request& r, const proxmox::sim::endpoint_info& i
     return n;
 }
 
-class SimHostileInput : public ::testing::Test {
+class SimHostileInput : public proxmox::testing::sim_fixture {
 protected:
     void SetUp() override {
-        info = sim.start();
-        c = std::make_unique<client>(info);
+        sim_fixture::SetUp();
+        c = std::make_unique<client>(info());
     }
 
     /// The server still answers a fresh connection.
     void expect_serving() {
-        client fresh(info);
+        client fresh(info());
         EXPECT_EQ(fresh.get("/version").status, 200u) << "the server stopped serving";
     }
 
@@ -94,14 +94,12 @@ protected:
     /// Log entries for `path` (the API path).
     std::vector<proxmox::sim::request_log_entry> logged(const std::string& path) {
         std::vector<proxmox::sim::request_log_entry> out;
-        for (auto& e : sim.request_log())
+        for (auto& e : server().request_log())
             if (e.path == path)
                 out.push_back(e);
         return out;
     }
 
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
     std::unique_ptr<client> c;
 };
 
@@ -229,9 +227,9 @@ TEST_F(SimHostileInput, ARequestLineThatOverflowsTheReadBufferGetsNoAnswer) {
 TEST_F(SimHostileInput, SixtyFourHeaderLinesAreTooMany) {
     request r;
     r.target = "/api2/json/version";
-    for (int i = 0; counted_lines(r, info) < 63; ++i)
+    for (int i = 0; counted_lines(r, info()) < 63; ++i)
         r.headers.emplace_back("X-Line-" + std::to_string(i), "x");
-    ASSERT_EQ(counted_lines(r, info), 63u);
+    ASSERT_EQ(counted_lines(r, info()), 63u);
     EXPECT_EQ(c->send(r).status, 200u) << "63 lines (with the empty one) are fine";
 
     // a line more (a body brings Content-Type and Content-Length, one X- line goes): pveproxy dies
@@ -242,7 +240,7 @@ TEST_F(SimHostileInput, SixtyFourHeaderLinesAreTooMany) {
     r.content_type = "application/x-www-form-urlencoded";
     r.body = "vmid=" + free_vmid() + "&description=" + std::string(70000, 'd');
     r.headers.pop_back();
-    ASSERT_EQ(counted_lines(r, info), 64u);
+    ASSERT_EQ(counted_lines(r, info()), 64u);
     EXPECT_EQ(raw_answer(*c, r), "");
     const auto e = logged("/nodes/pve/qemu");
     ASSERT_EQ(e.size(), 1u);
@@ -255,8 +253,8 @@ TEST_F(SimHostileInput, HeaderOf8KiBIsTooLarge) {
     request r;
     r.target = "/api2/json/version";
     r.headers.emplace_back("X-Pad", "");
-    r.headers.back().second.assign(8191 - counted_bytes(r, info), 'p');
-    ASSERT_EQ(counted_bytes(r, info), 8191u);
+    r.headers.back().second.assign(8191 - counted_bytes(r, info()), 'p');
+    ASSERT_EQ(counted_bytes(r, info()), 8191u);
     EXPECT_EQ(c->send(r).status, 200u) << "8191 bytes of header lines are fine";
 
     r.method = "POST";
@@ -264,8 +262,8 @@ TEST_F(SimHostileInput, HeaderOf8KiBIsTooLarge) {
     r.content_type = "application/x-www-form-urlencoded";
     r.body = "vmid=" + free_vmid() + "&description=" + std::string(70000, 'd');
     r.headers.back().second.clear();
-    r.headers.back().second.assign(8192 - counted_bytes(r, info), 'p');
-    ASSERT_EQ(counted_bytes(r, info), 8192u);
+    r.headers.back().second.assign(8192 - counted_bytes(r, info()), 'p');
+    ASSERT_EQ(counted_bytes(r, info()), 8192u);
     EXPECT_EQ(raw_answer(*c, r), "");
     const auto e = logged("/nodes/pve/qemu");
     ASSERT_EQ(e.size(), 1u);

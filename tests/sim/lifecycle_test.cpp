@@ -34,9 +34,12 @@ constexpr const char* debian_tmpl = "local:vztmpl/debian-13-standard_13.1-2_amd6
 
 // The default cluster (seed 1): VMs 100..106 on pve, pve2, pve3 in turn (100 runs, 101 is
 // stopped), containers 200 (pve2, running), 201 (pve3), 202 (pve), templates 9000/9001 on pve.
-class Lifecycle : public ::testing::Test {
+class Lifecycle : public proxmox::testing::sim_fixture {
 protected:
-    void SetUp() override { c = std::make_unique<client>(sim.start()); }
+    void SetUp() override {
+        sim_fixture::SetUp();
+        c = std::make_unique<client>(info());
+    }
 
     /// A call that starts a worker: its UPID.
     std::string start_task(const std::string& path, const std::string& body = {}) {
@@ -89,7 +92,6 @@ protected:
         return out;
     }
 
-    proxmox::sim::server sim{quick_options()};
     std::unique_ptr<client> c;
 };
 

@@ -75,9 +75,10 @@ vm_ref find_vm(client& c, bool running, bool agent) {
 
 // --- network ---------------------------------------------------------------------------------
 
-TEST(NodeNetwork, ListsTheBridgeAndTheNicsAsPveReadsThem) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class NodeNetwork : public proxmox::testing::sim_fixture {};
+
+TEST_F(NodeNetwork, ListsTheBridgeAndTheNicsAsPveReadsThem) {
+    client c(info());
     auto list = data(c.get("/nodes/pve2/network")).as_array();
     EXPECT_EQ(find_by(list, "iface", "lo"), nullptr) << "the loopback device is never listed";
 
@@ -113,9 +114,8 @@ TEST(NodeNetwork, ListsTheBridgeAndTheNicsAsPveReadsThem) {
     EXPECT_FALSE(spare->contains("priority"));
 }
 
-TEST(NodeNetwork, FiltersByTypeAndReadsOneInterface) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(NodeNetwork, FiltersByTypeAndReadsOneInterface) {
+    client c(info());
     auto names = [&](const std::string& query) {
         std::set<std::string> out;
         const auto list = data(c.get("/nodes/pve/network" + query));
@@ -144,9 +144,16 @@ TEST(NodeNetwork, FiltersByTypeAndReadsOneInterface) {
 
 // --- next id ---------------------------------------------------------------------------------
 
-TEST(NextId, AnswersTheLowestFreeVmidAsAString) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class NextId : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override {
+        if (test_is("SkipsEveryUsedIdWithoutGuests"))
+            o.guests = 0;
+    }
+};
+
+TEST_F(NextId, AnswersTheLowestFreeVmidAsAString) {
+    client c(info());
     std::set<int> used;
     const auto guests = data(c.get("/cluster/resources?type=vm"));
     for (const auto& g : guests.as_array())
@@ -170,11 +177,8 @@ TEST(NextId, AnswersTheLowestFreeVmidAsAString) {
     EXPECT_EQ(c.get("/cluster/nextid?vmid=99").status, 400u) << "below the VMID range";
 }
 
-TEST(NextId, SkipsEveryUsedIdWithoutGuests) {
-    auto o = quick_options();
-    o.guests = 0;
-    proxmox::sim::server sim(o);
-    client c(sim.start());
+TEST_F(NextId, SkipsEveryUsedIdWithoutGuests) {
+    client c(info());
     EXPECT_EQ(data(c.get("/cluster/nextid")).as_string(), "100");
 }
 
@@ -184,9 +188,10 @@ std::int64_t step_of(const json::array& rows) {
     return rows.size() < 2 ? 0 : number(rows[1], "time") - number(rows[0], "time");
 }
 
-TEST(RrdData, NodeSeriesUseThePve9Resolutions) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class RrdData : public proxmox::testing::sim_fixture {};
+
+TEST_F(RrdData, NodeSeriesUseThePve9Resolutions) {
+    client c(info());
     const struct {
         const char* timeframe;
         std::size_t count;
@@ -207,9 +212,8 @@ TEST(RrdData, NodeSeriesUseThePve9Resolutions) {
     EXPECT_EQ(c.get("/nodes/pve/rrddata").status, 400u) << "timeframe is required";
 }
 
-TEST(RrdData, NodeRowsCarryPvesDataSources) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(RrdData, NodeRowsCarryPvesDataSources) {
+    client c(info());
     auto rows = data(c.get("/nodes/pve/rrddata?timeframe=hour")).as_array();
     const auto& row = rows.back().as_object();
     for (const char* key :
@@ -231,9 +235,8 @@ TEST(RrdData, NodeRowsCarryPvesDataSources) {
               "'/var/lib/rrdcached/db/pve-node-9.0/nosuchnode': No such file or directory\n");
 }
 
-TEST(RrdData, MaxIsNeverBelowAverage) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(RrdData, MaxIsNeverBelowAverage) {
+    client c(info());
     const auto vm = find_vm(c, true, true);
     auto compare = [&](const std::string& timeframe, bool expect_difference) {
         auto avg = data(c.get(vm.path() + "/rrddata?timeframe=" + timeframe)).as_array();
@@ -257,9 +260,8 @@ TEST(RrdData, MaxIsNeverBelowAverage) {
     compare("week", true);
 }
 
-TEST(RrdData, StoppedGuestsReportOnlyTheirLimits) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(RrdData, StoppedGuestsReportOnlyTheirLimits) {
+    client c(info());
     const auto running = find_vm(c, true, true);
     auto row = data(c.get(running.path() + "/rrddata?timeframe=hour")).as_array().back().as_object();
     for (const char* key : {"cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "netin", "netout",
@@ -293,22 +295,20 @@ TEST(RrdData, StoppedGuestsReportOnlyTheirLimits) {
                                 "'/var/lib/rrdcached/db/pve-vm-9.0/7777': No such file or directory\n");
 }
 
-TEST(RrdData, AStartedGuestReportsUsageFromTheNextStep) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(RrdData, AStartedGuestReportsUsageFromTheNextStep) {
+    client c(info());
     auto [node, vmid] = stopped_vm(c);
     const auto path = "/nodes/" + node + "/qemu/" + vmid;
     wait_for_task(c, std::string(data(c.post(path + "/status/start")).as_string()));
-    sim.advance_clock(std::chrono::minutes(3));
+    server().advance_clock(std::chrono::minutes(3));
     auto rows = data(c.get(path + "/rrddata?timeframe=hour")).as_array();
     EXPECT_TRUE(rows.back().as_object().contains("cpu"));
     EXPECT_TRUE(rows.back().as_object().contains("netin"));
     EXPECT_FALSE(rows.front().as_object().contains("cpu")) << "an hour ago it was stopped";
 }
 
-TEST(RrdData, StorageSeriesHaveTotalAndUsed) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(RrdData, StorageSeriesHaveTotalAndUsed) {
+    client c(info());
     auto rows = data(c.get("/nodes/pve2/storage/local-lvm/rrddata?timeframe=month&cf=MAX")).as_array();
     ASSERT_EQ(rows.size(), 1440u);
     const auto& last = rows.back().as_object();
@@ -327,9 +327,10 @@ TEST(RrdData, StorageSeriesHaveTotalAndUsed) {
 
 constexpr const char* empty_sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
 
-TEST(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class FirewallOptions : public proxmox::testing::sim_fixture {};
+
+TEST_F(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
+    client c(info());
     const std::string path = "/nodes/pve/qemu/100/firewall/options";
     auto initial = data(c.get(path));
     EXPECT_EQ(json::serialize(initial), std::string("{\"digest\":\"") + empty_sha1 + "\"}")
@@ -366,9 +367,10 @@ TEST(FirewallOptions, StartEmptyAndChangeWithDigestAndDelete) {
     EXPECT_EQ(send_params(c, "PUT", path, "enable=maybe").status, 400u) << "schema: boolean";
 }
 
-TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class FirewallRules : public proxmox::testing::sim_fixture {};
+
+TEST_F(FirewallRules, CreateListMoveAndDeleteRenumber) {
+    client c(info());
     const std::string rules = "/nodes/pve/qemu/100/firewall/rules";
     EXPECT_TRUE(data(c.get(rules)).as_array().empty());
 
@@ -424,9 +426,8 @@ TEST(FirewallRules, CreateListMoveAndDeleteRenumber) {
     EXPECT_EQ(message(send_params(c, "DELETE", rules + "/2")), "no rule at position 2\n");
 }
 
-TEST(FirewallRules, VerifyRuleErrorsLikePve) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(FirewallRules, VerifyRuleErrorsLikePve) {
+    client c(info());
     const std::string rules = "/nodes/pve/qemu/101/firewall/rules";
     auto expect_error = [&](const std::string& form, const char* param, const std::string& text) {
         auto r = send_params(c, "POST", rules, form);
@@ -468,9 +469,8 @@ TEST(FirewallRules, VerifyRuleErrorsLikePve) {
     EXPECT_EQ(text(rule, "iface"), "net0");
 }
 
-TEST(FirewallRules, UpdateChangesAndDeletesProperties) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(FirewallRules, UpdateChangesAndDeletesProperties) {
+    client c(info());
     const std::string rules = "/nodes/pve/lxc/200/firewall/rules";
     ASSERT_EQ(send_params(c, "POST", rules, "type=in&action=ACCEPT&proto=tcp&dport=80&log=info").status,
               200u);
@@ -503,9 +503,8 @@ TEST(FirewallRules, UpdateChangesAndDeletesProperties) {
     EXPECT_EQ(stale.status, 500u);
 }
 
-TEST(FirewallRules, BelongToTheVmidNotToANode) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(FirewallRules, BelongToTheVmidNotToANode) {
+    client c(info());
     auto index = data(c.get("/nodes/pve/qemu/100/firewall")).as_array();
     std::set<std::string> names;
     for (const auto& i : index)
@@ -543,9 +542,10 @@ json::value exec_and_wait(client& c, const vm_ref& vm, const std::string& form) 
     return nullptr;
 }
 
-TEST(AgentErrors, NeedAConfiguredAgentAndARunningVm) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class AgentErrors : public proxmox::testing::sim_fixture {};
+
+TEST_F(AgentErrors, NeedAConfiguredAgentAndARunningVm) {
+    client c(info());
     const auto no_agent = find_vm(c, true, false);
     auto r = c.post(no_agent.path() + "/agent/ping");
     EXPECT_EQ(r.status, 500u);
@@ -566,11 +566,16 @@ TEST(AgentErrors, NeedAConfiguredAgentAndARunningVm) {
     EXPECT_EQ(c.post(no_agent.path() + "/agent/exec").status, 400u) << "command is required";
 }
 
-TEST(AgentExec, RunsAProgramAndReportsItOnce) {
-    auto o = quick_options();
-    o.task_seconds = 0.6; // the program runs 0.3 s
-    proxmox::sim::server sim(o);
-    client c(sim.start());
+class AgentExec : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override {
+        if (test_is("RunsAProgramAndReportsItOnce"))
+            o.task_seconds = 0.6; // the program runs 0.3 s
+    }
+};
+
+TEST_F(AgentExec, RunsAProgramAndReportsItOnce) {
+    client c(info());
     const auto vm = find_vm(c, true, true);
     auto started = data(c.post(vm.path() + "/agent/exec", "command=hostname"));
     const auto pid = std::to_string(number(started, "pid"));
@@ -596,9 +601,8 @@ TEST(AgentExec, RunsAProgramAndReportsItOnce) {
     EXPECT_NE(number(second, "pid"), number(started, "pid"));
 }
 
-TEST(AgentExec, SimulatesCommonCommands) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+TEST_F(AgentExec, SimulatesCommonCommands) {
+    client c(info());
     const auto vm = find_vm(c, true, true);
 
     auto uname = exec_and_wait(c, vm, "command=uname&command=-a");
@@ -641,9 +645,10 @@ TEST(AgentExec, SimulatesCommonCommands) {
                                 "process \u201cnosuchprogram\u201d (No such file or directory)'\n");
 }
 
-TEST(AgentCommands, AnswerWithQgaResults) {
-    proxmox::sim::server sim(quick_options());
-    client c(sim.start());
+class AgentCommands : public proxmox::testing::sim_fixture {};
+
+TEST_F(AgentCommands, AnswerWithQgaResults) {
+    client c(info());
     const auto vm = find_vm(c, true, true);
 
     EXPECT_EQ(body_json(c.post(vm.path() + "/agent/ping")).at("data"),

@@ -33,7 +33,7 @@ std::vector<guest_row> guests(client& c) {
 }
 
 proxmox::sim::options large(std::uint64_t seed) {
-    auto o = simtest::quick_options();
+    auto o = simtest::quick_sim_options();
     o.nodes = 32;
     o.guests = 10000;
     o.seed = seed;

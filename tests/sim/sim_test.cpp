@@ -31,23 +31,26 @@ using simtest::data;
 using simtest::number;
 using simtest::text;
 
-/// quick_options with the 401 delay the delay tests below measure against.
+/// The 401 delay the delay tests below measure against.
+constexpr std::chrono::milliseconds unauthorized_delay{50};
+
+/// quick_sim_options with that 401 delay, for the tests that build their own servers.
 proxmox::sim::options fast_options() {
-    auto o = simtest::quick_options();
-    o.unauthorized_delay = std::chrono::milliseconds(50);
+    auto o = simtest::quick_sim_options();
+    o.unauthorized_delay = unauthorized_delay;
     return o;
 }
 
 const std::regex upid_re(
     R"(^UPID:([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?):([0-9A-F]{8}):([0-9A-F]{8,9}):([0-9A-F]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$)");
 
-class Sim : public ::testing::Test {
+class Sim : public proxmox::testing::sim_fixture {
 protected:
-    void SetUp() override { info = sim.start(); }
+    void tune(proxmox::sim::options& o) override { o.unauthorized_delay = unauthorized_delay; }
 
     /// The first guest matching the predicate, from /cluster/resources.
     template <class Pred> json::object find_guest(Pred pred) {
-        client c(info);
+        client c(info());
         auto all = data(c.get("/cluster/resources?type=vm"));
         for (const auto& g : all.as_array())
             if (pred(g.as_object()))
@@ -62,9 +65,6 @@ protected:
                    (g.at("template").to_number<int>() == 1) == tmpl;
         });
     }
-
-    proxmox::sim::server sim{fast_options()};
-    proxmox::sim::endpoint_info info;
 };
 
 /// Polls a task until it is stopped (at most 10 s) and returns its last status.
@@ -88,28 +88,28 @@ json::value task_log(client& c, const std::string& node, const std::string& upid
 // --- TLS ------------------------------------------------------------------------------------
 
 TEST_F(Sim, TlsVerifiesAgainstTheCaFileAndPinsTheLeafFingerprint) {
-    EXPECT_TRUE(info.url.starts_with("https://127.0.0.1:")) << info.url;
-    EXPECT_TRUE(std::regex_match(info.fingerprint, std::regex("^([0-9A-F]{2}:){31}[0-9A-F]{2}$")))
-        << info.fingerprint;
-    std::ifstream ca(info.ca_file);
+    EXPECT_TRUE(info().url.starts_with("https://127.0.0.1:")) << info().url;
+    EXPECT_TRUE(std::regex_match(info().fingerprint, std::regex("^([0-9A-F]{2}:){31}[0-9A-F]{2}$")))
+        << info().fingerprint;
+    std::ifstream ca(info().ca_file);
     std::stringstream pem;
     pem << ca.rdbuf();
     EXPECT_NE(pem.str().find("-----BEGIN CERTIFICATE-----"), std::string::npos);
 
-    client c(info);
+    client c(info());
     EXPECT_EQ(c.get("/version").status, 200u);
-    EXPECT_EQ(c.peer_fingerprint(), info.fingerprint);
+    EXPECT_EQ(c.peer_fingerprint(), info().fingerprint);
 }
 
 TEST_F(Sim, TlsFailsWithoutTheClusterCa) {
-    client c(info, /*verify_with_ca=*/false);
+    client c(info(), /*verify_with_ca=*/false);
     EXPECT_ANY_THROW(c.get("/version"));
 }
 
 // --- shapes ---------------------------------------------------------------------------------
 
 TEST_F(Sim, VersionHasPveNineOneFields) {
-    client c(info);
+    client c(info());
     auto r = c.get("/version");
     EXPECT_EQ(r.header("server"), "pve-api-daemon/3.0");
     EXPECT_EQ(r.header("content-type"), "application/json;charset=UTF-8");
@@ -123,7 +123,7 @@ TEST_F(Sim, VersionHasPveNineOneFields) {
 }
 
 TEST_F(Sim, NodesListsPvePve2Pve3Online) {
-    client c(info);
+    client c(info());
     auto nodes = data(c.get("/nodes"));
     ASSERT_TRUE(nodes.is_array());
     std::set<std::string> names;
@@ -133,13 +133,13 @@ TEST_F(Sim, NodesListsPvePve2Pve3Online) {
         EXPECT_GT(number(n, "maxcpu"), 0);
         EXPECT_GT(number(n, "maxmem"), number(n, "mem"));
         EXPECT_GT(number(n, "uptime"), 0);
-        EXPECT_EQ(text(n, "ssl_fingerprint"), info.fingerprint);
+        EXPECT_EQ(text(n, "ssl_fingerprint"), info().fingerprint);
     }
     EXPECT_EQ(names, (std::set<std::string>{"pve", "pve2", "pve3"}));
 }
 
 TEST_F(Sim, NodeStatusDescribesTheHost) {
-    client c(info);
+    client c(info());
     auto st = data(c.get("/nodes/pve2/status"));
     EXPECT_TRUE(text(st, "pveversion").starts_with("pve-manager/9.1."));
     EXPECT_EQ(st.at("loadavg").as_array().size(), 3u);
@@ -149,7 +149,7 @@ TEST_F(Sim, NodeStatusDescribesTheHost) {
 }
 
 TEST_F(Sim, ClusterResourcesUsesPveIdsAndFilters) {
-    client c(info);
+    client c(info());
     auto all = data(c.get("/cluster/resources"));
     std::set<std::string> ids;
     int guests = 0;
@@ -189,7 +189,7 @@ TEST_F(Sim, ClusterResourcesUsesPveIdsAndFilters) {
 }
 
 TEST_F(Sim, GuestListsArePerNode) {
-    client c(info);
+    client c(info());
     auto resources = data(c.get("/cluster/resources?type=vm"));
     for (const std::string node : {"pve", "pve2", "pve3"}) {
         for (const std::string kind : {"qemu", "lxc"}) {
@@ -266,7 +266,7 @@ TEST_F(Sim, AnswersFitTheSchemaReturns) {
         return {};
     };
 
-    client c(info);
+    client c(info());
     const auto running = vm(true);
     const auto vmid = std::to_string(running.at("vmid").to_number<int>());
     const auto node = std::string(running.at("node").as_string());
@@ -305,7 +305,7 @@ TEST_F(Sim, AnswersFitTheSchemaReturns) {
 // --- authentication -------------------------------------------------------------------------
 
 TEST_F(Sim, MissingTokenIs401NoTicketWithEmptyBodyAfterTheDelay) {
-    client c(info);
+    client c(info());
     request r;
     r.target = "/api2/json/version";
     r.auth = false;
@@ -320,11 +320,11 @@ TEST_F(Sim, MissingTokenIs401NoTicketWithEmptyBodyAfterTheDelay) {
 }
 
 TEST_F(Sim, WrongSecretIs401AuthenticationFailed) {
-    client c(info);
+    client c(info());
     request r;
     r.target = "/api2/json/version";
     r.auth = false;
-    r.headers = {{"Authorization", "PVEAPIToken=" + info.token_id + "=not-the-secret"}};
+    r.headers = {{"Authorization", "PVEAPIToken=" + info().token_id + "=not-the-secret"}};
     auto res = c.send(r);
     EXPECT_EQ(res.status, 401u);
     EXPECT_EQ(res.reason, "Authentication failed!");
@@ -332,13 +332,13 @@ TEST_F(Sim, WrongSecretIs401AuthenticationFailed) {
 }
 
 TEST_F(Sim, TokenHeaderAcceptsTheSpaceFormAndUriEscapes) {
-    client c(info);
+    client c(info());
     request r;
     r.target = "/api2/json/version";
     r.auth = false;
-    r.headers = {{"Authorization", "PVEAPIToken " + info.token_id + "=" + info.token_secret}};
+    r.headers = {{"Authorization", "PVEAPIToken " + info().token_id + "=" + info().token_secret}};
     EXPECT_EQ(c.send(r).status, 200u);
-    r.headers = {{"Authorization", "PVEAPIToken=root%40pam%21sim=" + info.token_secret}};
+    r.headers = {{"Authorization", "PVEAPIToken=root%40pam%21sim=" + info().token_secret}};
     EXPECT_EQ(c.send(r).status, 200u);
 }
 
@@ -386,7 +386,7 @@ TEST(SimAuth, TheUnauthorizedDelayDoesNotBlockOtherSessions) {
 // --- 501 ------------------------------------------------------------------------------------
 
 TEST_F(Sim, UnknownMethodIs501NotAvailable) {
-    client c(info);
+    client c(info());
     request r;
     r.method = "PATCH";
     r.target = "/api2/json/version";
@@ -398,7 +398,7 @@ TEST_F(Sim, UnknownMethodIs501NotAvailable) {
 }
 
 TEST_F(Sim, UnknownPathOrMethodIs501NotImplemented) {
-    client c(info);
+    client c(info());
     auto res = c.get("/nope/nothing");
     EXPECT_EQ(res.status, 501u);
     EXPECT_EQ(res.reason, "Method 'GET /nope/nothing' not implemented");
@@ -412,7 +412,7 @@ TEST_F(Sim, UnknownPathOrMethodIs501NotImplemented) {
 }
 
 TEST_F(Sim, ChunkedBodyIs501) {
-    client c(info);
+    client c(info());
     request r;
     r.method = "POST";
     r.target = "/api2/json/nodes/pve/qemu/100/status/start";
@@ -425,7 +425,7 @@ TEST_F(Sim, ChunkedBodyIs501) {
 }
 
 TEST_F(Sim, BodyOnGetOrDeleteIs501) {
-    client c(info);
+    client c(info());
     request r;
     r.method = "DELETE";
     r.target = "/api2/json/nodes/pve/qemu/100";
@@ -440,7 +440,7 @@ TEST_F(Sim, BodyOnGetOrDeleteIs501) {
 }
 
 TEST_F(Sim, EndpointTheSimulatorDoesNotModelIs501) {
-    client c(info);
+    client c(info());
     auto res = c.get("/nodes/pve/apt/versions");
     EXPECT_EQ(res.status, 501u);
     const auto msg = std::string(body_json(res).at("message").as_string());
@@ -450,7 +450,7 @@ TEST_F(Sim, EndpointTheSimulatorDoesNotModelIs501) {
 }
 
 TEST_F(Sim, BadBaseUriOrFormatIs501) {
-    client c(info);
+    client c(info());
     request r;
     r.target = "/api2";
     EXPECT_EQ(c.send(r).reason, "no such uri");
@@ -473,7 +473,7 @@ json::object errors_of(const reply& r) {
 }
 
 TEST_F(Sim, UnknownParameterIs400) {
-    client c(info);
+    client c(info());
     auto errors = errors_of(c.get("/version?foo=1"));
     EXPECT_EQ(errors.at("foo"),
               "property is not defined in schema and the schema does not allow additional properties");
@@ -481,13 +481,13 @@ TEST_F(Sim, UnknownParameterIs400) {
 }
 
 TEST_F(Sim, MissingRequiredParameterIs400) {
-    client c(info);
+    client c(info());
     auto errors = errors_of(c.post("/nodes/pve/qemu/100/snapshot"));
     EXPECT_EQ(errors.at("snapname"), "property is missing and it is not optional");
 }
 
 TEST_F(Sim, BadlyTypedParametersAre400WithPveTexts) {
-    client c(info);
+    client c(info());
     EXPECT_EQ(errors_of(c.get("/nodes/pve/qemu/abc/status/current")).at("vmid"),
               "type check ('integer') failed - got 'abc'");
     EXPECT_EQ(errors_of(c.get("/nodes/pve/qemu/99/status/current")).at("vmid"),
@@ -502,14 +502,14 @@ TEST_F(Sim, BadlyTypedParametersAre400WithPveTexts) {
 }
 
 TEST_F(Sim, ConflictingDuplicateOfAPathParameterIs400) {
-    client c(info);
+    client c(info());
     auto errors = errors_of(c.post("/nodes/pve/qemu/100/status/stop", "vmid=101"));
     EXPECT_EQ(errors.at("vmid"), "duplicate parameter (already defined in URI) with conflicting values!");
     EXPECT_EQ(c.post("/nodes/pve/qemu/100/status/stop", "vmid=100").status, 200u);
 }
 
 TEST_F(Sim, JsonBodiesAreAcceptedLikeForms) {
-    client c(info);
+    client c(info());
     const auto stopped = vm(false);
     const auto path = "/api2/json/nodes/" + std::string(stopped.at("node").as_string()) + "/qemu/" +
                       std::to_string(stopped.at("vmid").to_number<int>()) + "/status/start";
@@ -528,7 +528,7 @@ TEST_F(Sim, JsonBodiesAreAcceptedLikeForms) {
 }
 
 TEST_F(Sim, RepeatedKeysBecomeArraysAndQueriesArePercentDecoded) {
-    client c(info);
+    client c(info());
     // `command` is an array: repeated keys and a single value both pass validation
     EXPECT_NE(c.post("/nodes/pve/qemu/100/agent/exec", "command=ls&command=-l").status, 400u);
     EXPECT_NE(c.post("/nodes/pve/qemu/100/agent/exec", "command=uname").status, 400u);
@@ -544,7 +544,7 @@ TEST_F(Sim, RepeatedKeysBecomeArraysAndQueriesArePercentDecoded) {
 // --- 500 ------------------------------------------------------------------------------------
 
 TEST_F(Sim, UnknownNodeFailsTheHostnameLookup) {
-    client c(info);
+    client c(info());
     auto res = c.get("/nodes/nope/qemu");
     EXPECT_EQ(res.status, 500u);
     EXPECT_EQ(
@@ -553,7 +553,7 @@ TEST_F(Sim, UnknownNodeFailsTheHostnameLookup) {
 }
 
 TEST_F(Sim, GuestOnAnotherNodeHasNoConfigFileThere) {
-    client c(info);
+    client c(info());
     const auto g = vm(true);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const std::string other = g.at("node") == "pve" ? "pve2" : "pve";
@@ -570,12 +570,13 @@ TEST_F(Sim, GuestOnAnotherNodeHasNoConfigFileThere) {
 
 // --- tasks ----------------------------------------------------------------------------------
 
-TEST(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
-    proxmox::sim::options o = fast_options();
-    o.task_seconds = 1.0; // long enough to observe the running task
-    proxmox::sim::server sim(o);
-    auto info = sim.start();
-    client c(info);
+class SimTasks : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override { o.task_seconds = 1.0; } // long enough to observe it
+};
+
+TEST_F(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
+    client c(info());
 
     std::string node, vmid;
     const auto guests = data(c.get("/cluster/resources?type=vm"));
@@ -618,7 +619,7 @@ TEST(SimTasks, StartRunsATaskAndTheVmRunsWhenItEnds) {
 }
 
 TEST_F(Sim, StartingARunningVmEndsWithPvesError) {
-    client c(info);
+    client c(info());
     const auto g = vm(true);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const auto node = std::string(g.at("node").as_string());
@@ -630,7 +631,7 @@ TEST_F(Sim, StartingARunningVmEndsWithPvesError) {
 }
 
 TEST_F(Sim, StartingATemplateFails) {
-    client c(info);
+    client c(info());
     const auto t = vm(false, /*tmpl=*/true);
     const auto node = std::string(t.at("node").as_string());
     auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
@@ -640,7 +641,7 @@ TEST_F(Sim, StartingATemplateFails) {
 }
 
 TEST_F(Sim, StartingAVmOfAnotherNodeFailsInTheWorker) {
-    client c(info);
+    client c(info());
     const auto g = vm(false);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const std::string other = g.at("node") == "pve" ? "pve2" : "pve";
@@ -650,7 +651,7 @@ TEST_F(Sim, StartingAVmOfAnotherNodeFailsInTheWorker) {
 }
 
 TEST_F(Sim, StoppingStopsAndStoppingAStoppedVmSucceeds) {
-    client c(info);
+    client c(info());
     const auto g = vm(true);
     const auto vmid = std::to_string(g.at("vmid").to_number<int>());
     const auto node = std::string(g.at("node").as_string());
@@ -666,7 +667,7 @@ TEST_F(Sim, StoppingStopsAndStoppingAStoppedVmSucceeds) {
 }
 
 TEST_F(Sim, UnknownOrMalformedUpidIs400) {
-    client c(info);
+    client c(info());
     const std::string fake = "UPID:pve:00001234:00ABCDEF:65000000:qmstart:100:root@pam:";
     EXPECT_EQ(errors_of(c.get("/nodes/pve/tasks/" + simtest::encode_segment(fake) + "/status")).at("upid"),
               "no such task");
@@ -674,7 +675,7 @@ TEST_F(Sim, UnknownOrMalformedUpidIs400) {
 }
 
 TEST_F(Sim, TaskLogPagesWithStartAndLimit) {
-    client c(info);
+    client c(info());
     const auto g = vm(true);
     const auto node = std::string(g.at("node").as_string());
     auto upid = std::string(data(c.post("/nodes/" + node + "/qemu/" +
@@ -695,7 +696,7 @@ TEST_F(Sim, TaskLogPagesWithStartAndLimit) {
 // --- connections ----------------------------------------------------------------------------
 
 TEST_F(Sim, SuccessKeepsTheConnectionAndErrorsCloseIt) {
-    client c(info);
+    client c(info());
     auto first = c.get("/version");
     EXPECT_EQ(first.header("connection"), "Keep-Alive");
     EXPECT_EQ(c.get("/nodes").status, 200u);
@@ -711,7 +712,7 @@ TEST_F(Sim, SuccessKeepsTheConnectionAndErrorsCloseIt) {
 }
 
 TEST_F(Sim, AConnectionServesAHundredRequestsLikePveproxy) {
-    client c(info);
+    client c(info());
     for (int i = 1; i < 100; ++i)
         ASSERT_EQ(c.get("/version").header("connection"), "Keep-Alive") << "request " << i;
     EXPECT_EQ(c.get("/version").header("connection"), "close") << "request 100";
@@ -720,7 +721,7 @@ TEST_F(Sim, AConnectionServesAHundredRequestsLikePveproxy) {
 }
 
 TEST_F(Sim, ConnectionCloseFromTheClientIsHonoured) {
-    client c(info);
+    client c(info());
     request r;
     r.target = "/api2/json/version";
     r.headers = {{"Connection", "close"}};
@@ -746,11 +747,11 @@ TEST(SimServer, StopClosesIdleKeepAliveSessionsAndIsIdempotent) {
 }
 
 TEST_F(Sim, RequestCountCountsAnsweredRequests) {
-    const auto before = sim.request_count();
-    client c(info);
+    const auto before = server().request_count();
+    client c(info());
     c.get("/version");
     c.get("/nope");
-    EXPECT_EQ(sim.request_count(), before + 2);
+    EXPECT_EQ(server().request_count(), before + 2);
 }
 
 // --- state and options ----------------------------------------------------------------------

@@ -83,15 +83,10 @@ std::string current_lock(client& c, const guest_ref& g) {
 
 // --- snapshots ------------------------------------------------------------------------------
 
-class SnapshotTest : public ::testing::Test {
-protected:
-    void SetUp() override { info = sim.start(); }
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
-};
+class SnapshotTest : public proxmox::testing::sim_fixture {};
 
 TEST_F(SnapshotTest, QemuSnapshotsFormAChainWithTheCurrentStateAtItsEnd) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     auto [upid, st] = run(c, "POST", vm.base + "/snapshot", "snapname=s1&description=first");
     EXPECT_EQ(text(st, "exitstatus"), "OK");
@@ -145,7 +140,7 @@ TEST_F(SnapshotTest, QemuSnapshotsFormAChainWithTheCurrentStateAtItsEnd) {
 }
 
 TEST_F(SnapshotTest, RollbackRestoresTheDisksOfTheSnapshot) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     ASSERT_EQ(run(c, "POST", vm.base + "/snapshot", "snapname=before").second.at("exitstatus").as_string(),
               "OK");
@@ -172,7 +167,7 @@ TEST_F(SnapshotTest, RollbackRestoresTheDisksOfTheSnapshot) {
 }
 
 TEST_F(SnapshotTest, VmstateSnapshotsOfRunningVmsResumeOnRollback) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "running");
     auto [upid, st] = run(c, "POST", vm.base + "/snapshot", "snapname=live&vmstate=1");
     ASSERT_EQ(text(st, "exitstatus"), "OK");
@@ -193,7 +188,7 @@ TEST_F(SnapshotTest, VmstateSnapshotsOfRunningVmsResumeOnRollback) {
 }
 
 TEST_F(SnapshotTest, ErrorsComeAsPveRaisesThem) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     auto reserved = call(c, "POST", vm.base + "/snapshot", "snapname=current");
     EXPECT_EQ(reserved.status, 500u);
@@ -231,11 +226,13 @@ TEST_F(SnapshotTest, ErrorsComeAsPveRaisesThem) {
               "VM is locked (snapshot-delete)\n");
 }
 
-TEST(SnapshotLock, TheGuestIsLockedWhileTheSnapshotIsTaken) {
-    auto o = quick_options();
-    o.task_seconds = 0.6;
-    proxmox::sim::server sim(o);
-    client c(sim.start());
+class SnapshotLock : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override { o.task_seconds = 0.6; }
+};
+
+TEST_F(SnapshotLock, TheGuestIsLockedWhileTheSnapshotIsTaken) {
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     const std::string first(data(c.post(vm.base + "/snapshot", "snapname=aa")).as_string());
     EXPECT_EQ(current_lock(c, vm), "snapshot");
@@ -247,7 +244,7 @@ TEST(SnapshotLock, TheGuestIsLockedWhileTheSnapshotIsTaken) {
 }
 
 TEST_F(SnapshotTest, ContainerSnapshots) {
-    client c(info);
+    client c(info());
     const auto ct = pick(c, "lxc", "running");
     EXPECT_EQ(message(call(c, "POST", ct.base + "/snapshot", "snapname=vzdump")),
               "unable to use snapshot name 'vzdump' (reserved name)\n");
@@ -300,15 +297,10 @@ std::int64_t local_used(client& c, const std::string& node) {
     return number(data(c.get("/nodes/" + node + "/storage/local/status")), "used");
 }
 
-class BackupTest : public ::testing::Test {
-protected:
-    void SetUp() override { info = sim.start(); }
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
-};
+class BackupTest : public proxmox::testing::sim_fixture {};
 
 TEST_F(BackupTest, VzdumpWritesAnArchiveWithNotesAndALog) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     const auto used_before = local_used(c, vm.node);
     auto [upid, st] = run(c, "POST", "/nodes/" + vm.node + "/vzdump",
@@ -355,7 +347,7 @@ TEST_F(BackupTest, VzdumpWritesAnArchiveWithNotesAndALog) {
 }
 
 TEST_F(BackupTest, ContainersBecomeTarArchives) {
-    client c(info);
+    client c(info());
     const auto ct = pick(c, "lxc", "running");
     auto [upid, st] = run(c, "POST", "/nodes/" + ct.node + "/vzdump", "vmid=" + ct.vmid + "&mode=snapshot");
     EXPECT_EQ(text(st, "exitstatus"), "OK");
@@ -370,11 +362,13 @@ TEST_F(BackupTest, ContainersBecomeTarArchives) {
     EXPECT_FALSE(b.contains("notes"));
 }
 
-TEST(BackupLock, TheGuestIsLockedWhileItIsBackedUp) {
-    auto o = quick_options();
-    o.task_seconds = 0.6;
-    proxmox::sim::server sim(o);
-    client c(sim.start());
+class BackupLock : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override { o.task_seconds = 0.6; }
+};
+
+TEST_F(BackupLock, TheGuestIsLockedWhileItIsBackedUp) {
+    client c(info());
     const auto vm = pick(c, "qemu", "running");
     const std::string job(data(c.post("/nodes/" + vm.node + "/vzdump", "vmid=" + vm.vmid)).as_string());
     EXPECT_EQ(current_lock(c, vm), "backup");
@@ -385,7 +379,7 @@ TEST(BackupLock, TheGuestIsLockedWhileItIsBackedUp) {
 }
 
 TEST_F(BackupTest, AJobReportsTheGuestsItCouldNotBackUp) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     // the snapshot-delete lock of a failed delete blocks the backup of that guest
     run(c, "DELETE", vm.base + "/snapshot/nope");
@@ -401,7 +395,7 @@ TEST_F(BackupTest, AJobReportsTheGuestsItCouldNotBackUp) {
 }
 
 TEST_F(BackupTest, ParameterAndStorageErrors) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     const auto path = "/nodes/" + vm.node + "/vzdump";
     auto no_vmid = call(c, "POST", path, "storage=local");
@@ -427,15 +421,10 @@ TEST_F(BackupTest, ParameterAndStorageErrors) {
 
 // --- storage administration -----------------------------------------------------------------
 
-class StorageAdminTest : public ::testing::Test {
-protected:
-    void SetUp() override { info = sim.start(); }
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
-};
+class StorageAdminTest : public proxmox::testing::sim_fixture {};
 
 TEST_F(StorageAdminTest, StorageConfigList) {
-    client c(info);
+    client c(info());
     auto all = data(c.get("/storage"));
     ASSERT_EQ(all.as_array().size(), 2u);
     auto local = all.as_array()[0];
@@ -457,7 +446,7 @@ TEST_F(StorageAdminTest, StorageConfigList) {
 }
 
 TEST_F(StorageAdminTest, NodeStorageListWithUsageAndFilters) {
-    client c(info);
+    client c(info());
     auto list = data(c.get("/nodes/pve/storage"));
     ASSERT_EQ(list.as_array().size(), 2u);
     for (const auto& s : list.as_array()) {
@@ -489,7 +478,7 @@ TEST_F(StorageAdminTest, NodeStorageListWithUsageAndFilters) {
 }
 
 TEST_F(StorageAdminTest, VolumeAttributes) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "running");
     auto disk = data(c.get("/nodes/" + vm.node + "/storage/local-lvm/content/" +
                            encode_segment("local-lvm:vm-" + vm.vmid + "-disk-0")));
@@ -523,7 +512,7 @@ TEST_F(StorageAdminTest, VolumeAttributes) {
 }
 
 TEST_F(StorageAdminTest, DeletingImages) {
-    client c(info);
+    client c(info());
     // the disk of a running VM is open: lvremove refuses
     const auto running = pick(c, "qemu", "running");
     const std::string lv = "pve/vm-" + running.vmid + "-disk-0";
@@ -560,7 +549,7 @@ TEST_F(StorageAdminTest, DeletingImages) {
 }
 
 TEST_F(StorageAdminTest, DeletingBackups) {
-    client c(info);
+    client c(info());
     const auto vm = pick(c, "qemu", "stopped");
     ASSERT_EQ(text(run(c, "POST", "/nodes/" + vm.node + "/vzdump", "vmid=" + vm.vmid).second, "exitstatus"),
               "OK");

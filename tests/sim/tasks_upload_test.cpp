@@ -19,11 +19,13 @@ reply del(client& c, const std::string& path) {
 
 // --- tasks ----------------------------------------------------------------------------------
 
-TEST(SimTaskStop, StoppingARunningTaskEndsItWithReceivedInterrupt) {
-    auto o = quick_options();
-    o.task_seconds = 5; // long enough to be stopped
-    proxmox::sim::server sim(o);
-    client c(sim.start());
+class SimTaskStop : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override { o.task_seconds = 5; } // long enough to be stopped
+};
+
+TEST_F(SimTaskStop, StoppingARunningTaskEndsItWithReceivedInterrupt) {
+    client c(info());
     auto [node, vmid] = stopped_vm(c);
     const auto upid =
         std::string(data(c.post("/nodes/" + node + "/qemu/" + vmid + "/status/start")).as_string());
@@ -63,11 +65,11 @@ TEST(SimTaskStop, StoppingARunningTaskEndsItWithReceivedInterrupt) {
     EXPECT_EQ(body_json(unknown).at("errors").at("upid"), "no such task");
 }
 
-class SimTaskLists : public ::testing::Test {
+class SimTaskLists : public proxmox::testing::sim_fixture {
 protected:
     void SetUp() override {
-        info = sim.start();
-        client c(info);
+        sim_fixture::SetUp();
+        client c(info());
         auto [node, vmid] = stopped_vm(c);
         start_node = node;
         start_vmid = vmid;
@@ -103,14 +105,12 @@ protected:
         return out;
     }
 
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
     std::string start_node, start_vmid, other_node;
     std::vector<std::string> upids; // start OK, start error, stop OK (start_node), stop OK (other node)
 };
 
 TEST_F(SimTaskLists, NodeTasksFilterAndPageLikePve) {
-    client c(info);
+    client c(info());
     std::int64_t total = 0;
     const auto all = listed(c, "", &total);
     EXPECT_EQ(all, (std::vector<std::string>{upids[2], upids[1], upids[0]})) << "newest first";
@@ -143,7 +143,7 @@ TEST_F(SimTaskLists, NodeTasksFilterAndPageLikePve) {
     EXPECT_TRUE(listed(c, "?source=active").empty());
     EXPECT_EQ(listed(c, "?source=all").size(), 3u);
 
-    sim.advance_clock(std::chrono::hours(1));
+    server().advance_clock(std::chrono::hours(1));
     const auto later = std::to_string(std::time(nullptr) + 1800);
     EXPECT_TRUE(listed(c, "?since=" + later).empty());
     EXPECT_EQ(listed(c, "?until=" + later).size(), 3u);
@@ -153,7 +153,7 @@ TEST_F(SimTaskLists, NodeTasksFilterAndPageLikePve) {
 }
 
 TEST_F(SimTaskLists, ClusterTasksCoverEveryNode) {
-    client c(info);
+    client c(info());
     auto tasks = data(c.get("/cluster/tasks"));
     std::set<std::string> seen, nodes;
     for (const auto& t : tasks.as_array()) {
@@ -221,15 +221,16 @@ reply upload(client& c, const std::string& node, const std::string& storage, con
     return c.send(r);
 }
 
-class SimUpload : public ::testing::Test {
+class SimUpload : public proxmox::testing::sim_fixture {
 protected:
-    void SetUp() override { info = sim.start(); }
-    proxmox::sim::server sim{quick_options()};
-    proxmox::sim::endpoint_info info;
+    void tune(proxmox::sim::options& o) override {
+        if (test_is("NoCsrfTokenNeededWithATicketAndNoAnswerWithoutMultipart"))
+            o.users = {{"alice@pve", "pw", ""}};
+    }
 };
 
 TEST_F(SimUpload, StreamsTwentyMebibytesAndTheFileAppearsInTheContent) {
-    client c(info);
+    client c(info());
     const std::string content = file_data(20 * 1024 * 1024);
     const std::string sum = sha256_hex(content);
     auto r = upload(c, "pve2", "local",
@@ -268,7 +269,7 @@ TEST_F(SimUpload, StreamsTwentyMebibytesAndTheFileAppearsInTheContent) {
         EXPECT_NE(text(v, "volid"), "local:iso/big_test.iso") << "local storage is per node";
 
     bool logged = false;
-    for (const auto& entry : sim.request_log())
+    for (const auto& entry : server().request_log())
         if (entry.path == "/nodes/pve2/storage/local/upload") {
             logged = true;
             EXPECT_NE(entry.params.find(R"("filename":"big test.iso")"), std::string::npos) << entry.params;
@@ -279,7 +280,7 @@ TEST_F(SimUpload, StreamsTwentyMebibytesAndTheFileAppearsInTheContent) {
 }
 
 TEST_F(SimUpload, AWrongChecksumFailsTheTask) {
-    client c(info);
+    client c(info());
     const std::string content = file_data(70000);
     auto r = upload(c, "pve", "local",
                     field("content", "vztmpl") + field("checksum-algorithm", "md5") +
@@ -309,7 +310,7 @@ TEST_F(SimUpload, AWrongChecksumFailsTheTask) {
 }
 
 TEST_F(SimUpload, FieldsInTheWrongOrderOrWithWrongNamesAreRejectedLikePveproxy) {
-    client c(info);
+    client c(info());
     const std::string content = file_data(1000);
     // checksum fields before `content`: the content pattern spans parts, pveproxy dies with a
     // multi-line message, which its response() turns into a bare 400
@@ -352,10 +353,7 @@ TEST_F(SimUpload, FieldsInTheWrongOrderOrWithWrongNamesAreRejectedLikePveproxy) 
 }
 
 TEST_F(SimUpload, NoCsrfTokenNeededWithATicketAndNoAnswerWithoutMultipart) {
-    auto o = quick_options();
-    o.users = {{"alice@pve", "pw", ""}};
-    proxmox::sim::server sim2(o);
-    client c(sim2.start());
+    client c(info());
     request login;
     login.method = "POST";
     login.target = "/api2/json/access/ticket";
@@ -382,7 +380,7 @@ TEST_F(SimUpload, NoCsrfTokenNeededWithATicketAndNoAnswerWithoutMultipart) {
 }
 
 TEST_F(SimUpload, ContentListsGuestVolumesIsosAndTemplates) {
-    client c(info);
+    client c(info());
     auto lvm = data(c.get("/nodes/pve/storage/local-lvm/content"));
     ASSERT_FALSE(lvm.as_array().empty());
     std::set<std::string> contents;

@@ -3,6 +3,7 @@
 #define PROXMOX_TESTS_SIM_TEST_UTIL_HPP
 
 #include "client.hpp"
+#include "sim_fixture.hpp"
 
 #include <proxmox/sim/server.hpp>
 
@@ -21,12 +22,7 @@ namespace simtest {
 
 namespace json = boost::json;
 
-inline proxmox::sim::options quick_options() {
-    proxmox::sim::options o;
-    o.task_seconds = 0.05;
-    o.unauthorized_delay = std::chrono::milliseconds(30);
-    return o;
-}
+using proxmox::testing::quick_sim_options;
 
 inline json::value body_json(const reply& r) {
     json::error_code ec;
