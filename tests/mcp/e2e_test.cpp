@@ -5,7 +5,7 @@
 #include "schema_validation.hpp"
 
 #ifdef PROXMOX_MCP_TEST_HAVE_SIM
-#include <proxmox/sim/server.hpp>
+#include "sim_fixture.hpp"
 #endif
 
 #include <boost/json/parse.hpp>
@@ -341,14 +341,12 @@ TEST(McpExecutable, DemoSaysItIsSimulated) {
 #ifdef PROXMOX_MCP_TEST_HAVE_SIM
 namespace {
 /// A simulator in this process; the server reaches it through its configuration (no --demo).
-class McpConfigured : public ::testing::Test {
+class McpConfigured : public proxmox::testing::sim_fixture {
 protected:
+    void tune(proxmox::sim::options& o) override { o.task_seconds = 0.2; }
+
     void SetUp() override {
-        proxmox::sim::options o;
-        o.task_seconds = 0.2;
-        o.unauthorized_delay = std::chrono::milliseconds(50);
-        sim = std::make_unique<proxmox::sim::server>(o);
-        info = sim->start();
+        sim_fixture::SetUp();
         char dir[] = "/tmp/mcp-envfile-XXXXXX";
         ASSERT_TRUE(::mkdtemp(dir));
         env_dir = dir;
@@ -364,23 +362,21 @@ protected:
         std::string path = env_dir + "/proxmox.env";
         std::ofstream out(path);
         out << "# written by the test\n"
-            << "PROXMOX_API_URL=\"" << info.url << "\"\n"
-            << "export PROXMOX_TOKEN_ID=" << info.token_id << "\n"
+            << "PROXMOX_API_URL=\"" << info().url << "\"\n"
+            << "export PROXMOX_TOKEN_ID=" << info().token_id << "\n"
             << "PROXMOX_TOKEN_SECRET=\"wrong-secret-the-environment-wins\"\n"
             << "PROXMOX_FINGERPRINT='" << fingerprint << "'\n"
             << "PROXMOX_DEFAULT_NODE=pve3\n";
         return path;
     }
 
-    std::unique_ptr<proxmox::sim::server> sim;
-    proxmox::sim::endpoint_info info;
     std::string env_dir;
 };
 } // namespace
 
 TEST_F(McpConfigured, EnvFileAndEnvironmentReachTheCluster) {
-    mcp_client c({"--env-file", write_env_file(info.fingerprint)},
-                 {{"PROXMOX_TOKEN_SECRET", info.token_secret}});
+    mcp_client c({"--env-file", write_env_file(info().fingerprint)},
+                 {{"PROXMOX_TOKEN_SECRET", info().token_secret}});
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
     auto nodes = c.call("proxmox-list-nodes");
     ASSERT_FALSE(is_error(nodes)) << text_of(nodes) << "\n" << c.proc().stderr_text();
@@ -390,25 +386,27 @@ TEST_F(McpConfigured, EnvFileAndEnvironmentReachTheCluster) {
     EXPECT_EQ(status.at("structuredContent").at("node"), "pve3");
     c.proc().close_stdin();
     EXPECT_EQ(c.proc().wait_exit(5s), 0);
-    EXPECT_EQ(c.proc().stderr_text().find(info.token_secret), std::string::npos) << "the secret was printed";
+    EXPECT_EQ(c.proc().stderr_text().find(info().token_secret), std::string::npos)
+        << "the secret was printed";
 }
 
 TEST_F(McpConfigured, WrongFingerprintIsAToolErrorWithoutSecrets) {
-    std::string wrong(info.fingerprint);
+    std::string wrong(info().fingerprint);
     wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
-    mcp_client c({"--env-file", write_env_file(wrong)}, {{"PROXMOX_TOKEN_SECRET", info.token_secret}});
+    mcp_client c({"--env-file", write_env_file(wrong)}, {{"PROXMOX_TOKEN_SECRET", info().token_secret}});
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
     auto nodes = c.call("proxmox-list-nodes");
     ASSERT_TRUE(is_error(nodes)) << json::serialize(nodes);
     EXPECT_NE(text_of(nodes).find("PROXMOX_FINGERPRINT"), std::string::npos) << text_of(nodes);
-    EXPECT_EQ(text_of(nodes).find(info.token_secret), std::string::npos);
+    EXPECT_EQ(text_of(nodes).find(info().token_secret), std::string::npos);
     c.proc().close_stdin();
     EXPECT_EQ(c.proc().wait_exit(5s), 0);
-    EXPECT_EQ(c.proc().stderr_text().find(info.token_secret), std::string::npos) << "the secret was printed";
+    EXPECT_EQ(c.proc().stderr_text().find(info().token_secret), std::string::npos)
+        << "the secret was printed";
 }
 
 TEST_F(McpConfigured, WrongSecretIsAToolError) {
-    mcp_client c({"--env-file", write_env_file(info.fingerprint)}, {}); // the file's wrong secret
+    mcp_client c({"--env-file", write_env_file(info().fingerprint)}, {}); // the file's wrong secret
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
     auto nodes = c.call("proxmox-list-nodes");
     ASSERT_TRUE(is_error(nodes)) << json::serialize(nodes);

@@ -3,8 +3,7 @@
 // hangs, nothing crashes, no secret is printed, and a write is sent at most once.
 #include "child_process.hpp"
 #include "mcp_client.hpp"
-
-#include <proxmox/sim/server.hpp>
+#include "sim_fixture.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -26,30 +25,27 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class McpHostile : public ::testing::Test {
+class McpHostile : public proxmox::testing::sim_fixture {
 protected:
-    void SetUp() override {
-        proxmox::sim::options o;
+    void tune(proxmox::sim::options& o) override {
         o.task_seconds = 0.1;
-        o.unauthorized_delay = 20ms;
         o.users = {{"alice@pve", "wonderland", "", "Administrator"}};
-        sim = std::make_unique<proxmox::sim::server>(o);
-        info = sim->start();
     }
 
     /// The environment of a correctly configured server, with `extra` on top.
     std::map<std::string, std::string> env(std::map<std::string, std::string> extra = {}) const {
-        std::map<std::string, std::string> e{{"PROXMOX_API_URL", info.url},
-                                             {"PROXMOX_TOKEN_ID", info.token_id},
-                                             {"PROXMOX_TOKEN_SECRET", info.token_secret},
-                                             {"PROXMOX_FINGERPRINT", info.fingerprint}};
+        std::map<std::string, std::string> e{{"PROXMOX_API_URL", info().url},
+                                             {"PROXMOX_TOKEN_ID", info().token_id},
+                                             {"PROXMOX_TOKEN_SECRET", info().token_secret},
+                                             {"PROXMOX_FINGERPRINT", info().fingerprint}};
         for (auto& [k, v] : extra)
             e[k] = v;
         return e;
     }
 
-    std::size_t logged(std::string_view method, std::string_view path_part) const {
-        auto log = sim->request_log();
+    /// Logged requests with this method whose path contains `path_part`.
+    std::size_t count_containing(std::string_view method, std::string_view path_part) const {
+        auto log = server().request_log();
         return static_cast<std::size_t>(std::count_if(log.begin(), log.end(), [&](const auto& e) {
             return e.method == method && e.path.find(path_part) != std::string::npos;
         }));
@@ -64,15 +60,12 @@ protected:
         ADD_FAILURE() << "no stopped VM";
         return 0;
     }
-
-    std::unique_ptr<proxmox::sim::server> sim;
-    proxmox::sim::endpoint_info info;
 };
 
 TEST_F(McpHostile, PathParametersCannotAddressAnotherEndpoint) {
     mcp_client c({}, env());
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
-    sim->clear_request_log();
+    server().clear_request_log();
     for (const char* node : {"pve/qemu/100", "pve/../../version", "..", "."}) {
         auto status = c.call("proxmox-node-status", {{"node", node}});
         ASSERT_TRUE(is_error(status)) << node << ": " << json::serialize(status);
@@ -80,7 +73,7 @@ TEST_F(McpHostile, PathParametersCannotAddressAnotherEndpoint) {
         auto vms = c.call("proxmox-list-vms", {{"node", node}});
         ASSERT_TRUE(is_error(vms)) << node;
     }
-    EXPECT_TRUE(sim->request_log().empty()) << sim->request_log().front().path;
+    EXPECT_TRUE(server().request_log().empty()) << server().request_log().front().path;
 }
 
 TEST_F(McpHostile, HugeArgumentsAreRefusedAndTheServerStaysUp) {
@@ -110,11 +103,11 @@ TEST_F(McpHostile, BadConfigurationExitsWith2WithoutPrintingSecrets) {
     for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
              {"PROXMOX_TOKEN_SECRET", secret + "\r\nX-Evil: 1"},
              {"PROXMOX_TOKEN_SECRET", secret + "\n"},
-             {"PROXMOX_TOKEN_ID", info.token_id + " " + secret},
-             {"PROXMOX_TOKEN_ID", info.token_id + ":" + secret},
+             {"PROXMOX_TOKEN_ID", info().token_id + " " + secret},
+             {"PROXMOX_TOKEN_ID", info().token_id + ":" + secret},
              {"PROXMOX_TOKEN_ID", secret},
-             {"PROXMOX_API_URL", info.url + "/?token=" + secret},
-             {"PROXMOX_API_URL", "https://root:" + secret + "@" + info.url.substr(8)}}) {
+             {"PROXMOX_API_URL", info().url + "/?token=" + secret},
+             {"PROXMOX_API_URL", "https://root:" + secret + "@" + info().url.substr(8)}}) {
         mcp_client c({}, env({{key, value}}));
         EXPECT_EQ(c.proc().wait_exit(10s), 2) << key;
         const auto err = c.proc().stderr_text();
@@ -131,7 +124,7 @@ TEST_F(McpHostile, PasswordLoginWorksInTheServer) {
     ASSERT_TRUE(c.initialize().is_object()) << c.proc().stderr_text();
     auto nodes = c.call("proxmox-list-nodes");
     ASSERT_FALSE(is_error(nodes)) << text_of(nodes);
-    EXPECT_EQ(logged("POST", "/access/ticket"), 1u);
+    EXPECT_EQ(count_containing("POST", "/access/ticket"), 1u);
     EXPECT_EQ(c.proc().stderr_text().find("wonderland"), std::string::npos);
 }
 
@@ -140,7 +133,7 @@ TEST_F(McpHostile, StalledCallsDoNotHoldUpAnUnrelatedOne) {
     stall.method = "GET";
     stall.path = "/nodes/*/status";
     stall.kind = proxmox::sim::fault::action::stall;
-    sim->add_fault(stall);
+    server().add_fault(stall);
     mcp_client c({}, env({{"PROXMOX_TIMEOUT", "8"}}));
     ASSERT_TRUE(c.initialize().is_object());
     std::vector<json::value> stalled;
@@ -169,11 +162,11 @@ TEST_F(McpHostile, ALostAnswerToAStartIsAnUnknownOutcomeSentOnce) {
     lost.method = "POST";
     lost.path = "/nodes/*/qemu/*/status/start";
     lost.kind = proxmox::sim::fault::action::reset_after;
-    sim->add_fault(lost);
+    server().add_fault(lost);
     auto r = c.call("proxmox-start-vm", {{"vmid", vmid}, {"wait", true}});
     ASSERT_TRUE(is_error(r)) << json::serialize(r);
     EXPECT_NE(text_of(r).find("may have been applied"), std::string::npos) << text_of(r);
-    EXPECT_EQ(logged("POST", "/status/start"), 1u) << "a write is never sent twice";
+    EXPECT_EQ(count_containing("POST", "/status/start"), 1u) << "a write is never sent twice";
 }
 
 /// Every fault the simulator can inject, on a read tool and on a write tool.
@@ -200,8 +193,8 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
     for (const auto& fc : cases) {
         for (bool write : {false, true}) {
             SCOPED_TRACE(std::string(fc.name) + (write ? " on start-vm" : " on list-nodes"));
-            sim->clear_faults();
-            sim->clear_request_log();
+            server().clear_faults();
+            server().clear_request_log();
             proxmox::sim::fault f;
             f.method = write ? "POST" : "GET";
             f.path = write ? "/nodes/*/qemu/*/status/start" : "/nodes";
@@ -209,7 +202,7 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
             f.status = fc.status;
             f.delay = fc.delay;
             f.truncate_bytes = 5;
-            sim->add_fault(f);
+            server().add_fault(f);
             auto r = write ? c.call("proxmox-start-vm", {{"vmid", vmid}}) : c.call("proxmox-list-nodes");
             ASSERT_TRUE(r.contains("content")) << "no answer: " << c.proc().stderr_text();
             if (is_error(r)) {
@@ -217,7 +210,7 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
                 EXPECT_LT(text_of(r).size(), 6000u);
             }
             if (write) {
-                EXPECT_LE(logged("POST", "/status/start"), 1u) << "a write was sent twice";
+                EXPECT_LE(count_containing("POST", "/status/start"), 1u) << "a write was sent twice";
             }
         }
     }
@@ -238,7 +231,7 @@ TEST_F(McpHostile, AThousandConcurrentCallsWithPingsAndCancellations) {
     stall.method = "GET";
     stall.path = "/nodes/pve2/status";
     stall.kind = proxmox::sim::fault::action::stall;
-    sim->add_fault(stall);
+    server().add_fault(stall);
     mcp_client c({}, env({{"PROXMOX_TIMEOUT", "600"}}));
     ASSERT_TRUE(c.initialize().is_object());
 
