@@ -193,3 +193,49 @@ TEST_F(GuestConvention, BlockingClientFindsStartsWaitsAndStops) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(GuestConvention, SelectorMismatchesNameTheGuestsInvolved) {
+    blocking_client pve(token_options());
+    const auto vm = vm_in(pve, "running");
+    const auto other = vm_in(pve, "stopped");
+    const auto ct = container_in(pve, "running");
+    auto find = [&](guest_selector sel) { return pve.find_guest(std::move(sel)); };
+
+    // a vmid and a name of two different guests: an error showing both, not the vmid's guest
+    auto disagree = find({.vmid = vm.vmid, .name = other.name});
+    ASSERT_FALSE(disagree);
+    EXPECT_EQ(disagree.error().code, errc::invalid_argument);
+    const auto& both = disagree.error().message;
+    EXPECT_NE(both.find("vmid " + std::to_string(vm.vmid) + " is qemu " + std::to_string(vm.vmid) + " '" +
+                        vm.name + "'"),
+              std::string::npos)
+        << both;
+    EXPECT_NE(both.find("qemu " + std::to_string(other.vmid) + " '" + other.name + "'"), std::string::npos)
+        << both;
+    // agreeing vmid and name find the guest
+    auto agree = find({.vmid = vm.vmid, .name = vm.name});
+    ASSERT_TRUE(agree) << agree.error().to_string();
+    EXPECT_EQ(agree->vmid, vm.vmid);
+
+    // a container's vmid asked for as a VM: say what it is
+    auto wrong_type = find({.vmid = ct.vmid, .name = {}, .node = {}, .type = guest_type::qemu});
+    ASSERT_FALSE(wrong_type);
+    EXPECT_EQ(wrong_type.error().code, errc::not_found);
+    EXPECT_NE(wrong_type.error().message.find("is a container (lxc " + std::to_string(ct.vmid)),
+              std::string::npos)
+        << wrong_type.error().message;
+    EXPECT_NE(wrong_type.error().message.find("not a VM"), std::string::npos) << wrong_type.error().message;
+
+    // the right guest on another node than asked: say where it is
+    const std::string elsewhere = vm.node == "pve" ? "pve2" : "pve";
+    auto wrong_node = find({.vmid = vm.vmid, .name = {}, .node = elsewhere});
+    ASSERT_FALSE(wrong_node);
+    EXPECT_EQ(wrong_node.error().code, errc::not_found);
+    EXPECT_NE(wrong_node.error().message.find("is on node '" + vm.node + "', not on '" + elsewhere + "'"),
+              std::string::npos)
+        << wrong_node.error().message;
+}
+
+} // namespace

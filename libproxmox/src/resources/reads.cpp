@@ -65,31 +65,74 @@ std::string describe(const guest_selector& s) {
     return out;
 }
 
+/// `qemu 101 'db01' on pve`: enough to tell guests apart in a message.
+std::string describe(const guest_summary& g) {
+    return fmt::format("{} {} {} on {}", to_string(g.type), g.vmid, bounded_quote(g.name), g.node);
+}
+
+std::string describe(const std::vector<guest_summary>& guests) {
+    std::string out;
+    for (const auto& g : guests)
+        out += (out.empty() ? "" : ", ") + describe(g);
+    return out;
+}
+
+std::string_view kind_name(guest_type t) {
+    return t == guest_type::qemu ? "a VM" : "a container";
+}
+
+/// Why the guest `g` (found by the selector's vmid or name) is not the one the selector asks for,
+/// or an empty string when it is.
+std::string mismatch(const guest_selector& sel, const guest_summary& g) {
+    if (sel.vmid && !sel.name.empty() && g.name != sel.name)
+        return fmt::format("vmid {} is {}, not named {}", *sel.vmid, describe(g), bounded_quote(sel.name));
+    if (sel.type && g.type != *sel.type)
+        return fmt::format("{} is {} ({}), not {}",
+                           sel.vmid ? fmt::format("vmid {}", g.vmid) : bounded_quote(g.name),
+                           kind_name(g.type), describe(g), kind_name(*sel.type));
+    if (!sel.node.empty() && g.node != sel.node)
+        return fmt::format("{} is on node {}, not on {}", describe(g), bounded_quote(g.node),
+                           bounded_quote(sel.node));
+    return {};
+}
+
 awaitable<result<guest_summary>> find_guest(state_ptr state, guest_selector sel) {
     if (!sel.vmid && sel.name.empty())
         co_return make_error(errc::invalid_argument, "guest selector needs a vmid or a name");
     auto all = co_await resources(state, resource_filter::vm);
     if (!all)
         co_return all.error();
-    std::vector<guest_summary> matches;
+    // candidates by the selector's key (its vmid, else its name), before node and type narrow them
+    std::vector<guest_summary> candidates;
+    std::vector<guest_summary> named; // guests with the selector's name, for messages
     for (const auto& r : *all) {
         if (!r.is_guest())
             continue;
-        if (sel.vmid && r.vmid != sel.vmid)
-            continue;
-        if (!sel.vmid && r.name != sel.name)
-            continue;
-        if (!sel.node.empty() && r.node != sel.node)
-            continue;
-        auto g = r.to_guest();
-        if (sel.type && g.type != *sel.type)
-            continue;
-        matches.push_back(std::move(g));
+        if (!sel.name.empty() && r.name == sel.name)
+            named.push_back(r.to_guest());
+        if (sel.vmid ? r.vmid == sel.vmid : r.name == sel.name)
+            candidates.push_back(r.to_guest());
     }
-    if (matches.empty())
-        co_return make_error(errc::not_found, fmt::format("no guest with {} in the cluster", describe(sel)));
+    std::vector<guest_summary> matches;
+    std::string why_not;
+    for (auto& g : candidates) {
+        if (auto reason = mismatch(sel, g); !reason.empty())
+            why_not = std::move(reason);
+        else
+            matches.push_back(std::move(g));
+    }
+    if (matches.empty()) {
+        if (candidates.empty())
+            co_return make_error(errc::not_found,
+                                 fmt::format("no guest with {} in the cluster", describe(sel)));
+        if (sel.vmid && !sel.name.empty() && !named.empty())
+            why_not += fmt::format("; named {}: {}", bounded_quote(sel.name), describe(named));
+        // a vmid and a name that disagree point at two guests: the caller must say which
+        const bool disagree = sel.vmid && !sel.name.empty() && candidates.front().name != sel.name;
+        co_return make_error(disagree ? errc::invalid_argument : errc::not_found, why_not);
+    }
     if (matches.size() > 1) {
-        std::string list;
+        std::string list; // they share the name: vmid and node tell them apart
         for (const auto& g : matches)
             list += fmt::format("{}{} {} on {}", list.empty() ? "" : ", ", to_string(g.type), g.vmid, g.node);
         co_return make_error(errc::ambiguous_name,

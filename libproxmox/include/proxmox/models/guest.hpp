@@ -85,8 +85,8 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const guest_
 /// Picks a guest by vmid or by name (optionally on one node), as the MCP tools and users do.
 struct guest_selector {
     std::optional<vmid_t> vmid;
-    std::string name;
-    std::string node;               ///< optional: restricts the search to one node
+    std::string name; ///< with a vmid too: must be that guest's name (a check, not a second key)
+    std::string node; ///< optional: restricts the search to one node
     std::optional<guest_type> type; ///< optional: only VMs or only containers
 };
 

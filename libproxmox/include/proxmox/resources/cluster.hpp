@@ -61,9 +61,12 @@ public:
             [s = state_, filter](auto h) { detail::op_resources(s, filter, std::move(h)); });
     }
 
-    /// Finds one guest by vmid or name (optionally on one node) with a single
-    /// GET /cluster/resources?type=vm. Fails with not_found, or ambiguous_name listing the
-    /// candidates (vmid and node of each) when a name matches several guests.
+    /// Finds one guest by vmid or name (optionally on one node, of one type) with a single
+    /// GET /cluster/resources?type=vm. Every failure names the guests involved: not_found when
+    /// nothing matches or the guest found is of the other type or on another node ("vmid 200 is
+    /// a container (lxc 200 'ct200' on pve), not a VM"); invalid_argument when the vmid and the
+    /// name given point at different guests (both shown); ambiguous_name listing the candidates
+    /// when a name matches several guests.
     /// Completion: void(result<guest_summary>).
     template <class Token = boost::asio::deferred_t>
     auto async_find_guest(guest_selector selector, Token&& token = {}) const {
