@@ -98,12 +98,23 @@ std::size_t append_character(std::string& out, std::string_view text, std::size_
     return n;
 }
 
-/// The first `max_chars` characters; `cut` tells whether anything was left out.
+/// As many leading characters as fit in `max_chars` printed characters (an escape such as
+/// `\u0096` prints 6), so a quote of escapes is no longer than one of letters; `cut` tells
+/// whether anything was left out.
 std::string prefix(std::string_view text, std::size_t max_chars, bool escape_controls, bool& cut) {
     std::string out;
+    std::string one;
     std::size_t i = 0;
-    for (std::size_t chars = 0; i < text.size() && chars < max_chars; ++chars)
-        i += append_character(out, text, i, escape_controls);
+    for (std::size_t printed = 0; i < text.size();) {
+        one.clear();
+        const std::size_t used = append_character(one, text, i, escape_controls);
+        const std::size_t width = count_characters(one);
+        if (printed + width > max_chars)
+            break;
+        out += one;
+        printed += width;
+        i += used;
+    }
     cut = i < text.size();
     return out;
 }

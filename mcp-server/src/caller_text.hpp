@@ -14,10 +14,10 @@ namespace proxmox::mcp {
 /// How many characters of client text an error message or a log line quotes by default.
 inline constexpr std::size_t quote_limit = 64;
 
-/// At most `max_chars` characters (code points) of `text`, cut on a UTF-8 boundary. Control
+/// At most `max_chars` printed characters of `text`, cut on a UTF-8 boundary. Control
 /// characters and bytes that are not UTF-8 are escaped (`\n`, `\x1b`) so a quote stays on one line
-/// and cannot drive a terminal. A longer text ends in `…` and its full length, e.g.
-/// `aaaa… (1048576 characters)`.
+/// and cannot drive a terminal; an escape counts as the characters it prints. A longer text ends in `…` and
+/// its full length, e.g. `aaaa… (1048576 characters)`.
 std::string quote_text(std::string_view text, std::size_t max_chars = quote_limit);
 
 /// A JSON value from the client as compact JSON at the same bound: strings keep their quotes

@@ -66,3 +66,21 @@ TEST(McpCallerText, JsonValues) {
         wide[std::to_string(i)] = i;
     EXPECT_NE(quote_json(wide).find("(an object of 1000 members)"), std::string::npos);
 }
+
+TEST(McpCallerText, EscapesCountAsWhatTheyPrint) {
+    // 300 C1 controls (U+0096, 2 bytes each) print as \u0096: 6 characters each
+    std::string controls;
+    for (int i = 0; i < 300; ++i)
+        controls += "\xC2\x96";
+    const auto quoted = quote_text(controls, 200);
+    EXPECT_TRUE(quoted.starts_with("\\u0096\\u0096")) << quoted;
+    // 33 escapes fit in 200 printed characters, then the cut and the length
+    EXPECT_EQ(quoted.substr(0, 33 * 6), [] {
+        std::string s;
+        for (int i = 0; i < 33; ++i)
+            s += "\\u0096";
+        return s;
+    }());
+    EXPECT_TRUE(quoted.ends_with("\xE2\x80\xA6 (300 characters)")) << quoted;
+    EXPECT_LT(quoted.size(), 1024u);
+}
