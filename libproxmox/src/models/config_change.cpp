@@ -55,4 +55,25 @@ void config_change::set_numbered(std::string_view stem, int index, int max, resu
     set_text(fmt::format("{}{}", stem, index), std::move(*text));
 }
 
+result<void> config_change::check() const {
+    if (problem_)
+        return *problem_;
+    if (empty())
+        return make_error(errc::invalid_argument,
+                          fmt::format("{} is empty; set or remove at least one key", what_));
+    if (digest && (digest->size() > 64 || !all_hex(*digest)))
+        return make_error(errc::invalid_argument, fmt::format("{}.digest {} is not a digest; pass {}", what_,
+                                                              bounded_quote(*digest), digest_source_));
+    return {};
+}
+
+std::optional<std::string> config_change::deletion_list() const {
+    if (delete_.empty())
+        return std::nullopt;
+    std::string out;
+    for (const auto& key : delete_)
+        out += (out.empty() ? "" : ",") + key;
+    return out;
+}
+
 } // namespace proxmox::detail

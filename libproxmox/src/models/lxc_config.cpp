@@ -192,7 +192,7 @@ lxc_config tag_invoke(boost::json::value_to_tag<lxc_config>, const boost::json::
 // --- lxc_config_update -----------------------------------------------------------------------
 
 lxc_config_update::lxc_config_update()
-    : config_change(gen::lxc_config_keys(), "lxc_config_update", "container") {}
+    : config_change(gen::lxc_config_keys(), "lxc_config_update", "container", "lxc_config::digest") {}
 
 lxc_config_update& lxc_config_update::set(std::string key, std::string value) {
     set_text(std::move(key), std::move(value));

@@ -227,7 +227,7 @@ bool qemu_config::is_template() const {
 // --- qemu_config_update ----------------------------------------------------------------------
 
 qemu_config_update::qemu_config_update()
-    : config_change(gen::qemu_config_keys(), "qemu_config_update", "VM") {}
+    : config_change(gen::qemu_config_keys(), "qemu_config_update", "VM", "qemu_config::digest()") {}
 
 qemu_config_update& qemu_config_update::set(std::string key, std::string value) {
     set_text(std::move(key), std::move(value));

@@ -47,22 +47,10 @@ awaitable<result<lxc_config>> config(state_ptr state, std::string node, vmid_t v
 awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t vmid, lxc_config_update u) {
     if (auto ok = check_guest(node, vmid, "container"); !ok)
         co_return ok.error();
-    if (u.problem())
-        co_return *u.problem();
-    if (u.empty())
-        co_return make_error(errc::invalid_argument,
-                             "lxc_config_update is empty; set or remove at least one key");
-    if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
-        co_return make_error(
-            errc::invalid_argument,
-            fmt::format("lxc_config_update.digest {} is not a digest; pass lxc_config::digest",
-                        bounded_quote(*u.digest)));
+    if (auto ok = u.check(); !ok)
+        co_return ok.error();
     gen::nodes_lxc_config_put_params p{.node = node, .vmid = vmid};
-    std::string removed;
-    for (const auto& key : u.deletions())
-        removed += (removed.empty() ? "" : ",") + key;
-    if (!removed.empty())
-        p.delete_ = std::move(removed);
+    p.delete_ = u.deletion_list();
     p.digest = u.digest;
     auto req = gen::encode(p);
     for (const auto& [key, value] : u.values())

@@ -37,26 +37,8 @@ awaitable<result<qemu_config>> read_config(state_ptr state, std::string node, vm
     co_return convert<qemu_config>(*response, "VM config");
 }
 
-result<void> check_update(const qemu_config_update& u) {
-    if (u.problem())
-        return *u.problem();
-    if (u.values().empty() && u.deletions().empty())
-        return make_error(errc::invalid_argument,
-                          "qemu_config_update is empty; set or remove at least one key");
-    if (u.digest && (u.digest->size() > 64 || !all_hex(*u.digest)))
-        return make_error(
-            errc::invalid_argument,
-            fmt::format("qemu_config_update.digest {} is not a digest; pass qemu_config::digest()",
-                        bounded_quote(*u.digest)));
-    return {};
-}
-
 template <class Params> void fill_update(Params& p, const qemu_config_update& u, request_params& extra) {
-    std::string deletions;
-    for (const auto& key : u.deletions())
-        deletions += (deletions.empty() ? "" : ",") + key;
-    if (!deletions.empty())
-        p.delete_ = deletions;
+    p.delete_ = u.deletion_list();
     p.digest = u.digest;
     for (const auto& [key, value] : u.values())
         extra.add(key, value);
@@ -65,7 +47,7 @@ template <class Params> void fill_update(Params& p, const qemu_config_update& u,
 awaitable<result<void>> update_config(state_ptr state, std::string node, vmid_t vmid, qemu_config_update u) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
-    if (auto ok = check_update(u); !ok)
+    if (auto ok = u.check(); !ok)
         co_return ok.error();
     request_params extra;
     if (!u.via_task) {

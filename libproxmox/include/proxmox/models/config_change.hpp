@@ -30,11 +30,20 @@ public:
     /// The first problem found; nullopt when the change is usable.
     const std::optional<error>& problem() const noexcept { return problem_; }
     bool empty() const noexcept { return set_.empty() && delete_.empty(); }
+    /// Whether the change can be sent: problem(), else errc::invalid_argument for an empty change
+    /// or a `digest` that is not one.
+    result<void> check() const;
+    /// The keys to delete as PVE's comma list (its `delete` parameter); nullopt when none.
+    std::optional<std::string> deletion_list() const;
 
 protected:
-    /// `what` names the change in messages ("qemu_config_update"), `guest` the guest ("VM").
-    config_change(std::span<const gen::field_key> keys, std::string_view what, std::string_view guest)
-        : keys_(keys), what_(what), guest_(guest) {}
+    /// `what` names the change in messages ("qemu_config_update"), `guest` the guest ("VM"),
+    /// `digest_source` where a digest comes from ("qemu_config::digest()").
+    config_change(std::span<const gen::field_key> keys,
+                  std::string_view what,
+                  std::string_view guest,
+                  std::string_view digest_source)
+        : keys_(keys), what_(what), guest_(guest), digest_source_(digest_source) {}
 
     void set_text(std::string key, std::string value);
     void remove_key(std::string key);
@@ -49,6 +58,7 @@ private:
     std::span<const gen::field_key> keys_;
     std::string_view what_;
     std::string_view guest_;
+    std::string_view digest_source_;
     std::vector<std::pair<std::string, std::string>> set_;
     std::vector<std::string> delete_;
     std::optional<error> problem_;
