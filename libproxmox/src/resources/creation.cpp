@@ -1,4 +1,5 @@
 #include "core/json_read.hpp"
+#include "resources/calls.hpp"
 #include "resources/creation.hpp"
 
 #include <proxmox/generated/cluster.hpp>
@@ -8,7 +9,7 @@
 namespace proxmox::detail {
 
 result<void> check_new_vmid(std::string_view what, vmid_t vmid) {
-    if (vmid != 0 && (vmid < 100 || vmid > 999'999'999))
+    if (vmid != 0 && !vmid_in_range(vmid))
         return make_error(
             errc::invalid_argument,
             fmt::format("{} {} is out of range (100 .. 999999999, or 0 for the next free one)", what, vmid));

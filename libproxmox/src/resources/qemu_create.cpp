@@ -3,46 +3,23 @@
 
 #include "core/text.hpp"
 #include "resources/creation.hpp"
+#include "resources/qemu_common.hpp"
 
 #include <proxmox/generated/nodes_qemu.hpp>
 #include <proxmox/resources/node.hpp>
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 namespace proxmox::detail {
 namespace {
 
 using boost::asio::awaitable;
 
-/// N of `<bus>N` when N is within the bus's range (ide0-3, sata0-5, scsi0-30, virtio0-15).
-std::optional<int> drive_index(std::string_view key, std::string_view bus, int max) {
-    if (!key.starts_with(bus) || key.size() == bus.size() || key.size() > bus.size() + 2)
-        return std::nullopt;
-    int n = -1;
-    const auto digits = key.substr(bus.size());
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size() ||
-        (digits.size() == 2 && digits[0] == '0') || n > max)
-        return std::nullopt;
-    return n;
-}
-
 /// Puts drive `key` into the params' field for it; false when `key` is no drive.
 bool put_drive(gen::qemu_config_fields& c, const std::string& key, std::string text) {
-    struct bus {
-        std::string_view name;
-        int max;
-        std::map<int, std::string> gen::qemu_config_fields::*field;
-    };
-    static constexpr bus buses[] = {{"ide", 3, &gen::qemu_config_fields::ide},
-                                    {"sata", 5, &gen::qemu_config_fields::sata},
-                                    {"scsi", 30, &gen::qemu_config_fields::scsi},
-                                    {"virtio", 15, &gen::qemu_config_fields::virtio}};
-    for (const auto& b : buses)
-        if (auto n = drive_index(key, b.name, b.max)) {
-            (c.*b.field)[*n] = std::move(text);
+    for (const auto& bus : qemu_drive_buses)
+        if (auto n = drive_index(key, bus)) {
+            (c.*bus.field)[*n] = std::move(text);
             return true;
         }
     if (key == "efidisk0")

@@ -11,23 +11,6 @@ namespace {
 
 using boost::asio::awaitable;
 
-/// `name` followed by a number in 0..max, e.g. scsi30.
-bool numbered_drive(std::string_view key, std::string_view name, int max) {
-    if (!key.starts_with(name))
-        return false;
-    const auto digits = key.substr(name.size());
-    if (!all_digits(digits) || digits.size() > 2 || (digits.size() == 2 && digits.front() == '0'))
-        return false;
-    return std::stoi(std::string(digits)) <= max;
-}
-
-/// The drives `qm resize` takes: ide0-3, sata0-5, scsi0-30, virtio0-15, efidisk0, tpmstate0.
-bool is_resizable_drive(std::string_view disk) {
-    return numbered_drive(disk, "ide", 3) || numbered_drive(disk, "sata", 5) ||
-           numbered_drive(disk, "scsi", 30) || numbered_drive(disk, "virtio", 15) || disk == "efidisk0" ||
-           disk == "tpmstate0";
-}
-
 /// `+?\d+(\.\d+)?[KMGT]?`: a size or an increment, as the resize call's `size` takes it.
 bool is_disk_size(std::string_view size) {
     if (size.starts_with('+'))
@@ -141,7 +124,7 @@ awaitable<result<task_handle>>
 resize(state_ptr state, std::string node, vmid_t vmid, std::string disk, std::string size) {
     if (auto ok = check_vm(node, vmid); !ok)
         co_return ok.error();
-    if (!is_resizable_drive(disk))
+    if (!is_qemu_drive(disk))
         co_return make_error(
             errc::invalid_argument,
             fmt::format("disk {} is not a drive name (ide0-3, sata0-5, scsi0-30, virtio0-15, "
