@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "audit.hpp"
 #include "cli.hpp"
 #include "config.hpp"
 #include "demo.hpp"
@@ -8,6 +9,7 @@
 #include "signal_watcher.hpp"
 #include "stdio_channel.hpp"
 #include "tools/tools.hpp"
+#include "write_guard.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -40,10 +42,14 @@ const char* server_version() noexcept {
 namespace {
 
 constexpr const char* instructions =
-    "Tools for one Proxmox VE cluster: list nodes and QEMU VMs, read node and task status, start VMs. "
-    "Find a VM's vmid with proxmox-list-vms; proxmox-start-vm with wait: true reports the task's final "
-    "status; "
-    "proxmox-task-status reads a task by its UPID.";
+    "Tools for one Proxmox VE cluster. Guests: pass vmid or name (a name must be unique unless node "
+    "is given; vmid and name together must agree); find them with proxmox-list-vms / proxmox-list-lxc. "
+    "Tools that change the cluster send nothing without confirm: true; they answer what they would do. "
+    "dry_run: true checks the target with reads only and returns the exact requests, without confirm. "
+    "Long operations start a PVE task: wait: false returns its UPID at once, wait: true waits up to "
+    "timeout seconds polling every poll_interval seconds; a failed task is an error with its exit "
+    "status and log tail; after a timeout follow the UPID with proxmox-wait-task. Lists take limit, "
+    "offset and fields and report total. Strings are at most 4096 characters.";
 
 void write_stdout(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -89,16 +95,22 @@ int serve(const cli_options& cli) {
     std::fflush(stdout);
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
 
-    auto loaded = load_config(process_environment(), cli.env_file, cli.env_file_given, cli.demo);
+    auto loaded =
+        load_config(process_environment(),
+                    cli.env_file_given ? std::optional<std::string>(cli.env_file) : std::nullopt, cli.demo);
+    std::string unavailable;
     if (!loaded.config) {
+        // Clients hide stderr: keep serving, so every tool call shows the problem in the chat.
         log(log_severity::error, loaded.error);
-        return 2;
+        unavailable = fmt::format("proxmox-mcp is not configured: {}", loaded.error);
     }
-    server_config cfg = std::move(*loaded.config);
+    server_config cfg = loaded.config ? std::move(*loaded.config) : server_config{};
 
     proxmox::client_options options;
     std::unique_ptr<demo_cluster> demo;
-    if (cli.demo) {
+    if (!unavailable.empty()) {
+        options.url = "https://unconfigured.invalid";
+    } else if (cli.demo) {
         std::string error;
         demo = start_demo_cluster(error);
         if (!demo) {
@@ -125,7 +137,26 @@ int serve(const cli_options& cli) {
     options.logger = sdk_log;
 
     asio::io_context io(1);
-    auto client = std::make_shared<const proxmox::client>(io.get_executor(), options);
+    // One HTTPS pool for both clients: the preview client refuses every non-GET request, and in
+    // read-only mode so does the main one.
+    std::shared_ptr<const proxmox::client> client;
+    std::shared_ptr<const proxmox::client> preview_client;
+    if (unavailable.empty()) {
+        auto transport = proxmox::make_https_transport(io.get_executor(), options);
+        if (!transport) {
+            unavailable = fmt::format("proxmox-mcp is not configured: {}", transport.error().message);
+            log(log_severity::error, unavailable);
+        } else {
+            auto main_options = options;
+            main_options.custom_transport =
+                cfg.policy.read_only ? make_write_guard(*transport, "PROXMOX_READ_ONLY=true") : *transport;
+            auto preview_options = options;
+            preview_options.custom_transport =
+                make_write_guard(*transport, "this call only previews (dry_run, or no confirm: true)");
+            client = std::make_shared<const proxmox::client>(io.get_executor(), main_options);
+            preview_client = std::make_shared<const proxmox::client>(io.get_executor(), preview_options);
+        }
+    }
     const tool_registry registry = make_default_registry();
     line_writer writer(protocol_fd);
 
@@ -140,8 +171,16 @@ int serve(const cli_options& cli) {
             asio::post(io, [&] { mcp->shutdown(); });
         }
     };
-    mcp = std::make_unique<session>(io.get_executor(), registry, tool_context{client, cfg.defaults}, sink,
-                                    identity);
+    tool_context context;
+    context.client = client;
+    context.defaults = cfg.defaults;
+    context.policy = std::make_shared<const server_policy>(cfg.policy);
+    session_options session_opts;
+    session_opts.preview_client = preview_client;
+    session_opts.audit = make_audit_sink(cfg.policy.audit_log);
+    session_opts.unavailable = unavailable;
+    mcp = std::make_unique<session>(io.get_executor(), registry, std::move(context), sink, identity,
+                                    session_opts);
 
     auto work = asio::make_work_guard(io);
     mcp->set_on_finished([&] {
@@ -178,6 +217,7 @@ int serve(const cli_options& cli) {
     reader.stop();
     mcp.reset();
     client.reset();
+    preview_client.reset();
     demo.reset();
     ::close(protocol_fd);
     return 0;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -179,6 +180,15 @@ config_outcome make_config(const env_lookup& env,
     };
 
     server_config cfg;
+    std::string policy_error;
+    auto policy = parse_policy(get, policy_error);
+    if (!policy) {
+        out.error = fmt::format("{} (in the environment or {})", policy_error, env_file_name);
+        return out;
+    }
+    cfg.policy = std::move(*policy);
+    if (demo)
+        cfg.policy.allow_guest_exec = true; // the simulated guests run nothing real
     cfg.defaults.node = get("PROXMOX_DEFAULT_NODE");
     cfg.defaults.storage = get("PROXMOX_DEFAULT_STORAGE");
     cfg.defaults.bridge = get("PROXMOX_DEFAULT_BRIDGE");
@@ -194,10 +204,10 @@ config_outcome make_config(const env_lookup& env,
     if (!client) {
         out.error = client.error().message;
         if (out.error.find("is not set") != std::string::npos)
-            out.error +=
-                fmt::format(". Set them in the environment or in {} (see .env.example), or run with --demo "
-                            "for a simulated cluster",
-                            env_file_name);
+            out.error += fmt::format(
+                ". Set them in the env block of the MCP client's configuration, in {} or in "
+                "~/.config/proxmox-mcp/env (see .env.example), or run with --demo for a simulated cluster",
+                env_file_name);
         return out;
     }
     cfg.client = std::move(*client);
@@ -222,6 +232,27 @@ config_outcome load_config(const env_lookup& env, const std::string& path, bool 
         return out;
     }
     return make_config(env, text, path, demo);
+}
+
+std::vector<std::string> env_file_candidates(const env_lookup& env) {
+    std::vector<std::string> out{".env"};
+    if (auto xdg = env("XDG_CONFIG_HOME"); xdg && !xdg->empty() && xdg->front() == '/')
+        out.push_back(*xdg + "/proxmox-mcp/env");
+    else if (auto home = env("HOME"); home && !home->empty())
+        out.push_back(*home + "/.config/proxmox-mcp/env");
+    return out;
+}
+
+config_outcome load_config(const env_lookup& env, const std::optional<std::string>& env_file, bool demo) {
+    if (env_file)
+        return load_config(env, *env_file, true, demo);
+    for (const auto& candidate : env_file_candidates(env)) {
+        std::error_code ec;
+        if (std::filesystem::exists(candidate, ec))
+            return load_config(env, candidate, true, demo);
+    }
+    auto out = make_config(env, std::nullopt, ".env", demo);
+    return out;
 }
 
 } // namespace proxmox::mcp

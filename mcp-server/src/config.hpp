@@ -1,6 +1,7 @@
 #ifndef PROXMOX_MCP_CONFIG_HPP
 #define PROXMOX_MCP_CONFIG_HPP
 
+#include "policy.hpp"
 #include "tool_registry.hpp"
 
 #include <proxmox/options.hpp>
@@ -18,11 +19,27 @@ namespace proxmox::mcp {
 
 /// The environment keys the server reads: the SDK's connection keys (client_options_from_env)
 /// and the server's own.
-inline constexpr std::array<std::string_view, 13> config_keys{
-    "PROXMOX_API_URL",       "PROXMOX_TOKEN_ID",        "PROXMOX_TOKEN_SECRET", "PROXMOX_USER",
-    "PROXMOX_PASSWORD",      "PROXMOX_VERIFY",          "PROXMOX_FINGERPRINT",  "PROXMOX_CA_FILE",
-    "PROXMOX_TIMEOUT",       "PROXMOX_CONNECT_TIMEOUT", "PROXMOX_DEFAULT_NODE", "PROXMOX_DEFAULT_STORAGE",
-    "PROXMOX_DEFAULT_BRIDGE"};
+inline constexpr std::array<std::string_view, 21> config_keys{"PROXMOX_API_URL",
+                                                              "PROXMOX_TOKEN_ID",
+                                                              "PROXMOX_TOKEN_SECRET",
+                                                              "PROXMOX_USER",
+                                                              "PROXMOX_PASSWORD",
+                                                              "PROXMOX_VERIFY",
+                                                              "PROXMOX_FINGERPRINT",
+                                                              "PROXMOX_CA_FILE",
+                                                              "PROXMOX_TIMEOUT",
+                                                              "PROXMOX_CONNECT_TIMEOUT",
+                                                              "PROXMOX_DEFAULT_NODE",
+                                                              "PROXMOX_DEFAULT_STORAGE",
+                                                              "PROXMOX_DEFAULT_BRIDGE",
+                                                              "PROXMOX_READ_ONLY",
+                                                              "PROXMOX_ALLOWED_NODES",
+                                                              "PROXMOX_ALLOWED_VMIDS",
+                                                              "PROXMOX_ALLOWED_POOLS",
+                                                              "PROXMOX_ALLOW_GUEST_EXEC",
+                                                              "PROXMOX_UPLOAD_DIR",
+                                                              "PROXMOX_AUDIT_LOG",
+                                                              "PROXMOX_DEFAULT_LXC_PASSWORD"};
 
 /// Without PROXMOX_TIMEOUT, one API call may take this long, retries included: it ends well
 /// before the 60 s many MCP clients wait for an answer. Task waits have their own timeout.
@@ -45,6 +62,7 @@ dotenv parse_dotenv(std::string_view text);
 struct server_config {
     proxmox::client_options client; ///< holds the token secret or password: never printed
     tool_defaults defaults;
+    server_policy policy; ///< holds the default LXC password: never printed
     /// For the start-up log line: `https://host:8006 as root@pam!mcp` (no secret).
     std::string describe() const;
 };
@@ -67,8 +85,17 @@ config_outcome make_config(const env_lookup& env,
                            std::string_view env_file_name,
                            bool demo);
 
+/// Where the server looks for its env file when --env-file is not given, in order: `.env` in the
+/// working directory, then the per-user file `$XDG_CONFIG_HOME/proxmox-mcp/env` (default
+/// `~/.config/proxmox-mcp/env`), so a client that starts the server elsewhere still finds it.
+std::vector<std::string> env_file_candidates(const env_lookup& env);
+
 /// Reads `path` (a missing file is an error only when `required`) and calls make_config.
 config_outcome load_config(const env_lookup& env, const std::string& path, bool required, bool demo);
+
+/// With --env-file: that file (required). Without: the first of env_file_candidates that exists
+/// (none is fine: the environment may hold everything).
+config_outcome load_config(const env_lookup& env, const std::optional<std::string>& env_file, bool demo);
 
 } // namespace proxmox::mcp
 

@@ -232,6 +232,9 @@ check_string(const json::object& schema, const json::value& v, const std::string
     if (const auto* m = schema.if_contains("maxLength"); m && is_integral(*m) && len > as_double(*m))
         return fail(path, fmt::format("{} must be at most {} characters long, got {}. Fix: shorten it.",
                                       describe(path), number_text(*m), len));
+    if (!schema.contains("maxLength") && len > default_max_string_length)
+        return fail(path, fmt::format("{} must be at most {} characters long, got {}. Fix: shorten it.",
+                                      describe(path), default_max_string_length, len));
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,10 @@ struct validation_error {
     std::string path;    ///< `vmid`, `disks[0].size`; empty for the value itself
     std::string message; ///< names the argument, what is wrong and how to fix it
 };
+
+/// A string whose schema sets no maxLength may be at most this long: nothing from the client is
+/// unbounded, and the published schemas need not repeat the bound on every argument.
+inline constexpr std::size_t default_max_string_length = 4096;
 
 /// Checks `value` against the JSON Schema subset the tool schemas use: `type` (string or list),
 /// `properties`, `required`, `additionalProperties` (false or a schema), `enum`, `const`,

@@ -1,6 +1,7 @@
 #include "caller_text.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
+#include "policy.hpp"
 #include "protocol.hpp"
 #include "schema_validation.hpp"
 #include "session.hpp"
@@ -60,6 +61,12 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         std::shared_ptr<asio::cancellation_signal> signal;
         reply_fn reply;
         bool cancelled = false;
+        const tool_def* def = nullptr;
+        call_mode mode = call_mode::execute;
+        json::object args; // kept for the audit line of a write tool
+        json::value progress_token;
+        double last_progress = 0;
+        bool progress_sent = false;
     };
 
     asio::any_io_executor executor;
@@ -308,12 +315,18 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         reply(jsonrpc::make_result(id, std::move(result)));
     }
 
+    bool offered(const tool_def& tool) const { return !context.policy || context.policy->offers(tool); }
+
     void handle_tools_list(const json::value& id, const json::object& params, const reply_fn& reply) {
+        std::vector<const tool_def*> listed;
+        for (const auto& t : tools.tools())
+            if (offered(t))
+                listed.push_back(&t);
         std::size_t offset = 0;
         if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
             std::optional<std::size_t> parsed;
             if (cursor->is_string())
-                parsed = parse_cursor(cursor->get_string(), tools.size());
+                parsed = parse_cursor(cursor->get_string(), listed.size());
             if (!parsed) {
                 reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
                                           "Invalid params: unknown or expired cursor"));
@@ -322,12 +335,12 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             offset = *parsed;
         }
         std::size_t page = options.page_size == 0 ? 1 : options.page_size;
-        std::size_t end = std::min(tools.size(), offset + page);
+        std::size_t end = std::min(listed.size(), offset + page);
         json::array list;
         for (std::size_t i = offset; i < end; ++i)
-            list.push_back(to_json(tools.tools()[i], effective_version()));
+            list.push_back(to_json(*listed[i], effective_version()));
         json::object result{{"tools", std::move(list)}};
-        if (end < tools.size())
+        if (end < listed.size())
             result["nextCursor"] = make_cursor(end);
         reply(jsonrpc::make_result(id, std::move(result)));
     }
@@ -349,6 +362,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             args = a->get_object();
         }
         const tool_def* tool = tools.find(name->get_string());
+        if (tool && !offered(*tool)) {
+            auto r = tool_result::failure(fmt::format("Refused: {}.", *context.policy->refuse_tool(*tool)));
+            reply(jsonrpc::make_result(id, to_json(r, effective_version())));
+            return;
+        }
         if (!tool) {
             std::string quoted = quote_text(name->get_string());
             reply(jsonrpc::make_error(id, jsonrpc::invalid_params, fmt::format("Unknown tool: {}", quoted),
@@ -367,6 +385,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_result(id, to_json(r, effective_version())));
             return;
         }
+        if (!options.unavailable.empty()) {
+            auto r = tool_result::failure(options.unavailable);
+            reply(jsonrpc::make_result(id, to_json(r, effective_version())));
+            return;
+        }
         if (!tool->handler) {
             reply(jsonrpc::make_error(id, jsonrpc::internal_error, "Internal error: tool has no handler"));
             return;
@@ -379,18 +402,75 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                             calls.size())));
             return;
         }
-        start_call(id, key, *tool, std::move(args), reply);
+        json::value progress_token;
+        if (const auto* meta = params.if_contains("_meta"); meta && meta->is_object())
+            if (const auto* t = meta->get_object().if_contains("progressToken");
+                t && (t->is_string() || t->is_int64() || t->is_uint64()))
+                progress_token = *t;
+        start_call(id, key, *tool, std::move(args), reply, std::move(progress_token));
+    }
+
+    static call_mode mode_for(const tool_def& tool, const json::object& args) {
+        if (tool.safety == tool_safety::read)
+            return call_mode::execute;
+        auto flag = [&](std::string_view k) {
+            const auto* v = args.if_contains(k);
+            return v && v->is_bool() && v->get_bool();
+        };
+        if (flag("dry_run")) // a preview never writes, confirmed or not
+            return call_mode::preview;
+        return flag("confirm") ? call_mode::execute : call_mode::unconfirmed;
+    }
+
+    /// Sends notifications/progress for a running call; drops values that do not increase.
+    void
+    report_progress(std::uint64_t serial, double progress, std::optional<double> total, std::string message) {
+        auto it = calls.find(serial);
+        if (it == calls.end() || it->second.cancelled || it->second.progress_token.is_null())
+            return;
+        auto& call = it->second;
+        if (call.progress_sent && progress <= call.last_progress)
+            return;
+        call.last_progress = progress;
+        call.progress_sent = true;
+        json::object p{{"progressToken", call.progress_token}, {"progress", progress}};
+        if (total)
+            p["total"] = *total;
+        if (!message.empty() && protocol::has_tool_annotations(effective_version()))
+            p["message"] = quote_text(message, 500);
+        send(
+            json::object{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(p)}});
     }
 
     void start_call(const json::value& id,
                     const std::string& key,
                     const tool_def& tool,
                     json::object args,
-                    const reply_fn& reply) {
+                    const reply_fn& reply,
+                    json::value progress_token) {
         std::uint64_t serial = next_serial++;
         auto signal = std::make_shared<asio::cancellation_signal>();
-        calls.emplace(serial, call_state{id, key, tool.name, signal, reply, false});
+        call_state state{id, key, tool.name, signal, reply, false};
+        state.def = &tool;
+        state.mode = mode_for(tool, args);
+        if (tool.safety != tool_safety::read && state.mode == call_mode::execute && options.audit)
+            state.args = args;
+        state.progress_token = std::move(progress_token);
+        calls.emplace(serial, std::move(state));
         active_ids.emplace(key, serial);
+
+        tool_context ctx = context;
+        ctx.mode = calls.at(serial).mode;
+        ctx.tool = tool.name;
+        ctx.waits = tool.waits;
+        if (ctx.mode != call_mode::execute && options.preview_client)
+            ctx.client = options.preview_client;
+        if (!calls.at(serial).progress_token.is_null())
+            ctx.progress = [w = weak_from_this(), serial](double progress, std::optional<double> total,
+                                                          std::string message) {
+                if (auto self = w.lock())
+                    self->report_progress(serial, progress, total, std::move(message));
+            };
         log(log_severity::debug, fmt::format("tools/call {} (request {})", tool.name, quote_text(key)));
 
         auto completion = [w = weak_from_this(), ex = executor, serial, signal](std::exception_ptr ep,
@@ -401,7 +481,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             // handler returns: keep the signal alive until then.
             asio::post(ex, [signal] {});
         };
-        asio::co_spawn(executor, tool.handler(context, std::move(args)),
+        asio::co_spawn(executor, tool.handler(std::move(ctx), std::move(args)),
                        asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
     }
 
@@ -414,6 +494,15 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial)
             active_ids.erase(a);
 
+        if (call.def && call.def->safety != tool_safety::read && call.mode == call_mode::execute &&
+            options.audit) {
+            tool_result audited = result;
+            if (ep || call.cancelled)
+                audited =
+                    tool_result::failure(call.cancelled ? "cancelled by the client" : "failed unexpectedly");
+            options.audit(
+                audit_line(std::chrono::system_clock::now(), call.tool, call.mode, call.args, audited));
+        }
         if (call.cancelled) {
             call.reply(nullptr); // cancelled: no response
         } else {
@@ -429,6 +518,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                 log(log_severity::error, fmt::format("{} failed: {}", call.tool, what));
                 result = tool_result::failure(fmt::format("{} failed unexpectedly: {}", call.tool, what));
             }
+
             call.reply(jsonrpc::make_result(call.id, to_json(result, effective_version())));
         }
         maybe_finish();

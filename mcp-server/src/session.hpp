@@ -1,6 +1,7 @@
 #ifndef PROXMOX_MCP_SESSION_HPP
 #define PROXMOX_MCP_SESSION_HPP
 
+#include "audit.hpp"
 #include "tool_registry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -23,12 +24,22 @@ struct server_identity {
 };
 
 struct session_options {
-    /// Tools per tools/list page.
-    std::size_t page_size = 50;
+    /// Tools per tools/list page: all of them fit in one.
+    std::size_t page_size = 100;
     /// After stdin EOF, calls still running get this long to answer before they are cancelled.
-    std::chrono::milliseconds eof_grace{1000};
+    /// Every call is bounded by its own timeouts (API calls, task waits of at most a day), so by
+    /// default they all finish and answer.
+    std::chrono::milliseconds eof_grace{std::chrono::hours(25)};
     /// Tool calls running at once; more are refused with jsonrpc::server_busy.
     std::size_t max_calls = 4096;
+    /// The client for preview and unconfirmed calls of write tools: it refuses every non-GET
+    /// request (write_guard.hpp). Null: such calls use the context's client.
+    std::shared_ptr<const proxmox::client> preview_client;
+    /// Receives one line per executed call of a write or destructive tool. Empty: no audit.
+    audit_sink audit;
+    /// When not empty, the server cannot reach a cluster (e.g. its configuration is missing or
+    /// malformed): tools are listed, and every tools/call answers this message as its error.
+    std::string unavailable;
 };
 
 /// One MCP session over a line channel: JSON-RPC dispatch, lifecycle and version negotiation,

@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace proxmox::mcp {
@@ -44,12 +45,77 @@ bool is_valid_tool_name(std::string_view name) noexcept {
     return true;
 }
 
+namespace {
+
+json::object& properties_of(json::object& schema) {
+    auto& props = schema["properties"];
+    if (!props.is_object())
+        props = json::object{};
+    return props.get_object();
+}
+
+/// The shared arguments carry no description: the server's instructions explain them once,
+/// with their usual defaults; a schema states a default only where a tool differs.
+void add_shared_arguments(tool_def& tool) {
+    auto& props = properties_of(tool.input_schema);
+    if (tool.safety != tool_safety::read) {
+        props["confirm"] = json::object{{"type", "boolean"}};
+        props["dry_run"] = json::object{{"type", "boolean"}};
+    }
+    if (tool.waits) {
+        const wait_defaults usual;
+        json::object wait{{"type", "boolean"}};
+        if (tool.waits->wait != usual.wait)
+            wait["default"] = tool.waits->wait;
+        json::object timeout{{"type", "integer"}, {"minimum", 1}, {"maximum", 86400}};
+        if (tool.waits->timeout_seconds != usual.timeout_seconds)
+            timeout["default"] = tool.waits->timeout_seconds;
+        json::object poll{{"type", "number"}, {"minimum", 0.5}, {"maximum", 60}};
+        if (tool.waits->poll_interval_seconds != usual.poll_interval_seconds)
+            poll["default"] = tool.waits->poll_interval_seconds;
+        props["wait"] = std::move(wait);
+        props["timeout"] = std::move(timeout);
+        props["poll_interval"] = std::move(poll);
+    }
+}
+
+/// A write tool answers either its result or a dry_run preview, so none of its result's fields
+/// is required.
+void allow_preview_output(tool_def& tool) {
+    if (tool.safety == tool_safety::read)
+        return;
+    if (tool.output_schema.empty())
+        tool.output_schema = json::object{{"type", "object"}};
+    tool.output_schema.erase("required");
+    auto& props = properties_of(tool.output_schema);
+    props["dry_run"] = json::object{{"type", "boolean"}};
+    props["summary"] = json::object{{"type", "string"}};
+    props["checks"] = json::object{{"type", "array"}};
+    props["requests"] = json::object{{"type", "array"}};
+    props["would_run"] = json::object{{"type", "boolean"}};
+}
+
+} // namespace
+
 void tool_registry::add(tool_def tool) {
     if (!is_valid_tool_name(tool.name))
         throw std::invalid_argument("invalid tool name: " + tool.name);
     if (find(tool.name))
         throw std::invalid_argument("duplicate tool name: " + tool.name);
+    tool.annotations.read_only = tool.safety == tool_safety::read;
+    tool.annotations.destructive = tool.safety == tool_safety::destructive;
+    add_shared_arguments(tool);
+    allow_preview_output(tool);
     tools_.push_back(std::move(tool));
+}
+
+void tool_registry::order_by(const std::vector<std::string_view>& names) {
+    auto rank = [&](const tool_def& t) {
+        auto it = std::find(names.begin(), names.end(), t.name);
+        return static_cast<std::size_t>(it - names.begin());
+    };
+    std::stable_sort(tools_.begin(), tools_.end(),
+                     [&](const tool_def& a, const tool_def& b) { return rank(a) < rank(b); });
 }
 
 const tool_def* tool_registry::find(std::string_view name) const noexcept {
@@ -59,6 +125,51 @@ const tool_def* tool_registry::find(std::string_view name) const noexcept {
     return nullptr;
 }
 
+namespace {
+
+bool is_bound_keyword(std::string_view key) {
+    for (std::string_view k : {"maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum",
+                               "exclusiveMaximum", "maxItems", "minItems", "additionalProperties"})
+        if (key == k)
+            return true;
+    return false;
+}
+
+json::value published_value(const json::value& v, bool in_properties) {
+    if (const auto* o = v.if_object()) {
+        json::object out;
+        for (const auto& kv : *o) {
+            // Inside `properties` the keys are argument names, never keywords.
+            if (!in_properties && is_bound_keyword(kv.key()))
+                continue;
+            out[kv.key()] = published_value(kv.value(), !in_properties && kv.key() == "properties");
+        }
+        return out;
+    }
+    return v;
+}
+
+} // namespace
+
+json::object published_schema(const json::object& schema) {
+    return published_value(schema, false).get_object();
+}
+
+namespace {
+/// Accepted by every write tool (or every waiting tool) and explained in the instructions, but
+/// not repeated in each listed schema unless a tool's default differs.
+json::object published_input(const tool_def& tool) {
+    json::object schema = published_schema(tool.input_schema);
+    if (auto* props = schema.if_contains("properties"); props && props->is_object()) {
+        props->get_object().erase("dry_run");
+        const auto* poll = props->get_object().if_contains("poll_interval");
+        if (poll && poll->is_object() && !poll->get_object().contains("default"))
+            props->get_object().erase("poll_interval");
+    }
+    return schema;
+}
+} // namespace
+
 json::object to_json(const tool_def& tool, std::string_view version) {
     json::object out;
     out["name"] = tool.name;
@@ -66,12 +177,12 @@ json::object to_json(const tool_def& tool, std::string_view version) {
     if (modern && !tool.title.empty())
         out["title"] = tool.title;
     out["description"] = tool.description;
-    out["inputSchema"] = tool.input_schema;
+    out["inputSchema"] = published_input(tool);
     if (modern && !tool.output_schema.empty())
-        out["outputSchema"] = tool.output_schema;
+        out["outputSchema"] = published_schema(tool.output_schema);
     if (protocol::has_tool_annotations(version)) {
         json::object a;
-        if (!tool.title.empty())
+        if (!tool.title.empty() && !modern) // from 2025-06-18 the tool's own title says it
             a["title"] = tool.title;
         a["readOnlyHint"] = tool.annotations.read_only;
         a["destructiveHint"] = tool.annotations.destructive;

@@ -6,13 +6,34 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace proxmox::mcp {
+
+struct server_policy;
+
+/// What a tool may do to the cluster. The session enforces the rules from it: read-only mode,
+/// `confirm`, `dry_run` (see README "Safety").
+enum class tool_safety {
+    read,       ///< only GET requests
+    write,      ///< changes the cluster; needs confirm: true
+    destructive ///< may destroy data or state; needs confirm: true
+};
+
+/// A tool that can wait for the PVE task it starts: the session adds `wait`, `timeout` and
+/// `poll_interval` to its input schema with these defaults.
+struct wait_defaults {
+    bool wait = false;
+    std::int64_t timeout_seconds = 300;
+    double poll_interval_seconds = 2.0;
+};
 
 /// MCP `ToolAnnotations`; every tool sets all four hints explicitly.
 struct tool_annotations {
@@ -43,10 +64,29 @@ struct tool_defaults {
     std::string bridge;
 };
 
+/// How a call of a write or destructive tool runs.
+enum class call_mode {
+    execute,    ///< confirm: true: send the writes
+    preview,    ///< dry_run: true: check with GET requests, return the plan
+    unconfirmed ///< neither: check, send no write, return an error showing the plan
+};
+
+/// `notifications/progress` for the running call: strictly increasing `progress`, `total` when
+/// known. Empty when the client did not send a progress token.
+using progress_sink = std::function<void(double progress, std::optional<double> total, std::string message)>;
+
 /// What a handler gets besides its (validated) arguments.
 struct tool_context {
-    std::shared_ptr<const proxmox::client> client; ///< null only in tests of fake tools
+    /// null only in tests of fake tools. In preview and unconfirmed calls this client refuses
+    /// every non-GET request, so a handler cannot write by mistake.
+    std::shared_ptr<const proxmox::client> client;
     tool_defaults defaults;
+    /// Allow-lists and switches; null means the defaults (everything allowed, not read-only).
+    std::shared_ptr<const server_policy> policy;
+    call_mode mode = call_mode::execute;
+    progress_sink progress;
+    std::string tool;                   ///< the tool's name, for messages
+    std::optional<wait_defaults> waits; ///< the tool's wait defaults, when it waits for tasks
 };
 
 /// A tool handler: a coroutine on the server's io_context. Arguments were validated against
@@ -61,16 +101,26 @@ struct tool_def {
     std::string description;
     boost::json::object input_schema;  ///< root `type: object`, `additionalProperties: false`
     boost::json::object output_schema; ///< root `type: object`
+    /// readOnlyHint and destructiveHint are derived from `safety` by tool_registry::add.
     tool_annotations annotations;
     tool_handler handler;
+    tool_safety safety = tool_safety::read;
+    std::optional<wait_defaults> waits;
+    /// Listed and callable only when this switch of the policy is on (e.g. "guest_exec").
+    std::string requires_switch;
 };
 
 /// The tools in registration order (which is also the tools/list order).
 class tool_registry {
 public:
-    /// Throws std::invalid_argument for a duplicate or malformed name.
+    /// Throws std::invalid_argument for a duplicate or malformed name. Derives the read-only and
+    /// destructive hints from `safety`; adds `confirm` and `dry_run` to the input schema of write
+    /// and destructive tools and the wait arguments to tools with `waits`; lets a write tool's
+    /// output be a preview (see tools/plan.hpp) too.
     void add(tool_def tool);
     const tool_def* find(std::string_view name) const noexcept;
+    /// Puts the tools named in `names` first, in that order; the others keep theirs after them.
+    void order_by(const std::vector<std::string_view>& names);
     const std::vector<tool_def>& tools() const noexcept { return tools_; }
     std::size_t size() const noexcept { return tools_.size(); }
 
@@ -79,8 +129,14 @@ private:
 };
 
 /// The MCP `Tool` object for a negotiated protocol version: no `title` / `outputSchema` before
-/// 2025-06-18, no `annotations` before 2025-03-26.
+/// 2025-06-18, no `annotations` before 2025-03-26. The schemas are published lean (every
+/// client resends them to the model on every turn): types, enums, defaults, required and
+/// descriptions, without the bounds (lengths, minimum/maximum, item counts,
+/// additionalProperties) the server still enforces and names in its errors.
 boost::json::object to_json(const tool_def& tool, std::string_view protocol_version);
+
+/// `schema` without the bound keywords (see to_json), at every depth.
+boost::json::object published_schema(const boost::json::object& schema);
 
 /// The CallToolResult for a negotiated protocol version (`structuredContent` from 2025-06-18).
 boost::json::object to_json(const tool_result& result, std::string_view protocol_version);

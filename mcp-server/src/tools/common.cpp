@@ -37,6 +37,13 @@ json::object output_schema(json::object properties, std::initializer_list<std::s
     return s;
 }
 
+json::object fields(std::initializer_list<std::pair<std::string_view, std::string_view>> name_type) {
+    json::object out;
+    for (const auto& [name, type] : name_type)
+        out[name] = json::object{{"type", type}};
+    return out;
+}
+
 json::object string_prop(std::string_view description) {
     return {{"type", "string"}, {"description", description}};
 }
@@ -121,20 +128,17 @@ json::object node_json(const proxmox::node_summary& n) {
 }
 
 json::object node_schema() {
-    return output_schema(
-        {
-            {"node", string_prop("Node name.")},
-            {"status", string_prop("online, offline or unknown.")},
-            {"cpu", number_prop("CPU usage, fraction 0..1.")},
-            {"maxcpu", integer_prop("Number of CPUs.")},
-            {"mem", integer_prop("Used memory in bytes.")},
-            {"maxmem", integer_prop("Total memory in bytes.")},
-            {"disk", integer_prop("Used root disk space in bytes.")},
-            {"maxdisk", integer_prop("Root disk size in bytes.")},
-            {"uptime", integer_prop("Uptime in seconds.")},
-            {"level", string_prop("Subscription level, when the node has one.")},
-        },
-        {"node", "status"});
+    auto props = fields({{"node", "string"},
+                         {"status", "string"},
+                         {"maxcpu", "integer"},
+                         {"mem", "integer"},
+                         {"maxmem", "integer"},
+                         {"disk", "integer"},
+                         {"maxdisk", "integer"},
+                         {"uptime", "integer"},
+                         {"level", "string"}});
+    props["cpu"] = number_prop("Fraction 0..1.");
+    return output_schema(std::move(props), {"node", "status"});
 }
 
 json::object guest_json(const proxmox::guest_summary& g) {
@@ -160,25 +164,22 @@ json::object guest_json(const proxmox::guest_summary& g) {
 }
 
 json::object guest_schema() {
-    return output_schema(
-        {
-            {"vmid", integer_prop("Guest id.")},
-            {"name", string_prop("Guest name.")},
-            {"node", string_prop("Node the guest is on.")},
-            {"status", string_prop("running or stopped.")},
-            {"template", boolean_prop("True for a template (cannot be started; clone it).")},
-            {"cpus", integer_prop("Virtual CPUs.")},
-            {"cpu", number_prop("CPU usage, fraction of the guest's CPUs.")},
-            {"mem", integer_prop("Used memory in bytes.")},
-            {"maxmem", integer_prop("Configured memory in bytes.")},
-            {"disk", integer_prop("Used disk space in bytes.")},
-            {"maxdisk", integer_prop("Disk size in bytes.")},
-            {"uptime", integer_prop("Uptime in seconds (0 when stopped).")},
-            {"lock", string_prop("Current config lock, if any.")},
-            {"tags", string_prop("Tags, separated by ';'.")},
-            {"pool", string_prop("Resource pool, if any.")},
-        },
-        {"vmid", "node", "status"});
+    auto props = fields({{"vmid", "integer"},
+                         {"name", "string"},
+                         {"node", "string"},
+                         {"status", "string"},
+                         {"template", "boolean"},
+                         {"cpus", "integer"},
+                         {"mem", "integer"},
+                         {"maxmem", "integer"},
+                         {"disk", "integer"},
+                         {"maxdisk", "integer"},
+                         {"uptime", "integer"},
+                         {"lock", "string"},
+                         {"tags", "string"},
+                         {"pool", "string"}});
+    props["cpu"] = number_prop("Fraction of its vCPUs.");
+    return output_schema(std::move(props), {"vmid", "node", "status"});
 }
 
 json::object task_json(const proxmox::task_status& t) {
@@ -192,19 +193,16 @@ json::object task_json(const proxmox::task_status& t) {
 }
 
 json::object task_schema() {
-    return output_schema(
-        {
-            {"upid", string_prop("Task id (UPID).")},
-            {"node", string_prop("Node that runs the task.")},
-            {"type", string_prop("Task type, e.g. qmstart.")},
-            {"id", string_prop("Object the task works on, usually the vmid.")},
-            {"user", string_prop("User or API token that started the task.")},
-            {"status", enum_prop("running or stopped.", {"running", "stopped"})},
-            {"starttime", integer_prop("Start time, Unix epoch seconds.")},
-            {"exitstatus", string_prop("Once stopped: OK, 'WARNINGS: n' or the error text.")},
-            {"succeeded", boolean_prop("Once stopped: true for OK or 'WARNINGS: n'.")},
-        },
-        {"upid", "status"});
+    auto props = fields({{"upid", "string"},
+                         {"node", "string"},
+                         {"type", "string"},
+                         {"id", "string"},
+                         {"user", "string"},
+                         {"status", "string"},
+                         {"starttime", "integer"},
+                         {"exitstatus", "string"},
+                         {"succeeded", "boolean"}});
+    return output_schema(std::move(props), {"upid", "status"});
 }
 
 std::string describe(const proxmox::error& e) {

@@ -39,6 +39,10 @@ inline constexpr std::size_t max_upid_length = 1024;
 /// Error texts from the cluster are cut to this many characters in a result.
 inline constexpr std::size_t max_error_text = 4000;
 
+/// Output properties by name and JSON type, without descriptions: `{"vmid", "integer"}`. Use
+/// these where the name says what the field is; every tools/list carries the schemas.
+json::object fields(std::initializer_list<std::pair<std::string_view, std::string_view>> name_type);
+
 /// A string in an output schema.
 json::object string_prop(std::string_view description);
 /// A string argument: bounded by maxLength.

@@ -1,5 +1,6 @@
 // proxmox-list-nodes, proxmox-node-status.
-#include "tools/common.hpp"
+#include "policy.hpp"
+#include "tools/guest.hpp"
 #include "tools/tools.hpp"
 
 #include <proxmox/client.hpp>
@@ -20,21 +21,21 @@ asio::awaitable<tool_result> list_nodes(tool_context ctx, json::object /*args*/)
         co_return failure("Listing nodes failed", nodes.error());
     json::array list;
     for (const auto& n : *nodes)
-        list.push_back(node_json(n));
+        if (!ctx.policy || ctx.policy->node_allowed(n.node))
+            list.push_back(node_json(n));
     std::size_t count = list.size();
     co_return tool_result::success({{"nodes", std::move(list)}, {"count", count}});
 }
 
 asio::awaitable<tool_result> node_status(tool_context ctx, json::object args) {
-    std::string name = arg_string(args, "node").value_or(ctx.defaults.node);
-    if (name.empty())
-        co_return tool_result::failure(
-            "No node given and PROXMOX_DEFAULT_NODE is not set. Fix: pass \"node\" "
-            "(proxmox-list-nodes lists the names).");
+    auto chosen = node_argument(ctx, args);
+    if (!chosen)
+        co_return chosen.failure();
+    const std::string name = *chosen;
     auto node = ctx.client->node(name);
     auto status = co_await node.async_status(asio::use_awaitable);
     if (!status)
-        co_return failure(fmt::format("Reading the status of node {} failed", name), status.error());
+        co_return co_await node_failure(ctx, "Reading the node's status failed", name, status.error());
     const auto& s = *status;
     json::array load;
     for (double l : s.loadavg)
@@ -54,12 +55,11 @@ asio::awaitable<tool_result> node_status(tool_context ctx, json::object args) {
     co_return tool_result::success(std::move(out));
 }
 
-json::object usage_schema(std::string_view what, std::string_view description, bool with_free) {
-    json::object props{{"total", integer_prop(fmt::format("Total {} in bytes.", what))},
-                       {"used", integer_prop(fmt::format("Used {} in bytes.", what))}};
+json::object usage_schema(bool with_free) {
+    auto props = fields({{"total", "integer"}, {"used", "integer"}});
     if (with_free)
-        props["free"] = integer_prop(fmt::format("Free {} in bytes.", what));
-    return described(output_schema(std::move(props), {"total", "used"}), description);
+        props["free"] = json::object{{"type", "integer"}};
+    return output_schema(std::move(props));
 }
 
 } // namespace
@@ -68,13 +68,12 @@ void register_node_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-nodes",
         .title = "List cluster nodes",
-        .description = "List the nodes of the Proxmox VE cluster with their status and CPU, memory, disk and "
-                       "uptime summary.",
+        .description = "List the cluster's nodes with status, CPU, memory, disk and uptime.",
         .input_schema = input_schema({}),
-        .output_schema = output_schema({{"nodes", array_prop("The cluster's nodes.", node_schema())},
-                                        {"count", integer_prop("Number of nodes.")}},
+        .output_schema = output_schema({{"nodes", json::object{{"type", "array"}, {"items", node_schema()}}},
+                                        {"count", json::object{{"type", "integer"}}}},
                                        {"nodes", "count"}),
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true, .open_world = true},
+        .annotations = {.idempotent = true},
         .handler = list_nodes,
     });
 
@@ -82,28 +81,24 @@ void register_node_tools(tool_registry& registry) {
         .name = "proxmox-node-status",
         .title = "Node status",
         .description =
-            "Detailed health of one node: uptime, load, CPU, memory, swap, root disk, kernel and PVE "
-            "versions. Without \"node\" it uses PROXMOX_DEFAULT_NODE.",
+            "Health of one node (default PROXMOX_DEFAULT_NODE): uptime, load, CPU, memory, swap, root "
+            "disk, kernel and PVE versions.",
         .input_schema =
-            input_schema({{"node", name_prop("Node name, e.g. \"pve\". Default: PROXMOX_DEFAULT_NODE.")}}),
+            input_schema({{"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}}}),
         .output_schema = output_schema(
-            {
-                {"node", string_prop("Node name.")},
-                {"uptime", integer_prop("Uptime in seconds.")},
-                {"kversion", string_prop("Kernel version.")},
-                {"pveversion", string_prop("pve-manager version.")},
-                {"cpu", number_prop("CPU usage, fraction 0..1.")},
-                {"loadavg", array_prop("Load average over 1, 5 and 15 minutes.", number_prop("Load."))},
-                {"cpuinfo", described(output_schema({{"model", string_prop("CPU model.")},
-                                                     {"cpus", integer_prop("Logical CPUs.")},
-                                                     {"sockets", integer_prop("CPU sockets.")}}),
-                                      "The node's CPUs.")},
-                {"memory", usage_schema("memory", "Memory usage.", true)},
-                {"swap", usage_schema("swap", "Swap usage.", false)},
-                {"rootfs", usage_schema("root file system space", "Root file system usage.", false)},
-            },
+            merged(fields({{"node", "string"},
+                           {"uptime", "integer"},
+                           {"kversion", "string"},
+                           {"pveversion", "string"},
+                           {"cpu", "number"}}),
+                   {{"loadavg", json::object{{"type", "array"}, {"items", json::object{{"type", "number"}}}}},
+                    {"cpuinfo", output_schema(fields(
+                                    {{"model", "string"}, {"cpus", "integer"}, {"sockets", "integer"}}))},
+                    {"memory", usage_schema(true)},
+                    {"swap", usage_schema(false)},
+                    {"rootfs", usage_schema(false)}}),
             {"node", "uptime", "memory"}),
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true, .open_world = true},
+        .annotations = {.idempotent = true},
         .handler = node_status,
     });
 }

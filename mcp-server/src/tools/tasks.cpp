@@ -37,16 +37,13 @@ void register_task_tools(tool_registry& registry) {
             "Read the status of a Proxmox task by its UPID: running or stopped, and once stopped its "
             "exit status (OK, 'WARNINGS: n' or the error).",
         .input_schema = input_schema(
-            {{"upid",
-              json::object{
-                  {"type", "string"},
-                  {"minLength", 1},
-                  {"maxLength", max_upid_length},
-                  {"description",
-                   "Task id, e.g. \"UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam!mcp:\"."}}}},
+            {{"upid", json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", max_upid_length}}},
+             {"node", json::object{{"type", "string"},
+                                   {"maxLength", max_name_length},
+                                   {"description", "Ignored: the UPID names the node."}}}},
             {"upid"}),
         .output_schema = task_schema(),
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true, .open_world = true},
+        .annotations = {.idempotent = true},
         .handler = task_status,
     });
 }

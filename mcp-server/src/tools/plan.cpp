@@ -1,0 +1,113 @@
+#include "audit.hpp"
+#include "tools/plan.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace proxmox::mcp::tools {
+
+namespace asio = boost::asio;
+
+void write_plan::check(std::string what, bool ok, std::string detail) {
+    checks_.push_back({std::move(what), ok, std::move(detail)});
+}
+
+void write_plan::add(proxmox::http_method method, proxmox::gen::encoded_request request) {
+    requests_.push_back({method, std::move(request)});
+}
+
+bool write_plan::checks_passed() const noexcept {
+    return std::all_of(checks_.begin(), checks_.end(), [](const auto& c) { return c.ok; });
+}
+
+std::string write_plan::failed_checks() const {
+    std::string out;
+    for (const auto& c : checks_) {
+        if (c.ok)
+            continue;
+        out += fmt::format("{}{}", out.empty() ? "" : "; ", c.what);
+        if (!c.detail.empty())
+            out += fmt::format(" ({})", c.detail);
+    }
+    return out;
+}
+
+json::array write_plan::requests_json() const {
+    json::array out;
+    for (const auto& r : requests_) {
+        json::object params;
+        for (const auto& [k, v] : r.request.params.items()) {
+            json::value shown(is_secret_key(k) ? std::string("***") : v);
+            if (auto* existing = params.if_contains(k)) { // a repeated key is sent repeated
+                if (!existing->is_array())
+                    *existing = json::array{*existing};
+                existing->get_array().push_back(std::move(shown));
+            } else {
+                params[k] = std::move(shown);
+            }
+        }
+        json::object o{{"method", proxmox::to_string(r.method)}, {"path", r.request.path}};
+        if (!params.empty())
+            o["params"] = std::move(params);
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+json::array write_plan::checks_json() const {
+    json::array out;
+    for (const auto& c : checks_) {
+        json::object o{{"check", c.what}, {"ok", c.ok}};
+        if (!c.detail.empty())
+            o["detail"] = c.detail;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+std::optional<tool_result> gate(const tool_context& ctx, const write_plan& plan) {
+    const std::string failed = plan.failed_checks();
+    switch (ctx.mode) {
+    case call_mode::preview:
+        return tool_result::success({{"dry_run", true},
+                                     {"summary", plan.summary()},
+                                     {"checks", plan.checks_json()},
+                                     {"requests", plan.requests_json()},
+                                     {"would_run", failed.empty()}});
+    case call_mode::unconfirmed: {
+        std::string message =
+            failed.empty()
+                ? fmt::format("Not done: {}. Nothing was sent. Fix: call again with confirm: true to do it "
+                              "(dry_run: true previews the requests).",
+                              plan.summary())
+                : fmt::format("Not done: {}. It would fail: {}. Nothing was sent.", plan.summary(), failed);
+        return tool_result::failure(std::move(message), {{"requests", plan.requests_json()}});
+    }
+    case call_mode::execute:
+        if (!failed.empty())
+            return tool_result::failure(
+                fmt::format("Not done: {}. {}. Nothing was sent.", plan.summary(), failed),
+                {{"checks", plan.checks_json()}});
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+asio::awaitable<outcome<proxmox::api_response>>
+send_plan(const tool_context& ctx, const write_plan& plan, std::string_view what) {
+    std::optional<proxmox::api_response> last;
+    for (const auto& r : plan.requests()) {
+        auto answer = co_await ctx.client->async_send(r.method, r.request, asio::use_awaitable);
+        if (!answer)
+            co_return failure(what, answer.error());
+        last = std::move(*answer);
+    }
+    if (!last)
+        co_return proxmox::api_response{};
+    co_return std::move(*last);
+}
+
+} // namespace proxmox::mcp::tools
