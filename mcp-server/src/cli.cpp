@@ -49,7 +49,8 @@ on stdin/stdout (stdout carries protocol messages only; logs go to stderr).
 
 Options:
   --demo                  serve a simulated in-process Proxmox VE cluster (nothing to configure)
-  --env-file PATH         read configuration from PATH instead of ./.env
+  --env-file PATH         read configuration from PATH (default: ./.env, else
+                          $XDG_CONFIG_HOME/proxmox-mcp/env, i.e. ~/.config/proxmox-mcp/env)
   --list-tools-markdown   print the tool reference (docs/mcp-tools.md) and exit
   --version               print the version and exit
   --help                  print this help and exit
@@ -68,8 +69,17 @@ Configuration (the environment wins over the env file):
   PROXMOX_DEFAULT_NODE     node used when a tool call names none
   PROXMOX_DEFAULT_STORAGE  default storage
   PROXMOX_DEFAULT_BRIDGE   default bridge
+  PROXMOX_DEFAULT_LXC_PASSWORD  root password of new containers (never printed)
+  PROXMOX_READ_ONLY        true: only reading tools; no request but GET is sent
+  PROXMOX_ALLOWED_NODES    comma list of the only nodes tools may target
+  PROXMOX_ALLOWED_VMIDS    ranges of the only guests tools may target, e.g. 100-199,9000
+  PROXMOX_ALLOWED_POOLS    comma list: only guests in these pools
+  PROXMOX_ALLOW_GUEST_EXEC true: offer proxmox-guest-exec (--demo sets it)
+  PROXMOX_UPLOAD_DIR       the upload tools read local files only below this directory
+  PROXMOX_AUDIT_LOG        file for one JSON line per executed write (default: stderr)
 
-Exit status: 0 on stdin EOF or SIGTERM, 2 for a usage or configuration error.
+A missing or malformed setting does not stop the server: every tool call answers it.
+Exit status: 0 on stdin EOF or SIGTERM, 2 for a usage error.
 )";
 }
 

@@ -1,5 +1,6 @@
 #include "docs_markdown.hpp"
 #include "protocol.hpp"
+#include "tools/tools.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -134,18 +135,101 @@ std::string_view yes_no(bool b) {
 
 constexpr std::string_view config_rows[][2] = {
     {"PROXMOX_API_URL", "`https://host:8006` of one cluster node. Required."},
-    {"PROXMOX_TOKEN_ID", "API token id, `USER@REALM!TOKENID`. Required."},
-    {"PROXMOX_TOKEN_SECRET", "API token secret. Required; never printed."},
+    {"PROXMOX_TOKEN_ID", "API token id, `USER@REALM!TOKENID` (preferred)."},
+    {"PROXMOX_TOKEN_SECRET", "API token secret; never printed."},
+    {"PROXMOX_USER", "`USER@REALM` for ticket login instead of a token."},
+    {"PROXMOX_PASSWORD", "That user's password; never printed."},
     {"PROXMOX_VERIFY", "`true` (default) verifies the certificate (system CAs or `PROXMOX_CA_FILE`); `false` "
                        "disables verification (logged as a warning)."},
     {"PROXMOX_FINGERPRINT",
      "SHA-256 fingerprint of the node certificate (`pvenode cert info`); pins it instead "
      "of CA verification."},
     {"PROXMOX_CA_FILE", "CA certificate file, e.g. the cluster's `/etc/pve/pve-root-ca.pem`."},
+    {"PROXMOX_TIMEOUT", "Seconds one API call may take, retries included (default 30)."},
+    {"PROXMOX_CONNECT_TIMEOUT", "Seconds for TCP connect and TLS handshake (default 10)."},
     {"PROXMOX_DEFAULT_NODE", "Node used by tools whose `node` argument is left out."},
-    {"PROXMOX_DEFAULT_STORAGE", "Default storage for tools that create disks (none yet)."},
-    {"PROXMOX_DEFAULT_BRIDGE", "Default bridge for tools that create NICs (none yet)."},
+    {"PROXMOX_DEFAULT_STORAGE", "Storage used by tools that create disks when `storage` is left out."},
+    {"PROXMOX_DEFAULT_BRIDGE", "Bridge used by tools that create NICs when `bridge` is left out."},
+    {"PROXMOX_DEFAULT_LXC_PASSWORD",
+     "Root password of containers made by proxmox-create-lxc; never printed."},
+    {"PROXMOX_READ_ONLY", "`true`: only reading tools are listed; no request but GET leaves the process."},
+    {"PROXMOX_ALLOWED_NODES", "Comma list: only these nodes can be targeted or listed."},
+    {"PROXMOX_ALLOWED_VMIDS", "Ranges like `100-199,9000`: only these guests (and new vmids)."},
+    {"PROXMOX_ALLOWED_POOLS", "Comma list: only guests in these pools, and only these pools."},
+    {"PROXMOX_ALLOW_GUEST_EXEC",
+     "`true` lists proxmox-guest-exec (commands inside guests); `--demo` sets it."},
+    {"PROXMOX_UPLOAD_DIR", "The upload tools read local files only below this directory (unset: refused)."},
+    {"PROXMOX_AUDIT_LOG", "File that gets one JSON line per executed write (default: stderr)."},
 };
+
+/// The seed's families, by position in seed_tool_order.
+struct family {
+    std::size_t first;
+    std::string_view name;
+};
+constexpr family families[] = {{0, "Discovery"},
+                               {11, "VM lifecycle"},
+                               {21, "LXC containers"},
+                               {26, "Cloud-init and networking"},
+                               {31, "Images, templates, snapshots, backups"},
+                               {40, "Metrics"},
+                               {42, "Pools, users, permissions"},
+                               {50, "Orchestration"}};
+
+std::string_view safety_name(const tool_def& t) {
+    switch (t.safety) {
+    case tool_safety::read:
+        return "read";
+    case tool_safety::write:
+        return "write";
+    case tool_safety::destructive:
+        return "destructive";
+    }
+    return "read";
+}
+
+/// A plausible value for an argument, for the example calls.
+json::value sample(std::string_view name, const json::object& schema) {
+    if (const auto* e = schema.if_contains("enum"); e && e->is_array() && !e->get_array().empty())
+        return e->get_array()[0];
+    std::string type = str(schema, "type");
+    if (name == "vmid" || name == "source_vmid")
+        return 100;
+    if (name == "new_vmid")
+        return 123;
+    if (type == "integer")
+        return 1;
+    if (type == "number")
+        return 1.5;
+    if (type == "boolean")
+        return true;
+    if (type == "array")
+        return json::array{"..."};
+    if (type == "object")
+        return json::object{};
+    if (name == "node" || name == "target_node")
+        return "pve";
+    if (name == "upid")
+        return "UPID:pve:0012AB34:0A1B2C3D:6650A1B2:qmstart:100:root@pam!mcp:";
+    return "...";
+}
+
+json::object example_arguments(const tool_def& t) {
+    json::object args;
+    const auto* props = t.input_schema.if_contains("properties");
+    if (!props || !props->is_object())
+        return args;
+    const auto& p = props->get_object();
+    if (p.contains("vmid") && !is_required(t.input_schema, "vmid"))
+        args["vmid"] = 100; // the guest selector: vmid or name
+    if (const auto* r = t.input_schema.if_contains("required"); r && r->is_array())
+        for (const auto& k : r->get_array())
+            if (k.is_string() && p.contains(k.get_string()))
+                args[k.get_string()] = sample(k.get_string(), p.at(k.get_string()).get_object());
+    if (t.safety != tool_safety::read)
+        args["confirm"] = true;
+    return args;
+}
 
 } // namespace
 
@@ -175,28 +259,61 @@ std::string render_tools_markdown(const tool_registry& registry) {
         "are results with `isError: true` and a message that says what to fix. Run `proxmox-mcp --demo` to "
         "try the tools against a simulated cluster.\n\n";
 
-    out += "| Tool | Title | readOnlyHint | destructiveHint | idempotentHint | openWorldHint |\n";
-    out += "| --- | --- | --- | --- | --- | --- |\n";
+    out +=
+        "## Arguments every tool shares\n\n"
+        "- **Guest selector** `vmid` or `name`, optional `node`: one `GET /cluster/resources` finds the "
+        "guest; "
+        "a name on several nodes is an error listing them unless `node` is given; `vmid` and `name` together "
+        "must name the same guest.\n"
+        "- **`confirm`** (write and destructive tools): without `confirm: true` nothing is written; the "
+        "answer is an error that shows the requests the call would send.\n"
+        "- **`dry_run: true`** (write and destructive tools): checks the target with GET requests only and "
+        "returns `summary`, `checks` (each with `ok`) and the exact `requests` (method, path, parameters, "
+        "secrets as `***`); needs no `confirm`. Not repeated in each listed schema (the server's "
+        "instructions "
+        "say it once).\n"
+        "- **`wait`, `timeout`, `poll_interval`** (tools that start a PVE task): `wait: false` answers the "
+        "`upid` at once; `wait: true` polls every `poll_interval` seconds (default 2) up to `timeout` "
+        "seconds "
+        "(default 300 unless the tool says); a failed task is an error with PVE's exit status and log tail; "
+        "a timeout is an error naming the UPID for proxmox-wait-task. With `_meta.progressToken` the wait "
+        "sends `notifications/progress`.\n"
+        "- **`limit`, `offset`, `fields`** (list tools): `limit` items (default 50) from `offset`, only the "
+        "named `fields`; the answer has `total` and `next_offset` while more remain.\n\n"
+        "Listed schemas leave out the bounds (string lengths, minimum/maximum) to save the model's context; "
+        "the server enforces them and names them in its errors. A string without a stated bound may hold "
+        "4096 characters.\n\n";
+
+    out += "| Tool | Title | Safety | readOnlyHint | destructiveHint | idempotentHint | openWorldHint |\n";
+    out += "| --- | --- | --- | --- | --- | --- | --- |\n";
     for (const auto& t : registry.tools())
-        out += fmt::format("| [`{}`](#{}) | {} | {} | {} | {} | {} |\n", t.name, t.name, cell(t.title),
-                           yes_no(t.annotations.read_only), yes_no(t.annotations.destructive),
+        out += fmt::format("| [`{}`](#{}) | {} | {} | {} | {} | {} | {} |\n", t.name, t.name, cell(t.title),
+                           safety_name(t), yes_no(t.annotations.read_only), yes_no(t.annotations.destructive),
                            yes_no(t.annotations.idempotent), yes_no(t.annotations.open_world));
 
     out += "\n## Configuration\n\n";
     out +=
-        "Read from the environment and from `.env` in the working directory (`--env-file PATH` picks another "
-        "file); the environment wins. `--demo` needs none of them.\n\n";
+        "Read from the environment (an MCP client's `env` block) and from one env file: `--env-file PATH`, "
+        "else `.env` in the working directory, else `$XDG_CONFIG_HOME/proxmox-mcp/env` (default "
+        "`~/.config/proxmox-mcp/env`). The environment wins. `--demo` needs none of them. A missing or "
+        "malformed setting does not stop the server: every tool call answers the problem and its fix.\n\n";
     out += "| Key | Meaning |\n| --- | --- |\n";
     for (const auto& row : config_rows)
         out += fmt::format("| `{}` | {} |\n", row[0], row[1]);
 
     out += "\n## Tools\n";
-    for (const auto& t : registry.tools()) {
+    for (std::size_t index = 0; index < registry.tools().size(); ++index) {
+        const auto& t = registry.tools()[index];
+        for (const auto& f : families)
+            if (f.first == index && index < seed_tool_order.size() && seed_tool_order[index] == t.name)
+                out += fmt::format("\n## {}\n", f.name);
         out += fmt::format("\n### {}\n\n**{}** — {}\n\n", t.name, t.title, t.description);
-        out += fmt::format("Annotations: `readOnlyHint: {}`, `destructiveHint: {}`, `idempotentHint: {}`, "
-                           "`openWorldHint: {}`.\n\n",
+        out += fmt::format("Safety: **{}**{}. Annotations: `readOnlyHint: {}`, `destructiveHint: {}`, "
+                           "`idempotentHint: {}`, `openWorldHint: {}`.\n\n",
+                           safety_name(t), t.safety == tool_safety::read ? "" : " (needs `confirm: true`)",
                            t.annotations.read_only, t.annotations.destructive, t.annotations.idempotent,
                            t.annotations.open_world);
+        out += fmt::format("Example: `{}`\n\n", json::serialize(example_arguments(t)));
         out += "Arguments:\n\n";
         const auto* props = t.input_schema.if_contains("properties");
         if (!props || !props->is_object() || props->get_object().empty()) {

@@ -70,10 +70,13 @@ TEST_F(McpHostile, PathParametersCannotAddressAnotherEndpoint) {
         auto status = c.call("proxmox-node-status", {{"node", node}});
         ASSERT_TRUE(is_error(status)) << node << ": " << json::serialize(status);
         EXPECT_NE(text_of(status).find("node"), std::string::npos) << text_of(status);
+        // list-vms filters one cluster-wide answer by node: no node name reaches a path.
         auto vms = c.call("proxmox-list-vms", {{"node", node}});
-        ASSERT_TRUE(is_error(vms)) << node;
+        ASSERT_FALSE(is_error(vms)) << node;
+        EXPECT_EQ(vms.at("structuredContent").at("total"), 0) << node;
     }
-    EXPECT_TRUE(server().request_log().empty()) << server().request_log().front().path;
+    for (const auto& e : server().request_log())
+        EXPECT_EQ(e.path, "/cluster/resources") << "a node name reached a path";
 }
 
 TEST_F(McpHostile, HugeArgumentsAreRefusedAndTheServerStaysUp) {
@@ -98,7 +101,7 @@ TEST_F(McpHostile, HugeArgumentsAreRefusedAndTheServerStaysUp) {
     EXPECT_EQ(c.proc().wait_exit(10s), 0);
 }
 
-TEST_F(McpHostile, BadConfigurationExitsWith2WithoutPrintingSecrets) {
+TEST_F(McpHostile, BadConfigurationIsShownWithoutPrintingSecrets) {
     const std::string secret = "5ec7a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
     for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
              {"PROXMOX_TOKEN_SECRET", secret + "\r\nX-Evil: 1"},
@@ -109,10 +112,17 @@ TEST_F(McpHostile, BadConfigurationExitsWith2WithoutPrintingSecrets) {
              {"PROXMOX_API_URL", info().url + "/?token=" + secret},
              {"PROXMOX_API_URL", "https://root:" + secret + "@" + info().url.substr(8)}}) {
         mcp_client c({}, env({{key, value}}));
-        EXPECT_EQ(c.proc().wait_exit(10s), 2) << key;
+        ASSERT_TRUE(c.initialize().is_object()) << key;
+        auto r = c.call("proxmox-list-nodes");
+        ASSERT_TRUE(is_error(r)) << key;
+        EXPECT_NE(text_of(r).find(key), std::string::npos) << text_of(r);
+        EXPECT_EQ(text_of(r).find("5ec7"), std::string::npos) << text_of(r);
+        c.proc().close_stdin();
+        EXPECT_EQ(c.proc().wait_exit(10s), 0) << key;
         const auto err = c.proc().stderr_text();
         EXPECT_NE(err.find(key), std::string::npos) << err;
         EXPECT_EQ(err.find("5ec7"), std::string::npos) << err;
+        EXPECT_TRUE(server().request_log().empty()) << "a misconfigured server sent a request";
     }
 }
 
@@ -163,7 +173,7 @@ TEST_F(McpHostile, ALostAnswerToAStartIsAnUnknownOutcomeSentOnce) {
     lost.path = "/nodes/*/qemu/*/status/start";
     lost.kind = proxmox::sim::fault::action::reset_after;
     server().add_fault(lost);
-    auto r = c.call("proxmox-start-vm", {{"vmid", vmid}, {"wait", true}});
+    auto r = c.call("proxmox-start-vm", {{"vmid", vmid}, {"wait", true}, {"confirm", true}});
     ASSERT_TRUE(is_error(r)) << json::serialize(r);
     EXPECT_NE(text_of(r).find("may have been applied"), std::string::npos) << text_of(r);
     EXPECT_EQ(count_containing("POST", "/status/start"), 1u) << "a write is never sent twice";
@@ -194,6 +204,9 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
         for (bool write : {false, true}) {
             SCOPED_TRACE(std::string(fc.name) + (write ? " on start-vm" : " on list-nodes"));
             server().clear_faults();
+            if (write) // a running VM would be answered "already running" without a request
+                c.call("proxmox-stop-vm",
+                       {{"vmid", vmid}, {"hard", true}, {"confirm", true}, {"wait", true}});
             server().clear_request_log();
             proxmox::sim::fault f;
             f.method = write ? "POST" : "GET";
@@ -203,7 +216,8 @@ TEST_F(McpHostile, EveryFaultEndsInAClearResultAndAWriteIsSentOnce) {
             f.delay = fc.delay;
             f.truncate_bytes = 5;
             server().add_fault(f);
-            auto r = write ? c.call("proxmox-start-vm", {{"vmid", vmid}}) : c.call("proxmox-list-nodes");
+            auto r = write ? c.call("proxmox-start-vm", {{"vmid", vmid}, {"confirm", true}})
+                           : c.call("proxmox-list-nodes");
             ASSERT_TRUE(r.contains("content")) << "no answer: " << c.proc().stderr_text();
             if (is_error(r)) {
                 EXPECT_FALSE(text_of(r).empty());

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -15,8 +16,6 @@ namespace json = boost::json;
 using namespace proxmox::mcp;
 
 namespace {
-const std::set<std::string> expected_tools{"proxmox-list-nodes", "proxmox-node-status", "proxmox-list-vms",
-                                           "proxmox-start-vm", "proxmox-task-status"};
 
 void expect_object_schema(const json::object& s, const std::string& where) {
     const auto* type = s.if_contains("type");
@@ -27,8 +26,7 @@ void expect_object_schema(const json::object& s, const std::string& where) {
         ASSERT_TRUE(p.value().is_object()) << where << "." << p.key();
         const auto& ps = p.value().get_object();
         EXPECT_TRUE(ps.contains("type")) << where << "." << p.key();
-        EXPECT_TRUE(ps.contains("description")) << where << "." << p.key() << " has no description";
-        if (ps.at("type") == "object")
+        if (ps.at("type") == "object" && ps.contains("properties")) // free-form objects may have none
             expect_object_schema(ps, where + "." + std::string(p.key()));
     }
     if (const auto* req = s.if_contains("required")) {
@@ -39,12 +37,65 @@ void expect_object_schema(const json::object& s, const std::string& where) {
 }
 } // namespace
 
-TEST(McpRegistry, HasTheSeedTools) {
+TEST(McpRegistry, HasTheSeedToolsInTheSeedOrder) {
     auto reg = make_default_registry();
-    std::set<std::string> names;
+    std::vector<std::string> names;
     for (const auto& t : reg.tools())
-        names.insert(t.name);
-    EXPECT_EQ(names, expected_tools);
+        names.push_back(t.name);
+    ASSERT_EQ(seed_tool_order.size(), 53u);
+    EXPECT_EQ(names, std::vector<std::string>(seed_tool_order.begin(), seed_tool_order.end()));
+}
+
+TEST(McpRegistry, SharedArgumentsFollowTheSafetyClass) {
+    auto reg = make_default_registry();
+    for (const auto& t : reg.tools()) {
+        SCOPED_TRACE(t.name);
+        const auto& props = t.input_schema.at("properties").as_object();
+        const bool writes = t.safety != tool_safety::read;
+        EXPECT_EQ(props.contains("confirm"), writes);
+        EXPECT_EQ(props.contains("dry_run"), writes);
+        EXPECT_EQ(t.annotations.read_only, !writes);
+        EXPECT_EQ(t.annotations.destructive, t.safety == tool_safety::destructive);
+        if (t.waits) {
+            EXPECT_TRUE(props.contains("wait"));
+            EXPECT_TRUE(props.contains("timeout"));
+            EXPECT_TRUE(props.contains("poll_interval"));
+        }
+    }
+}
+
+TEST(McpRegistry, ToolListFitsTheContextBudget) {
+    // Every client resends tools/list to the model on every turn: the model-visible part (name,
+    // description, inputSchema) of all tools within 16 KB, the whole answer within 48 KB.
+    auto reg = make_default_registry();
+    std::size_t visible = 0;
+    json::array all;
+    for (const auto& t : reg.tools()) {
+        auto published = to_json(t, "2025-11-25");
+        visible += json::serialize(json::object{{"name", published.at("name")},
+                                                {"description", published.at("description")},
+                                                {"inputSchema", published.at("inputSchema")}})
+                       .size();
+        all.push_back(std::move(published));
+    }
+    const std::size_t answer = json::serialize(json::object{{"tools", std::move(all)}}).size();
+    std::printf("tools/list: %zu tools, model-visible %zu bytes (budget 16384), whole answer %zu bytes "
+                "(budget 49152)\n",
+                reg.size(), visible, answer);
+    EXPECT_LE(visible, 16u * 1024);
+    EXPECT_LE(answer, 48u * 1024);
+}
+
+TEST(McpRegistry, PublishedSchemasLeaveOutTheBoundsButTheServerEnforcesThem) {
+    auto reg = make_default_registry();
+    const auto& tool = *reg.find("proxmox-list-vms");
+    auto published = to_json(tool, "2025-11-25").at("inputSchema").as_object();
+    auto text = json::serialize(published);
+    for (const char* keyword : {"maxLength", "minimum", "maximum", "additionalProperties", "maxItems"})
+        EXPECT_EQ(text.find(keyword), std::string::npos) << keyword << " in " << text;
+    EXPECT_TRUE(validate(tool.input_schema, json::object{{"node", std::string(129, 'a')}}));
+    EXPECT_TRUE(validate(tool.input_schema, json::object{{"limit", 0}}));
+    EXPECT_TRUE(validate(tool.input_schema, json::object{{"unknown", 1}}));
 }
 
 TEST(McpRegistry, EveryToolIsComplete) {
@@ -59,6 +110,7 @@ TEST(McpRegistry, EveryToolIsComplete) {
         ASSERT_TRUE(t.input_schema.contains("additionalProperties"));
         EXPECT_EQ(t.input_schema.at("additionalProperties"), json::value(false));
         expect_object_schema(t.output_schema, t.name + ".outputSchema");
+        EXPECT_LE(t.description.size(), 160u) << "descriptions are sent on every turn: one sentence";
         EXPECT_TRUE(t.annotations.open_world);
         if (t.annotations.read_only) {
             EXPECT_FALSE(t.annotations.destructive);
@@ -72,7 +124,7 @@ TEST(McpRegistry, EveryToolIsComplete) {
     EXPECT_FALSE(reg.find("proxmox-start-vm")->annotations.destructive);
 }
 
-/// Every string a client can send is bounded (maxLength) unless it is one of a few enum values.
+/// Every string a client can send is bounded: by its maxLength, or by the validator's default.
 void expect_bounded_strings(const json::object& schema, const std::string& where) {
     const auto* props = schema.if_contains("properties");
     if (!props || !props->is_object())
@@ -81,13 +133,14 @@ void expect_bounded_strings(const json::object& schema, const std::string& where
         const auto& ps = p.value().get_object();
         const std::string at = where + "." + std::string(p.key());
         if (ps.at("type") == "string" && !ps.contains("enum")) {
-            EXPECT_TRUE(ps.contains("maxLength")) << at << " is an unbounded string";
+            std::size_t bound = default_max_string_length;
+            if (const auto* m = ps.if_contains("maxLength"))
+                bound = static_cast<std::size_t>(m->to_number<std::int64_t>());
+            auto problem = validate(ps, json::value(std::string(bound + 1, 'a')));
+            EXPECT_TRUE(problem && problem->message.find("at most") != std::string::npos) << at;
         }
-        if (ps.at("type") == "array" && ps.contains("items") && ps.at("items").at("type") == "string") {
-            EXPECT_TRUE(ps.contains("maxItems") && ps.at("items").as_object().contains("maxLength")) << at;
-        }
-        if (ps.at("type") == "object")
-            expect_bounded_strings(ps, at);
+        if (ps.at("type") == "array")
+            EXPECT_TRUE(ps.contains("maxItems")) << at << " is an unbounded array";
     }
 }
 
@@ -159,8 +212,8 @@ TEST(McpDocs, CommittedReferenceMatchesRegistry) {
 
 TEST(McpDocs, MentionsEveryToolAndHint) {
     auto md = render_tools_markdown(make_default_registry());
-    for (const auto& name : expected_tools)
-        EXPECT_NE(md.find("### " + name), std::string::npos) << name;
+    for (const auto& name : seed_tool_order)
+        EXPECT_NE(md.find("### " + std::string(name)), std::string::npos) << name;
     EXPECT_NE(md.find("destructiveHint"), std::string::npos);
     EXPECT_NE(md.find("PROXMOX_FINGERPRINT"), std::string::npos);
     EXPECT_EQ(pretty_json(json::object{{"a", json::array{1, 2}}}), "{\n  \"a\": [1, 2]\n}");

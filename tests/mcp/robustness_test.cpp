@@ -93,7 +93,7 @@ TEST(McpRobustness, RequestsBeforeInitializeGetAnError) {
     EXPECT_EQ(c.next(), json::parse(R"({"jsonrpc":"2.0","id":"p","result":{}})"));
 
     ASSERT_TRUE(c.initialize().as_object().contains("result"));
-    EXPECT_EQ(c.tools().size(), 5u);
+    EXPECT_EQ(c.tools().size(), 53u);
 }
 
 TEST(McpRobustness, HugeClientTextGetsSmallErrors) {

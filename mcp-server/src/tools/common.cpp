@@ -148,7 +148,7 @@ json::object guest_json(const proxmox::guest_summary& g) {
                    {"status", g.status},
                    {"template", g.is_template},
                    {"cpus", g.cpus},
-                   {"cpu", g.cpu},
+                   {"cpu", std::round(g.cpu * 1000) / 1000}, // three digits say enough
                    {"mem", g.mem},
                    {"maxmem", g.maxmem},
                    {"disk", g.disk},

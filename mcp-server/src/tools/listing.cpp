@@ -13,7 +13,10 @@ json::object list_props() {
              json::object{{"type", "array"}, {"items", json::object{{"type", "string"}}}, {"maxItems", 64}}}};
 }
 
-json::object page_of(json::array items, const json::object& args, std::string_view key) {
+json::object page_of(json::array items,
+                     const json::object& args,
+                     std::string_view key,
+                     std::initializer_list<std::string_view> default_fields) {
     const std::size_t total = items.size();
     const auto limit = static_cast<std::size_t>(arg_int(args, "limit").value_or(default_list_limit));
     const auto offset = std::min(
@@ -23,6 +26,12 @@ json::object page_of(json::array items, const json::object& args, std::string_vi
     const json::array* fields = nullptr;
     if (const auto* f = args.if_contains("fields"); f && f->is_array() && !f->get_array().empty())
         fields = &f->get_array();
+    json::array defaults;
+    if (!fields && default_fields.size() > 0) {
+        for (auto name : default_fields)
+            defaults.emplace_back(name);
+        fields = &defaults;
+    }
     json::array page;
     for (std::size_t i = offset; i < end; ++i) {
         if (!fields || !items[i].is_object()) {

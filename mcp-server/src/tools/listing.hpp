@@ -15,8 +15,13 @@ inline constexpr std::int64_t default_list_limit = 50;
 /// `limit`, `offset`, `fields` input properties.
 json::object list_props();
 
-/// `{key: page, total, offset, next_offset?}` from all matching `items` (objects).
-json::object page_of(json::array items, const json::object& args, std::string_view key);
+/// `{key: page, total, offset, next_offset?}` from all matching `items` (objects). Without a
+/// `fields` argument, items keep only `default_fields` when given (a compact default; `fields`
+/// can name any other field of the item).
+json::object page_of(json::array items,
+                     const json::object& args,
+                     std::string_view key,
+                     std::initializer_list<std::string_view> default_fields = {});
 
 /// Output properties of page_of: `key` (array of `item`), total, offset, next_offset.
 json::object page_output_props(std::string_view key, json::object item);
