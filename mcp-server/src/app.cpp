@@ -42,14 +42,18 @@ const char* server_version() noexcept {
 namespace {
 
 constexpr const char* instructions =
-    "Tools for one Proxmox VE cluster. Guests: pass vmid or name (a name must be unique unless node "
-    "is given; vmid and name together must agree); find them with proxmox-list-vms / proxmox-list-lxc. "
-    "Tools that change the cluster send nothing without confirm: true; they answer what they would do. "
-    "dry_run: true checks the target with reads only and returns the exact requests, without confirm. "
-    "Long operations start a PVE task: wait: false returns its UPID at once, wait: true waits up to "
-    "timeout seconds polling every poll_interval seconds; a failed task is an error with its exit "
-    "status and log tail; after a timeout follow the UPID with proxmox-wait-task. Lists take limit, "
-    "offset and fields and report total. Strings are at most 4096 characters.";
+    "Tools for one Proxmox VE cluster. Arguments every tool shares, explained here once: "
+    "Guests: pass vmid or name (vmid and name together must name the same guest); add node when a "
+    "name is on several nodes. Find guests with proxmox-list-vms and proxmox-list-lxc. "
+    "Tools that change the cluster send nothing without confirm: true and answer what they would do; "
+    "dry_run: true checks the target with reads only and returns the exact requests, no confirm "
+    "needed. Tools that start a PVE task take wait (default false unless listed), timeout (seconds; "
+    "300 by default, up to 3600 for long operations such as backup) and poll_interval (seconds, "
+    "default 2): wait: false returns the UPID "
+    "at once; a failed task is an error with its exit status and log tail; after a timeout follow "
+    "the UPID with proxmox-wait-task. Starting a running guest or stopping a stopped one succeeds "
+    "with already: true. Lists take limit (default 50), offset and fields and report total and "
+    "next_offset. Strings are at most 4096 characters unless an error says otherwise.";
 
 void write_stdout(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);

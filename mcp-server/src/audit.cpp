@@ -20,7 +20,8 @@ bool is_secret_key(std::string_view key) {
     std::string lower(key);
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (std::string_view word : {"password", "secret", "token", "ticket", "private"})
+    // Token ids (`tokens`, `token_id`) name a token; its secret is what must not show.
+    for (std::string_view word : {"password", "secret", "ticket", "csrf", "private"})
         if (lower.find(word) != std::string::npos)
             return true;
     return false;

@@ -12,8 +12,8 @@
 
 namespace proxmox::mcp {
 
-/// `value` with every secret replaced by "***": keys naming a password, secret or token, at any
-/// depth (a `params` object may hold `cipassword`).
+/// `value` with every secret replaced by "***": keys naming a password, secret, ticket or
+/// private key, at any depth (a `params` object may hold `cipassword`).
 boost::json::object redact_secrets(const boost::json::object& value);
 
 /// Whether an argument or parameter key names a secret.

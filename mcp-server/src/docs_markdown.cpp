@@ -73,6 +73,11 @@ std::string str(const json::object& o, std::string_view key) {
 
 std::string type_text(const json::object& s) {
     std::string t = str(s, "type");
+    if (const auto* types = s.if_contains("type"); types && types->is_array()) {
+        for (const auto& x : types->get_array())
+            if (x.is_string())
+                t += (t.empty() ? "" : " or ") + std::string(x.get_string());
+    }
     if (t == "array") {
         if (const auto* items = s.if_contains("items"); items && items->is_object())
             t = "array of " + str(items->get_object(), "type");

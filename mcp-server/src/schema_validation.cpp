@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 namespace proxmox::mcp {
@@ -215,6 +216,9 @@ std::size_t utf8_length(std::string_view s) {
     return n;
 }
 
+/// The bound of a string whose schema states none: arguments are bounded, results are not.
+thread_local std::size_t unstated_string_bound = default_max_string_length;
+
 std::optional<validation_error>
 check_string(const json::object& schema, const json::value& v, const std::string& path) {
     if (!v.is_string())
@@ -232,9 +236,9 @@ check_string(const json::object& schema, const json::value& v, const std::string
     if (const auto* m = schema.if_contains("maxLength"); m && is_integral(*m) && len > as_double(*m))
         return fail(path, fmt::format("{} must be at most {} characters long, got {}. Fix: shorten it.",
                                       describe(path), number_text(*m), len));
-    if (!schema.contains("maxLength") && len > default_max_string_length)
+    if (!schema.contains("maxLength") && len > unstated_string_bound)
         return fail(path, fmt::format("{} must be at most {} characters long, got {}. Fix: shorten it.",
-                                      describe(path), default_max_string_length, len));
+                                      describe(path), unstated_string_bound, len));
     return std::nullopt;
 }
 
@@ -347,6 +351,13 @@ check(const json::object& schema, const json::value& v, const std::string& path)
 
 std::optional<validation_error> validate(const json::object& schema, const json::value& value) {
     return check(schema, value, "");
+}
+
+std::optional<validation_error> validate_result(const json::object& schema, const json::value& value) {
+    unstated_string_bound = std::numeric_limits<std::size_t>::max();
+    auto r = check(schema, value, "");
+    unstated_string_bound = default_max_string_length;
+    return r;
 }
 
 } // namespace proxmox::mcp

@@ -28,6 +28,11 @@ inline constexpr std::size_t default_max_string_length = 4096;
 /// Messages and paths quote the client's keys and values at a bounded length (caller_text.hpp).
 std::optional<validation_error> validate(const boost::json::object& schema, const boost::json::value& value);
 
+/// As validate(), for a tool's result against its outputSchema: a string without maxLength is
+/// not bounded (a command's output may be long).
+std::optional<validation_error> validate_result(const boost::json::object& schema,
+                                                const boost::json::value& value);
+
 } // namespace proxmox::mcp
 
 #endif

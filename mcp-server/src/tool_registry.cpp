@@ -54,28 +54,35 @@ json::object& properties_of(json::object& schema) {
     return props.get_object();
 }
 
-/// The shared arguments carry no description: the server's instructions explain them once,
-/// with their usual defaults; a schema states a default only where a tool differs.
+/// Marks an accepted argument that the published schema leaves out: the server's instructions
+/// explain it once for every tool (see published_input).
+json::object unlisted(json::object schema) {
+    schema["x-unlisted"] = true;
+    return schema;
+}
+
+/// The shared arguments carry no description: the server's instructions explain them once.
+/// A schema lists `wait` only where the tool's default differs from false; `dry_run`, `timeout`
+/// and `poll_interval` are accepted but never listed (their defaults are in the docs, and a wait
+/// that times out says how to go on).
 void add_shared_arguments(tool_def& tool) {
     auto& props = properties_of(tool.input_schema);
     if (tool.safety != tool_safety::read) {
         props["confirm"] = json::object{{"type", "boolean"}};
-        props["dry_run"] = json::object{{"type", "boolean"}};
+        props["dry_run"] = unlisted(json::object{{"type", "boolean"}});
     }
     if (tool.waits) {
         const wait_defaults usual;
-        json::object wait{{"type", "boolean"}};
-        if (tool.waits->wait != usual.wait)
-            wait["default"] = tool.waits->wait;
-        json::object timeout{{"type", "integer"}, {"minimum", 1}, {"maximum", 86400}};
-        if (tool.waits->timeout_seconds != usual.timeout_seconds)
-            timeout["default"] = tool.waits->timeout_seconds;
-        json::object poll{{"type", "number"}, {"minimum", 0.5}, {"maximum", 60}};
-        if (tool.waits->poll_interval_seconds != usual.poll_interval_seconds)
-            poll["default"] = tool.waits->poll_interval_seconds;
-        props["wait"] = std::move(wait);
-        props["timeout"] = std::move(timeout);
-        props["poll_interval"] = std::move(poll);
+        json::object wait{{"type", "boolean"}, {"default", tool.waits->wait}};
+        props["wait"] = tool.waits->wait == usual.wait ? unlisted(std::move(wait)) : std::move(wait);
+        props["timeout"] = unlisted(json::object{{"type", "integer"},
+                                                 {"minimum", 1},
+                                                 {"maximum", 86400},
+                                                 {"default", tool.waits->timeout_seconds}});
+        props["poll_interval"] = unlisted(json::object{{"type", "number"},
+                                                       {"minimum", 0.5},
+                                                       {"maximum", 60},
+                                                       {"default", tool.waits->poll_interval_seconds}});
     }
 }
 
@@ -161,10 +168,14 @@ namespace {
 json::object published_input(const tool_def& tool) {
     json::object schema = published_schema(tool.input_schema);
     if (auto* props = schema.if_contains("properties"); props && props->is_object()) {
-        props->get_object().erase("dry_run");
-        const auto* poll = props->get_object().if_contains("poll_interval");
-        if (poll && poll->is_object() && !poll->get_object().contains("default"))
-            props->get_object().erase("poll_interval");
+        auto& p = props->get_object();
+        for (auto it = p.begin(); it != p.end();) {
+            const auto* o = it->value().if_object();
+            if (o && o->contains("x-unlisted"))
+                it = p.erase(it);
+            else
+                ++it;
+        }
     }
     return schema;
 }

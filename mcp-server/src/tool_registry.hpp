@@ -135,6 +135,10 @@ private:
 /// additionalProperties) the server still enforces and names in its errors.
 boost::json::object to_json(const tool_def& tool, std::string_view protocol_version);
 
+/// An argument schema marked `"x-unlisted": true` is accepted and validated but left out of the
+/// published schema (shared arguments the server's instructions explain once: dry_run, the
+/// selector's node, wait/timeout/poll_interval with their usual defaults).
+///
 /// `schema` without the bound keywords (see to_json), at every depth.
 boost::json::object published_schema(const boost::json::object& schema);
 

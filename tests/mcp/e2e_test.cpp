@@ -82,7 +82,8 @@ protected:
         ASSERT_FALSE(is_error(result)) << text_of(result);
         ASSERT_TRUE(result.contains("structuredContent")) << tool;
         const auto& structured = result.at("structuredContent");
-        auto problem = proxmox::mcp::validate(tools.at(tool).at("outputSchema").as_object(), structured);
+        auto problem =
+            proxmox::mcp::validate_result(tools.at(tool).at("outputSchema").as_object(), structured);
         EXPECT_FALSE(problem) << tool << ": " << (problem ? problem->message : "");
         EXPECT_EQ(json::parse(text_of(result)), structured) << tool;
     }

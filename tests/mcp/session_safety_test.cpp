@@ -119,8 +119,10 @@ protected:
             {"jsonrpc", "2.0"}, {"id", ++id}, {"method", "tools/call"}, {"params", std::move(params)}});
         for (;;) {
             auto v = next();
-            if (v.is_null())
+            if (v.is_null() || !v.is_object()) {
+                ADD_FAILURE() << tool << ": no answer";
                 return {};
+            }
             if (v.as_object().contains("id"))
                 return v.at("result").as_object();
             notifications.push_back(v.as_object());
@@ -130,7 +132,12 @@ protected:
     std::vector<std::string> listed() {
         send(json::object{{"jsonrpc", "2.0"}, {"id", ++id}, {"method", "tools/list"}});
         std::vector<std::string> names;
-        for (const auto& t : next().at("result").at("tools").as_array())
+        auto answer = next();
+        if (!answer.is_object() || !answer.as_object().contains("result")) {
+            ADD_FAILURE() << "tools/list: " << json::serialize(answer);
+            return names;
+        }
+        for (const auto& t : answer.at("result").at("tools").as_array())
             names.emplace_back(t.at("name").as_string());
         return names;
     }

@@ -83,7 +83,7 @@ protected:
         if (it == tools_.end()) {
             ADD_FAILURE() << tool << " is not listed";
         } else if (const auto* schema = it->second.if_contains("outputSchema")) {
-            auto problem = proxmox::mcp::validate(schema->as_object(), structured);
+            auto problem = proxmox::mcp::validate_result(schema->as_object(), structured);
             EXPECT_FALSE(problem) << tool << ": result breaks its outputSchema at "
                                   << (problem ? problem->path : "") << ": "
                                   << (problem ? problem->message : "");

@@ -309,8 +309,11 @@ asio::awaitable<tool_result> assign_permission(tool_context ctx, json::object ar
 }
 
 json::object list_of_names() {
-    // a list or a comma string: checked by list_argument (the bounds are not published)
-    return {{"maxItems", 64}, {"maxLength", 2048}};
+    // a list or a comma string; list_argument checks the items
+    return {{"type", json::array{"array", "string"}},
+            {"items", json::object{{"type", "string"}, {"maxLength", 256}}},
+            {"maxItems", 64},
+            {"maxLength", 2048}};
 }
 
 } // namespace
@@ -319,7 +322,7 @@ void register_access_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-users",
         .title = "List users",
-        .description = "List PVE users with enabled state, groups and API token names (never secrets).",
+        .description = "Users with enabled state, groups and token names (no secrets).",
         .input_schema = input_schema(list_props()),
         .output_schema =
             output_schema(page_output_props("users", output_schema(fields({{"userid", "string"},
@@ -336,7 +339,7 @@ void register_access_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-roles",
         .title = "List roles",
-        .description = "List PVE roles with their privileges (privs as one comma-separated string).",
+        .description = "Roles with their privileges.",
         .input_schema = input_schema(list_props()),
         .output_schema = output_schema(page_output_props(
             "roles",
@@ -347,7 +350,7 @@ void register_access_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-assign-permission",
         .title = "Grant roles on a path",
-        .description = "Grant roles on an ACL path to users/tokens and/or groups (list or comma string).",
+        .description = "Grant roles on an ACL path to users/tokens and/or groups.",
         .input_schema = input_schema(
             {{"path", json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", max_text_length}}},
              {"roles", list_of_names()},

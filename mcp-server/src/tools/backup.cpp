@@ -232,8 +232,7 @@ void register_backup_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-restore-vm",
         .title = "Restore a backup",
-        .description =
-            "Restore a vzdump archive (VM or container) as vmid; force overwrites a stopped guest.",
+        .description = "Restore a vzdump archive as guest vmid; force overwrites a stopped one.",
         .input_schema = input_schema(
             {{"node", name},
              {"vmid", json::object{{"type", "integer"}, {"minimum", 100}, {"maximum", 999999999}}},

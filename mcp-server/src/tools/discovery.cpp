@@ -382,8 +382,7 @@ void register_discovery_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-vm-info",
         .title = "VM details",
-        .description = "One QEMU VM in detail: CPU, memory, disks, NICs, cloud-init IPs, agent, full config, "
-                       "live usage.",
+        .description = "One VM in detail: CPU, memory, disks, NICs, cloud-init, config, live usage.",
         .input_schema = selector_input(),
         .output_schema = info_output(),
         .annotations = {.idempotent = true},
@@ -392,9 +391,7 @@ void register_discovery_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-lxc-info",
         .title = "Container details",
-        .description =
-            "One LXC container in detail: CPU, memory, root disk and mount points, NICs, full config, live "
-            "usage.",
+        .description = "One container in detail: CPU, memory, disks, NICs, config, live usage.",
         .input_schema = selector_input(),
         .output_schema = info_output(),
         .annotations = {.idempotent = true},
@@ -403,7 +400,7 @@ void register_discovery_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-bridges",
         .title = "List bridges",
-        .description = "List a node's network bridges (vmbr0, ...) for VM and container NICs.",
+        .description = "A node's network bridges (vmbr0, ...) for NICs.",
         .input_schema =
             input_schema({{"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}}}),
         .output_schema =
@@ -421,7 +418,7 @@ void register_discovery_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-vm-firewall-get",
         .title = "Read a guest firewall",
-        .description = "Firewall options (enabled, policies) and rules of a VM or container.",
+        .description = "A guest's firewall options and rules.",
         .input_schema = selector_input(),
         .output_schema = output_schema(
             merged(fields({{"vmid", "integer"},

@@ -1,6 +1,7 @@
 #include "caller_text.hpp"
 #include "policy.hpp"
 #include "tools/guest.hpp"
+#include "tools/tools.hpp"
 
 #include <proxmox/client.hpp>
 
@@ -29,6 +30,9 @@ std::string counterpart(std::string_view tool, proxmox::guest_type wanted) {
     if (pos == std::string::npos)
         return {};
     t.replace(pos, from.size(), to);
+    // Only a tool that exists (there is no proxmox-lxc-metrics).
+    if (std::find(seed_tool_order.begin(), seed_tool_order.end(), t) == seed_tool_order.end())
+        return {};
     return t;
 }
 
@@ -37,7 +41,7 @@ std::string counterpart(std::string_view tool, proxmox::guest_type wanted) {
 json::object selector_props() {
     return {{"vmid", json::object{{"type", "integer"}, {"minimum", 100}, {"maximum", 999999999}}},
             {"name", json::object{{"type", "string"}, {"maxLength", max_name_length}}},
-            {"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}}};
+            {"node", json::object{{"type", "string"}, {"maxLength", max_name_length}, {"x-unlisted", true}}}};
 }
 
 json::object merged(json::object a, const json::object& b) {

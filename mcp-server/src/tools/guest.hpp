@@ -16,7 +16,8 @@
 /// against the live cluster with one request, allow-list checks, errors that name the fix.
 namespace proxmox::mcp::tools {
 
-/// `vmid`, `name`, `node` properties (no descriptions: the instructions explain the selector).
+/// `vmid`, `name`, `node` properties (no descriptions: the instructions explain the selector;
+/// `node` is accepted but not listed).
 json::object selector_props();
 /// `a` with the properties of `b` added.
 json::object merged(json::object a, const json::object& b);

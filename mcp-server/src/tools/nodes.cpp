@@ -68,7 +68,7 @@ void register_node_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-nodes",
         .title = "List cluster nodes",
-        .description = "List the cluster's nodes with status, CPU, memory, disk and uptime.",
+        .description = "The cluster's nodes with status, CPU, memory, disk, uptime.",
         .input_schema = input_schema({}),
         .output_schema = output_schema({{"nodes", json::object{{"type", "array"}, {"items", node_schema()}}},
                                         {"count", json::object{{"type", "integer"}}}},
@@ -80,9 +80,7 @@ void register_node_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-node-status",
         .title = "Node status",
-        .description =
-            "Health of one node (default PROXMOX_DEFAULT_NODE): uptime, load, CPU, memory, swap, root "
-            "disk, kernel and PVE versions.",
+        .description = "Health of one node: uptime, load, CPU, memory, swap, disk, versions.",
         .input_schema =
             input_schema({{"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}}}),
         .output_schema = output_schema(

@@ -298,7 +298,7 @@ void register_pool_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-pools",
         .title = "List pools",
-        .description = "List resource pools with their member guest vmids and storages.",
+        .description = "Resource pools with their member guests and storages.",
         .input_schema = input_schema(list_props()),
         .output_schema = output_schema(page_output_props(
             "pools",
@@ -314,7 +314,7 @@ void register_pool_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-create-pool",
         .title = "Create a pool",
-        .description = "Create a resource pool (parent/child for a nested one); an existing id is an error.",
+        .description = "Create a resource pool (parent/child for a nested one).",
         .input_schema =
             input_schema({{"poolid", poolid_prop()},
                           {"comment", json::object{{"type", "string"}, {"maxLength", max_text_length}}}},
@@ -328,7 +328,7 @@ void register_pool_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-delete-pool",
         .title = "Delete a pool",
-        .description = "Delete an empty resource pool (PVE refuses pools that still have members).",
+        .description = "Delete an empty resource pool.",
         .input_schema = input_schema({{"poolid", poolid_prop()}}, {"poolid"}),
         .output_schema = output_schema(fields({{"poolid", "string"}, {"deleted", "boolean"}})),
         .annotations = {.idempotent = false},

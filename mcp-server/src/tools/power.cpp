@@ -132,7 +132,7 @@ void register_power_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-start-vm",
         .title = "Start a VM",
-        .description = "Start a QEMU VM. Succeeds without a task when it is already running.",
+        .description = "Start a QEMU VM.",
         .input_schema = input_schema(selector_props()),
         .output_schema = power_output(),
         .annotations = {.idempotent = true},
@@ -143,9 +143,7 @@ void register_power_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-stop-vm",
         .title = "Stop a VM",
-        .description =
-            "Shut a QEMU VM down via ACPI, or power it off with hard: true. Succeeds without a task "
-            "when it is already stopped.",
+        .description = "Shut a QEMU VM down via ACPI, or power it off with hard: true.",
         .input_schema = input_schema(
             merged(selector_props(), {{"hard", json::object{{"type", "boolean"}, {"default", false}}}})),
         .output_schema = power_output(),
@@ -167,7 +165,7 @@ void register_power_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-shutdown-vm",
         .title = "Shut down a VM",
-        .description = "Shut a QEMU VM down cleanly via ACPI; timeout also bounds PVE's wait for the guest.",
+        .description = "Shut a QEMU VM down cleanly (ACPI); timeout also bounds PVE's wait.",
         .input_schema = input_schema(selector_props()),
         .output_schema = power_output(),
         .annotations = {.idempotent = true},
@@ -178,7 +176,7 @@ void register_power_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-start-lxc",
         .title = "Start a container",
-        .description = "Start an LXC container. Succeeds without a task when it is already running.",
+        .description = "Start an LXC container.",
         .input_schema = input_schema(selector_props()),
         .output_schema = power_output(),
         .annotations = {.idempotent = true},
@@ -189,9 +187,7 @@ void register_power_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-stop-lxc",
         .title = "Stop a container",
-        .description =
-            "Stop an LXC container at once (no clean shutdown). Succeeds without a task when it is "
-            "already stopped.",
+        .description = "Stop an LXC container at once (no clean shutdown).",
         .input_schema = input_schema(selector_props()),
         .output_schema = power_output(),
         .annotations = {.idempotent = true},

@@ -231,7 +231,7 @@ void register_snapshot_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-snapshots",
         .title = "List snapshots",
-        .description = "List a VM's or container's snapshots; current is the one it runs on.",
+        .description = "A guest's snapshots; current is the one it runs on.",
         .input_schema = input_schema(selector_props()),
         .output_schema = output_schema(merged(
             {{"snapshots", json::object{{"type", "array"},

@@ -131,7 +131,7 @@ void register_storage_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-storage",
         .title = "List storages",
-        .description = "List the datacenter's storages: type, content types, shared, and usage per node.",
+        .description = "Storages: type, content types, shared, usage per node.",
         .input_schema = input_schema(list_props()),
         .output_schema = output_schema(
             page_output_props(

@@ -236,7 +236,7 @@ void register_upload_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-upload-iso",
         .title = "Upload an ISO",
-        .description = "Upload an .iso/.img file from PROXMOX_UPLOAD_DIR to a node's storage.",
+        .description = "Upload an .iso/.img file from PROXMOX_UPLOAD_DIR.",
         .input_schema = upload_input(),
         .output_schema = upload_output(),
         .annotations = {.idempotent = true},
@@ -248,7 +248,7 @@ void register_upload_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-upload-template",
         .title = "Upload a container template",
-        .description = "Upload a .tar.zst/.xz/.gz template from PROXMOX_UPLOAD_DIR to a node's storage.",
+        .description = "Upload a container template (.tar.zst/.xz/.gz) from PROXMOX_UPLOAD_DIR.",
         .input_schema = upload_input(),
         .output_schema = upload_output(),
         .annotations = {.idempotent = true},

@@ -708,7 +708,7 @@ void register_vm_lifecycle_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-clone-vm",
         .title = "Clone a VM",
-        .description = "Clone a VM or template to new_vmid, optionally onto another node or storage.",
+        .description = "Clone a VM or template to new_vmid (optionally another node/storage).",
         .input_schema = input_schema({{"source_vmid", vmid_type()},
                                       {"new_vmid", vmid_type()},
                                       {"source_node", text()},

@@ -61,14 +61,13 @@ asio::awaitable<tool_result> list_guests(tool_context ctx, json::object args, pr
 }
 
 json::object list_input() {
-    return input_schema(
-        merged({{"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}},
-                {"status", json::object{{"type", "string"}, {"enum", json::array{"running", "stopped"}}}},
-                {"search", json::object{{"type", "string"},
-                                        {"maxLength", max_name_length},
-                                        {"description", "Name contains (case-insensitive)."}}},
-                {"name", json::object{{"type", "string"}, {"maxLength", max_name_length}}}},
-               list_props()));
+    return input_schema(merged(
+        {{"node", json::object{{"type", "string"}, {"maxLength", max_name_length}}},
+         {"status", json::object{{"type", "string"}, {"enum", json::array{"running", "stopped"}}}},
+         {"search", json::object{{"type", "string"}, {"maxLength", max_name_length}}},
+         // `name`: an older spelling of `search`, still accepted
+         {"name", json::object{{"type", "string"}, {"maxLength", max_name_length}, {"x-unlisted", true}}}},
+        list_props()));
 }
 
 } // namespace
@@ -77,9 +76,7 @@ void register_vm_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-vms",
         .title = "List VMs",
-        .description =
-            "List the cluster's QEMU VMs (templates included) with status and usage; filter by node, "
-            "status or name.",
+        .description = "List QEMU VMs (templates too) with status and usage; search: name contains.",
         .input_schema = list_input(),
         .output_schema = output_schema(page_output_props("vms", guest_schema())),
         .annotations = {.idempotent = true},
@@ -91,8 +88,7 @@ void register_vm_tools(tool_registry& registry) {
     registry.add({
         .name = "proxmox-list-lxc",
         .title = "List containers",
-        .description =
-            "List the cluster's LXC containers with status and usage; filter by node, status or name.",
+        .description = "List LXC containers with status and usage; search: name contains.",
         .input_schema = list_input(),
         .output_schema = output_schema(page_output_props("containers", guest_schema())),
         .annotations = {.idempotent = true},
