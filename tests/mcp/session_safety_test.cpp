@@ -4,6 +4,7 @@
 #include "jsonrpc.hpp"
 #include "policy.hpp"
 #include "session.hpp"
+#include "session_lines.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
@@ -99,16 +100,7 @@ protected:
     void send(const json::value& v) { s->on_line(json::serialize(v)); }
 
     json::value next(std::chrono::milliseconds timeout = 3s) {
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (lines.empty() && std::chrono::steady_clock::now() < deadline) {
-            io.restart();
-            io.run_for(5ms);
-        }
-        if (lines.empty())
-            return nullptr;
-        auto line = lines.front();
-        lines.pop_front();
-        return json::parse(line);
+        return proxmox::mcp::testing::next_line(io, lines, timeout);
     }
 
     json::object call(const char* tool, json::object args, json::object meta = {}) {

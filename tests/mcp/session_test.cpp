@@ -2,6 +2,7 @@
 // negotiation, pagination, batches, concurrency, cancellation, end of input.
 #include "jsonrpc.hpp"
 #include "session.hpp"
+#include "session_lines.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -94,17 +95,7 @@ protected:
 
     /// Runs the io_context until a line arrives (or `timeout`), returns it parsed (null on timeout).
     json::value next(std::chrono::milliseconds timeout = 3s) {
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (lines.empty() && std::chrono::steady_clock::now() < deadline) {
-            io.restart();
-            io.run_for(5ms);
-        }
-        if (lines.empty())
-            return nullptr;
-        auto line = lines.front();
-        lines.pop_front();
-        EXPECT_EQ(line.find('\n'), std::string::npos);
-        return json::parse(line);
+        return proxmox::mcp::testing::next_line(io, lines, timeout);
     }
 
     /// Runs the io_context for `d` and returns how many lines were written meanwhile.

@@ -14,6 +14,8 @@
 #include "schema_validation.hpp"
 #include "sim_fixture.hpp"
 
+#include <proxmox/blocking_client.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -21,6 +23,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -114,9 +117,22 @@ protected:
         return tools_;
     }
 
+    /// An SDK client on the same simulator, to set up and read state the tools do not show.
+    proxmox::blocking_client& pve() {
+        if (!pve_) {
+            proxmox::client_options o;
+            o.url = info().url;
+            o.token = {info().token_id, info().token_secret};
+            o.tls.fingerprint = info().fingerprint;
+            pve_.emplace(std::move(o));
+        }
+        return *pve_;
+    }
+
 private:
     std::unique_ptr<mcp_client> client_;
     std::map<std::string, boost::json::object> tools_;
+    std::optional<proxmox::blocking_client> pve_;
 };
 
 } // namespace proxmox::mcp::testing

@@ -300,12 +300,8 @@ asio::awaitable<tool_result> assign_permission(tool_context ctx, json::object ar
     if (!groups.empty())
         put.groups = comma_joined(groups);
     plan.add(put);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan, fmt::format("Could not {}", plan.summary()));
-    if (!sent)
-        co_return sent.failure();
-    co_return tool_result::success(std::move(out));
+    std::string what = fmt::format("Could not {}", plan.summary());
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 json::object list_of_names() {

@@ -2,6 +2,7 @@
 // (POST /nodes/{node}/qemu with `archive`, or /nodes/{node}/lxc with `restore=1`).
 #include "caller_text.hpp"
 #include "policy.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -24,25 +25,7 @@ namespace asio = boost::asio;
 namespace gen = proxmox::gen;
 using proxmox::guest_type;
 
-// Defined in lxc.cpp.
-namespace lxc_images_checks {
-std::optional<tool_result> refuse_new_guest(const tool_context& ctx, proxmox::vmid_t vmid);
-asio::awaitable<outcome<bool>> check_node(const tool_context& ctx, write_plan& plan, std::string node);
-asio::awaitable<outcome<bool>>
-check_vmid_free(const tool_context& ctx, write_plan& plan, proxmox::vmid_t vmid);
-asio::awaitable<outcome<std::string>> storage_for(
-    const tool_context& ctx, write_plan& plan, std::string node, std::string wanted, std::string content);
-asio::awaitable<outcome<std::optional<proxmox::storage_volume>>> find_volume(const tool_context& ctx,
-                                                                             write_plan& plan,
-                                                                             std::string node,
-                                                                             std::string volid,
-                                                                             std::string content,
-                                                                             std::string what);
-} // namespace lxc_images_checks
-
 namespace {
-
-using namespace lxc_images_checks;
 
 asio::awaitable<tool_result> backup_vm(tool_context ctx, json::object args) {
     const std::optional<guest_type> any;
@@ -63,8 +46,7 @@ asio::awaitable<tool_result> backup_vm(tool_context ctx, json::object args) {
     if (!chosen)
         co_return std::move(chosen.failure());
     const std::string storage = *chosen;
-    plan.check("not locked", g.lock.empty(),
-               g.lock.empty() ? "" : fmt::format("locked ({}); wait for that task to end", g.lock));
+    check_not_locked(plan, g);
     gen::nodes_vzdump_post_params p{.node = g.node};
     p.job.vmid = std::to_string(g.vmid);
     p.job.mode = gen::backup_job_fields::mode_enum(mode);
@@ -72,15 +54,10 @@ asio::awaitable<tool_result> backup_vm(tool_context ctx, json::object args) {
     if (!storage.empty())
         p.job.storage = storage;
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not back up {}", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
-    json::object out{{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}, {"storage", storage}};
-    auto result = co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    auto out = guest_out(g);
+    out["storage"] = storage;
+    auto result = co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
     if (result.is_error || !result.structured.contains("task"))
         co_return result;
     // The archive just written: the guest's newest backup on that storage.
@@ -130,14 +107,12 @@ asio::awaitable<tool_result> restore_vm(tool_context ctx, json::object args) {
                 co_return std::move(free.failure());
         } else {
             // overwriting: PVE wants the same kind of guest, on this node, stopped
-            const auto cluster = ctx.client->cluster();
-            auto resources =
-                co_await cluster.async_resources(proxmox::resource_filter::vm, asio::use_awaitable);
-            if (!resources)
-                co_return failure("Listing the cluster's guests failed", resources.error());
-            auto it = std::find_if(resources->begin(), resources->end(),
+            auto guests = co_await cluster_guests(ctx);
+            if (!guests)
+                co_return std::move(guests.failure());
+            auto it = std::find_if(guests->begin(), guests->end(),
                                    [&](const auto& r) { return r.vmid && *r.vmid == vmid; });
-            if (it != resources->end()) {
+            if (it != guests->end()) {
                 const auto existing = it->to_guest();
                 const bool same_kind = (existing.type == guest_type::lxc) == container;
                 const bool ok = same_kind && existing.node == node && existing.status != "running";
@@ -173,34 +148,27 @@ asio::awaitable<tool_result> restore_vm(tool_context ctx, json::object args) {
     // A restore beside the original is a copy: new MAC addresses unless unique: false says otherwise.
     const std::optional<bool> unique =
         arg_bool(args, "unique").value_or(!force) ? std::optional<bool>(true) : std::nullopt;
+    const auto add_restore = [&](auto p) { // the same parameters for either kind
+        p.vmid = vmid;
+        p.force = flag("force");
+        p.unique = unique;
+        p.storage = text(storage);
+        plan.add(p);
+    };
     if (container) {
         gen::nodes_lxc_post_params p{.node = node};
         p.ostemplate = volid;
         p.restore = true;
-        p.vmid = vmid;
-        p.force = flag("force");
-        p.unique = unique;
-        p.storage = text(storage);
-        plan.add(p);
+        add_restore(std::move(p));
     } else {
         gen::nodes_qemu_post_params p{.node = node};
         p.archive = volid;
-        p.vmid = vmid;
-        p.force = flag("force");
-        p.unique = unique;
-        p.storage = text(storage);
-        plan.add(p);
+        add_restore(std::move(p));
     }
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not restore {} as {} on {}", volid, vmid, node);
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
     json::object out{
         {"vmid", vmid}, {"node", node}, {"archive", volid}, {"type", container ? "lxc" : "qemu"}};
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 } // namespace

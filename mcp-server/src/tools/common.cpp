@@ -118,6 +118,56 @@ std::optional<bool> arg_bool(const json::object& args, std::string_view key) {
     return std::nullopt;
 }
 
+bool is_dns_name(std::string_view name) {
+    if (name.empty() || name.size() > 253)
+        return false;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        auto dot = name.find('.', start);
+        auto label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+            return false;
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+                return false;
+        if (dot == std::string_view::npos)
+            break;
+        start = dot + 1;
+    }
+    return true;
+}
+
+std::optional<std::string> config_text(const json::value& v) {
+    if (v.is_string())
+        return std::string(v.get_string());
+    if (v.is_bool())
+        return v.get_bool() ? "1" : "0";
+    if (v.is_int64())
+        return std::to_string(v.get_int64());
+    if (v.is_uint64())
+        return std::to_string(v.get_uint64());
+    if (v.is_double()) {
+        double d = v.get_double();
+        if (std::floor(d) == d && std::fabs(d) < 1e15)
+            return std::to_string(static_cast<std::int64_t>(d));
+        return fmt::format("{}", d);
+    }
+    return std::nullopt;
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view none) {
+    if (items.empty())
+        return std::string(none);
+    return fmt::format("{}", fmt::join(items, ", "));
+}
+
+json::array string_array(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& i : items)
+        out.emplace_back(i);
+    return out;
+}
+
 json::object node_json(const proxmox::node_summary& n) {
     json::object o{{"node", n.node},     {"status", n.status},   {"cpu", n.cpu},
                    {"maxcpu", n.maxcpu}, {"mem", n.mem},         {"maxmem", n.maxmem},
@@ -154,13 +204,17 @@ json::object guest_json(const proxmox::guest_summary& g) {
                    {"disk", g.disk},
                    {"maxdisk", g.maxdisk},
                    {"uptime", g.uptime}};
+    add_marks(o, g);
+    return o;
+}
+
+void add_marks(json::object& o, const proxmox::guest_summary& g) {
     if (!g.lock.empty())
         o["lock"] = g.lock;
     if (!g.tags.empty())
         o["tags"] = g.tags;
     if (!g.pool.empty())
         o["pool"] = g.pool;
-    return o;
 }
 
 json::object guest_schema() {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// Helpers shared by the tool families: schema fragments, argument access, model -> JSON,
 /// SDK error -> isError result.
@@ -68,11 +69,28 @@ std::optional<std::string> arg_string(const json::object& args, std::string_view
 std::optional<std::int64_t> arg_int(const json::object& args, std::string_view key);
 std::optional<bool> arg_bool(const json::object& args, std::string_view key);
 
+/// A DNS name as PVE's `dns-name` format takes it (VM names, container hostnames): labels of
+/// letters, digits and inner '-', joined by '.'.
+bool is_dns_name(std::string_view name);
+
+/// A JSON value as PVE's config text: booleans 1/0, numbers as written (a whole double without
+/// its fraction); nullopt for null, objects and arrays.
+std::optional<std::string> config_text(const json::value& v);
+
+// ---- texts -------------------------------------------------------------------------------------
+
+/// `a, b, c`; `none` when there are none.
+std::string joined(const std::vector<std::string>& items, std::string_view none = "none");
+/// The items as a JSON array of strings.
+json::array string_array(const std::vector<std::string>& items);
+
 // ---- models -> JSON (shapes match the schemas below) ---------------------------------------
 
 json::object node_json(const proxmox::node_summary& n);
 json::object node_schema();
 json::object guest_json(const proxmox::guest_summary& g);
+/// The guest's `lock`, `tags` and `pool`, each when set.
+void add_marks(json::object& o, const proxmox::guest_summary& g);
 json::object guest_schema();
 json::object task_json(const proxmox::task_status& t);
 json::object task_schema();

@@ -135,26 +135,13 @@ json::object guest_head(const proxmox::guest_summary& g) {
     json::object o{{"vmid", g.vmid},     {"name", g.name},
                    {"node", g.node},     {"type", proxmox::to_string(g.type)},
                    {"status", g.status}, {"template", g.is_template}};
-    if (!g.lock.empty())
-        o["lock"] = g.lock;
-    if (!g.tags.empty())
-        o["tags"] = g.tags;
-    if (!g.pool.empty())
-        o["pool"] = g.pool;
+    add_marks(o, g);
     return o;
 }
 
-asio::awaitable<tool_result> vm_info(tool_context ctx, json::object args) {
-    auto guest = co_await resolve_guest(ctx, args, guest_type::qemu);
-    if (!guest)
-        co_return guest.failure();
-    const proxmox::guest_summary g = *guest;
-    const auto vm = ctx.client->node(g.node).qemu(g.vmid);
-    auto config = co_await vm.async_config(asio::use_awaitable);
-    if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
-    const auto& c = *config;
-
+/// The answer of proxmox-vm-info without the live usage: the guest's facts, CPU and memory, the
+/// disks and NICs parsed, and the rest of the config as PVE sent it.
+json::object info_json(const proxmox::guest_summary& g, const proxmox::qemu_config& c) {
     json::object out = guest_head(g);
     if (auto name = c.get("name"))
         out["name"] = *name;
@@ -196,36 +183,11 @@ asio::awaitable<tool_result> vm_info(tool_context ctx, json::object args) {
     if (!ipconfigs.empty())
         out["ipconfigs"] = std::move(ipconfigs);
     out["config"] = std::move(rest);
-
-    if (g.status == "running") {
-        auto status = co_await vm.async_status(asio::use_awaitable);
-        if (!status)
-            co_return failure(fmt::format("Reading the status of {} failed", guest_label(g)), status.error());
-        const auto& s = *status;
-        out["status"] = s.status;
-        if (!s.qmpstatus.empty())
-            out["qmpstatus"] = s.qmpstatus;
-        out["uptime"] = s.uptime;
-        out["cpu"] = s.cpu;
-        out["mem"] = s.mem;
-        out["maxmem"] = s.maxmem;
-        out["netin"] = s.netin;
-        out["netout"] = s.netout;
-    }
-    co_return tool_result::success(std::move(out));
+    return out;
 }
 
-asio::awaitable<tool_result> lxc_info(tool_context ctx, json::object args) {
-    auto guest = co_await resolve_guest(ctx, args, guest_type::lxc);
-    if (!guest)
-        co_return guest.failure();
-    const proxmox::guest_summary g = *guest;
-    const auto ct = ctx.client->node(g.node).lxc(g.vmid);
-    auto config = co_await ct.async_config(asio::use_awaitable);
-    if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
-    const auto& c = *config;
-
+/// The answer of proxmox-lxc-info without the live usage.
+json::object info_json(const proxmox::guest_summary& g, const proxmox::lxc_config& c) {
     json::object out = guest_head(g);
     if (!c.hostname.empty())
         out["name"] = c.hostname;
@@ -261,19 +223,55 @@ asio::awaitable<tool_result> lxc_info(tool_context ctx, json::object args) {
     out["disks"] = std::move(disks);
     out["nets"] = std::move(nets);
     out["config"] = std::move(rest);
+    return out;
+}
 
+/// The live state and usage of a running VM.
+void add_usage(json::object& out, const proxmox::qemu_status& s) {
+    out["status"] = s.status;
+    if (!s.qmpstatus.empty())
+        out["qmpstatus"] = s.qmpstatus;
+    out["uptime"] = s.uptime;
+    out["cpu"] = s.cpu;
+    out["mem"] = s.mem;
+    out["maxmem"] = s.maxmem;
+    out["netin"] = s.netin;
+    out["netout"] = s.netout;
+}
+
+/// The live state and usage of a running container.
+void add_usage(json::object& out, const proxmox::guest_summary& s) {
+    out["status"] = s.status;
+    out["uptime"] = s.uptime;
+    out["cpu"] = s.cpu;
+    out["mem"] = s.mem;
+    out["maxmem"] = s.maxmem;
+    out["disk"] = s.disk;
+    out["maxdisk"] = s.maxdisk;
+}
+
+/// proxmox-vm-info and -lxc-info: the guest's config, and its status while it runs.
+template <guest_type Type> asio::awaitable<tool_result> guest_info(tool_context ctx, json::object args) {
+    auto guest = co_await resolve_guest(ctx, args, Type);
+    if (!guest)
+        co_return guest.failure();
+    const proxmox::guest_summary g = *guest;
+    auto node = ctx.client->node(g.node);
+    const auto handle = [&] {
+        if constexpr (Type == guest_type::qemu)
+            return node.qemu(g.vmid);
+        else
+            return node.lxc(g.vmid);
+    }();
+    auto config = co_await handle.async_config(asio::use_awaitable);
+    if (!config)
+        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+    json::object out = info_json(g, *config);
     if (g.status == "running") {
-        auto status = co_await ct.async_status(asio::use_awaitable);
+        auto status = co_await handle.async_status(asio::use_awaitable);
         if (!status)
             co_return failure(fmt::format("Reading the status of {} failed", guest_label(g)), status.error());
-        const auto& s = *status;
-        out["status"] = s.status;
-        out["uptime"] = s.uptime;
-        out["cpu"] = s.cpu;
-        out["mem"] = s.mem;
-        out["maxmem"] = s.maxmem;
-        out["disk"] = s.disk;
-        out["maxdisk"] = s.maxdisk;
+        add_usage(out, *status);
     }
     co_return tool_result::success(std::move(out));
 }
@@ -386,7 +384,7 @@ void register_discovery_tools(tool_registry& registry) {
         .input_schema = selector_input(),
         .output_schema = info_output(),
         .annotations = {.idempotent = true},
-        .handler = vm_info,
+        .handler = guest_info<guest_type::qemu>,
     });
     registry.add({
         .name = "proxmox-lxc-info",
@@ -395,7 +393,7 @@ void register_discovery_tools(tool_registry& registry) {
         .input_schema = selector_input(),
         .output_schema = info_output(),
         .annotations = {.idempotent = true},
-        .handler = lxc_info,
+        .handler = guest_info<guest_type::lxc>,
     });
     registry.add({
         .name = "proxmox-list-bridges",

@@ -64,6 +64,10 @@ std::string guest_label(const proxmox::guest_summary& g) {
     return fmt::format("{} {} ({}) on {}", kind_name(g.type), g.vmid, g.name, g.node);
 }
 
+json::object guest_out(const proxmox::guest_summary& g) {
+    return {{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
+}
+
 asio::awaitable<outcome<proxmox::guest_summary>>
 resolve_guest(const tool_context& ctx, const json::object& args, std::optional<proxmox::guest_type> type) {
     proxmox::guest_selector selector;
@@ -98,6 +102,24 @@ resolve_guest(const tool_context& ctx, const json::object& args, std::optional<p
         if (auto why = ctx.policy->refuse_guest(found->vmid, found->node, found->pool))
             co_return tool_result::failure(fmt::format("Refused: {}.", *why));
     co_return std::move(*found);
+}
+
+asio::awaitable<outcome<proxmox::qemu_config>> read_qemu_config(const tool_context& ctx,
+                                                                const proxmox::guest_summary& g) {
+    const auto vm = ctx.client->node(g.node).qemu(g.vmid);
+    auto config = co_await vm.async_config(asio::use_awaitable);
+    if (!config)
+        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+    co_return std::move(*config);
+}
+
+asio::awaitable<outcome<proxmox::lxc_config>> read_lxc_config(const tool_context& ctx,
+                                                              const proxmox::guest_summary& g) {
+    const auto ct = ctx.client->node(g.node).lxc(g.vmid);
+    auto config = co_await ct.async_config(asio::use_awaitable);
+    if (!config)
+        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+    co_return std::move(*config);
 }
 
 outcome<std::string> node_argument(const tool_context& ctx, const json::object& args, std::string_view key) {

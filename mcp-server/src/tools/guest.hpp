@@ -5,6 +5,8 @@
 #include "tools/outcome.hpp"
 
 #include <proxmox/models/guest.hpp>
+#include <proxmox/models/lxc_config.hpp>
+#include <proxmox/models/qemu_config.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -27,6 +29,12 @@ json::object merged(json::object a, const json::object& b);
 boost::asio::awaitable<outcome<proxmox::guest_summary>>
 resolve_guest(const tool_context& ctx, const json::object& args, std::optional<proxmox::guest_type> type);
 
+/// The guest's config (`GET /nodes/{node}/qemu|lxc/{vmid}/config`); the failure names the guest.
+boost::asio::awaitable<outcome<proxmox::qemu_config>> read_qemu_config(const tool_context& ctx,
+                                                                       const proxmox::guest_summary& g);
+boost::asio::awaitable<outcome<proxmox::lxc_config>> read_lxc_config(const tool_context& ctx,
+                                                                     const proxmox::guest_summary& g);
+
 /// The node argument `key`, or PROXMOX_DEFAULT_NODE; checks the allow-list. No request.
 outcome<std::string>
 node_argument(const tool_context& ctx, const json::object& args, std::string_view key = "node");
@@ -38,6 +46,9 @@ boost::asio::awaitable<outcome<std::vector<proxmox::node_summary>>> cluster_node
 /// (PVE answers a raw "hostname lookup failed"); otherwise failure(what, e).
 boost::asio::awaitable<tool_result>
 node_failure(const tool_context& ctx, std::string_view what, std::string_view node, const proxmox::error& e);
+
+/// `vmid`, `node`, `name` of the guest: how a write tool's answer names it.
+json::object guest_out(const proxmox::guest_summary& g);
 
 /// "VM" or "container".
 std::string_view kind_name(proxmox::guest_type type);

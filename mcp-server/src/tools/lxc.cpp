@@ -1,8 +1,7 @@
-// proxmox-create-lxc, -delete-lxc, -configure-lxc; and the live-state checks of the tools that
-// create guests or place files (new vmid free, node online, storage content, volumes), which
-// uploads.cpp and backup.cpp share (declared there in lxc_images_checks).
+// proxmox-create-lxc, -delete-lxc, -configure-lxc.
 #include "caller_text.hpp"
 #include "policy.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -24,206 +23,7 @@ namespace proxmox::mcp::tools {
 namespace asio = boost::asio;
 namespace gen = proxmox::gen;
 
-namespace lxc_images_checks {
-
 namespace {
-
-std::string names_or_none(const std::vector<std::string>& names) {
-    return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
-}
-
-/// The file part of a volume id (`local:vztmpl/x.tar.zst` -> `x.tar.zst`).
-std::string_view file_of(std::string_view volid) {
-    if (auto slash = volid.rfind('/'); slash != std::string_view::npos)
-        return volid.substr(slash + 1);
-    if (auto colon = volid.find(':'); colon != std::string_view::npos)
-        return volid.substr(colon + 1);
-    return volid;
-}
-
-} // namespace
-
-std::optional<tool_result> refuse_new_guest(const tool_context& ctx, proxmox::vmid_t vmid) {
-    if (!ctx.policy)
-        return std::nullopt;
-    if (!ctx.policy->vmid_allowed(vmid))
-        return tool_result::failure(fmt::format(
-            "Refused: vmid {} is outside PROXMOX_ALLOWED_VMIDS; the operator allows only those guests. Fix: "
-            "pick a vmid inside it. Nothing was sent.",
-            vmid));
-    if (!ctx.policy->allowed_pools.empty())
-        return tool_result::failure(fmt::format(
-            "Refused: PROXMOX_ALLOWED_POOLS ({}) is set and a new guest {} would be in no pool, outside "
-            "them; the operator creates guests in pools. Nothing was sent.",
-            fmt::join(ctx.policy->allowed_pools, ","), vmid));
-    return std::nullopt;
-}
-
-asio::awaitable<outcome<bool>> check_node(const tool_context& ctx, write_plan& plan, std::string node) {
-    auto nodes = co_await cluster_nodes(ctx);
-    if (!nodes)
-        co_return std::move(nodes.failure());
-    std::vector<std::string> online;
-    const proxmox::node_summary* found = nullptr;
-    for (const auto& n : *nodes) {
-        if (n.status == "online")
-            online.push_back(n.node);
-        if (n.node == node)
-            found = &n;
-    }
-    if (!found) {
-        plan.check(fmt::format("node {} is in the cluster", quote_text(node)), false,
-                   fmt::format("online nodes: {}", names_or_none(online)));
-        co_return false;
-    }
-    const bool ok = found->status == "online";
-    plan.check(fmt::format("node {} is online", node), ok,
-               ok ? "" : fmt::format("it is {}; online nodes: {}", found->status, names_or_none(online)));
-    co_return ok;
-}
-
-asio::awaitable<outcome<bool>>
-check_vmid_free(const tool_context& ctx, write_plan& plan, proxmox::vmid_t vmid) {
-    const auto cluster = ctx.client->cluster();
-    auto resources = co_await cluster.async_resources(proxmox::resource_filter::vm, asio::use_awaitable);
-    if (!resources)
-        co_return failure("Listing the cluster's guests failed", resources.error());
-    auto it = std::find_if(resources->begin(), resources->end(),
-                           [&](const auto& r) { return r.vmid && *r.vmid == vmid; });
-    if (it == resources->end()) {
-        plan.check(fmt::format("vmid {} is free", vmid), true);
-        co_return true;
-    }
-    std::string detail = fmt::format("taken by {}; pick another vmid", guest_label(it->to_guest()));
-    auto next = co_await cluster.async_next_id(asio::use_awaitable);
-    if (next)
-        detail += fmt::format(" (next free: {})", *next);
-    plan.check(fmt::format("vmid {} is free", vmid), false, std::move(detail));
-    co_return false;
-}
-
-asio::awaitable<outcome<std::string>> storage_for(
-    const tool_context& ctx, write_plan& plan, std::string node, std::string wanted, std::string content) {
-    const auto node_h = ctx.client->node(node);
-    const proxmox::storage_filter all{};
-    auto storages = co_await node_h.async_storages(all, asio::use_awaitable);
-    if (!storages) {
-        const std::string what = fmt::format("Listing the storages of {} failed", node);
-        co_return co_await node_failure(ctx, what, node, storages.error());
-    }
-    std::vector<std::string> fitting;
-    for (const auto& s : *storages)
-        if (s.holds(content) && (s.active || !s.raw.contains("active")))
-            fitting.push_back(s.storage);
-    if (wanted.empty()) {
-        // PROXMOX_DEFAULT_STORAGE when it fits, else the first storage of the node that does
-        if (std::find(fitting.begin(), fitting.end(), ctx.defaults.storage) != fitting.end())
-            wanted = ctx.defaults.storage;
-        else if (!fitting.empty())
-            wanted = fitting.front();
-        plan.check(fmt::format("a storage on {} holds {}", node, content), !wanted.empty(),
-                   wanted.empty() ? "none does; pass storage (proxmox-list-storage lists them)" : wanted);
-        co_return wanted;
-    }
-    auto it =
-        std::find_if(storages->begin(), storages->end(), [&](const auto& s) { return s.storage == wanted; });
-    const std::string what = fmt::format("storage {} on {} holds {}", quote_text(wanted), node, content);
-    if (it == storages->end())
-        plan.check(what, false,
-                   fmt::format("{} has no such storage; with {}: {}", node, content, names_or_none(fitting)));
-    else if (!it->holds(content))
-        plan.check(what, false,
-                   fmt::format("it holds {}; with {}: {}", names_or_none(it->content), content,
-                               names_or_none(fitting)));
-    else if (it->raw.contains("active") && !it->active)
-        plan.check(what, false, "it is not active on that node");
-    else
-        plan.check(what, true);
-    co_return wanted;
-}
-
-asio::awaitable<outcome<std::optional<proxmox::storage_volume>>> find_volume(const tool_context& ctx,
-                                                                             write_plan& plan,
-                                                                             std::string node,
-                                                                             std::string volid,
-                                                                             std::string content,
-                                                                             std::string what) {
-    const auto node_h = ctx.client->node(node);
-    std::vector<std::string> storages;
-    if (auto colon = volid.find(':'); colon != std::string::npos) {
-        storages.push_back(volid.substr(0, colon));
-    } else { // a bare file name: every storage of the node holding that content
-        proxmox::storage_filter holding;
-        holding.content = content;
-        auto list = co_await node_h.async_storages(holding, asio::use_awaitable);
-        if (!list) {
-            const std::string what = fmt::format("Listing the storages of {} failed", node);
-            co_return co_await node_failure(ctx, what, node, list.error());
-        }
-        for (const auto& s : *list)
-            storages.push_back(s.storage);
-    }
-    std::vector<std::string> seen;
-    std::optional<proxmox::storage_volume> found;
-    for (const auto& storage : storages) {
-        const auto storage_h = node_h.storage(storage);
-        proxmox::content_filter of_content;
-        of_content.content = content;
-        auto volumes = co_await storage_h.async_content(of_content, asio::use_awaitable);
-        if (!volumes) {
-            const auto e = volumes.error();
-            if (e.http_status == 0 || e.code == proxmox::make_error_code(proxmox::errc::auth_failed) ||
-                e.code == proxmox::make_error_code(proxmox::errc::permission_denied)) {
-                const std::string what = fmt::format("Listing the {} volumes of {} failed", content, storage);
-                co_return co_await node_failure(ctx, what, node, e);
-            }
-            seen.push_back(fmt::format("(storage {}: {})", quote_text(storage), quote_text(e.message, 120)));
-            continue; // e.g. no such storage: reported with the check below
-        }
-        for (const auto& v : *volumes) {
-            if (v.volid == volid || (volid.find(':') == std::string::npos && file_of(v.volid) == volid)) {
-                if (!found)
-                    found = v;
-            }
-            seen.push_back(v.volid);
-        }
-    }
-    std::sort(seen.begin(), seen.end(), std::greater<>());
-    if (seen.size() > 5)
-        seen.resize(5);
-    plan.check(fmt::format("{} {} exists on {}", what, quote_text(volid), node), found.has_value(),
-               found ? found->volid : fmt::format("{} volumes there: {}", content, names_or_none(seen)));
-    co_return found;
-}
-
-} // namespace lxc_images_checks
-
-namespace {
-
-using namespace lxc_images_checks;
-
-bool is_dns_name(std::string_view s) {
-    if (s.empty() || s.size() > 253)
-        return false;
-    std::size_t label = 0;
-    char prev = '.';
-    for (char c : s) {
-        if (c == '.') {
-            if (label == 0 || prev == '-')
-                return false;
-            label = 0;
-        } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') {
-            if (label == 0 && c == '-')
-                return false;
-            if (++label > 63)
-                return false;
-        } else {
-            return false;
-        }
-        prev = c;
-    }
-    return label > 0 && prev != '-';
-}
 
 /// `dhcp`, `manual` or an IPv4 CIDR (`192.168.1.50/24`).
 bool is_net_ip(std::string_view s) {
@@ -339,19 +139,13 @@ asio::awaitable<tool_result> create_lxc(tool_context ctx, json::object args) {
     p.config.net[0] = *net0;
     p.config.unprivileged = true;
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not create container {} on {}", vmid, node);
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
     json::object out{{"vmid", vmid},
                      {"node", node},
                      {"name", hostname},
                      {"ostemplate", template_volid},
                      {"storage", storage}};
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 asio::awaitable<tool_result> delete_lxc(tool_context ctx, json::object args) {
@@ -359,10 +153,9 @@ asio::awaitable<tool_result> delete_lxc(tool_context ctx, json::object args) {
     if (!guest)
         co_return std::move(guest.failure());
     const auto g = *guest;
-    const auto ct = ctx.client->node(g.node).lxc(g.vmid);
-    auto config = co_await ct.async_config(asio::use_awaitable);
+    auto config = co_await read_lxc_config(ctx, g);
     if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+        co_return std::move(config.failure());
 
     write_plan plan(fmt::format("delete {}", guest_label(g)));
     plan.check("container is stopped", g.status != "running",
@@ -371,36 +164,14 @@ asio::awaitable<tool_result> delete_lxc(tool_context ctx, json::object args) {
                config->protection ? "PVE's protection flag is set; clear it with proxmox-configure-lxc "
                                     "{\"params\": {\"protection\": 0}} first"
                                   : "");
-    plan.check("not locked", g.lock.empty(),
-               g.lock.empty() ? "" : fmt::format("locked ({}); wait for that task to end", g.lock));
+    check_not_locked(plan, g);
     gen::nodes_lxc_vmid_delete_params p{.node = g.node, .vmid = static_cast<std::int64_t>(g.vmid)};
     if (arg_bool(args, "purge").value_or(true))
         p.purge = true;
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not delete {}", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
-    json::object out{{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
-}
-
-/// A value of `params` as PVE's text; nullopt for objects and arrays.
-std::optional<std::string> config_text(const json::value& v) {
-    if (const auto* s = v.if_string())
-        return std::string(*s);
-    if (v.is_bool())
-        return v.get_bool() ? "1" : "0";
-    if (v.is_int64())
-        return std::to_string(v.get_int64());
-    if (v.is_uint64())
-        return std::to_string(v.get_uint64());
-    if (v.is_double())
-        return fmt::format("{}", v.get_double());
-    return std::nullopt;
+    auto out = guest_out(g);
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 asio::awaitable<tool_result> configure_lxc(tool_context ctx, json::object args) {
@@ -462,12 +233,11 @@ asio::awaitable<tool_result> configure_lxc(tool_context ctx, json::object args) 
     if (!guest)
         co_return std::move(guest.failure());
     const auto g = *guest;
-    const auto ct = ctx.client->node(g.node).lxc(g.vmid);
-    auto config = co_await ct.async_config(asio::use_awaitable);
+    auto config = co_await read_lxc_config(ctx, g);
     if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+        co_return std::move(config.failure());
 
-    json::object out{{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
+    auto out = guest_out(g);
     json::array changed;
     for (const auto& [key, value] : update.values())
         if (config->get(key) != value)
@@ -483,8 +253,7 @@ asio::awaitable<tool_result> configure_lxc(tool_context ctx, json::object args) 
     update.digest = config->digest.empty() ? std::nullopt : std::optional<std::string>(config->digest);
 
     write_plan plan(fmt::format("change the config of {}", guest_label(g)));
-    plan.check("not locked", g.lock.empty(),
-               g.lock.empty() ? "" : fmt::format("locked ({}); wait for that task to end", g.lock));
+    check_not_locked(plan, g);
     gen::nodes_lxc_config_put_params p{.node = g.node, .vmid = static_cast<std::int64_t>(g.vmid)};
     p.delete_ = update.deletion_list();
     p.digest = update.digest;
@@ -492,18 +261,12 @@ asio::awaitable<tool_result> configure_lxc(tool_context ctx, json::object args) 
     for (const auto& [key, value] : update.values())
         request.params.add(key, value);
     plan.add(proxmox::http_method::put, std::move(request));
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
-    const std::string what = fmt::format("Could not change the config of {}", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
+    std::string what = fmt::format("Could not change the config of {}", guest_label(g));
     out["changed"] = std::move(changed);
     out["deleted"] = std::move(removed);
     if (g.status == "running")
         out["note"] = "It is running: keys it cannot change live stay pending until a restart.";
-    co_return tool_result::success(std::move(out));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 json::object str() {

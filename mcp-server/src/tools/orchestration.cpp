@@ -259,21 +259,15 @@ bool truthy(const json::value* v) {
     return false;
 }
 
+/// An integer field of the agent's answer: a JSON number, or a number as text.
 std::optional<std::int64_t> int_field(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v)
-        return std::nullopt;
-    if (v->is_int64())
-        return v->get_int64();
-    if (v->is_uint64())
-        return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_string())
+    if (const auto* v = o.if_contains(key); v && v->is_string())
         try {
             return std::stoll(std::string(v->get_string()));
         } catch (...) {
             return std::nullopt;
         }
-    return std::nullopt;
+    return arg_int(o, key);
 }
 
 std::string text_field(const json::object& o, std::string_view key) {

@@ -1,5 +1,6 @@
 #include "audit.hpp"
 #include "tools/plan.hpp"
+#include "tools/task_wait.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -108,6 +109,21 @@ send_plan(const tool_context& ctx, const write_plan& plan, std::string_view what
     if (!last)
         co_return proxmox::api_response{};
     co_return std::move(*last);
+}
+
+asio::awaitable<tool_result> run_plan(const tool_context& ctx,
+                                      const json::object& args,
+                                      const write_plan& plan,
+                                      json::object out,
+                                      std::string what) {
+    if (auto answer = gate(ctx, plan))
+        co_return std::move(*answer);
+    auto sent = co_await send_plan(ctx, plan, what);
+    if (!sent)
+        co_return std::move(sent.failure());
+    if (!sent->data.is_string())
+        co_return tool_result::success(std::move(out));
+    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
 }
 
 } // namespace proxmox::mcp::tools

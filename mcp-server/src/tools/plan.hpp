@@ -65,6 +65,15 @@ std::optional<tool_result> gate(const tool_context& ctx, const write_plan& plan)
 boost::asio::awaitable<outcome<proxmox::api_response>>
 send_plan(const tool_context& ctx, const write_plan& plan, std::string_view what);
 
+/// The tail of a write tool: gate(), then send_plan(), then the answer. When the last answer's
+/// data is a UPID, follow_task() with `out` (wait/timeout/poll_interval from `args`); otherwise
+/// (PVE applied it without a task) success(out). `what` starts error messages ("Could not ...").
+boost::asio::awaitable<tool_result> run_plan(const tool_context& ctx,
+                                             const json::object& args,
+                                             const write_plan& plan,
+                                             json::object out,
+                                             std::string what);
+
 } // namespace proxmox::mcp::tools
 
 #endif

@@ -131,11 +131,8 @@ asio::awaitable<tool_result> list_pools(tool_context ctx, json::object args) {
             for (auto id : full->vmids())
                 if (!ctx.policy || ctx.policy->vmid_allowed(id))
                     vmids.push_back(id);
-            json::array storages;
-            for (const auto& s : full->storages())
-                storages.push_back(json::value(s));
             item["vmids"] = std::move(vmids);
-            item["storages"] = std::move(storages);
+            item["storages"] = string_array(full->storages());
         }
         items.push_back(std::move(item));
     }
@@ -167,15 +164,11 @@ asio::awaitable<tool_result> create_pool(tool_context ctx, json::object args) {
                    parent_exists ? "" : fmt::format("create pool '{}' first", parent));
     }
     plan.add(gen::pools_post_params{.comment = comment, .poolid = poolid});
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan, fmt::format("Could not create pool '{}'", poolid));
-    if (!sent)
-        co_return sent.failure();
+    std::string what = fmt::format("Could not create pool '{}'", poolid);
     json::object out{{"poolid", poolid}, {"created", true}};
     if (comment)
         out["comment"] = *comment;
-    co_return tool_result::success(std::move(out));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 asio::awaitable<tool_result> delete_pool(tool_context ctx, json::object args) {
@@ -212,12 +205,9 @@ asio::awaitable<tool_result> delete_pool(tool_context ctx, json::object args) {
                                : fmt::format("it holds {}; remove guests with proxmox-pool-remove first",
                                              fmt::join(members, ", ")));
     plan.add(gen::pools_delete_params{.poolid = poolid});
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan, fmt::format("Could not delete pool '{}'", poolid));
-    if (!sent)
-        co_return sent.failure();
-    co_return tool_result::success({{"poolid", poolid}, {"deleted", true}});
+    std::string what = fmt::format("Could not delete pool '{}'", poolid);
+    json::object out{{"poolid", poolid}, {"deleted", true}};
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- members ------------------------------------------------------------------------------------
@@ -237,7 +227,7 @@ asio::awaitable<tool_result> change_member(tool_context ctx, json::object args, 
     if (!guest)
         co_return guest.failure();
     const auto& g = *guest;
-    json::object out{{"poolid", poolid}, {"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
+    auto out = merged({{"poolid", poolid}}, guest_out(g));
 
     auto pools = co_await visible_pools(ctx);
     if (!pools)
@@ -265,14 +255,9 @@ asio::awaitable<tool_result> change_member(tool_context ctx, json::object args, 
         put.delete_ = true;
     }
     plan.add(put);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan,
-                                   fmt::format("Could not {} {} {} pool '{}'", add ? "add" : "remove",
-                                               guest_label(g), add ? "to" : "from", poolid));
-    if (!sent)
-        co_return sent.failure();
-    co_return tool_result::success(std::move(out));
+    std::string what = fmt::format("Could not {} {} {} pool '{}'", add ? "add" : "remove", guest_label(g),
+                                   add ? "to" : "from", poolid);
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 json::object poolid_prop() {

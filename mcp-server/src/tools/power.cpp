@@ -77,7 +77,7 @@ asio::awaitable<tool_result> power(tool_context ctx, json::object args, guest_ty
     if (a == action::stop && arg_bool(args, "hard") == std::optional<bool>(false))
         a = action::shutdown; // the seed's stop-vm shuts down unless hard: true
 
-    json::object out{{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
+    auto out = guest_out(g);
     // Idempotent: a guest already in the wanted state needs no task (PVE would fail one).
     const bool running = g.status == "running";
     if ((a == action::start && running) ||
@@ -98,14 +98,8 @@ asio::awaitable<tool_result> power(tool_context ctx, json::object args, guest_ty
         plan.check("guest is running", running,
                    running ? "" : fmt::format("it is {}; start it instead", g.status));
     plan_request(plan, a, g, timeout);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not {} {}", verb(a), guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 tool_handler handler(guest_type type, action a) {

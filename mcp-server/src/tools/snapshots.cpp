@@ -1,6 +1,7 @@
 // proxmox-list-snapshots, -create-snapshot, -delete-snapshot, -rollback-snapshot: for VMs and
 // containers alike (the guest's type picks the qemu or lxc endpoints).
 #include "caller_text.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -68,11 +69,8 @@ asio::awaitable<outcome<snapshot_list>> read_snapshots(const tool_context& ctx, 
 }
 
 json::object base_out(const proxmox::guest_summary& g, std::string_view snapname) {
-    return {{"vmid", g.vmid},
-            {"node", g.node},
-            {"name", g.name},
-            {"type", g.type == guest_type::qemu ? "qemu" : "lxc"},
-            {"snapname", snapname}};
+    return merged(guest_out(g),
+                  {{"type", g.type == guest_type::qemu ? "qemu" : "lxc"}, {"snapname", snapname}});
 }
 
 asio::awaitable<tool_result> list_snapshots(tool_context ctx, json::object args) {
@@ -192,18 +190,11 @@ asio::awaitable<tool_result> snapshot_write(tool_context ctx, json::object args,
         plan.check(fmt::format("snapshot {} exists", quote_text(snapname)), existing != nullptr,
                    existing ? "" : list->names());
     }
-    plan.check("not locked", g.lock.empty(),
-               g.lock.empty() ? "" : fmt::format("locked ({}); wait for that task to end", g.lock));
+    check_not_locked(plan, g);
     plan_request(plan, a, g, snapname, args);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not {} {} of {}", verb(a), snapname, guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return std::move(sent.failure());
     auto out = base_out(g, snapname);
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 tool_handler write_handler(action a) {

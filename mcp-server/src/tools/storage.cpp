@@ -27,13 +27,6 @@ namespace {
 constexpr std::string_view content_types[] = {"iso",     "vztmpl",   "backup", "images",
                                               "rootdir", "snippets", "import"};
 
-json::array strings(const std::vector<std::string>& list) {
-    json::array a;
-    for (const auto& s : list)
-        a.emplace_back(s);
-    return a;
-}
-
 /// One `GET /storage` plus one `GET /cluster/resources?type=storage` for the usage per node.
 asio::awaitable<tool_result> list_storage(tool_context ctx, json::object args) {
     // g++ 12: no temporaries with destructors inside a co_await expression
@@ -45,11 +38,11 @@ asio::awaitable<tool_result> list_storage(tool_context ctx, json::object args) {
     for (const auto& s : *storages) {
         json::object o{{"storage", s.storage},
                        {"type", s.type},
-                       {"content", strings(s.content)},
+                       {"content", string_array(s.content)},
                        {"shared", s.shared},
                        {"enabled", !s.disabled}};
         if (!s.nodes.empty())
-            o["nodes"] = strings(s.nodes);
+            o["nodes"] = string_array(s.nodes);
         if (!s.path.empty())
             o["path"] = s.path;
         json::object usage;

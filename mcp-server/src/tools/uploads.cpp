@@ -2,6 +2,7 @@
 // storage of a node (POST /nodes/{node}/storage/{storage}/upload).
 #include "caller_text.hpp"
 #include "policy.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -25,16 +26,7 @@ namespace asio = boost::asio;
 namespace fs = std::filesystem;
 namespace gen = proxmox::gen;
 
-// Defined in lxc.cpp.
-namespace lxc_images_checks {
-asio::awaitable<outcome<bool>> check_node(const tool_context& ctx, write_plan& plan, std::string node);
-asio::awaitable<outcome<std::string>> storage_for(
-    const tool_context& ctx, write_plan& plan, std::string node, std::string wanted, std::string content);
-} // namespace lxc_images_checks
-
 namespace {
-
-using namespace lxc_images_checks;
 
 std::string lower(std::string_view s) {
     std::string out(s);

@@ -1,5 +1,6 @@
 // proxmox-configure-vm, -cloudinit-set, -vm-nic-add, -vm-nic-remove, -vm-firewall-set.
 #include "caller_text.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -16,7 +17,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <vector>
 
@@ -29,30 +29,6 @@ using proxmox::guest_type;
 namespace {
 
 constexpr int max_nics = 32; // net0 .. net31
-
-std::string joined(const std::vector<std::string>& items, std::string_view none = "none") {
-    if (items.empty())
-        return std::string(none);
-    return fmt::format("{}", fmt::join(items, ", "));
-}
-
-json::array string_array(const std::vector<std::string>& items) {
-    json::array out;
-    for (const auto& i : items)
-        out.emplace_back(i);
-    return out;
-}
-
-json::object guest_out(const proxmox::guest_summary& g) {
-    return {{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
-}
-
-asio::awaitable<outcome<proxmox::qemu_config>> read_config(tool_context ctx, proxmox::guest_summary g) {
-    auto config = co_await ctx.client->node(g.node).qemu(g.vmid).async_config(asio::use_awaitable);
-    if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
-    co_return std::move(*config);
-}
 
 /// A config write (`PUT .../config`, PVE applies it before answering): the values, the
 /// deletions and the digest of the config the change was planned on.
@@ -72,41 +48,7 @@ void add_config_put(write_plan& plan,
     plan.add(gen::nodes_qemu_config_put_params::endpoint.method, std::move(request));
 }
 
-/// The bridges of `node`, for the bridge check; sets it either way.
-asio::awaitable<void> check_bridge(tool_context ctx, write_plan* plan, std::string node, std::string bridge) {
-    auto nets = co_await ctx.client->node(node).async_network(proxmox::network_filter::any_bridge,
-                                                              asio::use_awaitable);
-    std::vector<std::string> bridges;
-    if (nets)
-        for (const auto& n : *nets)
-            bridges.push_back(n.iface);
-    const bool found = std::find(bridges.begin(), bridges.end(), bridge) != bridges.end();
-    plan->check(fmt::format("bridge {} is on {}", quote_text(bridge), node), found,
-                found  ? ""
-                : nets ? fmt::format("bridges on {}: {}", node, joined(bridges))
-                       : fmt::format("could not list the node's bridges: {}", describe(nets.error())));
-}
-
 // ---- proxmox-configure-vm -------------------------------------------------------------------
-
-/// A JSON value as PVE's config text: booleans 1/0, numbers as written.
-std::string config_text(const json::value& v) {
-    if (v.is_string())
-        return std::string(v.get_string());
-    if (v.is_bool())
-        return v.get_bool() ? "1" : "0";
-    if (v.is_int64())
-        return std::to_string(v.get_int64());
-    if (v.is_uint64())
-        return std::to_string(v.get_uint64());
-    if (v.is_double()) {
-        double d = v.get_double();
-        if (std::floor(d) == d && std::fabs(d) < 1e15)
-            return std::to_string(static_cast<std::int64_t>(d));
-        return fmt::format("{}", d);
-    }
-    return {};
-}
 
 /// `a,b c;d` -> [a, b, c, d] (PVE's `delete` takes a list separated by commas, spaces or `;`).
 std::vector<std::string> split_keys(std::string_view text) {
@@ -149,7 +91,7 @@ asio::awaitable<tool_result> configure_vm(tool_context ctx, json::object args) {
             unknown.push_back(key);
             continue;
         }
-        wanted.emplace_back(std::move(key), config_text(kv.value()));
+        wanted.emplace_back(std::move(key), config_text(kv.value()).value_or(""));
     }
     if (!unknown.empty()) {
         std::vector<std::string> quoted;
@@ -169,9 +111,9 @@ asio::awaitable<tool_result> configure_vm(tool_context ctx, json::object args) {
     if (!guest)
         co_return guest.failure();
     const auto g = *guest;
-    auto config = co_await read_config(ctx, g);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return config.failure();
+        co_return std::move(config.failure());
 
     // Only what differs from the config is sent.
     std::vector<std::pair<std::string, std::string>> values;
@@ -205,18 +147,9 @@ asio::awaitable<tool_result> configure_vm(tool_context ctx, json::object args) {
     for (const auto& [key, value] : values)
         request.params.add(key, value);
     plan.add(gen::nodes_qemu_config_post_params::endpoint.method, std::move(request));
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not change the config of {}", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
-    if (sent->data.is_null()) { // PVE finished the change without a worker
-        out["waited"] = false;
-        co_return tool_result::success(std::move(out));
-    }
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    out["waited"] = false; // stays so when PVE applies the change without a worker (no UPID)
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-cloudinit-set ------------------------------------------------------------------
@@ -294,9 +227,9 @@ asio::awaitable<tool_result> cloudinit_set(tool_context ctx, json::object args) 
     if (!guest)
         co_return guest.failure();
     const auto g = *guest;
-    auto config = co_await read_config(ctx, g);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return config.failure();
+        co_return std::move(config.failure());
     bool drive = false;
     for (const auto& [key, value] : config->entries())
         if (value.find("cloudinit") != std::string::npos)
@@ -309,11 +242,7 @@ asio::awaitable<tool_result> cloudinit_set(tool_context ctx, json::object args) 
         names.push_back("-" + key);
     write_plan plan(fmt::format("set cloud-init {} of {}", joined(names), guest_label(g)));
     add_config_put(plan, g, values, deletions, config->digest());
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan, fmt::format("Could not set cloud-init of {}", guest_label(g)));
-    if (!sent)
-        co_return sent.failure();
+    std::string what = fmt::format("Could not set cloud-init of {}", guest_label(g));
     auto out = guest_out(g);
     std::vector<std::string> set;
     for (const auto& [key, value] : values)
@@ -324,7 +253,7 @@ asio::awaitable<tool_result> cloudinit_set(tool_context ctx, json::object args) 
     if (!drive)
         out["note"] = "The VM has no cloud-init drive yet: add one with proxmox-configure-vm, e.g. params "
                       "{\"ide0\": \"local-lvm:cloudinit\"}.";
-    co_return tool_result::success(std::move(out));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-vm-nic-add ---------------------------------------------------------------------
@@ -349,9 +278,9 @@ asio::awaitable<tool_result> nic_add(tool_context ctx, json::object args) {
     if (!guest)
         co_return guest.failure();
     const auto g = *guest;
-    auto config = co_await read_config(ctx, g);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return config.failure();
+        co_return std::move(config.failure());
     int index = 0;
     while (index < max_nics && config->contains(fmt::format("net{}", index)))
         ++index;
@@ -362,17 +291,13 @@ asio::awaitable<tool_result> nic_add(tool_context ctx, json::object args) {
     const std::string key = fmt::format("net{}", index);
 
     write_plan plan(fmt::format("add {} ({}) to {}", key, *text, guest_label(g)));
-    co_await check_bridge(ctx, &plan, g.node, bridge);
+    co_await check_bridge(ctx, plan, g.node, bridge);
     add_config_put(plan, g, {{key, *text}}, {}, config->digest());
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent = co_await send_plan(ctx, plan, fmt::format("Could not add {} to {}", key, guest_label(g)));
-    if (!sent)
-        co_return sent.failure();
+    std::string what = fmt::format("Could not add {} to {}", key, guest_label(g));
     auto out = guest_out(g);
     out["nic"] = key;
     out["value"] = *text;
-    co_return tool_result::success(std::move(out));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-vm-nic-remove ------------------------------------------------------------------
@@ -383,9 +308,9 @@ asio::awaitable<tool_result> nic_remove(tool_context ctx, json::object args) {
     if (!guest)
         co_return guest.failure();
     const auto g = *guest;
-    auto config = co_await read_config(ctx, g);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return config.failure();
+        co_return std::move(config.failure());
     const std::string key = fmt::format("net{}", slot);
     std::vector<std::string> present;
     for (int i = 0; i < max_nics; ++i)
@@ -397,16 +322,11 @@ asio::awaitable<tool_result> nic_remove(tool_context ctx, json::object args) {
     plan.check(fmt::format("the VM has {}", key), value.has_value(),
                value ? "" : fmt::format("its NICs: {}; pass one of those slots", joined(present)));
     add_config_put(plan, g, {}, {key}, config->digest());
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-    auto sent =
-        co_await send_plan(ctx, plan, fmt::format("Could not remove {} from {}", key, guest_label(g)));
-    if (!sent)
-        co_return sent.failure();
+    std::string what = fmt::format("Could not remove {} from {}", key, guest_label(g));
     auto out = guest_out(g);
     out["nic"] = key;
     out["value"] = value.value_or("");
-    co_return tool_result::success(std::move(out));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-vm-firewall-set ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 // proxmox-clone-vm, -create-vm, -delete-vm, -migrate-vm, -resize-vm-disk, -template-vm.
 #include "caller_text.hpp"
 #include "policy.hpp"
+#include "tools/checks.hpp"
 #include "tools/guest.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
@@ -15,9 +16,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,163 +28,17 @@ using proxmox::guest_type;
 
 namespace {
 
-// ---- facts from one GET /cluster/resources --------------------------------------------------
-
-/// Every node, guest and storage of the cluster, from one `GET /cluster/resources`.
-struct cluster_view {
-    std::vector<proxmox::cluster_resource> items;
-
-    const proxmox::cluster_resource* guest(proxmox::vmid_t vmid) const {
-        for (const auto& r : items)
-            if (r.is_guest() && r.vmid == vmid)
-                return &r;
-        return nullptr;
-    }
-    /// The node's status (online, offline, unknown); nullopt when it is not in the cluster.
-    std::optional<std::string> node_status(std::string_view node) const {
-        for (const auto& r : items)
-            if (r.type == "node" && r.node == node)
-                return r.status.empty() ? std::string("unknown") : r.status;
-        return std::nullopt;
-    }
-    std::vector<std::string> node_names() const {
-        std::vector<std::string> out;
-        for (const auto& r : items)
-            if (r.type == "node")
-                out.push_back(r.node);
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-    /// The storages `node` has, as /cluster/resources reports them.
-    std::vector<proxmox::storage_usage> storages(std::string_view node) const {
-        std::vector<proxmox::storage_usage> out;
-        for (const auto& r : items)
-            if (r.type == "storage" && r.node == node)
-                out.push_back(proxmox::storage_usage::from_cluster_resource(r.raw));
-        return out;
-    }
-    /// Whether storage `id` is shared (on any node that reports it).
-    bool shared(std::string_view id) const {
-        for (const auto& r : items)
-            if (r.type == "storage" && r.storage == id)
-                return proxmox::storage_usage::from_cluster_resource(r.raw).shared;
-        return false;
-    }
-    /// The lowest vmid that no guest uses and the allow-list permits.
-    std::optional<proxmox::vmid_t> free_vmid(const server_policy* policy) const {
-        std::set<proxmox::vmid_t> used;
-        for (const auto& r : items)
-            if (r.is_guest() && r.vmid)
-                used.insert(*r.vmid);
-        std::vector<std::pair<proxmox::vmid_t, proxmox::vmid_t>> ranges{{100, 999999999}};
-        if (policy && !policy->allowed_vmids.empty())
-            ranges = policy->allowed_vmids;
-        std::optional<proxmox::vmid_t> best;
-        for (const auto& [low, high] : ranges)
-            for (proxmox::vmid_t v = std::max<proxmox::vmid_t>(low, 100); v <= high; ++v)
-                if (!used.contains(v)) {
-                    if (!best || v < *best)
-                        best = v;
-                    break;
-                }
-        return best;
-    }
-};
-
-asio::awaitable<outcome<cluster_view>> read_cluster(const tool_context& ctx) {
-    auto all =
-        co_await ctx.client->cluster().async_resources(proxmox::resource_filter::all, asio::use_awaitable);
-    if (!all)
-        co_return failure("Reading the cluster's resources failed", all.error());
-    co_return cluster_view{std::move(*all)};
-}
-
-std::string joined(const std::vector<std::string>& items, std::string_view none = "none") {
-    if (items.empty())
-        return std::string(none);
-    return fmt::format("{}", fmt::join(items, ", "));
-}
-
-std::string resource_label(const proxmox::cluster_resource& r) {
-    std::string kind = r.type == "lxc" ? "container" : r.is_template ? "template" : "VM";
-    if (r.name.empty())
-        return fmt::format("{} {} on {}", kind, r.vmid.value_or(0), r.node);
-    return fmt::format("{} {} ({}) on {}", kind, r.vmid.value_or(0), r.name, r.node);
-}
-
-// ---- checks shared by the tools -------------------------------------------------------------
-
-/// `new vmid N is free`: fails naming the guest that has it and a free one.
-void check_vmid_free(write_plan& plan,
-                     const tool_context& ctx,
-                     const cluster_view& view,
-                     proxmox::vmid_t vmid) {
-    const auto* taken = view.guest(vmid);
-    std::string detail;
-    if (taken) {
-        auto next = view.free_vmid(ctx.policy.get());
-        detail = fmt::format("vmid {} is in use by {}; pick a free one{}", vmid, resource_label(*taken),
-                             next ? fmt::format(", e.g. {}", *next) : std::string());
-    }
-    plan.check(fmt::format("vmid {} is free", vmid), taken == nullptr, std::move(detail));
-}
-
-/// `node X is online`: fails naming the cluster's nodes.
-void check_node_online(write_plan& plan, const cluster_view& view, std::string_view node) {
-    auto status = view.node_status(node);
-    std::string detail;
-    if (!status)
-        detail = fmt::format("node '{}' is not in the cluster; its nodes: {}", quote_text(node),
-                             joined(view.node_names()));
-    else if (*status != "online")
-        detail = fmt::format("node '{}' is {}; pick an online node (proxmox-list-nodes)", node, *status);
-    plan.check(fmt::format("node {} is online", quote_text(node)), status && *status == "online",
-               std::move(detail));
-}
-
-/// `storage S on node N holds VM disks`: fails naming the storages that do.
-void check_images_storage(write_plan& plan,
-                          const cluster_view& view,
-                          std::string_view node,
-                          std::string_view storage) {
-    auto storages = view.storages(node);
-    std::vector<std::string> usable;
-    const proxmox::storage_usage* found = nullptr;
-    for (const auto& s : storages) {
-        if (s.holds("images"))
-            usable.push_back(s.storage);
-        if (s.storage == storage)
-            found = &s;
-    }
-    std::string detail;
-    if (!found)
-        detail = fmt::format("storage '{}' is not on node {}; storages for VM disks there: {}",
-                             quote_text(storage), quote_text(node), joined(usable));
-    else if (!found->holds("images"))
-        detail = fmt::format("storage '{}' does not hold VM disks (content: {}); use one of: {}",
-                             quote_text(storage), joined(found->content), joined(usable));
-    plan.check(fmt::format("storage {} on {} holds VM disks", quote_text(storage), quote_text(node)),
-               found && found->holds("images"), std::move(detail));
-}
-
-/// A DNS name as PVE's `dns-name` format takes it (VM names).
-bool is_dns_name(std::string_view name) {
-    if (name.empty() || name.size() > 253)
-        return false;
-    std::size_t start = 0;
-    while (start <= name.size()) {
-        auto dot = name.find('.', start);
-        auto label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-            return false;
-        for (char c : label)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
-                return false;
-        if (dot == std::string_view::npos)
-            break;
-        start = dot + 1;
-    }
-    return true;
+/// Whether each storage of the cluster is shared, from one `GET /cluster/resources?type=storage`.
+asio::awaitable<outcome<std::map<std::string, bool>>> shared_storages(const tool_context& ctx) {
+    const auto cluster = ctx.client->cluster();
+    auto storages = co_await cluster.async_resources(proxmox::resource_filter::storage, asio::use_awaitable);
+    if (!storages)
+        co_return failure("Reading the cluster's resources failed", storages.error());
+    std::map<std::string, bool> out;
+    for (const auto& r : *storages)
+        if (r.type == "storage")
+            out.emplace(r.storage, proxmox::storage_usage::from_cluster_resource(r.raw).shared);
+    co_return out;
 }
 
 std::optional<tool_result> bad_name(const std::optional<std::string>& name) {
@@ -195,20 +48,6 @@ std::optional<tool_result> bad_name(const std::optional<std::string>& name) {
             "and dots only, e.g. \"web-01\".",
             quote_text(*name)));
     return std::nullopt;
-}
-
-/// Allow-list check of a vmid a tool creates (it must stay within what the agent may touch).
-std::optional<tool_result>
-refuse_new_vmid(const tool_context& ctx, proxmox::vmid_t vmid, std::string_view node) {
-    if (!ctx.policy)
-        return std::nullopt;
-    if (auto why = ctx.policy->refuse_guest(vmid, node, ""))
-        return tool_result::failure(fmt::format("Refused: the new {}.", *why));
-    return std::nullopt;
-}
-
-json::object guest_out(const proxmox::guest_summary& g) {
-    return {{"vmid", g.vmid}, {"node", g.node}, {"name", g.name}};
 }
 
 json::object with_task(json::object props) {
@@ -251,46 +90,60 @@ asio::awaitable<tool_result> clone_vm(tool_context ctx, json::object args) {
     if (ctx.policy)
         if (auto why = ctx.policy->refuse_node(target))
             co_return tool_result::failure(fmt::format("Refused: target_node: {}.", *why));
-    if (auto refused = refuse_new_vmid(ctx, new_vmid, target))
+    if (auto refused = refuse_new_guest(ctx, new_vmid))
         co_return std::move(*refused);
-
-    auto view = co_await read_cluster(ctx);
-    if (!view)
-        co_return view.failure();
 
     write_plan plan(
         fmt::format("{} clone of {} as VM {}{}{}", full ? "full" : "linked", guest_label(g), new_vmid,
                     name ? fmt::format(" ({})", *name) : std::string(),
                     target != g.node ? fmt::format(" on {}", quote_text(target)) : std::string()));
-    check_vmid_free(plan, ctx, *view, new_vmid);
-    if (target != g.node)
-        check_node_online(plan, *view, target);
+    auto free = co_await check_vmid_free(ctx, plan, new_vmid);
+    if (!free)
+        co_return std::move(free.failure());
+    bool target_ok = true;
+    if (target != g.node) {
+        auto node_ok = co_await check_node(ctx, plan, target);
+        if (!node_ok)
+            co_return std::move(node_ok.failure());
+        target_ok = *node_ok;
+    }
     if (!full)
         plan.check(
             "linked clones come from templates", g.is_template,
             g.is_template
                 ? ""
                 : "the source is no template; pass full: true or convert it first (proxmox-template-vm)");
-    if (storage) {
-        check_images_storage(plan, *view, target, *storage);
-        if (target != g.node)
-            plan.check(fmt::format("storage {} is shared", quote_text(*storage)), view->shared(*storage),
-                       view->shared(*storage) ? ""
-                                              : "PVE clones to another node only onto shared storage; clone "
-                                                "on the source node, then move it with proxmox-migrate-vm");
+    if (storage && target_ok) {
+        const std::string images = "images";
+        auto checked = co_await storage_for(ctx, plan, target, *storage, images);
+        if (!checked)
+            co_return std::move(checked.failure());
     }
     if (target != g.node) {
-        // PVE clones to another node only when every disk of the source is on shared storage.
-        auto config = co_await ctx.client->node(g.node).qemu(g.vmid).async_config(asio::use_awaitable);
+        // PVE clones to another node only onto shared storage, and only when every disk of the
+        // source is on shared storage.
+        auto shared = co_await shared_storages(ctx);
+        if (!shared)
+            co_return std::move(shared.failure());
+        const auto is_shared = [&](const std::string& id) {
+            auto it = shared->find(id);
+            return it != shared->end() && it->second;
+        };
+        if (storage)
+            plan.check(fmt::format("storage {} is shared", quote_text(*storage)), is_shared(*storage),
+                       is_shared(*storage) ? ""
+                                           : "PVE clones to another node only onto shared storage; clone "
+                                             "on the source node, then move it with proxmox-migrate-vm");
+        auto config = co_await read_qemu_config(ctx, g);
         if (!config)
-            co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+            co_return std::move(config.failure());
         std::vector<std::string> local;
         if (auto disks = config->disks())
             for (const auto& [key, disk] : *disks) {
                 auto colon = disk.volume.find(':');
                 if (colon == std::string::npos || disk.volume == "none")
                     continue;
-                if (!view->shared(disk.volume.substr(0, colon)))
+                if (!is_shared(disk.volume.substr(0, colon)))
                     local.push_back(fmt::format("{} on {}", key, disk.volume.substr(0, colon)));
             }
         plan.check("the source's disks are on shared storage", local.empty(),
@@ -312,50 +165,14 @@ asio::awaitable<tool_result> clone_vm(tool_context ctx, json::object args) {
     if (storage)
         p.storage = *storage;
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not clone {} as VM {}", guest_label(g), new_vmid);
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
     json::object out{{"vmid", new_vmid}, {"node", target}, {"source_vmid", g.vmid}, {"full", full}};
     if (name)
         out["name"] = *name;
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-create-vm ----------------------------------------------------------------------
-
-/// The ISO volumes on `node`'s ISO storages, and the one `iso` names (a volume id
-/// `local:iso/x.iso` or a file name `x.iso`).
-struct iso_search {
-    std::optional<std::string> found;
-    std::vector<std::string> available;
-};
-
-asio::awaitable<iso_search> find_iso(tool_context ctx, cluster_view view, std::string node, std::string iso) {
-    iso_search out;
-    std::vector<std::string> storages;
-    for (const auto& s : view.storages(node))
-        if (s.holds("iso"))
-            storages.push_back(s.storage);
-    for (const auto& storage : storages) {
-        proxmox::content_filter filter{.content = "iso", .vmid = 0};
-        auto handle = ctx.client->node(node).storage(storage);
-        auto volumes = co_await handle.async_content(std::move(filter), asio::use_awaitable);
-        if (!volumes)
-            continue;
-        for (const auto& v : *volumes) {
-            out.available.push_back(v.volid);
-            auto slash = v.volid.rfind('/');
-            std::string file = slash == std::string::npos ? v.volid : v.volid.substr(slash + 1);
-            if (!out.found && (v.volid == iso || file == iso))
-                out.found = v.volid;
-        }
-    }
-    co_return out;
-}
 
 asio::awaitable<tool_result> create_vm(tool_context ctx, json::object args) {
     auto chosen = node_argument(ctx, args);
@@ -378,41 +195,33 @@ asio::awaitable<tool_result> create_vm(tool_context ctx, json::object args) {
     if (bridge.empty())
         co_return tool_result::failure("Missing bridge: pass \"bridge\" or set PROXMOX_DEFAULT_BRIDGE "
                                        "(proxmox-list-bridges lists them).");
-    if (auto refused = refuse_new_vmid(ctx, vmid, node))
+    if (auto refused = refuse_new_guest(ctx, vmid))
         co_return std::move(*refused);
 
-    auto view = co_await read_cluster(ctx);
-    if (!view)
-        co_return view.failure();
     write_plan plan(fmt::format("create VM {} ({}) on {}: {} cores, {} MiB, {} GiB on {}, {}", vmid, name,
                                 quote_text(node), cores, memory, disk_gb, quote_text(storage),
                                 quote_text(bridge)));
-    check_node_online(plan, *view, node);
-    check_vmid_free(plan, ctx, *view, vmid);
-    check_images_storage(plan, *view, node, storage);
-
-    auto nets = co_await ctx.client->node(node).async_network(proxmox::network_filter::any_bridge,
-                                                              asio::use_awaitable);
-    std::vector<std::string> bridges;
-    if (nets)
-        for (const auto& n : *nets)
-            bridges.push_back(n.iface);
-    const bool has_bridge = std::find(bridges.begin(), bridges.end(), bridge) != bridges.end();
-    plan.check(fmt::format("bridge {} is on {}", quote_text(bridge), quote_text(node)), has_bridge,
-               has_bridge ? ""
-               : nets     ? fmt::format("bridges on {}: {}", quote_text(node), joined(bridges))
-                          : fmt::format("could not list the node's bridges: {}", describe(nets.error())));
-
+    auto node_ok = co_await check_node(ctx, plan, node);
+    if (!node_ok)
+        co_return std::move(node_ok.failure());
+    auto free = co_await check_vmid_free(ctx, plan, vmid);
+    if (!free)
+        co_return std::move(free.failure());
     std::optional<std::string> iso_volume;
-    if (iso) {
-        auto search = co_await find_iso(ctx, *view, node, *iso);
-        iso_volume = search.found;
-        plan.check(fmt::format("ISO {} is on {}", quote_text(*iso), quote_text(node)),
-                   search.found.has_value(),
-                   search.found ? ""
-                                : fmt::format("no such ISO on node {}; ISOs there: {} (upload one with "
-                                              "proxmox-upload-iso)",
-                                              quote_text(node), joined(search.available)));
+    if (*node_ok) {
+        const std::string images = "images";
+        auto checked = co_await storage_for(ctx, plan, node, storage, images);
+        if (!checked)
+            co_return std::move(checked.failure());
+        co_await check_bridge(ctx, plan, node, bridge);
+        if (iso) {
+            const std::string content = "iso", label = "ISO";
+            auto volume = co_await find_volume(ctx, plan, node, *iso, content, label);
+            if (!volume)
+                co_return std::move(volume.failure());
+            if (*volume)
+                iso_volume = (*volume)->volid;
+        }
     }
 
     // What qemu_create_options builds: a virtio-scsi disk, a virtio NIC, the ISO as CD-ROM.
@@ -445,15 +254,9 @@ asio::awaitable<tool_result> create_vm(tool_context ctx, json::object args) {
         p.config.boot = "order=scsi0;net0";
     }
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not create VM {} on {}", vmid, node);
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
     json::object out{{"vmid", vmid}, {"node", node}, {"name", name}};
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-delete-vm ----------------------------------------------------------------------
@@ -464,9 +267,9 @@ asio::awaitable<tool_result> delete_vm(tool_context ctx, json::object args) {
         co_return guest.failure();
     const auto& g = *guest;
     const bool purge = arg_bool(args, "purge").value_or(true);
-    auto config = co_await ctx.client->node(g.node).qemu(g.vmid).async_config(asio::use_awaitable);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+        co_return std::move(config.failure());
 
     write_plan plan(fmt::format("destroy {} and its disks{}", guest_label(g), purge ? " (purge)" : ""));
     const bool running = g.status == "running";
@@ -479,16 +282,10 @@ asio::awaitable<tool_result> delete_vm(tool_context ctx, json::object args) {
     if (purge)
         p.purge = true;
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not delete {}", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
     auto out = guest_out(g);
     out["purge"] = purge;
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-migrate-vm ---------------------------------------------------------------------
@@ -508,33 +305,20 @@ asio::awaitable<tool_result> migrate_vm(tool_context ctx, json::object args) {
         out["already"] = true;
         co_return tool_result::success(std::move(out));
     }
-    auto nodes = co_await cluster_nodes(ctx);
-    if (!nodes)
-        co_return nodes.failure();
-
     const bool running = g.status == "running";
     const bool online = running && live;
     write_plan plan(fmt::format("{} migration of {} to {}", online ? "live" : "offline", guest_label(g),
                                 quote_text(target)));
-    const proxmox::node_summary* t = nullptr;
-    std::vector<std::string> names;
-    for (const auto& n : *nodes) {
-        names.push_back(n.node);
-        if (n.node == target)
-            t = &n;
-    }
-    plan.check(
-        fmt::format("node {} is online", quote_text(target)), t && t->status == "online",
-        !t ? fmt::format("node '{}' is not in the cluster; its nodes: {}", quote_text(target), joined(names))
-        : t->status != "online" ? fmt::format("node {} is {}", target, t->status)
-                                : "");
+    auto node_ok = co_await check_node(ctx, plan, target);
+    if (!node_ok)
+        co_return std::move(node_ok.failure());
     if (running && !live)
         plan.check("a running VM migrates live", false,
                    "it is running; pass live: true, or stop it first with proxmox-stop-vm");
 
     // PVE's own preconditions: devices tied to the node, local disks and ISOs.
     bool local_disks = false;
-    if (t) {
+    if (*node_ok) {
         gen::nodes_qemu_migrate_get_params pre{
             .node = g.node, .vmid = static_cast<std::int64_t>(g.vmid), .target = target};
         auto answer = co_await ctx.client->async_call(pre, asio::use_awaitable);
@@ -585,15 +369,9 @@ asio::awaitable<tool_result> migrate_vm(tool_context ctx, json::object args) {
     if (online && local_disks)
         p.with_local_disks = true; // what PVE's GUI sends: local disks move along
     plan.add(p);
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not migrate {} to {}", guest_label(g), target);
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
     out["live"] = online;
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 // ---- proxmox-resize-vm-disk -----------------------------------------------------------------
@@ -605,10 +383,9 @@ asio::awaitable<tool_result> resize_disk(tool_context ctx, json::object args) {
     const auto& g = *guest;
     const std::string disk = arg_string(args, "disk").value_or("scsi0");
     const auto grow = arg_int(args, "grow_gb").value_or(0);
-    auto vm = ctx.client->node(g.node).qemu(g.vmid);
-    auto config = co_await vm.async_config(asio::use_awaitable);
+    auto config = co_await read_qemu_config(ctx, g);
     if (!config)
-        co_return failure(fmt::format("Reading the config of {} failed", guest_label(g)), config.error());
+        co_return std::move(config.failure());
     auto disks = config->disks();
     if (!disks)
         co_return failure(fmt::format("Reading the disks of {} failed", guest_label(g)), disks.error());
@@ -630,20 +407,15 @@ asio::awaitable<tool_result> resize_disk(tool_context ctx, json::object args) {
                                                .vmid = static_cast<std::int64_t>(g.vmid),
                                                .disk = disk,
                                                .size = fmt::format("+{}G", grow)});
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not grow {} of {}", disk, guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
     auto out = guest_out(g);
     out["disk"] = disk;
     if (!old_size.empty())
         out["old_size"] = old_size;
-    auto done = co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    auto done = co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
     if (done.is_error || !done.structured.contains("task"))
         co_return done;
+    const auto vm = ctx.client->node(g.node).qemu(g.vmid);
     auto after = co_await vm.async_config(asio::use_awaitable);
     if (after)
         if (auto size = after->get(disk))
@@ -664,8 +436,8 @@ asio::awaitable<tool_result> template_vm(tool_context ctx, json::object args) {
         out["already"] = true;
         co_return tool_result::success(std::move(out));
     }
-    auto snapshots =
-        co_await ctx.client->node(g.node).qemu(g.vmid).snapshots().async_list(asio::use_awaitable);
+    const auto snapshot_h = ctx.client->node(g.node).qemu(g.vmid).snapshots();
+    auto snapshots = co_await snapshot_h.async_list(asio::use_awaitable);
     if (!snapshots)
         co_return failure(fmt::format("Listing the snapshots of {} failed", guest_label(g)),
                           snapshots.error());
@@ -684,14 +456,8 @@ asio::awaitable<tool_result> template_vm(tool_context ctx, json::object args) {
                                            "with proxmox-delete-snapshot",
                                            joined(names)));
     plan.add(gen::nodes_qemu_template_post_params{.node = g.node, .vmid = static_cast<std::int64_t>(g.vmid)});
-    if (auto answer = gate(ctx, plan))
-        co_return std::move(*answer);
-
     std::string what = fmt::format("Could not convert {} into a template", guest_label(g));
-    auto sent = co_await send_plan(ctx, plan, what);
-    if (!sent)
-        co_return sent.failure();
-    co_return co_await follow_task(ctx, args, *sent, std::move(out), std::move(what));
+    co_return co_await run_plan(ctx, args, plan, std::move(out), std::move(what));
 }
 
 json::object text(std::size_t max = max_name_length) {

@@ -26,18 +26,6 @@ protected:
             o.task_seconds = 10;
     }
 
-    /// An SDK client on the same simulator, to set up and read state the tools do not show.
-    proxmox::blocking_client& pve() {
-        if (!pve_) {
-            proxmox::client_options o;
-            o.url = info().url;
-            o.token = {info().token_id, info().token_secret};
-            o.tls.fingerprint = info().fingerprint;
-            pve_.emplace(std::move(o));
-        }
-        return *pve_;
-    }
-
     std::vector<proxmox::acl_entry> acl() {
         auto entries = pve().run(pve().async().access().async_acl());
         EXPECT_TRUE(entries) << entries.error().to_string();
@@ -138,9 +126,6 @@ protected:
     }
 
     void create_pool(std::string_view id) { ok("proxmox-create-pool", {{"poolid", id}, {"confirm", true}}); }
-
-private:
-    std::optional<proxmox::blocking_client> pve_;
 };
 
 // ---- pools ----------------------------------------------------------------------------------------
@@ -446,7 +431,7 @@ TEST_F(AccessTools, AssignPermissionChecksRolesUsersAndGroupsBeforeSending) {
     EXPECT_NE(text.find("start"), std::string::npos) << text;
     text = err("proxmox-assign-permission",
                {{"path", "/"}, {"roles", json::array{1}}, {"users", "root@pam"}, {"confirm", true}});
-    EXPECT_NE(text.find("'roles'"), std::string::npos) << text;
+    EXPECT_NE(text.find("'roles[0]'"), std::string::npos) << text; // the schema names the item
     EXPECT_TRUE(writes().empty());
 }
 

@@ -36,15 +36,6 @@ protected:
             o.task_seconds = 5;
     }
 
-    /// The SDK against the same simulator, for state the tools under test cannot create.
-    proxmox::blocking_client sdk() const {
-        proxmox::client_options o;
-        o.url = info().url;
-        o.token = {info().token_id, info().token_secret};
-        o.tls.fingerprint = info().fingerprint;
-        return proxmox::blocking_client(std::move(o));
-    }
-
     /// Starts a stopped VM through proxmox-start-vm and waits; returns the UPID.
     std::string start_vm(int vmid) {
         auto out = ok("proxmox-start-vm", {{"vmid", vmid}, {"confirm", true}, {"wait", true}});
@@ -102,7 +93,7 @@ TEST_F(DiscoveryTools, VmInfoByNameOfAStoppedVmReadsNoStatus) {
 }
 
 TEST_F(DiscoveryTools, VmInfoSeesAConfigChange) {
-    auto pve = sdk();
+    auto& pve = this->pve();
     proxmox::qemu_config_update update;
     update.set("cores", "3").set("ipconfig0", "ip=10.0.0.5/24,gw=10.0.0.1");
     auto changed = pve.run(pve.async().node("pve2").qemu(101).async_update_config(update));
@@ -194,7 +185,7 @@ TEST_F(DiscoveryTools, FirewallGetShowsOptionsAndRules) {
     EXPECT_EQ(before.at("enabled"), false);
     EXPECT_EQ(before.at("count"), 0);
 
-    auto pve = sdk();
+    auto& pve = this->pve();
     const auto fw = pve.async().node("pve").qemu(100).firewall();
     proxmox::firewall_options enable;
     enable.enable = true;
@@ -408,7 +399,7 @@ TEST_F(DiscoveryTools, WaitTaskWaitsUntilTheTaskEnds) {
 }
 
 TEST_F(DiscoveryTools, WaitTaskOfAFailedTaskIsAnErrorWithExitStatusAndLog) {
-    auto pve = sdk();
+    auto& pve = this->pve();
     auto task = pve.run(pve.async().node("pve").qemu(100).async_start()); // already running
     ASSERT_TRUE(task) << task.error().to_string();
     auto r = call("proxmox-wait-task", {{"upid", task->upid()}, {"poll_interval", 0.1}});

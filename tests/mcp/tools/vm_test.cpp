@@ -19,18 +19,6 @@ using proxmox::mcp::testing::tool_fixture;
 
 class VmTools : public tool_fixture {
 protected:
-    /// An SDK client on the same simulator, to read state the tools do not show.
-    proxmox::blocking_client& pve() {
-        if (!pve_) {
-            proxmox::client_options o;
-            o.url = info().url;
-            o.token = {info().token_id, info().token_secret};
-            o.tls.fingerprint = info().fingerprint;
-            pve_.emplace(std::move(o));
-        }
-        return *pve_;
-    }
-
     /// The VM's config as PVE reports it (pending changes applied).
     proxmox::qemu_config config(std::string node, proxmox::vmid_t vmid) {
         auto c = pve().run(pve().async().node(std::move(node)).qemu(vmid).async_config());
@@ -111,9 +99,6 @@ protected:
         EXPECT_NE(text.find("\"requests\""), std::string::npos) << text;
         EXPECT_EQ(writes().size(), before) << tool << " wrote without confirm";
     }
-
-private:
-    std::optional<proxmox::blocking_client> pve_;
 };
 
 // ---- proxmox-clone-vm ---------------------------------------------------------------------------
