@@ -139,8 +139,9 @@ void expect_bounded_strings(const json::object& schema, const std::string& where
             auto problem = validate(ps, json::value(std::string(bound + 1, 'a')));
             EXPECT_TRUE(problem && problem->message.find("at most") != std::string::npos) << at;
         }
-        if (ps.at("type") == "array")
+        if (ps.at("type") == "array") {
             EXPECT_TRUE(ps.contains("maxItems")) << at << " is an unbounded array";
+        }
     }
 }
 
