@@ -289,10 +289,11 @@ TEST_F(DiscoveryTools, StorageContentPagesAndPicksFields) {
     EXPECT_EQ(page.at("offset"), 1);
     ASSERT_EQ(page.at("volumes").as_array().size(), 2u);
     EXPECT_EQ(page.at("volumes").at(0), (json::object{{"volid", all.at("volumes").at(1).at("volid")}}));
-    if (total > 3)
+    if (total > 3) {
         EXPECT_EQ(page.at("next_offset"), 3);
-    else
+    } else {
         EXPECT_FALSE(page.contains("next_offset"));
+    }
 }
 
 TEST_F(DiscoveryTools, StorageContentErrorsNameTheFix) {

@@ -20,8 +20,9 @@ protected:
         if (starts_a_task)
             args["wait"] = true;
         auto out = ok(tool, std::move(args));
-        if (const auto* task = out.if_contains("task"))
+        if (const auto* task = out.if_contains("task")) {
             EXPECT_EQ(task->at("exitstatus"), "OK") << tool << ": " << json::serialize(out);
+        }
         return out;
     }
 
