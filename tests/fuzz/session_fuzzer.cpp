@@ -54,6 +54,20 @@ asio::awaitable<tool_result> fail_tool(tool_context, json::object) {
                                    {{"upid", "UPID:pve:00001234:00005678:65A0B1C2:qmstart:100:root@pam:"}});
 }
 
+/// A write tool: its mode follows confirm/dry_run; it reports progress (some of it not
+/// increasing) and then answers, so progress lines and the answer interleave with input.
+asio::awaitable<tool_result> progress_tool(tool_context ctx, json::object) {
+    if (ctx.progress) {
+        ctx.progress(1, std::nullopt, "first");
+        ctx.progress(1, std::nullopt, "not increasing");
+        ctx.progress(50, 100.0, std::string(2000, 'x'));
+    }
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, std::chrono::milliseconds(0));
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return tool_result::success({{"mode", static_cast<int>(ctx.mode)}});
+}
+
 json::object schema(const char* text) {
     return json::parse(text).as_object();
 }
@@ -71,6 +85,10 @@ tool_registry fake_tools() {
     reg.add({"wait", "Wait", "Waits until cancelled.", schema(no_args), schema(out), ro, wait_tool});
     reg.add({"throw", "Throw", "Throws.", schema(text_arg), schema(out), ro, throw_tool});
     reg.add({"fail", "Fail", "Fails.", schema(no_args), schema(out), ro, fail_tool});
+    tool_def writer{"write", "Write", "Writes.", schema(no_args), schema(out), ro, progress_tool};
+    writer.safety = tool_safety::write;
+    writer.waits = wait_defaults{};
+    reg.add(std::move(writer));
     return reg;
 }
 
@@ -99,6 +117,14 @@ void check_output_line(const std::string& line) {
     json::error_code ec;
     const auto v = json::parse(line, ec);
     PROXMOX_FUZZ_CHECK(!ec, ec.message() + ": " + line.substr(0, 200));
+    if (const auto* o = v.if_object(); o && o->contains("method")) {
+        // the only message the server sends unasked: progress of a call that asked for it
+        PROXMOX_FUZZ_CHECK(o->at("method") == "notifications/progress", line.substr(0, 200));
+        const auto& params = o->at("params").as_object();
+        PROXMOX_FUZZ_CHECK(params.contains("progressToken") && params.at("progress").is_number(), line);
+        PROXMOX_FUZZ_CHECK(line.size() <= 4 * max_error_bytes, line.substr(0, 200));
+        return;
+    }
     if (const auto* batch = v.if_array()) {
         PROXMOX_FUZZ_CHECK(!batch->empty(), line);
         for (const auto& item : *batch)
