@@ -86,7 +86,7 @@ resolve_guest(const tool_context& ctx, const json::object& args, std::optional<p
 
     auto found = co_await ctx.client->cluster().async_find_guest(selector, asio::use_awaitable);
     if (!found) {
-        const auto& e = found.error();
+        const proxmox::error e = found.error();
         if (is(e, proxmox::errc::not_found) || is(e, proxmox::errc::invalid_argument)) {
             std::string fix = fmt::format("find {}s with {}", kind, lister);
             if (type && e.message.find(type == proxmox::guest_type::qemu ? "container" : "not a container") !=

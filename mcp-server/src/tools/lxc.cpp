@@ -220,7 +220,8 @@ asio::awaitable<tool_result> configure_lxc(tool_context ctx, json::object args) 
         set_keys.push_back(key);
     }
     if (auto ok = update.check(); !ok) {
-        std::string_view why = ok.error().message;
+        const std::string message = ok.error().message; // error() returns a copy: keep it alive
+        std::string_view why = message;
         if (why.starts_with("lxc_config_update: "))
             why.remove_prefix(std::string_view("lxc_config_update: ").size());
         co_return tool_result::failure(fmt::format(

@@ -78,7 +78,7 @@ asio::awaitable<tool_result> storage_content(tool_context ctx, json::object args
     const auto store = ctx.client->node(node).storage(storage);
     auto volumes = co_await store.async_content(filter, asio::use_awaitable);
     if (!volumes) {
-        const auto& e = volumes.error();
+        const proxmox::error e = volumes.error(); // a copy: error() returns one
         if (e.message.find("does not exist") != std::string::npos) {
             const proxmox::storage_list_options all;
             auto storages = co_await ctx.client->async_storages(all, asio::use_awaitable);

@@ -98,7 +98,7 @@ asio::awaitable<tool_result> follow_task(const tool_context& ctx,
     }
     auto done = co_await task.async_wait(opts, asio::use_awaitable);
     if (!done) {
-        const auto& e = done.error();
+        const proxmox::error e = done.error();
         if (e.code == proxmox::make_error_code(proxmox::errc::task_timeout)) {
             out["waited"] = true;
             co_return tool_result::failure(
