@@ -88,8 +88,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                outcome.config->describe());
     }
 
+    // --demo needs no connection keys, but the operator's policy (read-only, allow-lists) applies
+    // to the demo too: a well-formed file is accepted exactly when its policy values are.
     const auto demo =
         make_config([](std::string_view) { return std::nullopt; }, std::string(text), ".env", true);
-    PROXMOX_FUZZ_CHECK(demo.config.has_value() == parsed.error.empty(), demo.error);
+    std::string policy_error;
+    const bool policy_ok = parse_policy(
+                               [&parsed](std::string_view key) {
+                                   const auto* v = parsed.find(key);
+                                   return v ? *v : std::string();
+                               },
+                               policy_error)
+                               .has_value();
+    PROXMOX_FUZZ_CHECK(demo.config.has_value() == (parsed.error.empty() && policy_ok), demo.error);
     return 0;
 }
