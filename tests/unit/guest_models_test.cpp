@@ -44,6 +44,13 @@ TEST(GuestModels, UnparsableDevicesFailNamingTheKey) {
     EXPECT_TRUE(ct.nets());
 }
 
+TEST(GuestModels, DriveKeysAreTheBusDrivesEfiAndTpm) {
+    for (const char* key : {"ide2", "sata0", "scsi0", "scsi30", "virtio15", "efidisk0", "tpmstate0"})
+        EXPECT_TRUE(proxmox::is_drive_key(key)) << key;
+    for (const char* key : {"scsi", "net0", "unused0", "ipconfig0", "scsihw", "ide2x", "efidisk", "cores"})
+        EXPECT_FALSE(proxmox::is_drive_key(key)) << key;
+}
+
 TEST(GuestModels, LxcConfigDisksAndGet) {
     const auto ct =
         ct_config(R"({"rootfs":"local-lvm:vm-200-disk-0,size=8G","mp3":"local-lvm:vm-200-disk-1,mp=/srv",

@@ -50,15 +50,6 @@ error unparsable(std::string_view key, const error& cause) {
     return make_error(errc::invalid_argument, fmt::format("{}: {}", key, cause.message));
 }
 
-bool is_drive_key(std::string_view key) {
-    if (key == "efidisk0" || key == "tpmstate0")
-        return true;
-    for (std::string_view bus : {"ide", "sata", "scsi", "virtio"})
-        if (numbered(key, bus))
-            return true;
-    return false;
-}
-
 std::optional<double> read_optional_double(const boost::json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || v->is_null())
@@ -67,6 +58,15 @@ std::optional<double> read_optional_double(const boost::json::object& o, std::st
 }
 
 } // namespace
+
+bool is_drive_key(std::string_view key) {
+    if (key == "efidisk0" || key == "tpmstate0")
+        return true;
+    for (std::string_view bus : {"ide", "sata", "scsi", "virtio"})
+        if (numbered(key, bus))
+            return true;
+    return false;
+}
 
 // --- qemu_status -----------------------------------------------------------------------------
 

@@ -33,15 +33,6 @@ bool numbered(std::string_view key, std::string_view prefix) {
     return true;
 }
 
-bool is_qemu_drive(std::string_view key) {
-    if (key == "efidisk0" || key == "tpmstate0")
-        return true;
-    for (std::string_view bus : {"ide", "sata", "scsi", "virtio"})
-        if (numbered(key, bus))
-            return true;
-    return false;
-}
-
 /// The keys of a property string not modelled by the SDK (`aio`, `serial`, `trunks`, ...).
 void add_other(json::object& o, const proxmox::property_string& other) {
     for (const auto& [k, v] : other.entries())
@@ -162,7 +153,7 @@ json::object info_json(const proxmox::guest_summary& g, const proxmox::qemu_conf
             continue;
         if (key == "cipassword")
             continue; // a secret (PVE shows it masked anyway)
-        if (is_qemu_drive(key) || numbered(key, "unused")) {
+        if (proxmox::is_drive_key(key) || numbered(key, "unused")) {
             if (auto d = proxmox::qemu_disk::parse(value)) {
                 disks.push_back(qemu_disk_json(key, *d));
                 continue;

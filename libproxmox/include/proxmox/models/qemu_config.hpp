@@ -128,6 +128,10 @@ struct cloudinit_settings {
     std::map<int, ip_config> ipconfig;       ///< `ipconfigN` by N (0..31)
 };
 
+/// Whether a VM config key names a drive (`ideN`, `sataN`, `scsiN`, `virtioN`, `efidisk0`,
+/// `tpmstate0`): the keys qemu_config::disks() reads.
+bool is_drive_key(std::string_view key);
+
 /// PVE's `sshkeys` text: the keys joined by newlines, percent-encoded except A-Z a-z 0-9 - _ . ~
 std::string encode_ssh_keys(const std::vector<std::string>& keys);
 /// The keys of an `sshkeys` config value, decoded and split at newlines.
