@@ -72,7 +72,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     asio::any_io_executor executor;
     const tool_registry& tools;
     tool_context context;
-    line_sink out;
+    message_sink out;
     server_identity identity;
     session_options options;
 
@@ -90,7 +90,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     impl(asio::any_io_executor ex,
          const tool_registry& t,
          tool_context ctx,
-         line_sink sink,
+         message_sink sink,
          server_identity id,
          session_options opts)
         : executor(std::move(ex)), tools(t), context(std::move(ctx)), out(std::move(sink)),
@@ -100,16 +100,19 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         return version.empty() ? protocol::latest_version : std::string_view(version);
     }
 
-    void send(const json::value& message) {
-        if (done || message.is_null())
+    /// Sends `message` (nothing when it is null, unless it ends the request `related`).
+    void send(const json::value& message, const std::string& related = {}, bool ends_request = false) {
+        if (done || (message.is_null() && !ends_request))
             return;
-        out(jsonrpc::to_line(message));
+        out(outgoing_message{message.is_null() ? std::string() : jsonrpc::to_line(message), related,
+                             ends_request});
     }
 
-    reply_fn direct_reply() {
-        return [w = weak_from_this()](json::value v) {
+    /// Answers one request read on its own; `key` is its id's key (empty when it has none).
+    reply_fn direct_reply(std::string key) {
+        return [w = weak_from_this(), key = std::move(key)](json::value v) {
             if (auto self = w.lock())
-                self->send(v);
+                self->send(v, key, !key.empty());
         };
     }
 
@@ -129,7 +132,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             handle_batch(parsed.value.get_array());
             return;
         case jsonrpc::parsed_line::kind::single:
-            handle_message(parsed.value, direct_reply());
+            handle_message(parsed.value, {});
             return;
         }
     }
@@ -177,8 +180,17 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             send(json::value(std::move(state->responses)));
     }
 
+    /// `reply` empty: the message came on its own and is answered directly.
     void handle_message(const json::value& value, reply_fn reply) {
         auto msg = jsonrpc::classify(value);
+        if (!reply) {
+            const json::value* id = nullptr;
+            if (auto* bad = std::get_if<jsonrpc::invalid>(&msg))
+                id = &bad->id;
+            else if (auto* req = std::get_if<jsonrpc::request>(&msg))
+                id = &req->id;
+            reply = direct_reply(id && !id->is_null() ? jsonrpc::id_key(*id) : std::string());
+        }
         if (auto* bad = std::get_if<jsonrpc::invalid>(&msg)) {
             reply(jsonrpc::make_error(bad->id, bad->code, bad->message));
             return;
@@ -438,8 +450,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             p["total"] = *total;
         if (!message.empty() && protocol::has_tool_annotations(effective_version()))
             p["message"] = quote_text(message, 500);
-        send(
-            json::object{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(p)}});
+        send(json::object{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(p)}},
+             call.id_key);
     }
 
     void start_call(const json::value& id,
@@ -581,6 +593,22 @@ session::session(asio::any_io_executor executor,
                  const tool_registry& tools,
                  tool_context context,
                  line_sink out,
+                 server_identity identity,
+                 session_options options)
+    : session(std::move(executor),
+              tools,
+              std::move(context),
+              message_sink([out = std::move(out)](outgoing_message m) {
+                  if (!m.line.empty())
+                      out(std::move(m.line));
+              }),
+              std::move(identity),
+              std::move(options)) {}
+
+session::session(asio::any_io_executor executor,
+                 const tool_registry& tools,
+                 tool_context context,
+                 message_sink out,
                  server_identity identity,
                  session_options options)
     : impl_(std::make_shared<impl>(

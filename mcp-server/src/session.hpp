@@ -42,6 +42,19 @@ struct session_options {
     std::string unavailable;
 };
 
+/// One message from the session to the client, with the client request it belongs to, so a
+/// transport that answers each request on its own stream (Streamable HTTP) can route it.
+struct outgoing_message {
+    /// One JSON-RPC message without a newline. Empty only when `ends_request` is set and the
+    /// request ends without a response (a cancelled call).
+    std::string line;
+    /// jsonrpc::id_key of the client request this message belongs to: its response, and the
+    /// progress, log messages and requests to the client sent while it runs. Empty: none.
+    std::string related;
+    /// The last message for `related`: its response, or its end without one.
+    bool ends_request = false;
+};
+
 /// One MCP session over a line channel: JSON-RPC dispatch, lifecycle and version negotiation,
 /// tools/list with pagination, tools/call as concurrent coroutines with cancellation.
 ///
@@ -50,18 +63,28 @@ struct session_options {
 class session {
 public:
     using line_sink = std::function<void(std::string)>;
+    using message_sink = std::function<void(outgoing_message)>;
 
+    /// For a channel that carries every message on one stream (stdio).
     session(boost::asio::any_io_executor executor,
             const tool_registry& tools,
             tool_context context,
             line_sink out,
             server_identity identity,
             session_options options = {});
+    /// For a transport that routes messages by the request they belong to.
+    session(boost::asio::any_io_executor executor,
+            const tool_registry& tools,
+            tool_context context,
+            message_sink out,
+            server_identity identity,
+            session_options options = {});
     ~session();
     session(const session&) = delete;
     session& operator=(const session&) = delete;
 
-    /// One line read from the client (a trailing `\r` is ignored).
+    /// One line read from the client (a trailing `\r` is ignored): one message, or a batch where
+    /// the negotiated version allows them.
     void on_line(std::string_view line);
     /// A line longer than the channel accepts was dropped.
     void on_oversized_line();
