@@ -40,7 +40,14 @@ message classify(const json::value& v) {
     const auto* method = obj->if_contains("method");
     if (!method && (obj->contains("result") || obj->contains("error"))) {
         const auto* idv = obj->if_contains("id");
-        return response{idv ? quote_json(*idv) : std::string("none")};
+        response r{idv ? quote_json(*idv) : std::string("none"), nullptr, nullptr, nullptr};
+        if (idv && (idv->is_string() || idv->is_int64() || idv->is_uint64()))
+            r.id = *idv;
+        if (const auto* result = obj->if_contains("result"))
+            r.result = *result;
+        else
+            r.error = obj->at("error");
+        return r;
     }
 
     json::value id = nullptr;

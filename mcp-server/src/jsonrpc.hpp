@@ -43,9 +43,13 @@ struct invalid {
 };
 
 /// A response sent to us: an object with `result` or `error` and no `method`, whatever its id.
-/// It is never answered (we send no requests; answering a peer's id-null error would loop).
+/// It is never answered (answering a peer's id-null error would loop); it may answer one of our
+/// requests to the client.
 struct response {
-    std::string id_text; ///< the id, quoted at a bounded length for a log line
+    std::string id_text;       ///< the id, quoted at a bounded length for a log line
+    boost::json::value id;     ///< null when absent or not a string/integer
+    boost::json::value result; ///< null when the response is an error
+    boost::json::value error;  ///< the error object; null for a result
 };
 
 using message = std::variant<request, invalid, response>;

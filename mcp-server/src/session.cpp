@@ -1,4 +1,6 @@
 #include "caller_text.hpp"
+#include "confirmation.hpp"
+#include "feature_requests.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
 #include "policy.hpp"
@@ -10,7 +12,9 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 
 #include <fmt/format.h>
@@ -69,6 +73,12 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         bool progress_sent = false;
     };
 
+    /// A request we sent the client, waiting for its answer.
+    struct pending_request {
+        std::shared_ptr<asio::steady_timer> wake; // cancelled when the answer arrives
+        std::optional<client_answer> answer;
+    };
+
     asio::any_io_executor executor;
     const tool_registry& tools;
     tool_context context;
@@ -87,6 +97,12 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     std::map<std::uint64_t, call_state> calls;       // every running call, cancelled ones included
     std::map<std::string, std::uint64_t> active_ids; // id_key -> serial, not yet cancelled
 
+    json::object client_capabilities;
+    log_level log_threshold;
+    std::int64_t next_request_id = 1;
+    std::map<std::string, pending_request> pending; // id_key of our request -> its answer
+    std::map<std::string, std::shared_ptr<asio::cancellation_signal>> subscriptions; // uri -> watcher
+
     impl(asio::any_io_executor ex,
          const tool_registry& t,
          tool_context ctx,
@@ -94,7 +110,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
          server_identity id,
          session_options opts)
         : executor(std::move(ex)), tools(t), context(std::move(ctx)), out(std::move(sink)),
-          identity(std::move(id)), options(opts), grace_timer(executor) {}
+          identity(std::move(id)), options(opts), log_threshold(opts.default_log_level),
+          grace_timer(executor) {}
 
     std::string_view effective_version() const {
         return version.empty() ? protocol::latest_version : std::string_view(version);
@@ -196,9 +213,7 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             return;
         }
         if (const auto* r = std::get_if<jsonrpc::response>(&msg)) {
-            log(log_severity::debug,
-                fmt::format("ignoring a response from the client (id {}): this server sends no requests",
-                            r->id_text));
+            on_client_response(*r);
             reply(nullptr);
             return;
         }
@@ -267,23 +282,63 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         static const json::object no_params;
         const json::object& params = req.params.is_object() ? req.params.get_object() : no_params;
 
-        if (req.method == "ping") {
+        const std::string& m = req.method;
+        if (m == "ping") {
             reply(jsonrpc::make_result(req.id, json::object{}));
-        } else if (req.method == "initialize") {
+        } else if (m == "initialize") {
             handle_initialize(req.id, params, reply);
-        } else if (req.method != "tools/list" && req.method != "tools/call") {
+        } else if (!offers_method(m)) {
             reply(jsonrpc::make_error(req.id, jsonrpc::method_not_found,
-                                      fmt::format("Method not found: {}", quote_text(req.method))));
+                                      fmt::format("Method not found: {}", quote_text(m))));
         } else if (version.empty()) {
             // The lifecycle puts initialize first; serving before it would skip version negotiation.
             reply(jsonrpc::make_error(
                 req.id, jsonrpc::invalid_request,
-                fmt::format("Invalid Request: {} before initialize; send initialize first", req.method)));
-        } else if (req.method == "tools/list") {
+                fmt::format("Invalid Request: {} before initialize; send initialize first", m)));
+        } else if (m == "tools/list") {
             handle_tools_list(req.id, params, reply);
-        } else {
+        } else if (m == "tools/call") {
             handle_tools_call(req.id, params, reply);
+        } else if (m == "logging/setLevel") {
+            handle_set_level(req.id, params, reply);
+        } else if (m == "resources/list" || m == "resources/templates/list" || m == "prompts/list") {
+            handle_feature_list(req.id, m, params, reply);
+        } else if (m == "resources/subscribe") {
+            handle_subscribe(req.id, params, reply);
+        } else if (m == "resources/unsubscribe") {
+            handle_unsubscribe(req.id, params, reply);
+        } else if (m == "resources/read") {
+            start_request(req.id, m, read_resource(*options.resources, request_context(req.id), params),
+                          reply);
+        } else if (m == "prompts/get") {
+            start_request(req.id, m, get_prompt(*options.prompts, request_context(req.id), params), reply);
+        } else { // completion/complete
+            start_request(req.id, m,
+                          complete_argument(options.resources.get(), options.prompts.get(),
+                                            request_context(req.id), params),
+                          reply);
         }
+    }
+
+    bool has_resources() const { return options.resources && !options.resources->empty(); }
+    bool has_prompts() const { return options.prompts && !options.prompts->empty(); }
+    bool has_completions() const {
+        return (options.resources && options.resources->can_complete()) ||
+               (options.prompts && options.prompts->can_complete());
+    }
+
+    /// Methods of the capabilities this server declares (others are "Method not found").
+    bool offers_method(std::string_view m) const {
+        if (m == "tools/list" || m == "tools/call" || m == "logging/setLevel")
+            return true;
+        if (m == "resources/list" || m == "resources/templates/list" || m == "resources/read" ||
+            m == "resources/subscribe" || m == "resources/unsubscribe")
+            return has_resources();
+        if (m == "prompts/list" || m == "prompts/get")
+            return has_prompts();
+        if (m == "completion/complete")
+            return has_completions();
+        return false;
     }
 
     void handle_initialize(const json::value& id, const json::object& params, const reply_fn& reply) {
@@ -317,9 +372,19 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         json::object server_info{{"name", identity.name}, {"version", identity.version}};
         if (protocol::has_structured_output(version) && !identity.title.empty())
             server_info["title"] = identity.title;
+        if (const auto* caps = params.if_contains("capabilities"); caps && caps->is_object())
+            client_capabilities = caps->get_object();
+        json::object capabilities{{"tools", json::object{{"listChanged", false}}},
+                                  {"logging", json::object{}}};
+        if (has_resources())
+            capabilities["resources"] = json::object{{"subscribe", true}, {"listChanged", false}};
+        if (has_prompts())
+            capabilities["prompts"] = json::object{{"listChanged", false}};
+        if (has_completions())
+            capabilities["completions"] = json::object{};
         json::object result{
             {"protocolVersion", version},
-            {"capabilities", json::object{{"tools", json::object{{"listChanged", false}}}}},
+            {"capabilities", std::move(capabilities)},
             {"serverInfo", std::move(server_info)},
         };
         if (protocol::has_tool_annotations(version) && !identity.instructions.empty())
@@ -475,6 +540,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         ctx.mode = calls.at(serial).mode;
         ctx.tool = tool.name;
         ctx.waits = tool.waits;
+        ctx.peer = make_peer(key);
+        tool_context execute_ctx = ctx; // used when the user confirms
         if (ctx.mode != call_mode::execute && options.preview_client)
             ctx.client = options.preview_client;
         if (!calls.at(serial).progress_token.is_null())
@@ -493,6 +560,24 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             // handler returns: keep the signal alive until then.
             asio::post(ex, [signal] {});
         };
+        if (ctx.mode == call_mode::unconfirmed && options.ask_to_confirm && can_ask_user(ctx.peer)) {
+            ctx.mode = call_mode::preview;
+            execute_ctx.mode = call_mode::execute;
+            auto on_confirmed = [w = weak_from_this(), serial, args, audit = bool(options.audit)] {
+                auto self = w.lock();
+                auto it = self ? self->calls.find(serial) : decltype(self->calls.end()){};
+                if (!self || it == self->calls.end())
+                    return;
+                it->second.mode = call_mode::execute; // audited as executed from here on
+                if (audit)
+                    it->second.args = args;
+            };
+            asio::co_spawn(executor,
+                           confirm_then_run(tool, std::move(ctx), std::move(execute_ctx), std::move(args),
+                                            std::move(on_confirmed), options.client_request_timeout),
+                           asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
+            return;
+        }
         asio::co_spawn(executor, tool.handler(std::move(ctx), std::move(args)),
                        asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
     }
@@ -536,6 +621,260 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         maybe_finish();
     }
 
+    // ---- logging, resources, prompts, completions ----------------------------------------
+
+    void handle_set_level(const json::value& id, const json::object& params, const reply_fn& reply) {
+        const auto* level = params.if_contains("level");
+        std::optional<log_level> parsed;
+        if (level && level->is_string())
+            parsed = parse_log_level(level->get_string());
+        if (!parsed) {
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
+                                      "Invalid params: level must be one of debug, info, notice, warning, "
+                                      "error, critical, alert, emergency"));
+            return;
+        }
+        log_threshold = *parsed;
+        reply(jsonrpc::make_result(id, json::object{}));
+    }
+
+    /// Sends notifications/message when the client wants this level; `related` ties it to a call.
+    void send_log(log_level level, json::value data, const std::string& related) {
+        if (level < log_threshold)
+            return;
+        json::object p{{"level", to_string(level)}, {"logger", identity.name}, {"data", std::move(data)}};
+        send(jsonrpc::make_notification("notifications/message", std::move(p)), related);
+    }
+
+    /// resources/list, resources/templates/list and prompts/list: everything fits on one page.
+    void handle_feature_list(const json::value& id,
+                             const std::string& method,
+                             const json::object& params,
+                             const reply_fn& reply) {
+        if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
+                                      "Invalid params: unknown or expired cursor"));
+            return;
+        }
+        json::array items;
+        std::string_view key;
+        if (method == "resources/list") {
+            key = "resources";
+            for (const auto& r : options.resources->resources())
+                items.push_back(to_json(r));
+        } else if (method == "resources/templates/list") {
+            key = "resourceTemplates";
+            for (const auto& t : options.resources->templates())
+                items.push_back(to_json(t));
+        } else {
+            key = "prompts";
+            for (const auto& p : options.prompts->prompts())
+                items.push_back(to_json(p, effective_version()));
+        }
+        reply(jsonrpc::make_result(id, json::object{{key, std::move(items)}}));
+    }
+
+    void handle_subscribe(const json::value& id, const json::object& params, const reply_fn& reply) {
+        auto uri = read_uri_param(params);
+        if (uri.problem) {
+            reply(jsonrpc::make_error(id, uri.problem->code, uri.problem->message));
+            return;
+        }
+        auto match = options.resources->find(uri.uri);
+        if (!match) {
+            reply(jsonrpc::make_error(id, resource_not_found,
+                                      fmt::format("Resource not found: {}", quote_text(uri.uri, 200)),
+                                      json::object{{"uri", uri.uri}}));
+            return;
+        }
+        if (!match->watcher()) {
+            reply(jsonrpc::make_error(
+                id, jsonrpc::invalid_params,
+                fmt::format("Invalid params: {} does not change while you watch it; read it again instead",
+                            quote_text(uri.uri, 200))));
+            return;
+        }
+        if (subscriptions.count(uri.uri)) {
+            reply(jsonrpc::make_result(id, json::object{}));
+            return;
+        }
+        if (subscriptions.size() >= options.max_subscriptions) {
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_params,
+                                      fmt::format("Invalid params: {} subscriptions are active; unsubscribe "
+                                                  "from one first",
+                                                  subscriptions.size())));
+            return;
+        }
+        auto signal = std::make_shared<asio::cancellation_signal>();
+        subscriptions.emplace(uri.uri, signal);
+        auto changed = [w = weak_from_this(), u = uri.uri] {
+            if (auto self = w.lock(); self && self->subscriptions.count(u))
+                self->send(
+                    jsonrpc::make_notification("notifications/resources/updated", json::object{{"uri", u}}));
+        };
+        auto watching =
+            match->watcher()(request_context(nullptr), uri.uri, std::move(match->variables), changed);
+        asio::co_spawn(
+            executor, std::move(watching),
+            asio::bind_cancellation_slot(signal->slot(), [w = weak_from_this(), u = uri.uri, signal,
+                                                          ex = executor](std::exception_ptr) {
+                if (auto self = w.lock())
+                    if (auto it = self->subscriptions.find(u);
+                        it != self->subscriptions.end() && it->second == signal)
+                        self->subscriptions.erase(it);
+                asio::post(ex, [signal] {}); // the slot is released after this returns
+            }));
+        reply(jsonrpc::make_result(id, json::object{}));
+    }
+
+    void handle_unsubscribe(const json::value& id, const json::object& params, const reply_fn& reply) {
+        auto uri = read_uri_param(params);
+        if (uri.problem) {
+            reply(jsonrpc::make_error(id, uri.problem->code, uri.problem->message));
+            return;
+        }
+        if (auto it = subscriptions.find(uri.uri); it != subscriptions.end()) {
+            auto signal = it->second;
+            subscriptions.erase(it);
+            signal->emit(asio::cancellation_type::terminal);
+        }
+        reply(jsonrpc::make_result(id, json::object{}));
+    }
+
+    /// The context of a request other than a tool call (resource reads, prompts, completions).
+    tool_context request_context(const json::value& id) {
+        tool_context ctx = context;
+        ctx.peer = make_peer(id.is_null() ? std::string() : jsonrpc::id_key(id));
+        return ctx;
+    }
+
+    /// Runs one request other than tools/call as a cancellable coroutine.
+    void start_request(const json::value& id,
+                       const std::string& method,
+                       asio::awaitable<rpc_outcome> work,
+                       const reply_fn& reply) {
+        std::string key = jsonrpc::id_key(id);
+        if (active_ids.count(key)) {
+            reply(jsonrpc::make_error(id, jsonrpc::invalid_request,
+                                      "Invalid Request: this id is already used by a running request"));
+            return;
+        }
+        if (calls.size() >= options.max_calls) {
+            reply(jsonrpc::make_error(
+                id, jsonrpc::server_busy,
+                "Server busy: too many requests are running; retry once some have answered"));
+            return;
+        }
+        std::uint64_t serial = next_serial++;
+        auto signal = std::make_shared<asio::cancellation_signal>();
+        calls.emplace(serial, call_state{id, key, method, signal, reply, false});
+        active_ids.emplace(key, serial);
+        auto completion = [w = weak_from_this(), ex = executor, serial, signal](std::exception_ptr ep,
+                                                                                rpc_outcome outcome) {
+            if (auto self = w.lock())
+                self->finish_request(serial, ep, std::move(outcome));
+            asio::post(ex, [signal] {});
+        };
+        asio::co_spawn(executor, std::move(work),
+                       asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
+    }
+
+    void finish_request(std::uint64_t serial, std::exception_ptr ep, rpc_outcome outcome) {
+        auto it = calls.find(serial);
+        if (it == calls.end())
+            return;
+        call_state call = std::move(it->second);
+        calls.erase(it);
+        if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial)
+            active_ids.erase(a);
+        if (call.cancelled) {
+            call.reply(nullptr);
+        } else if (ep) {
+            log(log_severity::error, fmt::format("{} failed unexpectedly", call.tool));
+            call.reply(jsonrpc::make_error(call.id, jsonrpc::internal_error, "Internal error"));
+        } else if (outcome.code != 0) {
+            call.reply(jsonrpc::make_error(call.id, outcome.code, outcome.message, std::move(outcome.data)));
+        } else {
+            call.reply(jsonrpc::make_result(call.id, std::move(outcome.result)));
+        }
+        maybe_finish();
+    }
+
+    // ---- requests to the client ----------------------------------------------------------
+
+    call_peer make_peer(std::string related) {
+        call_peer peer;
+        std::weak_ptr<impl> w = weak_from_this();
+        peer.wants = [w](log_level level) {
+            auto self = w.lock();
+            return self && level >= self->log_threshold;
+        };
+        peer.log = [w, related](log_level level, json::value data) {
+            if (auto self = w.lock())
+                self->send_log(level, std::move(data), related);
+        };
+        peer.request = [w, related, cap = options.client_request_timeout](
+                           std::string method, json::object params, std::chrono::milliseconds timeout) {
+            return ask_client(w, related, std::move(method), std::move(params), std::min(timeout, cap));
+        };
+        peer.capabilities = client_capabilities;
+        peer.version = std::string(effective_version());
+        return peer;
+    }
+
+    static asio::awaitable<client_answer> ask_client(std::weak_ptr<impl> w,
+                                                     std::string related,
+                                                     std::string method,
+                                                     json::object params,
+                                                     std::chrono::milliseconds timeout) {
+        auto self = w.lock();
+        if (!self || self->done)
+            co_return client_answer{false, nullptr, "the session has ended"};
+        json::value id = self->next_request_id++;
+        std::string key = jsonrpc::id_key(id);
+        auto wake = std::make_shared<asio::steady_timer>(self->executor);
+        wake->expires_after(timeout);
+        self->pending.emplace(key, pending_request{wake, std::nullopt});
+        self->send(
+            json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}},
+            related);
+        boost::system::error_code ec;
+        co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        auto node = self->pending.extract(key);
+        if (node && node.mapped().answer)
+            co_return std::move(*node.mapped().answer);
+        std::string why = ec ? "cancelled" : fmt::format("no answer within {} s", timeout.count() / 1000);
+        self->send(jsonrpc::make_notification("notifications/cancelled",
+                                              json::object{{"requestId", id}, {"reason", why}}),
+                   related);
+        co_return client_answer{false, nullptr, fmt::format("{}: {}", method, why)};
+    }
+
+    void on_client_response(const jsonrpc::response& r) {
+        auto it = r.id.is_null() ? pending.end() : pending.find(jsonrpc::id_key(r.id));
+        if (it == pending.end()) {
+            log(log_severity::debug,
+                fmt::format("ignoring a response to no request of ours (id {})", r.id_text));
+            return;
+        }
+        client_answer answer;
+        if (!r.error.is_null()) {
+            const auto* e = r.error.if_object();
+            const auto* message = e ? e->if_contains("message") : nullptr;
+            answer.error =
+                fmt::format("the client answered an error: {}", message && message->is_string()
+                                                                    ? quote_text(message->get_string(), 200)
+                                                                    : std::string("(no message)"));
+        } else if (r.result.is_object()) {
+            answer.ok = true;
+            answer.result = r.result;
+        } else {
+            answer.error = "the client's result is not an object";
+        }
+        it->second.answer = std::move(answer);
+        it->second.wake->cancel();
+    }
+
     // ---- end of session ------------------------------------------------------------------
 
     void on_input_closed() {
@@ -574,6 +913,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             signal->emit(asio::cancellation_type::terminal);
         }
         active_ids.clear();
+        for (auto& [uri, signal] : subscriptions) {
+            (void)uri;
+            signal->emit(asio::cancellation_type::terminal);
+        }
+        subscriptions.clear();
         finish();
     }
 

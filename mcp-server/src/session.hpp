@@ -2,6 +2,9 @@
 #define PROXMOX_MCP_SESSION_HPP
 
 #include "audit.hpp"
+#include "peer.hpp"
+#include "prompts.hpp"
+#include "resources.hpp"
 #include "tool_registry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -40,6 +43,18 @@ struct session_options {
     /// When not empty, the server cannot reach a cluster (e.g. its configuration is missing or
     /// malformed): tools are listed, and every tools/call answers this message as its error.
     std::string unavailable;
+    /// Resources and prompts; null or empty: the capability is not declared.
+    std::shared_ptr<const resource_registry> resources;
+    std::shared_ptr<const prompt_registry> prompts;
+    /// Log messages (notifications/message) below this level are not sent until the client
+    /// chooses a level with logging/setLevel.
+    log_level default_log_level = log_level::warning;
+    /// How long a request to the client may wait for its answer (a person answers elicitations).
+    std::chrono::milliseconds client_request_timeout{std::chrono::minutes(10)};
+    /// A write called without confirm asks the user (elicitation) when the client can.
+    bool ask_to_confirm = true;
+    /// Resource subscriptions at once per session.
+    std::size_t max_subscriptions = 64;
 };
 
 /// One message from the session to the client, with the client request it belongs to, so a
@@ -55,8 +70,9 @@ struct outgoing_message {
     bool ends_request = false;
 };
 
-/// One MCP session over a line channel: JSON-RPC dispatch, lifecycle and version negotiation,
-/// tools/list with pagination, tools/call as concurrent coroutines with cancellation.
+/// One MCP session: JSON-RPC dispatch, lifecycle and version negotiation, tools/list with
+/// pagination, tools/call as concurrent coroutines with cancellation, logging, resources (with
+/// subscriptions), prompts, completions, and requests to the client (elicitation).
 ///
 /// All member functions must be called on the executor's thread (the server runs one thread);
 /// `out` receives whole JSON lines (without the newline) from that thread.

@@ -188,7 +188,7 @@ json::object to_json(const tool_def& tool, std::string_view version) {
     if (modern && !tool.title.empty())
         out["title"] = tool.title;
     out["description"] = tool.description;
-    out["inputSchema"] = published_input(tool);
+    out["inputSchema"] = tool.verbatim_schema ? tool.input_schema : published_input(tool);
     if (modern && !tool.output_schema.empty())
         out["outputSchema"] = published_schema(tool.output_schema);
     if (protocol::has_tool_annotations(version)) {
@@ -206,12 +206,17 @@ json::object to_json(const tool_def& tool, std::string_view version) {
 
 json::object to_json(const tool_result& result, std::string_view version) {
     json::object out;
-    json::array content;
-    content.push_back(json::object{{"type", "text"}, {"text", result.text()}});
-    out["content"] = std::move(content);
+    bool own_blocks = !result.content.empty() && !result.is_error;
+    if (own_blocks) {
+        out["content"] = result.content;
+    } else {
+        json::array content;
+        content.push_back(json::object{{"type", "text"}, {"text", result.text()}});
+        out["content"] = std::move(content);
+    }
     if (result.is_error) {
         out["isError"] = true;
-    } else if (protocol::has_structured_output(version)) {
+    } else if (protocol::has_structured_output(version) && (!own_blocks || !result.structured.empty())) {
         out["structuredContent"] = result.structured;
     }
     return out;

@@ -1,9 +1,12 @@
 #ifndef PROXMOX_MCP_TOOL_REGISTRY_HPP
 #define PROXMOX_MCP_TOOL_REGISTRY_HPP
 
+#include "peer.hpp"
+
 #include <proxmox/client.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <chrono>
@@ -49,6 +52,8 @@ struct tool_result {
     boost::json::object structured; ///< success: matches the tool's outputSchema
     std::string message;            ///< is_error: what failed and how to fix it
     boost::json::object details;    ///< is_error: optional facts (upid, exit status, ...)
+    /// Content blocks (image, audio, resource, ...) sent instead of the default text block.
+    boost::json::array content;
 
     static tool_result success(boost::json::object structured);
     static tool_result failure(std::string message, boost::json::object details = {});
@@ -87,6 +92,8 @@ struct tool_context {
     progress_sink progress;
     std::string tool;                   ///< the tool's name, for messages
     std::optional<wait_defaults> waits; ///< the tool's wait defaults, when it waits for tasks
+    /// Log messages and requests to the client, tied to this call.
+    call_peer peer;
 };
 
 /// A tool handler: a coroutine on the server's io_context. Arguments were validated against
@@ -108,6 +115,9 @@ struct tool_def {
     std::optional<wait_defaults> waits;
     /// Listed and callable only when this switch of the policy is on (e.g. "guest_exec").
     std::string requires_switch;
+    /// Publish input_schema exactly as written (`$schema`, `$defs`, bounds, additionalProperties)
+    /// instead of the lean form.
+    bool verbatim_schema = false;
 };
 
 /// The tools in registration order (which is also the tools/list order).

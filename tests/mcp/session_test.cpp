@@ -151,7 +151,7 @@ TEST_F(McpSession, InitializeNegotiatesAndDescribesTheServer) {
     EXPECT_EQ(res.at("serverInfo").at("name"), "proxmox-mcp");
     EXPECT_EQ(res.at("serverInfo").at("version"), "9.9.9");
     EXPECT_TRUE(res.at("serverInfo").as_object().contains("title"));
-    EXPECT_EQ(res.at("capabilities"), json::parse(R"({"tools":{"listChanged":false}})"));
+    EXPECT_EQ(res.at("capabilities"), json::parse(R"({"tools":{"listChanged":false},"logging":{}})"));
     EXPECT_EQ(res.at("instructions"), "Use the tools.");
     EXPECT_EQ(s->protocol_version(), "2025-06-18");
     EXPECT_TRUE(s->client_initialized());

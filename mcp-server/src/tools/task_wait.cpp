@@ -82,9 +82,17 @@ asio::awaitable<tool_result> follow_task(const tool_context& ctx,
     opts.initial_interval =
         std::min<std::chrono::milliseconds>(settings.poll, std::chrono::milliseconds(500));
     opts.max_interval = settings.poll;
-    if (ctx.progress) {
+    // Task log lines go to the client's log (notifications/message) when it asked for info.
+    bool log_lines = ctx.peer.wants && ctx.peer.wants(log_level::info);
+    if (ctx.progress || log_lines) {
         auto polls = std::make_shared<double>(0);
-        opts.on_progress = [progress = ctx.progress, polls](const proxmox::task_progress& p) {
+        opts.on_progress = [progress = ctx.progress, peer = ctx.peer, polls,
+                            upid = task.upid()](const proxmox::task_progress& p) {
+            for (const auto& line : p.new_lines)
+                peer.send_log(log_level::info,
+                              json::object{{"upid", upid}, {"line", quote_text(line, max_error_text)}});
+            if (!progress)
+                return;
             std::string last = p.new_lines.empty() ? std::string() : p.new_lines.back();
             if (auto pct = last.empty() ? std::nullopt : percent_in(last)) {
                 progress(*pct, 100.0, last);
