@@ -19,7 +19,7 @@ namespace proxmox::mcp {
 
 /// The environment keys the server reads: the SDK's connection keys (client_options_from_env)
 /// and the server's own.
-inline constexpr std::array<std::string_view, 21> config_keys{"PROXMOX_API_URL",
+inline constexpr std::array<std::string_view, 22> config_keys{"PROXMOX_API_URL",
                                                               "PROXMOX_TOKEN_ID",
                                                               "PROXMOX_TOKEN_SECRET",
                                                               "PROXMOX_USER",
@@ -39,7 +39,8 @@ inline constexpr std::array<std::string_view, 21> config_keys{"PROXMOX_API_URL",
                                                               "PROXMOX_ALLOW_GUEST_EXEC",
                                                               "PROXMOX_UPLOAD_DIR",
                                                               "PROXMOX_AUDIT_LOG",
-                                                              "PROXMOX_DEFAULT_LXC_PASSWORD"};
+                                                              "PROXMOX_DEFAULT_LXC_PASSWORD",
+                                                              "PROXMOX_TOOLSETS"};
 
 /// Without PROXMOX_TIMEOUT, one API call may take this long, retries included: it ends well
 /// before the 60 s many MCP clients wait for an answer. Task waits have their own timeout.

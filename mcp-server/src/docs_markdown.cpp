@@ -1,6 +1,7 @@
 #include "docs_markdown.hpp"
 #include "protocol.hpp"
 #include "tools/tools.hpp"
+#include "toolsets.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -165,21 +166,10 @@ constexpr std::string_view config_rows[][2] = {
      "`true` lists proxmox-guest-exec (commands inside guests); `--demo` sets it."},
     {"PROXMOX_UPLOAD_DIR", "The upload tools read local files only below this directory (unset: refused)."},
     {"PROXMOX_AUDIT_LOG", "File that gets one JSON line per executed write (default: stderr)."},
+    {"PROXMOX_TOOLSETS",
+     "Comma list of toolsets to list (default: all): discovery, lifecycle, lxc, network, images, metrics, "
+     "access, orchestration. Fewer tools, less context."},
 };
-
-/// The seed's families, by position in seed_tool_order.
-struct family {
-    std::size_t first;
-    std::string_view name;
-};
-constexpr family families[] = {{0, "Discovery"},
-                               {11, "VM lifecycle"},
-                               {21, "LXC containers"},
-                               {26, "Cloud-init and networking"},
-                               {31, "Images, templates, snapshots, backups"},
-                               {40, "Metrics"},
-                               {42, "Pools, users, permissions"},
-                               {50, "Orchestration"}};
 
 std::string_view safety_name(const tool_def& t) {
     switch (t.safety) {
@@ -309,9 +299,9 @@ std::string render_tools_markdown(const tool_registry& registry) {
     out += "\n## Tools\n";
     for (std::size_t index = 0; index < registry.tools().size(); ++index) {
         const auto& t = registry.tools()[index];
-        for (const auto& f : families)
+        for (const auto& f : toolsets)
             if (f.first == index && index < seed_tool_order.size() && seed_tool_order[index] == t.name)
-                out += fmt::format("\n## {}\n", f.name);
+                out += fmt::format("\n## {} (toolset `{}`)\n", f.title, f.name);
         out += fmt::format("\n### {}\n\n**{}** — {}\n\n", t.name, t.title, t.description);
         out += fmt::format("Safety: **{}**{}. Annotations: `readOnlyHint: {}`, `destructiveHint: {}`, "
                            "`idempotentHint: {}`, `openWorldHint: {}`.\n\n",

@@ -1,4 +1,6 @@
+#include "caller_text.hpp"
 #include "policy.hpp"
+#include "toolsets.hpp"
 
 #include <fmt/format.h>
 
@@ -123,6 +125,10 @@ std::optional<std::string> server_policy::refuse_tool(const tool_def& tool) cons
     if (read_only && tool.safety != tool_safety::read)
         return fmt::format(
             "{} changes the cluster and PROXMOX_READ_ONLY=true; only reading tools are offered", tool.name);
+    if (!toolsets.empty() && !tool.toolset.empty() &&
+        std::find(toolsets.begin(), toolsets.end(), tool.toolset) == toolsets.end())
+        return fmt::format("{} is in the toolset {}, which PROXMOX_TOOLSETS ({}) leaves out", tool.name,
+                           tool.toolset, joined(toolsets));
     if (tool.requires_switch == "guest_exec" && !allow_guest_exec)
         return fmt::format("{} runs commands inside guests and is off; the operator enables it with "
                            "PROXMOX_ALLOW_GUEST_EXEC=true",
@@ -171,6 +177,17 @@ std::optional<server_policy> parse_policy(const std::function<std::string(std::s
             return std::nullopt;
         }
         p.upload_dir = resolved.string();
+    }
+    for (auto& name : split_list(get("PROXMOX_TOOLSETS"))) {
+        if (!is_toolset(name)) {
+            std::vector<std::string> known;
+            for (const auto& t : toolsets)
+                known.emplace_back(t.name);
+            error = fmt::format("PROXMOX_TOOLSETS names {}, which is not a toolset; toolsets: {}",
+                                quote_text(name, 64), joined(known));
+            return std::nullopt;
+        }
+        p.toolsets.push_back(std::move(name));
     }
     p.audit_log = get("PROXMOX_AUDIT_LOG");
     p.default_lxc_password = get("PROXMOX_DEFAULT_LXC_PASSWORD");

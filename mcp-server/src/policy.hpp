@@ -16,17 +16,18 @@ namespace proxmox::mcp {
 
 /// What the operator allows the agent: read-only mode, allow-lists, guest exec and uploads.
 /// Read from PROXMOX_READ_ONLY, PROXMOX_ALLOWED_NODES, PROXMOX_ALLOWED_VMIDS,
-/// PROXMOX_ALLOWED_POOLS, PROXMOX_ALLOW_GUEST_EXEC, PROXMOX_UPLOAD_DIR, PROXMOX_AUDIT_LOG and
-/// PROXMOX_DEFAULT_LXC_PASSWORD.
+/// PROXMOX_ALLOWED_POOLS, PROXMOX_ALLOW_GUEST_EXEC, PROXMOX_UPLOAD_DIR, PROXMOX_AUDIT_LOG,
+/// PROXMOX_DEFAULT_LXC_PASSWORD and PROXMOX_TOOLSETS.
 struct server_policy {
     bool read_only = false;
     std::vector<std::string> allowed_nodes;               ///< empty: every node
     std::vector<std::pair<vmid_t, vmid_t>> allowed_vmids; ///< inclusive ranges; empty: every vmid
     std::vector<std::string> allowed_pools; ///< empty: every guest; else only guests in these pools
     bool allow_guest_exec = false;
-    std::string upload_dir;           ///< absolute and resolved; empty: uploads are refused
-    std::string audit_log;            ///< file the audit lines are appended to; empty: stderr
-    std::string default_lxc_password; ///< a secret: never printed
+    std::string upload_dir;            ///< absolute and resolved; empty: uploads are refused
+    std::string audit_log;             ///< file the audit lines are appended to; empty: stderr
+    std::string default_lxc_password;  ///< a secret: never printed
+    std::vector<std::string> toolsets; ///< PROXMOX_TOOLSETS; empty: every toolset
 
     bool node_allowed(std::string_view node) const;
     bool vmid_allowed(vmid_t vmid) const;

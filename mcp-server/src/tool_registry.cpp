@@ -125,6 +125,12 @@ void tool_registry::order_by(const std::vector<std::string_view>& names) {
                      [&](const tool_def& a, const tool_def& b) { return rank(a) < rank(b); });
 }
 
+void tool_registry::set_toolset(std::string_view name, std::string_view toolset) {
+    for (auto& t : tools_)
+        if (t.name == name)
+            t.toolset = std::string(toolset);
+}
+
 const tool_def* tool_registry::find(std::string_view name) const noexcept {
     for (const auto& t : tools_)
         if (t.name == name)

@@ -118,6 +118,8 @@ struct tool_def {
     /// Publish input_schema exactly as written (`$schema`, `$defs`, bounds, additionalProperties)
     /// instead of the lean form.
     bool verbatim_schema = false;
+    /// The family PROXMOX_TOOLSETS selects it by (toolsets.hpp); empty: always listed.
+    std::string toolset;
 };
 
 /// The tools in registration order (which is also the tools/list order).
@@ -131,6 +133,8 @@ public:
     const tool_def* find(std::string_view name) const noexcept;
     /// Puts the tools named in `names` first, in that order; the others keep theirs after them.
     void order_by(const std::vector<std::string_view>& names);
+    /// Puts the tool `name` (if registered) into `toolset`.
+    void set_toolset(std::string_view name, std::string_view toolset);
     const std::vector<tool_def>& tools() const noexcept { return tools_; }
     std::size_t size() const noexcept { return tools_.size(); }
 

@@ -2,6 +2,8 @@
 // they produce, each naming its setting.
 #include "audit.hpp"
 #include "policy.hpp"
+#include "tools/tools.hpp"
+#include "toolsets.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -76,6 +78,37 @@ TEST(McpPolicy, MalformedValuesNameTheKey) {
     ASSERT_TRUE(p) << error;
     EXPECT_TRUE(p->read_only);
     EXPECT_EQ(p->upload_dir, "/tmp") << "resolved before use";
+}
+
+TEST(McpPolicy, ToolsetsListOnlyTheirFamilies) {
+    const auto registry = make_default_registry();
+    std::map<std::string, std::size_t> per_toolset;
+    for (const auto& t : registry.tools()) {
+        EXPECT_TRUE(is_toolset(t.toolset)) << t.name << " has no toolset";
+        ++per_toolset[t.toolset];
+    }
+    // The seed's families: discovery 1–11, VM lifecycle 12–21, ..., orchestration 51–53.
+    EXPECT_EQ(per_toolset["discovery"], 11u);
+    EXPECT_EQ(per_toolset["lifecycle"], 10u);
+    EXPECT_EQ(per_toolset["orchestration"], 3u);
+    EXPECT_EQ(registry.find("proxmox-list-vms")->toolset, "discovery");
+    EXPECT_EQ(registry.find("proxmox-create-snapshot")->toolset, "images");
+
+    std::string error;
+    auto p = parse({{"PROXMOX_TOOLSETS", "discovery, metrics"}}, error);
+    ASSERT_TRUE(p) << error;
+    std::size_t offered = 0;
+    for (const auto& t : registry.tools())
+        offered += p->offers(t) ? 1 : 0;
+    EXPECT_EQ(offered, 13u);
+    auto refusal = p->refuse_tool(*registry.find("proxmox-start-vm"));
+    ASSERT_TRUE(refusal);
+    EXPECT_NE(refusal->find("lifecycle"), std::string::npos);
+    EXPECT_NE(refusal->find("PROXMOX_TOOLSETS"), std::string::npos);
+
+    EXPECT_FALSE(parse({{"PROXMOX_TOOLSETS", "discovery,vms"}}, error));
+    EXPECT_NE(error.find("PROXMOX_TOOLSETS"), std::string::npos);
+    EXPECT_NE(error.find("orchestration"), std::string::npos) << "the error lists the toolsets";
 }
 
 TEST(McpAudit, LineNamesToolTargetOutcomeAndTaskWithoutSecrets) {

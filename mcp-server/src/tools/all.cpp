@@ -1,4 +1,5 @@
 #include "tools/tools.hpp"
+#include "toolsets.hpp"
 
 namespace proxmox::mcp {
 
@@ -51,6 +52,8 @@ tool_registry make_default_registry() {
     tools::register_access_tools(registry);
     tools::register_orchestration_tools(registry);
     registry.order_by(seed_tool_order);
+    for (std::size_t i = 0; i < seed_tool_order.size(); ++i)
+        registry.set_toolset(seed_tool_order[i], toolset_at(i).name);
     return registry;
 }
 
