@@ -93,10 +93,10 @@ public:
         return response(id);
     }
 
-    boost::json::value initialize(const char* version = "2025-11-25") {
+    boost::json::value initialize(const char* version = "2025-11-25", boost::json::object capabilities = {}) {
         auto r =
             request("initialize", {{"protocolVersion", version},
-                                   {"capabilities", boost::json::object{}},
+                                   {"capabilities", std::move(capabilities)},
                                    {"clientInfo", boost::json::object{{"name", "e2e"}, {"version", "1.0"}}}});
         send(boost::json::object{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
         return r;

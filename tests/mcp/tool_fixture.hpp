@@ -48,10 +48,11 @@ protected:
     }
 
     /// (Re)starts the server with env(extra) and initializes it; later calls go to it.
-    mcp_client& start_server(std::map<std::string, std::string> extra = {}) {
+    mcp_client& start_server(std::map<std::string, std::string> extra = {},
+                             boost::json::object client_capabilities = {}) {
         client_ = std::make_unique<mcp_client>(std::vector<std::string>{"--env-file", "/dev/null"},
                                                env(std::move(extra)));
-        auto init = client_->initialize();
+        auto init = client_->initialize("2025-11-25", std::move(client_capabilities));
         EXPECT_TRUE(init.is_object() && init.as_object().contains("result")) << client_->proc().stderr_text();
         tools_ = client_->tools();
         return *client_;
