@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the npm packages of the tests that drive our programs with independent clients: the
-# official MCP TypeScript SDK (tests/mcp/node, against proxmox-mcp) and the proxmox-api client
-# (tests/sim/third_party/node, against proxmox-sim). Skipped, with a note, when Node.js or the npm
+# official MCP TypeScript SDK (tests/mcp/node, against proxmox-mcp), the official MCP inspector
+# CLI (tests/mcp/inspector), the MCP conformance suite with the Node 22 its runner needs
+# (tests/mcp/conformance) and the proxmox-api client (tests/sim/third_party/node, against
+# proxmox-sim). Skipped, with a note, when Node.js or the npm
 # registry is not available: those tests are then simply not registered.
 set -u
 root="$(dirname "$0")/.."
@@ -15,5 +17,7 @@ install() { # DIR MARKER-PACKAGE
         echo "note: npm could not install $2; the test in $1 is skipped" >&2
 }
 install tests/mcp/node @modelcontextprotocol/sdk
+install tests/mcp/inspector @modelcontextprotocol/inspector
+install tests/mcp/conformance @modelcontextprotocol/conformance
 install tests/sim/third_party/node proxmox-api
 exit 0

@@ -4,7 +4,9 @@
 #include "config.hpp"
 #include "demo.hpp"
 #include "docs_markdown.hpp"
+#include "http/http_server.hpp"
 #include "log.hpp"
+#include "pve_features/pve_features.hpp"
 #include "session.hpp"
 #include "signal_watcher.hpp"
 #include "stdio_channel.hpp"
@@ -23,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -86,9 +89,102 @@ void start_exit_watchdog(std::chrono::seconds limit) {
     }).detach();
 }
 
+/// The clients of one cluster, on one HTTPS pool: the preview client refuses every non-GET
+/// request, and in read-only mode so does the main one.
+struct cluster_clients {
+    std::shared_ptr<const proxmox::client> main;
+    std::shared_ptr<const proxmox::client> preview;
+    std::string unavailable; ///< not empty: the options cannot make a transport
+};
+
+cluster_clients
+make_clients(asio::io_context& io, const proxmox::client_options& options, const server_policy& policy) {
+    cluster_clients out;
+    auto transport = proxmox::make_https_transport(io.get_executor(), options);
+    if (!transport) {
+        out.unavailable = fmt::format("proxmox-mcp is not configured: {}", transport.error().message);
+        log(log_severity::error, out.unavailable);
+        return out;
+    }
+    auto main_options = options;
+    main_options.custom_transport =
+        policy.read_only ? make_write_guard(*transport, "PROXMOX_READ_ONLY=true") : *transport;
+    auto preview_options = options;
+    preview_options.custom_transport =
+        make_write_guard(*transport, "this call only previews (dry_run, or no confirm: true)");
+    out.main = std::make_shared<const proxmox::client>(io.get_executor(), main_options);
+    out.preview = std::make_shared<const proxmox::client>(io.get_executor(), preview_options);
+    return out;
+}
+
+/// PROXMOX_PROFILES: a binding per cluster (the default one first, also reachable by name), and
+/// the sentence the instructions gain.
+std::string
+bind_clusters(asio::io_context& io, const std::vector<cluster_profile>& clusters, session_options& opts) {
+    std::string names;
+    for (const auto& profile : clusters) {
+        auto options = profile.config.client;
+        options.logger = sdk_log;
+        auto clients = make_clients(io, options, profile.config.policy);
+        cluster_binding binding;
+        binding.context.client = clients.main;
+        binding.context.defaults = profile.config.defaults;
+        binding.context.policy = std::make_shared<const server_policy>(profile.config.policy);
+        binding.preview_client = clients.preview;
+        binding.unavailable = clients.unavailable;
+        opts.clusters.emplace(profile.name, std::move(binding));
+        log(log_severity::info, fmt::format("cluster {}: {}", profile.name, profile.config.describe()));
+        names += names.empty() ? profile.name + " (default)" : ", " + profile.name;
+    }
+    return fmt::format(" Clusters: {}. Every tool takes cluster: NAME to act on another cluster than the "
+                       "default; resources and prompts read the default one.",
+                       names);
+}
+
+/// Runs `io` until it is stopped; an exception is a bug, not a reason to drop the sessions.
+void run_until_stopped(asio::io_context& io) {
+    for (;;) {
+        try {
+            io.run();
+            break;
+        } catch (const std::exception& e) {
+            log(log_severity::error, fmt::format("internal error: {}", e.what()));
+        }
+    }
+}
+
+/// --http: MCP over Streamable HTTP until SIGTERM or SIGINT, one session per Mcp-Session-Id.
+int serve_http(asio::io_context& io, http_server_options options, session_factory factory) {
+    http_server server(io.get_executor(), std::move(options), std::move(factory));
+    if (auto error = server.start(); !error.empty()) {
+        log(log_severity::error, error);
+        return 1;
+    }
+    log(log_severity::info, fmt::format("serving MCP over Streamable HTTP at {}", server.url()));
+    signal_watcher signals([&](int signo) {
+        log(log_severity::info, fmt::format("signal {} received; shutting down", signo));
+        asio::post(io, [&] {
+            server.stop(); // ends every session, so the io_context runs out of work
+            io.stop();
+        });
+    });
+    run_until_stopped(io);
+    server.stop();
+    return 0;
+}
+
 int serve(const cli_options& cli) {
     std::signal(SIGPIPE, SIG_IGN);
     block_termination_signals(); // before any thread starts: only the watcher below sees them
+    std::optional<http_server_options> http_options;
+    if (cli.http) { // checked before anything starts: a refusal is a usage error
+        auto checked = http_options_from(cli.http_address, process_environment());
+        if (!checked.options) {
+            log(log_severity::error, checked.error);
+            return 2;
+        }
+        http_options = std::move(checked.options);
+    }
     // The protocol gets a private copy of stdout; fd 1 then points at stderr, so nothing a library
     // prints can corrupt the message stream.
     int protocol_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -141,25 +237,13 @@ int serve(const cli_options& cli) {
     options.logger = sdk_log;
 
     asio::io_context io(1);
-    // One HTTPS pool for both clients: the preview client refuses every non-GET request, and in
-    // read-only mode so does the main one.
     std::shared_ptr<const proxmox::client> client;
     std::shared_ptr<const proxmox::client> preview_client;
     if (unavailable.empty()) {
-        auto transport = proxmox::make_https_transport(io.get_executor(), options);
-        if (!transport) {
-            unavailable = fmt::format("proxmox-mcp is not configured: {}", transport.error().message);
-            log(log_severity::error, unavailable);
-        } else {
-            auto main_options = options;
-            main_options.custom_transport =
-                cfg.policy.read_only ? make_write_guard(*transport, "PROXMOX_READ_ONLY=true") : *transport;
-            auto preview_options = options;
-            preview_options.custom_transport =
-                make_write_guard(*transport, "this call only previews (dry_run, or no confirm: true)");
-            client = std::make_shared<const proxmox::client>(io.get_executor(), main_options);
-            preview_client = std::make_shared<const proxmox::client>(io.get_executor(), preview_options);
-        }
+        auto clients = make_clients(io, options, cfg.policy);
+        client = clients.main;
+        preview_client = clients.preview;
+        unavailable = clients.unavailable;
     }
     const tool_registry registry = make_default_registry();
     line_writer writer(protocol_fd);
@@ -183,6 +267,24 @@ int serve(const cli_options& cli) {
     session_opts.preview_client = preview_client;
     session_opts.audit = make_audit_sink(cfg.policy.audit_log);
     session_opts.unavailable = unavailable;
+    if (!loaded.clusters.empty() && unavailable.empty())
+        identity.instructions += bind_clusters(io, loaded.clusters, session_opts);
+    auto cache = std::make_shared<pve::cluster_cache>();
+    session_opts.resources = std::make_shared<const resource_registry>(pve::make_resources(cache));
+    session_opts.prompts = std::make_shared<const prompt_registry>(pve::make_prompts(cache));
+    if (http_options) {
+        const int status = serve_http(io, std::move(*http_options), [&](session::message_sink out) {
+            return std::make_unique<session>(io.get_executor(), registry, context, std::move(out), identity,
+                                             session_opts);
+        });
+        // The sessions ended with the server; then the clients and the simulated cluster (as below).
+        start_exit_watchdog(std::chrono::seconds(5));
+        client.reset();
+        preview_client.reset();
+        demo.reset();
+        ::close(protocol_fd);
+        return status;
+    }
     mcp = std::make_unique<session>(io.get_executor(), registry, std::move(context), sink, identity,
                                     session_opts);
 
@@ -206,14 +308,7 @@ int serve(const cli_options& cli) {
                        });
     reader.start();
     log(log_severity::debug, "ready");
-    for (;;) {
-        try {
-            io.run();
-            break;
-        } catch (const std::exception& e) { // a bug, not a reason to drop the session
-            log(log_severity::error, fmt::format("internal error: {}", e.what()));
-        }
-    }
+    run_until_stopped(io);
 
     // Tear down in dependency order: input, session (its calls hold the client), the client (its
     // pool closes the connections), then the simulated cluster, then the io_context.

@@ -33,6 +33,16 @@ cli_options parse_cli(std::span<const std::string_view> args) {
             o.env_file_given = true;
             if (o.env_file.empty())
                 return fail("--env-file needs a path");
+        } else if (a == "--http") {
+            if (i + 1 >= args.size())
+                return fail("--http needs ADDR:PORT, e.g. --http 127.0.0.1:8080");
+            o.http = true;
+            o.http_address = std::string(args[++i]);
+        } else if (a.substr(0, 7) == "--http=") {
+            o.http = true;
+            o.http_address = std::string(a.substr(7));
+            if (o.http_address.empty())
+                return fail("--http needs ADDR:PORT, e.g. --http 127.0.0.1:8080");
         } else {
             return fail(fmt::format("unknown argument: {}", a));
         }
@@ -41,16 +51,20 @@ cli_options parse_cli(std::span<const std::string_view> args) {
 }
 
 std::string usage_text() {
-    return R"(Usage: proxmox-mcp [--demo] [--env-file PATH]
+    return R"(Usage: proxmox-mcp [--demo] [--env-file PATH] [--http ADDR:PORT]
        proxmox-mcp --help | --version | --list-tools-markdown
 
 An MCP (Model Context Protocol) server for Proxmox VE over stdio: newline-delimited JSON-RPC 2.0
-on stdin/stdout (stdout carries protocol messages only; logs go to stderr).
+on stdin/stdout (stdout carries protocol messages only; logs go to stderr). With --http it serves
+MCP Streamable HTTP on http://ADDR:PORT/mcp instead.
 
 Options:
   --demo                  serve a simulated in-process Proxmox VE cluster (nothing to configure)
   --env-file PATH         read configuration from PATH (default: ./.env, else
                           $XDG_CONFIG_HOME/proxmox-mcp/env, i.e. ~/.config/proxmox-mcp/env)
+  --http ADDR:PORT        serve MCP Streamable HTTP on ADDR:PORT (127.0.0.1:8080, [::1]:8080,
+                          localhost:8080; port 0 picks a free one, logged on stderr). Any address
+                          beyond loopback (0.0.0.0:8080) needs PROXMOX_MCP_HTTP_TOKEN
   --list-tools-markdown   print the tool reference (docs/mcp-tools.md) and exit
   --version               print the version and exit
   --help                  print this help and exit
@@ -78,8 +92,16 @@ Configuration (the environment wins over the env file):
   PROXMOX_UPLOAD_DIR       the upload tools read local files only below this directory
   PROXMOX_AUDIT_LOG        file for one JSON line per executed write (default: stderr)
 
+Streamable HTTP (--http; read from the environment only, never from the env file):
+  PROXMOX_MCP_HTTP_TOKEN   bearer token clients must send (Authorization: Bearer <token>); at
+                           least 16 visible characters, e.g. $(openssl rand -hex 32)
+  PROXMOX_MCP_HTTP_ALLOWED_ORIGINS  comma list of web origins (https://app.example.com) allowed
+                           besides http(s)://localhost, 127.0.0.1 and [::1]
+
 A missing or malformed setting does not stop the server: every tool call answers it.
-Exit status: 0 on stdin EOF or SIGTERM, 2 for a usage error.
+Exit status: 0 on stdin EOF or SIGTERM, 2 for a usage error (also an unusable --http address,
+token or origin list, or an address beyond loopback without a token), 1 when the HTTP port
+cannot be bound.
 )";
 }
 

@@ -13,6 +13,8 @@ struct cli_options {
     bool demo = false;
     std::string env_file = ".env";
     bool env_file_given = false; ///< --env-file: the file must exist
+    bool http = false;           ///< --http: serve Streamable HTTP instead of stdio
+    std::string http_address;    ///< --http ADDR:PORT, checked by http_options_from
     std::string error;           ///< for action::error
 };
 

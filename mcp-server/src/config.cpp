@@ -157,6 +157,21 @@ config_outcome make_config(const env_lookup& env,
                            const std::optional<std::string>& env_file_text,
                            std::string_view env_file_name,
                            bool demo) {
+    if (!demo) {
+        std::optional<std::string> profiles = env("PROXMOX_PROFILES");
+        if ((!profiles || profiles->empty()) && env_file_text)
+            if (const auto* f = parse_dotenv(*env_file_text).find("PROXMOX_PROFILES"))
+                profiles = *f;
+        if (profiles && !profiles->empty())
+            return load_profiles(*profiles, env, env_file_text, env_file_name);
+    }
+    return make_cluster_config(env, env_file_text, env_file_name, demo);
+}
+
+config_outcome make_cluster_config(const env_lookup& env,
+                                   const std::optional<std::string>& env_file_text,
+                                   std::string_view env_file_name,
+                                   bool demo) {
     config_outcome out;
     dotenv file;
     if (env_file_text) {

@@ -19,7 +19,7 @@ namespace proxmox::mcp {
 
 /// The environment keys the server reads: the SDK's connection keys (client_options_from_env)
 /// and the server's own.
-inline constexpr std::array<std::string_view, 22> config_keys{"PROXMOX_API_URL",
+inline constexpr std::array<std::string_view, 23> config_keys{"PROXMOX_API_URL",
                                                               "PROXMOX_TOKEN_ID",
                                                               "PROXMOX_TOKEN_SECRET",
                                                               "PROXMOX_USER",
@@ -40,7 +40,8 @@ inline constexpr std::array<std::string_view, 22> config_keys{"PROXMOX_API_URL",
                                                               "PROXMOX_UPLOAD_DIR",
                                                               "PROXMOX_AUDIT_LOG",
                                                               "PROXMOX_DEFAULT_LXC_PASSWORD",
-                                                              "PROXMOX_TOOLSETS"};
+                                                              "PROXMOX_TOOLSETS",
+                                                              "PROXMOX_PROFILES"};
 
 /// Without PROXMOX_TIMEOUT, one API call may take this long, retries included: it ends well
 /// before the 60 s many MCP clients wait for an answer. Task waits have their own timeout.
@@ -72,19 +73,54 @@ struct server_config {
 using env_lookup = std::function<std::optional<std::string>(std::string_view key)>;
 env_lookup process_environment();
 
-struct config_outcome {
-    std::optional<server_config> config; ///< set on success
-    std::string error;                   ///< names the key and the fix; never contains a secret
+/// One cluster of a profile file (PROXMOX_PROFILES).
+struct cluster_profile {
+    std::string name;
+    server_config config;
 };
+
+struct config_outcome {
+    std::optional<server_config> config; ///< set on success; with profiles, the default cluster's
+    std::string error;                   ///< names the key and the fix; never contains a secret
+    /// With PROXMOX_PROFILES: every cluster, the default one first. Empty: one cluster.
+    std::vector<cluster_profile> clusters;
+};
+
+/// The largest profile file read, and the most clusters it may name.
+inline constexpr std::size_t max_profile_file = std::size_t{1} << 20;
+inline constexpr std::size_t max_profiles = 32;
 
 /// Builds the configuration from the environment and the text of the env file (if one was
 /// read); the environment wins, an empty value counts as unset. The connection keys are read by
 /// the SDK's client_options_from_env (token or password login, TLS, timeouts). `demo` requires
 /// nothing and ignores the connection keys.
+///
+/// PROXMOX_PROFILES names a JSON file of several clusters:
+///
+///     {"default": "prod",
+///      "clusters": {"prod": {"PROXMOX_API_URL": "https://pve1:8006", "PROXMOX_TOKEN_ID": "...", ...},
+///                   "lab":  {"PROXMOX_API_URL": "https://lab:8006", ...}}}
+///
+/// Each cluster's settings are the keys above (strings, or booleans and numbers written as
+/// such) on top of the environment and env file; each names its own PROXMOX_API_URL.
+/// `default` may be left out when there is one cluster. Not read by `demo`.
 config_outcome make_config(const env_lookup& env,
                            const std::optional<std::string>& env_file_text,
                            std::string_view env_file_name,
                            bool demo);
+
+/// make_config for one cluster: PROXMOX_PROFILES is not looked at.
+config_outcome make_cluster_config(const env_lookup& env,
+                                   const std::optional<std::string>& env_file_text,
+                                   std::string_view env_file_name,
+                                   bool demo);
+
+/// The clusters of the profile file `path` (see make_config), each configured by
+/// make_cluster_config over an environment that gives the cluster's own keys first.
+config_outcome load_profiles(const std::string& path,
+                             const env_lookup& env,
+                             const std::optional<std::string>& env_file_text,
+                             std::string_view env_file_name);
 
 /// Where the server looks for its env file when --env-file is not given, in order: `.env` in the
 /// working directory, then the per-user file `$XDG_CONFIG_HOME/proxmox-mcp/env` (default

@@ -40,6 +40,9 @@ struct call_peer {
     std::function<boost::asio::awaitable<client_answer>(
         std::string method, boost::json::object params, std::chrono::milliseconds timeout)>
         request;
+    /// Closes the call's stream on a transport that resumes streams (the client reconnects and
+    /// receives the rest); nothing elsewhere.
+    std::function<void()> close_stream;
     /// The capabilities the client declared in `initialize` (elicitation, sampling, roots).
     boost::json::object capabilities;
     /// The negotiated protocol version.

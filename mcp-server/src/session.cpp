@@ -110,8 +110,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
          server_identity id,
          session_options opts)
         : executor(std::move(ex)), tools(t), context(std::move(ctx)), out(std::move(sink)),
-          identity(std::move(id)), options(opts), log_threshold(opts.default_log_level),
-          grace_timer(executor) {}
+          identity(std::move(id)), options(opts), grace_timer(executor),
+          log_threshold(opts.default_log_level) {}
 
     std::string_view effective_version() const {
         return version.empty() ? protocol::latest_version : std::string_view(version);
@@ -438,6 +438,27 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             }
             args = a->get_object();
         }
+        const cluster_binding* cluster = nullptr;
+        json::value cluster_name; // kept for the audit line
+        if (const auto* c = args.if_contains("cluster")) {
+            std::string problem;
+            if (!c->is_string())
+                problem = "cluster must be a string, the name of a cluster";
+            else if (options.clusters.empty())
+                problem = "cluster: this server serves one cluster (PROXMOX_PROFILES names several)";
+            else if (auto it = options.clusters.find(c->get_string()); it == options.clusters.end())
+                problem = fmt::format("cluster {} is not one of this server's clusters: {}",
+                                      quote_text(c->get_string(), 40), cluster_names());
+            else
+                cluster = &it->second;
+            if (!problem.empty()) {
+                auto r = tool_result::failure(fmt::format("Invalid arguments: {}", problem));
+                reply(jsonrpc::make_result(id, to_json(r, effective_version())));
+                return;
+            }
+            cluster_name = *c;
+            args.erase("cluster");
+        }
         const tool_def* tool = tools.find(name->get_string());
         if (tool && !offered(*tool)) {
             auto r = tool_result::failure(fmt::format("Refused: {}.", *context.policy->refuse_tool(*tool)));
@@ -462,8 +483,9 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_result(id, to_json(r, effective_version())));
             return;
         }
-        if (!options.unavailable.empty()) {
-            auto r = tool_result::failure(options.unavailable);
+        const std::string& unavailable = cluster ? cluster->unavailable : options.unavailable;
+        if (!unavailable.empty()) {
+            auto r = tool_result::failure(unavailable);
             reply(jsonrpc::make_result(id, to_json(r, effective_version())));
             return;
         }
@@ -484,7 +506,16 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             if (const auto* t = meta->get_object().if_contains("progressToken");
                 t && (t->is_string() || t->is_int64() || t->is_uint64()))
                 progress_token = *t;
-        start_call(id, key, *tool, std::move(args), reply, std::move(progress_token));
+        start_call(id, key, *tool, std::move(args), reply, std::move(progress_token), cluster, cluster_name);
+    }
+
+    std::string cluster_names() const {
+        std::string out;
+        for (const auto& [name, binding] : options.clusters) {
+            (void)binding;
+            out += out.empty() ? name : ", " + name;
+        }
+        return out;
     }
 
     static call_mode mode_for(const tool_def& tool, const json::object& args) {
@@ -524,26 +555,32 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                     const tool_def& tool,
                     json::object args,
                     const reply_fn& reply,
-                    json::value progress_token) {
+                    json::value progress_token,
+                    const cluster_binding* cluster = nullptr,
+                    const json::value& cluster_name = nullptr) {
         std::uint64_t serial = next_serial++;
         auto signal = std::make_shared<asio::cancellation_signal>();
         call_state state{id, key, tool.name, signal, reply, false};
         state.def = &tool;
         state.mode = mode_for(tool, args);
-        if (tool.safety != tool_safety::read && state.mode == call_mode::execute && options.audit)
+        if (tool.safety != tool_safety::read && state.mode == call_mode::execute && options.audit) {
             state.args = args;
+            if (!cluster_name.is_null())
+                state.args["cluster"] = cluster_name;
+        }
         state.progress_token = std::move(progress_token);
         calls.emplace(serial, std::move(state));
         active_ids.emplace(key, serial);
 
-        tool_context ctx = context;
+        tool_context ctx = cluster ? cluster->context : context;
+        const auto& preview_client = cluster ? cluster->preview_client : options.preview_client;
         ctx.mode = calls.at(serial).mode;
         ctx.tool = tool.name;
         ctx.waits = tool.waits;
         ctx.peer = make_peer(key);
         tool_context execute_ctx = ctx; // used when the user confirms
-        if (ctx.mode != call_mode::execute && options.preview_client)
-            ctx.client = options.preview_client;
+        if (ctx.mode != call_mode::execute && preview_client)
+            ctx.client = preview_client;
         if (!calls.at(serial).progress_token.is_null())
             ctx.progress = [w = weak_from_this(), serial](double progress, std::optional<double> total,
                                                           std::string message) {
@@ -563,7 +600,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         if (ctx.mode == call_mode::unconfirmed && options.ask_to_confirm && can_ask_user(ctx.peer)) {
             ctx.mode = call_mode::preview;
             execute_ctx.mode = call_mode::execute;
-            auto on_confirmed = [w = weak_from_this(), serial, args, audit = bool(options.audit)] {
+            json::object audited = args;
+            if (!cluster_name.is_null())
+                audited["cluster"] = cluster_name;
+            auto on_confirmed = [w = weak_from_this(), serial, args = std::move(audited),
+                                 audit = bool(options.audit)] {
                 auto self = w.lock();
                 auto it = self ? self->calls.find(serial) : decltype(self->calls.end()){};
                 if (!self || it == self->calls.end())
@@ -816,6 +857,11 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         peer.request = [w, related, cap = options.client_request_timeout](
                            std::string method, json::object params, std::chrono::milliseconds timeout) {
             return ask_client(w, related, std::move(method), std::move(params), std::min(timeout, cap));
+        };
+        peer.close_stream = [w, related] {
+            auto self = w.lock();
+            if (self && !self->done && !related.empty())
+                self->out(outgoing_message{std::string(), related, false, true});
         };
         peer.capabilities = client_capabilities;
         peer.version = std::string(effective_version());

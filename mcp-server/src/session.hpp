@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct server_identity {
     std::string version;
     std::string title = "Proxmox VE";
     std::string instructions;
+};
+
+/// One cluster of several (PROXMOX_PROFILES): what a call that names it runs with.
+struct cluster_binding {
+    tool_context context;
+    std::shared_ptr<const proxmox::client> preview_client; ///< see session_options
+    std::string unavailable;                               ///< see session_options
 };
 
 struct session_options {
@@ -55,6 +63,10 @@ struct session_options {
     bool ask_to_confirm = true;
     /// Resource subscriptions at once per session.
     std::size_t max_subscriptions = 64;
+    /// Several clusters (PROXMOX_PROFILES), by name, the default one included: a tools/call whose
+    /// arguments hold `cluster: NAME` runs with that cluster's binding; without it, with the
+    /// session's context. Empty: one cluster, and a `cluster` argument is refused.
+    std::map<std::string, cluster_binding, std::less<>> clusters;
 };
 
 /// One message from the session to the client, with the client request it belongs to, so a
@@ -68,6 +80,10 @@ struct outgoing_message {
     std::string related;
     /// The last message for `related`: its response, or its end without one.
     bool ends_request = false;
+    /// With an empty `line`: the call asks its transport to close the stream of `related` now
+    /// and keep what follows for the client to resume (SSE polling, SEP-1699). A transport
+    /// without resumable streams ignores it.
+    bool close_stream = false;
 };
 
 /// One MCP session: JSON-RPC dispatch, lifecycle and version negotiation, tools/list with

@@ -218,3 +218,84 @@ TEST(McpCli, ParsesFlags) {
     EXPECT_NE(bad.error.find("--bogus"), std::string::npos);
     EXPECT_NE(usage_text().find("PROXMOX_TOKEN_SECRET"), std::string::npos);
 }
+
+namespace {
+
+/// Writes `text` to a fresh file and returns its path (removed by the destructor).
+struct temp_file {
+    std::string path;
+    explicit temp_file(const std::string& text) {
+        char name[] = "/tmp/proxmox-mcp-profiles-XXXXXX";
+        int fd = ::mkstemp(name);
+        path = name;
+        EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+        ::close(fd);
+    }
+    ~temp_file() { std::remove(path.c_str()); }
+};
+
+const char* two_clusters = R"({"default": "lab",
+  "clusters": {
+    "prod": {"PROXMOX_API_URL": "https://prod:8006", "PROXMOX_TOKEN_ID": "root@pam!prod",
+             "PROXMOX_TOKEN_SECRET": "prod-secret-1", "PROXMOX_READ_ONLY": true},
+    "lab":  {"PROXMOX_API_URL": "https://lab:8006", "PROXMOX_DEFAULT_NODE": "lab1"}}})";
+
+} // namespace
+
+TEST(McpProfiles, EachClusterIsTheEnvironmentWithItsOwnKeysOnTop) {
+    temp_file file(two_clusters);
+    auto out = make_config(env_of({{"PROXMOX_PROFILES", file.path},
+                                   {"PROXMOX_TOKEN_ID", "root@pam!shared"},
+                                   {"PROXMOX_TOKEN_SECRET", "shared-secret"},
+                                   {"PROXMOX_DEFAULT_NODE", "pve"}}),
+                           std::nullopt, ".env", false);
+    ASSERT_TRUE(out.config) << out.error;
+    ASSERT_EQ(out.clusters.size(), 2u);
+    EXPECT_EQ(out.clusters[0].name, "lab") << "the default cluster comes first";
+    EXPECT_EQ(out.clusters[0].config.client.url, "https://lab:8006");
+    EXPECT_EQ(out.clusters[0].config.client.token.id, "root@pam!shared");
+    EXPECT_EQ(out.clusters[0].config.defaults.node, "lab1");
+    EXPECT_FALSE(out.clusters[0].config.policy.read_only);
+    EXPECT_EQ(out.clusters[1].name, "prod");
+    EXPECT_EQ(out.clusters[1].config.client.token.id, "root@pam!prod");
+    EXPECT_EQ(out.clusters[1].config.defaults.node, "pve");
+    EXPECT_TRUE(out.clusters[1].config.policy.read_only);
+    EXPECT_EQ(out.config->client.url, "https://lab:8006");
+}
+
+TEST(McpProfiles, MalformedFilesNameTheProblemNeverASecret) {
+    auto error_for = [](const std::string& text) {
+        temp_file file(text);
+        auto out = make_config(env_of({{"PROXMOX_PROFILES", file.path}}), std::nullopt, ".env", false);
+        EXPECT_FALSE(out.config) << text;
+        EXPECT_NE(out.error.find("PROXMOX_PROFILES"), std::string::npos) << out.error;
+        return out.error;
+    };
+    EXPECT_NE(error_for("not json").find("\"clusters\""), std::string::npos);
+    EXPECT_NE(error_for(R"({"clusters": {}})").find("\"clusters\""), std::string::npos);
+    EXPECT_NE(error_for(R"({"clusters": {"a": {"PROXMOX_API_URL": "https://a:8006"},
+                                         "b": {"PROXMOX_API_URL": "https://b:8006"}}})")
+                  .find("default"),
+              std::string::npos);
+    EXPECT_NE(error_for(R"({"default": "c", "clusters": {"a": {"PROXMOX_API_URL": "https://a:8006"}}})")
+                  .find("default"),
+              std::string::npos);
+    EXPECT_NE(
+        error_for(R"({"clusters": {"a b": {"PROXMOX_API_URL": "https://a:8006"}}})").find("cluster names"),
+        std::string::npos);
+    EXPECT_NE(error_for(R"({"clusters": {"a": {"PROXMOX_TOKEN_ID": "x"}}})").find("its own PROXMOX_API_URL"),
+              std::string::npos);
+    EXPECT_NE(error_for(R"({"clusters": {"a": {"PROXMOX_API_URL": "https://a:8006", "PASSWORD": "x"}}})")
+                  .find("not a setting"),
+              std::string::npos);
+    auto secret = error_for(R"({"clusters": {"a": {"PROXMOX_API_URL": "https://a:8006",
+                                               "PROXMOX_TOKEN_SECRET": ["s3cr3t-value"]}}})");
+    EXPECT_EQ(secret.find("s3cr3t"), std::string::npos) << secret;
+    EXPECT_NE(secret.find("PROXMOX_TOKEN_SECRET"), std::string::npos);
+    // A cluster whose own settings are incomplete names the cluster.
+    EXPECT_NE(error_for(R"({"clusters": {"edge": {"PROXMOX_API_URL": "https://e:8006"}}})").find("edge"),
+              std::string::npos);
+    auto out = make_config(env_of({{"PROXMOX_PROFILES", "/nonexistent/profiles.json"}}), std::nullopt, ".env",
+                           false);
+    EXPECT_NE(out.error.find("cannot read"), std::string::npos);
+}

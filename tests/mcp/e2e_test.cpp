@@ -113,7 +113,9 @@ TEST_F(McpEndToEnd, InitializeResult) {
     const auto& res = r.at("result").as_object();
     EXPECT_EQ(res.at("protocolVersion"), "2025-06-18");
     EXPECT_EQ(res.at("serverInfo").at("name"), "proxmox-mcp");
-    EXPECT_EQ(res.at("capabilities"), json::parse(R"({"tools":{"listChanged":false}})"));
+    EXPECT_EQ(res.at("capabilities"), json::parse(R"({"tools":{"listChanged":false},"logging":{},
+                              "resources":{"subscribe":true,"listChanged":false},
+                              "prompts":{"listChanged":false},"completions":{}})"));
     EXPECT_TRUE(res.contains("instructions"));
 }
 

@@ -49,9 +49,15 @@ asio::awaitable<tool_result> fake_write(tool_context ctx, json::object) {
     co_return tool_result{};
 }
 
+asio::awaitable<tool_result> where_tool(tool_context ctx, json::object) {
+    co_return tool_result::success({{"node", ctx.defaults.node}});
+}
+
 class McpFeatures : public ::testing::Test {
 protected:
-    void make(json::object client_capabilities = {}, const char* version = "2025-11-25") {
+    void make(json::object client_capabilities = {},
+              const char* version = "2025-11-25",
+              std::map<std::string, cluster_binding, std::less<>> clusters = {}) {
         registry = conformance::make_fixture_tools();
         tool_def write;
         write.name = "write";
@@ -60,13 +66,22 @@ protected:
         write.handler = fake_write;
         write.safety = tool_safety::write;
         registry.add(std::move(write));
+        tool_def where;
+        where.name = "where";
+        where.description = "Names the default node of the cluster it runs in.";
+        where.input_schema = json::object{{"type", "object"}, {"properties", json::object{}}};
+        where.handler = where_tool;
+        registry.add(std::move(where));
         session_options opts;
+        opts.clusters = std::move(clusters);
         opts.resources = std::make_shared<const resource_registry>(conformance::make_fixture_resources());
         opts.prompts = std::make_shared<const prompt_registry>(conformance::make_fixture_prompts());
         opts.client_request_timeout = 2s;
         server_identity id;
         id.version = "1";
-        s = std::make_unique<session>(io.get_executor(), registry, tool_context{},
+        tool_context main_context;
+        main_context.defaults.node = "main";
+        s = std::make_unique<session>(io.get_executor(), registry, main_context,
                                       session::message_sink([this](outgoing_message m) {
                                           if (!m.line.empty()) {
                                               lines.push_back(m.line);
@@ -359,4 +374,28 @@ TEST_F(McpFeatures, VerbatimSchemasKeepTheirKeywords) {
             return;
         }
     FAIL() << "json_schema_2020_12_tool not listed";
+}
+
+TEST_F(McpFeatures, TheClusterArgumentPicksTheCluster) {
+    make(); // one cluster: the argument is refused
+    auto refused = call(1, "where", {{"cluster", "lab"}});
+    EXPECT_EQ(refused.at("result").at("isError"), true);
+    EXPECT_NE(json::serialize(refused).find("PROXMOX_PROFILES"), std::string::npos);
+
+    std::map<std::string, cluster_binding, std::less<>> clusters;
+    clusters["prod"].context.defaults.node = "main";
+    clusters["lab"].context.defaults.node = "lab1";
+    clusters["down"].unavailable = "cluster down is not configured: PROXMOX_API_URL is not set";
+    make({}, "2025-11-25", std::move(clusters));
+    EXPECT_EQ(call(2, "where").at("result").at("structuredContent").at("node"), "main");
+    EXPECT_EQ(call(3, "where", {{"cluster", "lab"}}).at("result").at("structuredContent").at("node"), "lab1");
+    EXPECT_EQ(call(4, "where", {{"cluster", "prod"}}).at("result").at("structuredContent").at("node"),
+              "main");
+    auto unknown = call(5, "where", {{"cluster", "nope"}});
+    EXPECT_EQ(unknown.at("result").at("isError"), true);
+    EXPECT_NE(json::serialize(unknown).find("down, lab, prod"), std::string::npos)
+        << json::serialize(unknown);
+    auto down = call(6, "where", {{"cluster", "down"}});
+    EXPECT_NE(json::serialize(down).find("PROXMOX_API_URL is not set"), std::string::npos);
+    EXPECT_EQ(call(7, "where", {{"cluster", 5}}).at("result").at("isError"), true);
 }

@@ -165,7 +165,10 @@ tool_registry make_fixture_tools() {
                                    "This tool intentionally returns an error for testing");
                            }));
     tools.add(fixture_tool("test_reconnection", "Tests SSE stream disconnection and client reconnection",
-                           no_arguments(), [](tool_context, json::object) -> asio::awaitable<tool_result> {
+                           no_arguments(),
+                           [](tool_context ctx, json::object) -> asio::awaitable<tool_result> {
+                               if (ctx.peer.close_stream) // the client reconnects and gets the rest
+                                   ctx.peer.close_stream();
                                co_await pause(std::chrono::milliseconds(100));
                                co_return blocks({text_block("Reconnection test completed successfully.")});
                            }));

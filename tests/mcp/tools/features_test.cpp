@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <set>
 
 namespace {
@@ -211,6 +213,40 @@ TEST_F(SlowTaskTools, ASubscriptionToARunningTaskReportsItsEnd) {
     auto log = read("proxmox://tasks/" + std::string(started.at("upid").as_string()) + "/log");
     EXPECT_NE(log.at("result").at("contents").at(0).at("text").as_string().find("TASK OK"),
               json::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(FeatureTools, ProfilesServeSeveralClustersFromOneServer) {
+    // Two profiles on the same simulator, told apart by their default node and read-only switch.
+    const std::string path = ::testing::TempDir() + "proxmox-mcp-profiles.json";
+    {
+        json::object common{{"PROXMOX_API_URL", info().url},
+                            {"PROXMOX_TOKEN_ID", info().token_id},
+                            {"PROXMOX_TOKEN_SECRET", info().token_secret},
+                            {"PROXMOX_FINGERPRINT", info().fingerprint}};
+        json::object lab = common, prod = common;
+        lab["PROXMOX_DEFAULT_NODE"] = "pve2";
+        prod["PROXMOX_DEFAULT_NODE"] = "pve3";
+        prod["PROXMOX_READ_ONLY"] = true;
+        std::ofstream(path) << json::serialize(
+            json::object{{"default", "lab"}, {"clusters", json::object{{"lab", lab}, {"prod", prod}}}});
+    }
+    start_server({{"PROXMOX_PROFILES", path}, {"PROXMOX_API_URL", ""}, {"PROXMOX_DEFAULT_NODE", ""}});
+    EXPECT_EQ(ok("proxmox-node-status").at("node"), "pve2");
+    EXPECT_EQ(ok("proxmox-node-status", {{"cluster", "prod"}}).at("node"), "pve3");
+    EXPECT_EQ(ok("proxmox-node-status", {{"cluster", "lab"}}).at("node"), "pve2");
+    auto unknown = err("proxmox-node-status", {{"cluster", "dev"}});
+    EXPECT_NE(unknown.find("lab, prod"), std::string::npos) << unknown;
+    // prod is read-only: its writes are refused before they leave the process.
+    auto refused = err("proxmox-start-vm", {{"vmid", 101}, {"confirm", true}, {"cluster", "prod"}});
+    EXPECT_NE(refused.find("PROXMOX_READ_ONLY"), std::string::npos) << refused;
+    EXPECT_TRUE(writes().empty());
+    ok("proxmox-start-vm", {{"vmid", 101}, {"confirm", true}, {"cluster", "lab"}});
+    EXPECT_EQ(writes().size(), 1u);
+    std::remove(path.c_str());
 }
 
 } // namespace

@@ -1,0 +1,79 @@
+#include "http/media_type.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace proxmox::mcp {
+
+namespace {
+
+std::string_view trim(std::string_view text) noexcept {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               auto lower = [](char c) {
+                   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+               };
+               return lower(x) == lower(y);
+           });
+}
+
+/// `q=0`, `q=0.0`, ... among the parameters of a media range.
+bool excluded(std::string_view parameters) {
+    while (!parameters.empty()) {
+        auto semicolon = parameters.find(';');
+        std::string_view p = trim(parameters.substr(0, semicolon));
+        parameters =
+            semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
+        if (p.size() < 2 || !(p[0] == 'q' || p[0] == 'Q') || p[1] != '=')
+            continue;
+        std::string_view value = p.substr(2);
+        if (value.empty() || value[0] != '0')
+            return false;
+        value.remove_prefix(1);
+        if (value.empty())
+            return true;
+        if (value[0] != '.')
+            return false;
+        value.remove_prefix(1);
+        return value.find_first_not_of('0') == std::string_view::npos;
+    }
+    return false;
+}
+
+} // namespace
+
+accepted_media parse_accept(std::string_view accept_header) {
+    accepted_media out;
+    if (trim(accept_header).empty()) {
+        out.json = true;
+        return out;
+    }
+    while (!accept_header.empty()) {
+        auto comma = accept_header.find(',');
+        std::string_view range = accept_header.substr(0, comma);
+        accept_header =
+            comma == std::string_view::npos ? std::string_view() : accept_header.substr(comma + 1);
+        auto semicolon = range.find(';');
+        std::string_view type = trim(range.substr(0, semicolon));
+        if (semicolon != std::string_view::npos && excluded(range.substr(semicolon + 1)))
+            continue;
+        if (iequals(type, "application/json") || iequals(type, "application/*") || type == "*/*")
+            out.json = true;
+        else if (iequals(type, "text/event-stream") || iequals(type, "text/*"))
+            out.sse = true;
+    }
+    return out;
+}
+
+bool is_json_content_type(std::string_view content_type) {
+    return iequals(trim(content_type.substr(0, content_type.find(';'))), "application/json");
+}
+
+} // namespace proxmox::mcp
