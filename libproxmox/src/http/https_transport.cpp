@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sys/socket.h>
 #include <vector>
@@ -155,9 +156,21 @@ public:
                 return make_error(errc::invalid_argument, fmt::format("tls.ca_path '{}' cannot be used: {}",
                                                                       tls.ca_path, ec.message()));
         }
-        if (tls.ca_file.empty() && tls.ca_path.empty())
-            ctx_.set_default_verify_paths(ec);
+        // The system trust store is read on the first connection that needs it, never when a
+        // pinned fingerprint replaces CA trust: parsing the bundle costs tens of milliseconds of a
+        // start-up that may never open a connection.
+        system_roots_ = tls.ca_file.empty() && tls.ca_path.empty() && verify_ && pin_.empty();
         return {};
+    }
+
+    /// Loads the system's trust store into the context once, before the first handshake.
+    void load_system_roots() {
+        if (!system_roots_)
+            return;
+        std::call_once(system_roots_loaded_, [this] {
+            boost::system::error_code ignored; // a missing store shows as a verification failure
+            ctx_.set_default_verify_paths(ignored);
+        });
     }
 
     void async_send(http_request request, handler_type handler) override {
@@ -358,6 +371,7 @@ private:
             co_return make_error(asio::error::operation_aborted,
                                  fmt::format("connecting to {} was cancelled", endpoint_.display));
 
+        load_system_roots();
         auto s = std::make_unique<session>(ex_, ctx_);
         auto& tcp_layer = beast::get_lowest_layer(s->stream);
         tcp_layer.expires_after(connect_timeout_);
@@ -572,6 +586,8 @@ private:
     std::vector<session*> busy_; ///< connections whose request is on the wire
     std::vector<session_ptr> idle_;
     std::deque<std::shared_ptr<waiter>> waiters_;
+    bool system_roots_ = false; ///< verification uses the system trust store, not yet loaded
+    std::once_flag system_roots_loaded_;
 };
 
 } // namespace
