@@ -4,6 +4,8 @@
 // runs in the same process, so RSS includes it).
 //
 //   bench_sdk_throughput [requests-per-run=2000]
+//   bench_sdk_throughput --external URL TOKEN_ID TOKEN_SECRET FINGERPRINT [requests=5000]
+//     (pooled runs against another process's server; used by compare_clients.py)
 
 #include <proxmox/client.hpp>
 #include <proxmox/sim/server.hpp>
@@ -16,6 +18,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <string_view>
 #include <sys/resource.h>
 
 namespace {
@@ -60,7 +63,33 @@ run_result run(const proxmox::sim::endpoint_info& sim, int concurrency, int requ
 
 } // namespace
 
+/// `--external URL TOKEN_ID TOKEN_SECRET FINGERPRINT [requests]`: the pooled runs only, against
+/// a server in another process (compare_clients.py), one JSON line per concurrency.
+int external(int argc, char** argv) {
+    if (argc < 6) {
+        fmt::print(
+            stderr,
+            "usage: bench_sdk_throughput --external URL TOKEN_ID TOKEN_SECRET FINGERPRINT [requests]\n");
+        return 2;
+    }
+    proxmox::sim::endpoint_info info;
+    info.url = argv[2];
+    info.token_id = argv[3];
+    info.token_secret = argv[4];
+    info.fingerprint = argv[5];
+    const int requests = argc > 6 ? std::atoi(argv[6]) : 5000;
+    for (int concurrency : {1, 8, 64}) {
+        auto pooled = run(info, concurrency, requests, true);
+        fmt::print("{{\"concurrency\": {}, \"rps\": {:.0f}, \"failures\": {}}}\n", concurrency,
+                   pooled.requests_per_second, pooled.failures);
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "--external")
+        return external(argc, argv);
     const int requests = argc > 1 ? std::atoi(argv[1]) : 2000;
     proxmox::sim::server sim;
     const auto& info = sim.start();
