@@ -49,13 +49,10 @@ asio::awaitable<tool_result> list_guests(tool_context ctx, json::object args, pr
         guests.push_back(std::move(g));
     }
     std::sort(guests.begin(), guests.end(), [](const auto& a, const auto& b) { return a.vmid < b.vmid; });
-    json::array items;
-    for (const auto& g : guests)
-        items.push_back(guest_json(g));
     std::string_view key = type == proxmox::guest_type::qemu ? "vms" : "containers";
     // The default item leaves out disk, maxdisk and the traffic counters: 50 guests stay well
     // under 8 KB; `fields` asks for any of them.
-    co_return tool_result::success(page_of(std::move(items), args, key,
+    co_return tool_result::success(page_of(guests, guest_json, args, key,
                                            {"vmid", "name", "node", "status", "template", "cpus", "cpu",
                                             "mem", "maxmem", "uptime", "tags", "lock", "pool"}));
 }
