@@ -1,7 +1,9 @@
 // A whole MCP session: each line of the input is one line from the client, dispatched by
 // session::on_line to a handful of fake tools (one answers at once, one sleeps 0 ms, one waits until
-// it is cancelled, one throws, one fails), with the io_context run after every line so calls start,
-// finish and get cancelled in between. Then the input ends, as stdin EOF ends a session.
+// it is cancelled, one throws, one fails, one writes, one asks the client), a resource, a template
+// with completion, a subscribable resource and a prompt, with the io_context run after every line
+// so calls start, finish and get cancelled in between. Answers to the server's own requests
+// (elicitation, sampling) come from the input too. Then the input ends, as stdin EOF ends a session.
 #include "fuzz_support.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
@@ -68,6 +70,62 @@ asio::awaitable<tool_result> progress_tool(tool_context ctx, json::object) {
     co_return tool_result::success({{"mode", static_cast<int>(ctx.mode)}});
 }
 
+/// Asks the client (elicitation) and answers with what it said.
+asio::awaitable<tool_result> ask_tool(tool_context ctx, json::object) {
+    if (!ctx.peer.request)
+        co_return tool_result::failure("no client");
+    ctx.peer.send_log(log_level::info, "asking");
+    auto asking = ctx.peer.request("elicitation/create",
+                                   {{"message", "?"}, {"requestedSchema", json::object{{"type", "object"}}}},
+                                   std::chrono::hours(1));
+    client_answer answer = co_await std::move(asking);
+    co_return answer.ok ? tool_result::success({{"answer", answer.result}})
+                        : tool_result::failure(answer.error);
+}
+
+resource_registry fake_resources() {
+    resource_registry r;
+    r.add(resource_def{
+        "fuzz://static", "static", "", "", "text/plain",
+        [](tool_context, std::string uri, uri_variables) -> asio::awaitable<resource_contents> {
+            co_return resource_contents::text(std::move(uri), "text/plain", "x");
+        },
+        [](tool_context, std::string, uri_variables, std::function<void()> changed) -> asio::awaitable<void> {
+            changed();
+            co_return;
+        }});
+    resource_template_def t;
+    t.uri_template = "fuzz://items/{id}/data";
+    t.name = "items";
+    t.read = [](tool_context, std::string uri, uri_variables vars) -> asio::awaitable<resource_contents> {
+        if (vars["id"] == "0")
+            co_return resource_contents::missing("no item 0");
+        co_return resource_contents::text(std::move(uri), "text/plain", vars["id"]);
+    };
+    t.complete["id"] = [](tool_context, json::object) -> asio::awaitable<std::vector<std::string>> {
+        co_return std::vector<std::string>(150, "1");
+    };
+    r.add(std::move(t));
+    return r;
+}
+
+prompt_registry fake_prompts() {
+    prompt_registry p;
+    p.add(prompt_def{"greet",
+                     "Greet",
+                     "Greets.",
+                     {prompt_argument{"who", "", "whom", true, {}}},
+                     [](tool_context, prompt_arguments args) -> asio::awaitable<prompt_messages> {
+                         prompt_messages m;
+                         if (args["who"].empty())
+                             m.error = "who is empty";
+                         else
+                             m.messages.push_back(user_text("hello " + args["who"]));
+                         co_return m;
+                     }});
+    return p;
+}
+
 json::object schema(const char* text) {
     return json::parse(text).as_object();
 }
@@ -89,6 +147,7 @@ tool_registry fake_tools() {
     writer.safety = tool_safety::write;
     writer.waits = wait_defaults{};
     reg.add(std::move(writer));
+    reg.add({"ask", "Ask", "Asks the client.", schema(no_args), schema(out), ro, ask_tool});
     return reg;
 }
 
@@ -118,10 +177,17 @@ void check_output_line(const std::string& line) {
     const auto v = json::parse(line, ec);
     PROXMOX_FUZZ_CHECK(!ec, ec.message() + ": " + line.substr(0, 200));
     if (const auto* o = v.if_object(); o && o->contains("method")) {
-        // the only message the server sends unasked: progress of a call that asked for it
-        PROXMOX_FUZZ_CHECK(o->at("method") == "notifications/progress", line.substr(0, 200));
-        const auto& params = o->at("params").as_object();
-        PROXMOX_FUZZ_CHECK(params.contains("progressToken") && params.at("progress").is_number(), line);
+        // what the server sends unasked: progress, log messages, resource updates, cancellations
+        // of its own requests, and those requests (elicitation)
+        const auto& method = o->at("method").as_string();
+        PROXMOX_FUZZ_CHECK(method == "notifications/progress" || method == "notifications/message" ||
+                               method == "notifications/resources/updated" ||
+                               method == "notifications/cancelled" || method == "elicitation/create",
+                           line.substr(0, 200));
+        if (method == "notifications/progress") {
+            const auto& params = o->at("params").as_object();
+            PROXMOX_FUZZ_CHECK(params.contains("progressToken") && params.at("progress").is_number(), line);
+        }
         PROXMOX_FUZZ_CHECK(line.size() <= 4 * max_error_bytes, line.substr(0, 200));
         return;
     }
@@ -153,6 +219,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.page_size = 2;                            // pagination with five tools
     options.eof_grace = std::chrono::milliseconds(0); // the end of input cancels what still runs
     options.max_calls = 3;                            // so "server busy" is reachable
+    static const auto resources = std::make_shared<const resource_registry>(fake_resources());
+    static const auto prompts = std::make_shared<const prompt_registry>(fake_prompts());
+    options.resources = resources;
+    options.prompts = prompts;
+    options.client_request_timeout = std::chrono::hours(1); // answered by the input, or cancelled at its end
     server_identity identity;
     identity.version = "0.0.0-fuzz";
     identity.instructions = "fuzzing";
