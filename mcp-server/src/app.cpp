@@ -25,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
+#include <functional>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -37,6 +38,7 @@
 namespace proxmox::mcp {
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 
 const char* server_version() noexcept {
     return PROXMOX_MCP_VERSION;
@@ -63,7 +65,13 @@ void write_stdout(std::string_view text) {
     std::fflush(stdout);
 }
 
+/// Where the SDK's log lines also go: the MCP client's log (stdio; set while the session runs on
+/// this thread).
+std::function<void(proxmox::log_level, std::string_view)> sdk_log_forward;
+
 void sdk_log(proxmox::log_level level, std::string_view text) {
+    if (sdk_log_forward)
+        sdk_log_forward(level, text);
     switch (level) {
     case proxmox::log_level::debug:
         log(log_severity::debug, text);
@@ -288,6 +296,18 @@ int serve(const cli_options& cli) {
     mcp = std::make_unique<session>(io.get_executor(), registry, std::move(context), sink, identity,
                                     session_opts);
 
+    // A retry is news for the client (a call takes longer); the rest is routine.
+    sdk_log_forward = [&](proxmox::log_level level, std::string_view text) {
+        const bool retry = text.rfind("retrying", 0) == 0;
+        const log_level mapped = level == proxmox::log_level::error              ? log_level::error
+                                 : level == proxmox::log_level::warning || retry ? log_level::warning
+                                 : level == proxmox::log_level::info             ? log_level::info
+                                                                                 : log_level::debug;
+        asio::post(io, [&, mapped, line = std::string(text)] {
+            if (mcp)
+                mcp->log_to_client(mapped, json::value(line));
+        });
+    };
     auto work = asio::make_work_guard(io);
     mcp->set_on_finished([&] {
         work.reset();
@@ -314,6 +334,7 @@ int serve(const cli_options& cli) {
     // pool closes the connections), then the simulated cluster, then the io_context.
     start_exit_watchdog(std::chrono::seconds(5));
     reader.stop();
+    sdk_log_forward = nullptr;
     mcp.reset();
     client.reset();
     preview_client.reset();

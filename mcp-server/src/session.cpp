@@ -1018,6 +1018,10 @@ void session::on_oversized_line() {
     impl_->send(jsonrpc::make_error(nullptr, jsonrpc::parse_error, "Parse error: message too large"));
 }
 
+void session::log_to_client(log_level level, boost::json::value data) {
+    impl_->send_log(level, std::move(data), std::string());
+}
+
 void session::on_input_closed() {
     impl_->on_input_closed();
 }

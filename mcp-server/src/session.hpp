@@ -122,6 +122,9 @@ public:
     void on_oversized_line();
     /// The client closed its side: finish running calls within `eof_grace`, then finish.
     void on_input_closed();
+    /// Sends `notifications/message` tied to no request, when the client wants this level (the
+    /// SDK's retries and logins while calls run).
+    void log_to_client(log_level level, boost::json::value data);
     /// Cancels every running call (their responses are suppressed) and finishes at once.
     void shutdown();
     /// Called once when the session is done (after input closed and calls ended, or shutdown).

@@ -312,3 +312,31 @@ TEST_F(McpHostile, AThousandConcurrentCallsWithPingsAndCancellations) {
 }
 
 } // namespace
+
+namespace {
+
+/// The SDK retries a GET that met a 503; the client that asked for warnings hears of it while
+/// the call runs, and the call still succeeds.
+TEST_F(McpHostile, ARetryReachesTheClientLogAsAWarning) {
+    mcp_client c({}, env());
+    ASSERT_TRUE(c.initialize().is_object());
+    EXPECT_TRUE(c.request("logging/setLevel", {{"level", "warning"}}).as_object().contains("result"));
+    proxmox::sim::fault f;
+    f.method = "GET";
+    f.path = "/nodes";
+    f.kind = proxmox::sim::fault::action::status;
+    f.status = 503;
+    f.first = 1;
+    server().add_fault(f);
+    auto id = c.send_call("proxmox-list-nodes", {});
+    auto answer = c.response(id);
+    EXPECT_FALSE(is_error(answer.at("result").as_object())) << boost::json::serialize(answer);
+    bool warned = false;
+    for (auto n = c.next(std::chrono::milliseconds(500)); n.is_object();
+         n = c.next(std::chrono::milliseconds(200)))
+        if (n.at("method") == "notifications/message" && n.at("params").at("level") == "warning")
+            warned = warned || n.at("params").at("data").as_string().starts_with("retrying");
+    EXPECT_TRUE(warned) << "no warning about the retry";
+}
+
+} // namespace
