@@ -623,14 +623,23 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                        asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
     }
 
-    void finish_call(std::uint64_t serial, std::exception_ptr ep, tool_result result) {
+    /// Removes a finished call or request from the tables (nullopt when it is gone already).
+    std::optional<call_state> take_call(std::uint64_t serial) {
         auto it = calls.find(serial);
         if (it == calls.end())
-            return;
+            return std::nullopt;
         call_state call = std::move(it->second);
         calls.erase(it);
         if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial)
             active_ids.erase(a);
+        return call;
+    }
+
+    void finish_call(std::uint64_t serial, std::exception_ptr ep, tool_result result) {
+        auto taken = take_call(serial);
+        if (!taken)
+            return;
+        call_state& call = *taken;
 
         if (call.def && call.def->safety != tool_safety::read && call.mode == call_mode::execute &&
             options.audit) {
@@ -821,13 +830,10 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
     }
 
     void finish_request(std::uint64_t serial, std::exception_ptr ep, rpc_outcome outcome) {
-        auto it = calls.find(serial);
-        if (it == calls.end())
+        auto taken = take_call(serial);
+        if (!taken)
             return;
-        call_state call = std::move(it->second);
-        calls.erase(it);
-        if (auto a = active_ids.find(call.id_key); a != active_ids.end() && a->second == serial)
-            active_ids.erase(a);
+        call_state& call = *taken;
         if (call.cancelled) {
             call.reply(nullptr);
         } else if (ep) {

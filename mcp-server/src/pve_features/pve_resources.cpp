@@ -207,24 +207,29 @@ asio::awaitable<void> watch_task(tool_context ctx,
     }
 }
 
-resource_template_def task_template(std::string uri_template,
+resource_template_def make_template(std::string uri_template,
                                     std::string name,
+                                    std::string title,
                                     std::string description,
                                     std::string mime_type,
-                                    resource_reader read,
-                                    std::chrono::milliseconds poll) {
+                                    resource_reader read) {
     resource_template_def t;
     t.uri_template = std::move(uri_template);
     t.name = std::move(name);
+    t.title = std::move(title);
     t.description = std::move(description);
     t.mime_type = std::move(mime_type);
     t.read = std::move(read);
-    t.watch = [poll](tool_context ctx, std::string, uri_variables vars,
-                     std::function<void()> changed) -> asio::awaitable<void> {
+    return t;
+}
+
+/// Subscriptions to a task resource poll the task until it ends.
+resource_watcher task_watcher(std::chrono::milliseconds poll) {
+    return [poll](tool_context ctx, std::string, uri_variables vars,
+                  std::function<void()> changed) -> asio::awaitable<void> {
         auto watching = watch_task(std::move(ctx), std::move(vars), std::move(changed), poll);
         co_await std::move(watching);
     };
-    return t;
 }
 
 } // namespace
@@ -239,32 +244,28 @@ resource_registry make_resources(std::shared_ptr<cluster_cache> cache, resource_
                        read_cluster,
                        {}});
 
-    resource_template_def node;
-    node.uri_template = "proxmox://nodes/{node}/status";
-    node.name = "node-status";
-    node.title = "Node status";
-    node.description = "CPU, memory, disk, load and versions of one node (GET /nodes/{node}/status)";
-    node.mime_type = "application/json";
-    node.read = read_node_status;
+    auto node = make_template("proxmox://nodes/{node}/status", "node-status", "Node status",
+                              "CPU, memory, disk, load and versions of one node (GET /nodes/{node}/status)",
+                              "application/json", read_node_status);
     node.complete["node"] = complete_nodes(cache);
     r.add(std::move(node));
-
-    resource_template_def guest;
-    guest.uri_template = "proxmox://guests/{vmid}/config";
-    guest.name = "guest-config";
-    guest.title = "Guest config";
-    guest.description = "The configuration of a VM or container, found by vmid anywhere in the cluster";
-    guest.mime_type = "application/json";
-    guest.read = read_guest_config;
+    auto guest =
+        make_template("proxmox://guests/{vmid}/config", "guest-config", "Guest config",
+                      "The configuration of a VM or container, found by vmid anywhere in the cluster",
+                      "application/json", read_guest_config);
     guest.complete["vmid"] = complete_guests(cache);
     r.add(std::move(guest));
-
-    r.add(task_template("proxmox://tasks/{upid}/status", "task-status",
-                        "A task's status and exit status; subscribe while it runs to hear when it ends",
-                        "application/json", read_task_status, options.task_poll));
-    r.add(task_template("proxmox://tasks/{upid}/log", "task-log",
-                        "A task's log; subscribe while it runs to hear of new lines", "text/plain",
-                        read_task_log, options.task_poll));
+    auto status =
+        make_template("proxmox://tasks/{upid}/status", "task-status", "Task status",
+                      "A task's status and exit status; subscribe while it runs to hear when it ends",
+                      "application/json", read_task_status);
+    status.watch = task_watcher(options.task_poll);
+    r.add(std::move(status));
+    auto log = make_template("proxmox://tasks/{upid}/log", "task-log", "Task log",
+                             "A task's log; subscribe while it runs to hear of new lines", "text/plain",
+                             read_task_log);
+    log.watch = task_watcher(options.task_poll);
+    r.add(std::move(log));
     return r;
 }
 
