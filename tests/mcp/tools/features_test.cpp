@@ -250,3 +250,18 @@ TEST_F(FeatureTools, ProfilesServeSeveralClustersFromOneServer) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(FeatureTools, ToolsetsListOnlyTheirTools) {
+    start_server({{"PROXMOX_TOOLSETS", "discovery,metrics"}});
+    const auto& tools = listed();
+    EXPECT_EQ(tools.size(), 13u);
+    EXPECT_TRUE(tools.count("proxmox-list-vms") && tools.count("proxmox-vm-metrics"));
+    EXPECT_FALSE(tools.count("proxmox-start-vm"));
+    auto refused = err("proxmox-start-vm", {{"vmid", 101}, {"confirm", true}});
+    EXPECT_NE(refused.find("PROXMOX_TOOLSETS"), std::string::npos) << refused;
+    EXPECT_TRUE(writes().empty());
+}
+
+} // namespace
