@@ -1,5 +1,7 @@
 // The Streamable HTTP transport's pure checks: the --http address, loopback, Host and Origin
-// (DNS rebinding), the bearer token, the environment, content negotiation, SSE framing, session ids.
+// (DNS rebinding), the bearer token, the environment, content negotiation, SSE framing, session ids,
+// the event log of resumable streams.
+#include "http/event_log.hpp"
 #include "http/http_guard.hpp"
 #include "http/http_server.hpp"
 #include "http/media_type.hpp"
@@ -232,6 +234,153 @@ TEST(HttpSse, EventFraming) {
     EXPECT_EQ(sse_event("1", "x\ny\r\nz"), "id: 1\nevent: message\ndata: x\ndata: y\ndata: z\n\n");
     EXPECT_EQ(sse_event("1\n2", "a"), "id: 12\nevent: message\ndata: a\n\n");
     EXPECT_EQ(sse_keepalive, ": keepalive\n\n");
+    EXPECT_EQ(sse_priming("3-4", std::chrono::milliseconds(1000)), "id: 3-4\nretry: 1000\ndata: \n\n");
+}
+
+namespace {
+
+using clock_type = event_log::clock;
+using std::chrono::milliseconds;
+
+std::vector<std::uint64_t> seqs(const event_log::replay& r) {
+    std::vector<std::uint64_t> out;
+    for (const auto& e : r.events)
+        out.push_back(e.first);
+    return out;
+}
+
+} // namespace
+
+TEST(HttpEventLog, EventIds) {
+    EXPECT_EQ(event_log::event_id({3, 17}), "3-17");
+    auto p = event_log::parse_event_id("3-17");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->stream, 3u);
+    EXPECT_EQ(p->seq, 17u);
+    EXPECT_TRUE(event_log::parse_event_id("0-18446744073709551615"));
+    for (const char* bad : {"", "3", "-", "3-", "-3", "a-1", "1-b", "1-2-3", " 1-2", "1-2 ", "+1-2",
+                            "0-18446744073709551616", "123456789012345678901-1"})
+        EXPECT_FALSE(event_log::parse_event_id(bad)) << bad;
+}
+
+TEST(HttpEventLog, ReplaysAStreamAfterAPosition) {
+    event_log log(1 << 20, milliseconds(1000));
+    auto now = clock_type::now();
+    auto a = log.open_stream();
+    auto b = log.open_stream();
+    auto a1 = log.append(a.stream, "a1");
+    auto b1 = log.append(b.stream, "b1");
+    auto a2 = log.append(a.stream, "a2");
+    auto s1 = log.append(event_log::standalone, "s1");
+
+    auto r = log.after(a);
+    EXPECT_EQ(r.status, event_log::found::ok);
+    EXPECT_EQ(seqs(r), (std::vector<std::uint64_t>{a1, a2})); // never another stream's events
+    EXPECT_FALSE(r.ended);
+    EXPECT_EQ(seqs(log.after({a.stream, a1})), std::vector<std::uint64_t>{a2});
+    EXPECT_TRUE(log.after({a.stream, a2}).events.empty());
+    EXPECT_EQ(seqs(log.after(b)), std::vector<std::uint64_t>{b1});
+    EXPECT_EQ(seqs(log.after({event_log::standalone, 0})), std::vector<std::uint64_t>{s1});
+    EXPECT_EQ(log.after({a.stream, 0}).status, event_log::found::unknown);      // before the stream
+    EXPECT_EQ(log.after({a.stream, s1 + 1}).status, event_log::found::unknown); // not given out yet
+    EXPECT_EQ(log.after({9, 1}).status, event_log::found::unknown);
+
+    // A mark resumes like the position it stands for.
+    auto m = log.mark({a.stream, a1});
+    EXPECT_NE(m.seq, a1);
+    EXPECT_EQ(seqs(log.after(m)), std::vector<std::uint64_t>{a2});
+    EXPECT_EQ(seqs(log.after(log.mark(m))), std::vector<std::uint64_t>{a2});
+
+    log.end_stream(a.stream, now);
+    EXPECT_TRUE(log.after(a).ended);
+    EXPECT_EQ(log.bytes(), 8u);
+    EXPECT_EQ(log.size(), 4u);
+}
+
+TEST(HttpEventLog, EndedAndDeliveredStreamsGoAfterTheLinger) {
+    event_log log(1 << 20, milliseconds(1000));
+    auto t0 = clock_type::now();
+    auto a = log.open_stream();
+    auto b = log.open_stream();
+    auto a1 = log.append(a.stream, "a1");
+    auto b1 = log.append(b.stream, "b1");
+    log.end_stream(a.stream, t0);
+    log.end_stream(b.stream, t0);
+    log.delivered(a.stream, a1, t0); // b's response was not delivered
+    log.expire(t0 + milliseconds(999));
+    EXPECT_EQ(log.after(a).status, event_log::found::ok);
+    log.expire(t0 + milliseconds(1000));
+    EXPECT_EQ(log.after(a).status, event_log::found::unknown);
+    EXPECT_EQ(seqs(log.after(b)), std::vector<std::uint64_t>{b1}); // kept for the client to resume
+    log.expire(t0 + std::chrono::hours(1));
+    EXPECT_EQ(log.after(b).status, event_log::found::ok);
+    EXPECT_EQ(log.stream_count(), 2u);
+    // An open stream keeps what was delivered.
+    auto c = log.open_stream();
+    auto c1 = log.append(c.stream, "c1");
+    log.delivered(c.stream, c1, t0);
+    log.expire(t0 + std::chrono::hours(1));
+    EXPECT_EQ(seqs(log.after(c)), std::vector<std::uint64_t>{c1});
+    // A stream ended without events is done at once.
+    auto d = log.open_stream();
+    log.end_stream(d.stream, t0);
+    log.expire(t0 + milliseconds(1000));
+    EXPECT_EQ(log.after(d).status, event_log::found::unknown);
+}
+
+TEST(HttpEventLog, TheGetStreamDropsDeliveredEventsAfterTheLinger) {
+    event_log log(1 << 20, milliseconds(1000));
+    auto t0 = clock_type::now();
+    auto s1 = log.append(event_log::standalone, "s1");
+    auto s2 = log.append(event_log::standalone, "s2");
+    log.delivered(event_log::standalone, s1, t0);
+    log.expire(t0 + milliseconds(1000));
+    EXPECT_EQ(log.after({event_log::standalone, 0}).status, event_log::found::expired);
+    EXPECT_EQ(seqs(log.after({event_log::standalone, s1})), std::vector<std::uint64_t>{s2});
+    // Starting over forgets the rest; a position from before is expired, one from now is not.
+    log.clear(event_log::standalone);
+    EXPECT_EQ(log.after({event_log::standalone, s1}).status, event_log::found::expired);
+    EXPECT_TRUE(log.after({event_log::standalone, s2}).events.empty()); // nothing missed
+    auto now = log.mark({event_log::standalone, log.last_seq()});
+    EXPECT_EQ(log.after(now).status, event_log::found::ok);
+    auto s3 = log.append(event_log::standalone, "s3");
+    EXPECT_EQ(seqs(log.after(now)), std::vector<std::uint64_t>{s3});
+    EXPECT_EQ(log.bytes(), 2u);
+}
+
+TEST(HttpEventLog, TheByteCapDropsTheOldest) {
+    event_log log(1000, milliseconds(1000));
+    auto a = log.open_stream();
+    auto b = log.open_stream();
+    std::vector<std::uint64_t> appended;
+    for (int i = 0; i < 200; ++i) {
+        appended.push_back(log.append(i % 3 == 0 ? b.stream : a.stream, std::string(30, 'x')));
+        EXPECT_LE(log.bytes(), 1000u);
+    }
+    EXPECT_EQ(log.bytes(), 990u); // 33 events of 30 bytes
+    EXPECT_EQ(log.size(), 33u);
+    // Resuming from before a dropped event is refused; from the newest kept ones it works.
+    EXPECT_EQ(log.after(a).status, event_log::found::expired);
+    EXPECT_EQ(log.after(b).status, event_log::found::expired);
+    auto r = log.after({a.stream, appended[190]});
+    EXPECT_EQ(r.status, event_log::found::ok);
+    EXPECT_FALSE(r.events.empty());
+    // An event larger than the cap is not kept at all, and the others stay.
+    auto big = log.append(a.stream, std::string(2000, 'y'));
+    EXPECT_EQ(log.bytes(), 990u);
+    EXPECT_EQ(log.after({a.stream, appended[199]}).status, event_log::found::expired);
+    EXPECT_EQ(log.after({a.stream, big}).status, event_log::found::ok);
+    // Many events over time: the bookkeeping stays bounded too.
+    for (int i = 0; i < 100000; ++i) {
+        auto s = log.open_stream();
+        auto seq = log.append(s.stream, "z");
+        log.end_stream(s.stream, clock_type::now());
+        log.delivered(s.stream, seq, clock_type::now() - std::chrono::hours(1));
+        if (i % 1000 == 0)
+            log.expire(clock_type::now());
+    }
+    log.expire(clock_type::now() + std::chrono::hours(2));
+    EXPECT_LE(log.stream_count(), 3u);
 }
 
 TEST(HttpSessionId, RandomHex) {

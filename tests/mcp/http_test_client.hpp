@@ -31,10 +31,12 @@ struct sse_event {
     std::string id;
     std::string event;
     std::string data;
+    std::string retry;
 };
 
-/// The events of an SSE body (comments left out).
-inline std::vector<sse_event> parse_sse(const std::string& body) {
+/// The events of an SSE body (comments left out); with `priming`, also the events without data
+/// (a priming event: an id, `retry:` and an empty `data:`).
+inline std::vector<sse_event> parse_sse(const std::string& body, bool priming = false) {
     std::vector<sse_event> out;
     std::size_t pos = 0;
     while (pos < body.size()) {
@@ -58,9 +60,12 @@ inline std::vector<sse_event> parse_sse(const std::string& body) {
             } else if (line.rfind("data: ", 0) == 0) {
                 e.data += line.substr(6);
                 any = true;
+            } else if (line.rfind("retry: ", 0) == 0) {
+                e.retry = line.substr(7);
+                any = true;
             }
         }
-        if (any)
+        if (any && (priming || !e.data.empty()))
             out.push_back(std::move(e));
     }
     return out;

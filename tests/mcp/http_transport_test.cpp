@@ -68,6 +68,49 @@ asio::awaitable<tool_result> progress_tool(tool_context ctx, json::object) {
     co_return tool_result::success({{"steps", 2}});
 }
 
+asio::awaitable<void> pause(std::chrono::milliseconds ms) {
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer timer(ex, ms);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+/// Closes its SSE stream (SSE polling), then reports progress twice and answers: the client gets
+/// the rest by resuming the stream.
+asio::awaitable<tool_result> reconnect_tool(tool_context ctx, json::object) {
+    if (ctx.peer.close_stream)
+        ctx.peer.close_stream();
+    co_await pause(50ms);
+    if (ctx.progress)
+        ctx.progress(1, 2, "half way");
+    co_await pause(50ms);
+    if (ctx.progress)
+        ctx.progress(2, 2, "done");
+    co_return tool_result::success({{"resumed", true}});
+}
+
+/// Reports progress, waits `ms`, reports progress again and answers.
+asio::awaitable<tool_result> steps_tool(tool_context ctx, json::object args) {
+    auto ms = std::chrono::milliseconds(args.at("ms").to_number<std::int64_t>());
+    if (ctx.progress)
+        ctx.progress(1, 2, "first step");
+    co_await pause(ms);
+    if (ctx.progress)
+        ctx.progress(2, 2, "second step");
+    co_return tool_result::success({{"steps", 2}});
+}
+
+/// Closes its stream, then reports `count` steps of progress with a long message each.
+asio::awaitable<tool_result> chatty_tool(tool_context ctx, json::object args) {
+    auto count = args.at("count").to_number<int>();
+    if (ctx.peer.close_stream)
+        ctx.peer.close_stream();
+    co_await pause(20ms);
+    for (int i = 1; i <= count; ++i)
+        if (ctx.progress)
+            ctx.progress(i, count, std::string(100, 'x'));
+    co_return tool_result::success({{"steps", count}});
+}
+
 tool_registry fake_registry() {
     tool_registry reg;
     tool_annotations ro{.read_only = true, .destructive = false, .idempotent = true, .open_world = false};
@@ -82,13 +125,45 @@ tool_registry fake_registry() {
              schema(out), ro, sleep_tool});
     reg.add({"progress", "Progress", "Reports progress.",
              schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro, progress_tool});
+    reg.add({"reconnect", "Reconnect", "Closes its stream, then reports progress and answers.",
+             schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro, reconnect_tool});
+    reg.add({"steps", "Steps", "Reports progress around a wait.",
+             schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
+                        "additionalProperties":false})"),
+             schema(out), ro, steps_tool});
+    reg.add(
+        {"chatty", "Chatty", "Closes its stream, then reports much progress.",
+         schema(
+             R"({"type":"object","properties":{"count":{"type":"integer","minimum":1}},"required":["count"],
+                        "additionalProperties":false})"),
+         schema(out), ro, chatty_tool});
     return reg;
 }
 
 const std::string initialize_body =
     R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
     R"("capabilities":{},"clientInfo":{"name":"http-test","version":"1"}}})";
+const std::string initialize_2025_06_18_body =
+    R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
+    R"("capabilities":{},"clientInfo":{"name":"http-test","version":"1"}}})";
 const std::string initialized_body = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
+
+/// The value of the last `id:` line before `marker` in a raw SSE response.
+std::string id_before(const std::string& raw, const std::string& marker) {
+    auto at = raw.find(marker);
+    if (at == std::string::npos)
+        return {};
+    auto line = raw.rfind("\nid: ", at);
+    if (line == std::string::npos)
+        return {};
+    line += 5;
+    return raw.substr(line, raw.find('\n', line) - line);
+}
+
+/// The stream part of an event id (`<stream>-<seq>`).
+std::string stream_of(const std::string& id) {
+    return id.substr(0, id.find('-'));
+}
 
 std::string
 call_body(int id, const std::string& tool, const std::string& arguments, const std::string& token = {}) {
@@ -148,8 +223,8 @@ protected:
     }
 
     /// initialize + notifications/initialized; returns the session id.
-    std::string initialize(client& c) {
-        auto res = c.send(c.post(initialize_body));
+    std::string initialize(client& c, const std::string& body = initialize_body) {
+        auto res = c.send(c.post(body));
         EXPECT_EQ(res.result_int(), 200);
         std::string sid(res["Mcp-Session-Id"]);
         EXPECT_EQ(sid.size(), 32u) << sid;
@@ -157,6 +232,16 @@ protected:
         EXPECT_EQ(ack.result_int(), 202);
         EXPECT_TRUE(ack.body().empty());
         return sid;
+    }
+
+    /// GET /mcp for the session's stream, or with `last_event_id` to resume one.
+    static http::request<http::string_body>
+    get_request(client& c, const std::string& sid, const std::string& last_event_id = {}) {
+        auto get = c.bare(http::verb::get, sid);
+        get.set(http::field::accept, "text/event-stream");
+        if (!last_event_id.empty())
+            get.set("Last-Event-ID", last_event_id);
+        return get;
     }
 
     tool_registry registry = fake_registry(); // outlives the io_context and what it still holds
@@ -208,7 +293,7 @@ TEST_F(HttpTransport, ToolsListAndKeepAliveOnOneConnection) {
         auto msg = json::parse(events[0].data);
         EXPECT_EQ(msg.at("id"), i);
         const auto& tools = msg.at("result").at("tools").as_array();
-        ASSERT_EQ(tools.size(), 3u);
+        ASSERT_EQ(tools.size(), 6u);
         EXPECT_EQ(tools[0].at("name"), "echo");
     }
     // Everything above went over one connection.
@@ -660,4 +745,258 @@ TEST_F(HttpTransport, StopEndsOpenStreams) {
     });
     EXPECT_TRUE(stream.closed_by_peer(3s));
     EXPECT_EQ(sessions(), 0u);
+}
+
+// ---- resumability (MCP 2025-11-25 basic/transports#resumability-and-redelivery) ----------------
+
+TEST_F(HttpTransport, EveryStreamStartsWithAPrimingEvent) {
+    start();
+    client c(port);
+    auto res = c.send(c.post(initialize_body));
+    ASSERT_EQ(res.result_int(), 200);
+    std::string sid(res["Mcp-Session-Id"]);
+    // The priming event comes first: an id, retry and an empty data field.
+    EXPECT_EQ(res.body().rfind("id: ", 0), 0u) << res.body();
+    auto all = parse_sse(res.body(), true);
+    ASSERT_EQ(all.size(), 2u) << res.body();
+    EXPECT_FALSE(all[0].id.empty());
+    EXPECT_EQ(all[0].retry, "1000");
+    EXPECT_EQ(all[0].data, "");
+    EXPECT_EQ(all[0].event, "");
+    EXPECT_NE(res.body().find("retry: 1000\ndata: \n\n"), std::string::npos) << res.body();
+    EXPECT_EQ(json::parse(all[1].data).at("id"), 0);
+    // Both ids name the same stream, and differ.
+    EXPECT_EQ(stream_of(all[0].id), stream_of(all[1].id));
+    EXPECT_NE(all[0].id, all[1].id);
+    EXPECT_EQ(c.send(c.post(initialized_body, sid)).result_int(), 202);
+
+    res = c.send(c.post(call_body(1, "echo", R"({"text":"x"})"), sid));
+    all = parse_sse(res.body(), true);
+    ASSERT_EQ(all.size(), 2u) << res.body();
+    EXPECT_EQ(all[0].retry, "1000");
+    EXPECT_TRUE(all[0].data.empty());
+    // Another request, another stream.
+    auto next = parse_sse(c.send(c.post(call_body(2, "echo", R"({"text":"y"})"), sid)).body(), true);
+    ASSERT_EQ(next.size(), 2u);
+    EXPECT_NE(stream_of(all[0].id), stream_of(next[0].id));
+
+    // The GET stream too.
+    client stream(port);
+    auto get = get_request(stream, sid);
+    stream.write(get);
+    ASSERT_TRUE(stream.read_until("data: \n\n")) << stream.raw();
+    EXPECT_NE(stream.raw().find("retry: 1000\n"), std::string::npos) << stream.raw();
+}
+
+TEST_F(HttpTransport, RetryIsConfigurable) {
+    http_server_options options;
+    options.limits.sse_retry = 2500ms;
+    start(options);
+    client c(port);
+    auto res = c.send(c.post(initialize_body));
+    auto all = parse_sse(res.body(), true);
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(all[0].retry, "2500");
+}
+
+TEST_F(HttpTransport, OlderClientsGetNoPrimingEvent) {
+    start();
+    client c(port);
+    auto res = c.send(c.post(initialize_2025_06_18_body));
+    ASSERT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body().find("retry:"), std::string::npos) << res.body();
+    EXPECT_EQ(parse_sse(res.body(), true).size(), 1u) << res.body();
+    std::string sid(res["Mcp-Session-Id"]);
+    EXPECT_EQ(c.send(c.post(initialized_body, sid)).result_int(), 202);
+    // They cannot resume a stream closed by the server: the call's stream stays open instead.
+    res = c.send(c.post(call_body(3, "reconnect", "{}", "tok"), sid));
+    auto events = parse_sse(res.body(), true);
+    ASSERT_EQ(events.size(), 3u) << res.body();
+    EXPECT_EQ(json::parse(events[2].data).at("result").at("structuredContent").at("resumed"), true);
+}
+
+TEST_F(HttpTransport, AClosedStreamIsResumedWithLastEventId) {
+    start();
+    client c(port);
+    auto sid = initialize(c);
+
+    // The call closes its stream at once: the POST response ends with the priming event only.
+    auto res = c.send(c.post(call_body(7, "reconnect", "{}", "tok-r"), sid));
+    ASSERT_EQ(res.result_int(), 200);
+    auto posted = parse_sse(res.body(), true);
+    ASSERT_EQ(posted.size(), 1u) << res.body();
+    ASSERT_FALSE(posted[0].id.empty());
+    EXPECT_EQ(posted[0].retry, "1000");
+
+    // GET with its id gets what the call sent since, and ends with the response.
+    client again(port);
+    auto resumed = again.send(get_request(again, sid, posted[0].id));
+    ASSERT_EQ(resumed.result_int(), 200);
+    EXPECT_EQ(resumed[http::field::content_type], "text/event-stream");
+    auto all = parse_sse(resumed.body(), true);
+    ASSERT_EQ(all.size(), 4u) << resumed.body();
+    EXPECT_TRUE(all[0].data.empty()); // priming
+    EXPECT_EQ(all[0].retry, "1000");
+    for (int i = 1; i <= 2; ++i) {
+        auto n = json::parse(all[i].data);
+        EXPECT_EQ(n.at("method"), "notifications/progress");
+        EXPECT_EQ(n.at("params").at("progress").to_number<double>(), i);
+    }
+    auto response = json::parse(all[3].data);
+    EXPECT_EQ(response.at("id"), 7);
+    EXPECT_EQ(response.at("result").at("structuredContent").at("resumed"), true);
+    for (const auto& e : all)
+        EXPECT_EQ(stream_of(e.id), stream_of(posted[0].id)) << e.id;
+
+    // Resuming from the priming event of the resumed stream replays the same events.
+    client third(port);
+    auto replayed = third.send(get_request(third, sid, all[0].id));
+    ASSERT_EQ(replayed.result_int(), 200);
+    auto events = parse_sse(replayed.body());
+    ASSERT_EQ(events.size(), 3u) << replayed.body();
+    EXPECT_EQ(events[2].data, all[3].data);
+    // Resuming from the response: nothing more comes on that stream.
+    client fourth(port);
+    EXPECT_EQ(fourth.send(get_request(fourth, sid, all[3].id)).result_int(), 204);
+
+    // The session goes on, and its id is free again.
+    res = c.send(c.post(call_body(7, "echo", R"({"text":"after"})"), sid));
+    EXPECT_EQ(parse_sse(res.body()).size(), 1u);
+}
+
+TEST_F(HttpTransport, AResumedStreamGoesOnLive) {
+    start();
+    client c(port);
+    auto sid = initialize(c);
+    // Resumed before the call sent anything: the events arrive as the call sends them.
+    client poster(port);
+    auto post = poster.post(call_body(8, "reconnect", "{}", "tok-l"), sid);
+    poster.write(post);
+    auto res = poster.read();
+    auto posted = parse_sse(res.body(), true);
+    ASSERT_EQ(posted.size(), 1u) << res.body();
+
+    client stream(port);
+    auto get = get_request(stream, sid, posted[0].id);
+    stream.write(get);
+    ASSERT_TRUE(stream.read_until(R"("resumed":true)")) << stream.raw();
+    EXPECT_NE(stream.raw().find(R"("progress":2)"), std::string::npos);
+    // The response ends the resumed stream.
+    EXPECT_TRUE(stream.read_until("\r\n0\r\n\r\n")) << stream.raw();
+}
+
+TEST_F(HttpTransport, AStreamIsResumedAfterTheClientDisconnected) {
+    start();
+    client c(port);
+    auto sid = initialize(c);
+    std::string priming_id;
+    std::string progress_id;
+    {
+        client leaving(port);
+        auto req = leaving.post(call_body(9, "steps", R"({"ms":300})", "tok-d"), sid);
+        leaving.write(req);
+        ASSERT_TRUE(leaving.read_until(R"("progress":1)")) << leaving.raw();
+        priming_id = id_before(leaving.raw(), "retry: ");
+        progress_id = id_before(leaving.raw(), R"("progress":1)");
+        leaving.close(); // the network drops
+    }
+    ASSERT_FALSE(progress_id.empty());
+    std::this_thread::sleep_for(500ms); // the call ended meanwhile
+    EXPECT_EQ(sessions(), 1u);
+
+    client back(port);
+    auto resumed = back.send(get_request(back, sid, progress_id));
+    ASSERT_EQ(resumed.result_int(), 200);
+    auto events = parse_sse(resumed.body());
+    ASSERT_EQ(events.size(), 2u) << resumed.body();
+    EXPECT_EQ(json::parse(events[0].data).at("params").at("progress").to_number<double>(), 2);
+    EXPECT_EQ(json::parse(events[1].data).at("id"), 9);
+    EXPECT_EQ(json::parse(events[1].data).at("result").at("structuredContent").at("steps"), 2);
+
+    // From the priming event: everything.
+    client all(port);
+    auto everything = all.send(get_request(all, sid, priming_id));
+    EXPECT_EQ(parse_sse(everything.body()).size(), 3u) << everything.body();
+}
+
+TEST_F(HttpTransport, TheGetStreamIsResumedToo) {
+    start();
+    client c(port);
+    auto sid = initialize(c);
+    std::string priming_id;
+    {
+        client stream(port);
+        auto get = get_request(stream, sid);
+        stream.write(get);
+        ASSERT_TRUE(stream.read_until("data: \n\n")) << stream.raw();
+        priming_id = id_before(stream.raw(), "retry: ");
+        stream.close();
+    }
+    ASSERT_EQ(stream_of(priming_id), "0");
+    std::this_thread::sleep_for(100ms);
+    // Progress of a call answered as JSON goes to the GET stream, which nobody reads now.
+    auto res = c.send(c.post(call_body(10, "progress", "{}", "tok-g"), sid, "application/json"));
+    EXPECT_EQ(json::parse(res.body()).at("id"), 10);
+
+    client back(port);
+    auto get = get_request(back, sid, priming_id);
+    back.write(get);
+    ASSERT_TRUE(back.read_until(R"("progress":2)")) << back.raw();
+    EXPECT_NE(back.raw().find(R"("progress":1)"), std::string::npos);
+    // It is the session's GET stream again: a plain GET meets it.
+    client second(port);
+    EXPECT_EQ(second.send(get_request(second, sid)).result_int(), 409);
+}
+
+TEST_F(HttpTransport, UnknownLastEventIdIsRefused) {
+    http_server_options options;
+    options.limits.event_log_linger = 500ms;
+    start(options);
+    client c(port);
+    auto sid = initialize(c);
+    for (const char* unknown : {"999-999", "42-1", "1-99999999"}) {
+        client d(port);
+        auto res = d.send(get_request(d, sid, unknown));
+        EXPECT_EQ(res.result_int(), 404) << unknown;
+        EXPECT_NE(res.body().find("Last-Event-ID"), std::string::npos) << res.body();
+    }
+    for (const char* malformed : {"abc", "1-", "-1", "1-2-3", "99999999999999999999999-1"}) {
+        client d(port);
+        EXPECT_EQ(d.send(get_request(d, sid, malformed)).result_int(), 400) << malformed;
+    }
+    // The id of another session's stream means nothing here.
+    client o(port);
+    auto other = initialize(o);
+    auto res = o.send(o.post(call_body(1, "echo", R"({"text":"x"})"), other));
+    auto other_events = parse_sse(res.body(), true);
+    ASSERT_EQ(other_events.size(), 2u);
+    client d(port);
+    EXPECT_EQ(d.send(get_request(d, sid, other_events[0].id)).result_int(), 404);
+    // A delivered stream is forgotten after the linger.
+    client e(port);
+    EXPECT_EQ(e.send(get_request(e, other, other_events[0].id)).result_int(), 200);
+    std::this_thread::sleep_for(1200ms);
+    client f(port);
+    EXPECT_EQ(f.send(get_request(f, other, other_events[0].id)).result_int(), 404);
+    // Without a session: 400 as any GET.
+    client g(port);
+    EXPECT_EQ(g.send(get_request(g, {}, other_events[0].id)).result_int(), 400);
+}
+
+TEST_F(HttpTransport, TheEventLogKeepsItsByteCap) {
+    http_server_options options;
+    options.limits.event_log_bytes = 2000;
+    start(options);
+    client c(port);
+    auto sid = initialize(c);
+    // 30 progress messages of about 200 bytes while nobody reads the stream: the oldest go.
+    auto res = c.send(c.post(call_body(11, "chatty", R"({"count":30})", "tok-c"), sid));
+    auto posted = parse_sse(res.body(), true);
+    ASSERT_EQ(posted.size(), 1u) << res.body();
+    std::this_thread::sleep_for(200ms);
+    client d(port);
+    auto refused = d.send(get_request(d, sid, posted[0].id));
+    EXPECT_EQ(refused.result_int(), 404);
+    EXPECT_NE(refused.body().find("dropped"), std::string::npos) << refused.body();
+    EXPECT_NE(refused.body().find("2000 bytes"), std::string::npos) << refused.body();
 }

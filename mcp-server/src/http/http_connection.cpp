@@ -204,6 +204,8 @@ asio::awaitable<bool> http_connection::write_events(http_reply& reply, bool keep
             for (const auto& e : events)
                 joined += e;
             ok = co_await write_bytes(joined, write_mode::chunk);
+            if (ok)
+                channel->written(); // the session's event log counts them delivered
             continue;
         }
         if (channel->gone() || stopped_) {

@@ -1,7 +1,9 @@
 #include "caller_text.hpp"
+#include "http/event_log.hpp"
 #include "http/http_endpoint.hpp"
 #include "http/media_type.hpp"
 #include "http/session_id.hpp"
+#include "http/sse.hpp"
 #include "jsonrpc.hpp"
 #include "log.hpp"
 #include "protocol.hpp"
@@ -30,6 +32,11 @@ namespace {
 
 constexpr std::string_view session_header = "Mcp-Session-Id";
 constexpr std::string_view version_header = "MCP-Protocol-Version";
+constexpr std::string_view last_event_id_header = "Last-Event-ID";
+/// The first version whose clients get priming events and may have a stream closed early (SSE
+/// polling, SEP-1699): older clients may take the priming event's empty data for a message, and
+/// without its id they could not resume.
+constexpr std::string_view polling_version = "2025-11-25";
 
 /// A reply with a JSON body (or none) and its Content-Length.
 http_reply plain(http::status status, std::string body) {
@@ -89,15 +96,33 @@ std::string short_id(std::string_view id) {
 } // namespace
 
 struct http_endpoint::impl : std::enable_shared_from_this<impl> {
+    /// Where the messages of one running request go.
+    struct route {
+        /// The response that carries them: a single JSON response, or the SSE stream's current
+        /// response (the POST's, or a GET's that resumed the stream). Null for a stream nobody
+        /// reads now (the call closed it, or the client left): its events wait in the log.
+        std::shared_ptr<response_channel> channel;
+        /// An SSE stream (else a single JSON response, which is not logged).
+        bool sse = false;
+        /// sse: its stream in the session's event log.
+        event_log::stream_id stream = 0;
+    };
+
     struct entry {
+        entry(std::size_t log_bytes, std::chrono::milliseconds log_linger) : log(log_bytes, log_linger) {}
+
         std::string id;
         std::unique_ptr<session> mcp;
-        /// The responses of the requests running, by jsonrpc::id_key.
-        std::map<std::string, std::shared_ptr<response_channel>> routes;
-        /// The GET stream, when one was opened.
+        /// The requests running, by jsonrpc::id_key.
+        std::map<std::string, route> routes;
+        /// The GET stream, when one is open.
         std::shared_ptr<response_channel> standalone;
+        /// A GET stream was opened: messages that belong to no request are logged for it.
+        bool standalone_used = false;
+        /// The events of the session's SSE streams, for clients that resume one.
+        event_log log;
+        std::chrono::steady_clock::time_point log_expired{};
         std::chrono::steady_clock::time_point last_used = std::chrono::steady_clock::now();
-        std::uint64_t next_event = 0;
     };
 
     asio::any_io_executor executor;
@@ -113,7 +138,7 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
     // ---- session table ---------------------------------------------------------------------
 
     std::shared_ptr<entry> create_session() {
-        auto e = std::make_shared<entry>();
+        auto e = std::make_shared<entry>(options.event_log_bytes, options.event_log_linger);
         try {
             do
                 e->id = new_session_id();
@@ -148,13 +173,15 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         sessions.erase(e->id);
         auto routes = std::move(e->routes);
         e->routes.clear();
-        for (auto& [key, channel] : routes) {
-            if (channel->what() == response_channel::kind::single)
-                channel->respond(404, jsonrpc::to_line(jsonrpc::make_error(
-                                          nullptr, jsonrpc::invalid_request,
-                                          "The session ended before this request was answered")));
+        for (auto& [key, r] : routes) {
+            if (!r.channel)
+                continue;
+            if (r.channel->what() == response_channel::kind::single)
+                r.channel->respond(404, jsonrpc::to_line(jsonrpc::make_error(
+                                            nullptr, jsonrpc::invalid_request,
+                                            "The session ended before this request was answered")));
             else
-                channel->end();
+                r.channel->end();
         }
         if (e->standalone)
             e->standalone->end();
@@ -185,6 +212,7 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         auto now = std::chrono::steady_clock::now();
         std::vector<std::shared_ptr<entry>> idle;
         for (auto& [id, e] : sessions) {
+            expire_log(*e, now);
             if (!e->routes.empty() || open(e->standalone))
                 e->last_used = now; // idle time counts from the end of the last request or stream
             else if (now - e->last_used >= options.session_idle_timeout)
@@ -200,30 +228,66 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
 
     // ---- outgoing messages -----------------------------------------------------------------
 
-    std::string next_event_id(entry& e) { return std::to_string(++e.next_event); }
+    /// Drops what outlived the linger from `e`'s log, at most a few times per linger.
+    void expire_log(entry& e, std::chrono::steady_clock::time_point now) const {
+        if (now - e.log_expired < std::min<std::chrono::milliseconds>(options.event_log_linger / 4, 1s))
+            return;
+        e.log_expired = now;
+        e.log.expire(now);
+    }
+
+    /// The client speaks a version with SSE polling: priming events, streams closed early.
+    static bool polling_client(const entry& e) {
+        return e.mcp && std::string_view(e.mcp->protocol_version()) >= polling_version;
+    }
+
+    /// An SSE response for `stream` of `e`'s log: what the connection writes of it counts as
+    /// delivered there.
+    std::shared_ptr<response_channel> events_channel(const std::shared_ptr<entry>& e,
+                                                     event_log::stream_id stream) {
+        auto channel = std::make_shared<response_channel>(executor, response_channel::kind::events,
+                                                          options.max_stream_backlog);
+        channel->on_written([we = std::weak_ptr<entry>(e), stream](std::uint64_t seq) {
+            if (auto en = we.lock())
+                en->log.delivered(stream, seq, std::chrono::steady_clock::now());
+        });
+        return channel;
+    }
+
+    std::string priming(event_log::position at) const {
+        return sse_priming(event_log::event_id(at), options.sse_retry);
+    }
+
+    static void push_logged(response_channel& channel,
+                            event_log::stream_id stream,
+                            std::uint64_t seq,
+                            std::string_view line) {
+        channel.push_event(sse_event(event_log::event_id({stream, seq}), line), seq);
+    }
 
     void deliver(entry& e, outgoing_message m) {
+        const auto now = std::chrono::steady_clock::now();
+        expire_log(e, now);
         if (!m.related.empty()) {
             if (auto it = e.routes.find(m.related); it != e.routes.end()) {
-                auto channel = it->second;
+                if (it->second.sse) {
+                    deliver_on_stream(e, it, std::move(m), now);
+                    return;
+                }
+                auto channel = it->second.channel;
+                if (m.close_stream && m.line.empty())
+                    return; // a JSON response has no stream to close
                 if (m.ends_request) {
                     e.routes.erase(it);
-                    e.last_used = std::chrono::steady_clock::now();
+                    e.last_used = now;
                 }
                 if (channel->gone()) {
                     if (m.ends_request && !m.line.empty())
                         log(log_severity::debug,
                             fmt::format(
-                                "session {}: the client disconnected before the response to request {}; "
+                                "session {}: the client disconnected before the JSON response to request {}; "
                                 "response dropped",
                                 short_id(e.id), quote_text(m.related)));
-                    return;
-                }
-                if (channel->what() == response_channel::kind::events) {
-                    if (!m.line.empty())
-                        channel->push_event(next_event_id(e), m.line);
-                    if (m.ends_request)
-                        channel->end();
                     return;
                 }
                 if (m.ends_request) {
@@ -236,12 +300,49 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         }
         if (m.line.empty())
             return;
-        if (open(e.standalone)) {
-            e.standalone->push_event(next_event_id(e), m.line);
+        if (e.standalone_used) {
+            const auto seq = e.log.append(event_log::standalone, m.line);
+            if (open(e.standalone))
+                push_logged(*e.standalone, event_log::standalone, seq, m.line);
             return;
         }
         log(log_severity::debug,
             fmt::format("session {}: a message without an open stream for it was dropped", short_id(e.id)));
+    }
+
+    /// A message of a request answered as SSE: logged, and written when a client reads the stream.
+    void deliver_on_stream(entry& e,
+                           std::map<std::string, route>::iterator it,
+                           outgoing_message m,
+                           std::chrono::steady_clock::time_point now) {
+        auto& r = it->second;
+        if (r.channel && r.channel->gone())
+            r.channel.reset(); // the client left: what follows waits in the log
+        if (!m.line.empty()) {
+            const auto seq = e.log.append(r.stream, m.line);
+            if (r.channel)
+                push_logged(*r.channel, r.stream, seq, m.line);
+        }
+        if (m.close_stream && r.channel && polling_client(e)) {
+            // The response ends after what is queued; the call goes on, the client resumes.
+            r.channel->end();
+            r.channel.reset();
+            log(log_severity::debug,
+                fmt::format("session {}: the stream of request {} was closed for the client to resume",
+                            short_id(e.id), quote_text(m.related)));
+        }
+        if (!m.ends_request)
+            return;
+        e.log.end_stream(r.stream, now);
+        if (r.channel)
+            r.channel->end();
+        else
+            log(log_severity::debug,
+                fmt::format("session {}: request {} ended while no client read its stream; its events wait "
+                            "for a GET with Last-Event-ID",
+                            short_id(e.id), quote_text(m.related)));
+        e.routes.erase(it);
+        e.last_used = now;
     }
 
     // ---- requests --------------------------------------------------------------------------
@@ -272,6 +373,7 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         }
         out.found = it->second;
         out.found->last_used = std::chrono::steady_clock::now();
+        expire_log(*out.found, out.found->last_used);
         return out;
     }
 
@@ -337,11 +439,21 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
                 jsonrpc::to_line(jsonrpc::make_error(
                     rq->id, jsonrpc::invalid_request,
                     "Invalid Request: this id is already used by a running request of this session")));
-        auto kind = parse_accept(req[http::field::accept]).sse ? response_channel::kind::events
-                                                               : response_channel::kind::single;
-        auto channel = std::make_shared<response_channel>(executor, kind, options.max_stream_backlog);
-        e->routes.emplace(key, channel);
-        e->mcp->on_line(body); // may answer at once (into `channel`)
+        const bool sse = parse_accept(req[http::field::accept]).sse;
+        route r;
+        event_log::position first;
+        if (sse) {
+            first = e->log.open_stream();
+            r = route{events_channel(e, first.stream), true, first.stream};
+        } else {
+            r.channel = std::make_shared<response_channel>(executor, response_channel::kind::single,
+                                                           options.max_stream_backlog);
+        }
+        auto channel = r.channel;
+        e->routes.emplace(key, std::move(r));
+        e->mcp->on_line(body);         // may answer at once (into `channel`)
+        if (sse && polling_client(*e)) // known once initialize was handled
+            channel->prepend_event(priming(first));
         http_reply reply = stream_head(channel);
         if (created) {
             if (e->mcp->protocol_version().empty() && !e->routes.count(key)) {
@@ -361,12 +473,79 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         if (found.refused)
             return std::move(*found.refused);
         auto& e = found.found;
+        if (auto n = req.count(last_event_id_header); n > 1)
+            return refusal(http::status::bad_request, "Bad Request: send at most one Last-Event-ID header");
+        else if (n == 1)
+            return resume(e, req[last_event_id_header]);
         if (open(e->standalone))
             return refusal(http::status::conflict,
                            "Conflict: this session already has its GET stream open; one per session");
-        auto channel = std::make_shared<response_channel>(executor, response_channel::kind::events,
-                                                          options.max_stream_backlog);
+        // A new GET stream starts over: what the last one did not deliver is not replayed.
+        e->log.clear(event_log::standalone);
+        auto channel = events_channel(e, event_log::standalone);
+        if (polling_client(*e))
+            channel->push_event(priming(e->log.mark({event_log::standalone, e->log.last_seq()})));
         e->standalone = channel;
+        e->standalone_used = true;
+        return stream_head(std::move(channel));
+    }
+
+    /// GET with Last-Event-ID: the events of that id's stream after it, then (while its request
+    /// runs) what comes next on it.
+    http_reply resume(const std::shared_ptr<entry>& e, std::string_view last_id) {
+        auto from = event_log::parse_event_id(last_id);
+        if (!from)
+            return refusal(
+                http::status::bad_request,
+                fmt::format("Bad Request: Last-Event-ID {} is not an event id of this server; send "
+                            "the id of the last event received on the stream to resume",
+                            quote_text(last_id)));
+        auto replay = e->log.after(*from);
+        switch (replay.status) {
+        case event_log::found::unknown:
+            return refusal(
+                http::status::not_found,
+                fmt::format("Not Found: Last-Event-ID {} names no stream this session keeps (its "
+                            "request ended and its events were delivered {} ago or more, or it never "
+                            "existed); open the GET stream without Last-Event-ID",
+                            quote_text(last_id), duration_text(options.event_log_linger)));
+        case event_log::found::expired:
+            return refusal(
+                http::status::not_found,
+                fmt::format("Not Found: events after Last-Event-ID {} were dropped (a session keeps "
+                            "at most {} bytes of events); the stream cannot be resumed",
+                            quote_text(last_id), options.event_log_bytes));
+        case event_log::found::ok:
+            break;
+        }
+        const bool is_standalone = from->stream == event_log::standalone;
+        if (!is_standalone && replay.ended && replay.events.empty()) // the client has it all
+            return plain(http::status::no_content, {});
+        auto channel = events_channel(e, from->stream);
+        if (polling_client(*e))
+            channel->push_event(priming(e->log.mark(*from)));
+        for (const auto& [seq, data] : replay.events)
+            push_logged(*channel, from->stream, seq, data);
+        log(log_severity::debug,
+            fmt::format("session {}: stream {} resumed after {} ({} events replayed)", short_id(e->id),
+                        from->stream, quote_text(last_id), replay.events.size()));
+        if (is_standalone) {
+            if (open(e->standalone)) // the client left it for this one
+                e->standalone->give_up();
+            e->standalone = channel;
+            e->standalone_used = true;
+            return stream_head(std::move(channel));
+        }
+        auto it = std::find_if(e->routes.begin(), e->routes.end(), [&](const auto& kv) {
+            return kv.second.sse && kv.second.stream == from->stream;
+        });
+        if (replay.ended || it == e->routes.end()) {
+            channel->end();
+        } else {
+            if (open(it->second.channel)) // a client reads one response of a stream at a time
+                it->second.channel->give_up();
+            it->second.channel = channel;
+        }
         return stream_head(std::move(channel));
     }
 

@@ -44,14 +44,30 @@ struct http_endpoint_options {
     std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
     /// Bytes of SSE events that may wait for a client that does not read.
     std::size_t max_stream_backlog = std::size_t{16} << 20;
+    /// The reconnection delay (`retry:`) in the priming event that starts each SSE stream for
+    /// clients of protocol 2025-11-25 and later.
+    std::chrono::milliseconds sse_retry{std::chrono::seconds(1)};
+    /// Bytes of SSE event data each session keeps so a client can resume a stream (event_log.hpp);
+    /// beyond it the oldest events are dropped.
+    std::size_t event_log_bytes = std::size_t{4} << 20;
+    /// How long the events of a stream stay once its request ended and its last event was
+    /// delivered (an event of the GET stream: once it was delivered).
+    std::chrono::milliseconds event_log_linger{std::chrono::seconds(30)};
 };
 
 /// The MCP endpoint `/mcp` of the Streamable HTTP transport (MCP 2025-11-25
 /// basic/transports#streamable-http): the checks every request passes (Host, Origin, bearer
 /// token, path, method, headers), the session table (one MCP session per Mcp-Session-Id, made by
 /// the factory), and the routing of each session's messages to the response of the request they
-/// belong to, the session's GET stream, or nowhere. No I/O: http_connection reads and writes.
-/// Single-threaded (the server's io_context thread).
+/// belong to, the session's GET stream, or nowhere.
+///
+/// SSE streams are resumable (basic/transports#resumability-and-redelivery): each session logs
+/// the events of its streams (event_log.hpp), every event id names its stream, and a GET with
+/// `Last-Event-ID` replays that stream after the id and goes on with it. For clients of 2025-11-25
+/// and later, each stream starts with a priming event (an id, `retry:`, empty data), and a call
+/// may close its stream early (outgoing_message::close_stream; SSE polling) and go on: the client
+/// reconnects and gets the rest. No I/O: http_connection reads and writes. Single-threaded (the
+/// server's io_context thread).
 class http_endpoint {
 public:
     http_endpoint(boost::asio::any_io_executor executor,

@@ -70,6 +70,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         e.max_body = options.limits.max_body;
         e.session_idle_timeout = options.limits.session_idle_timeout;
         e.max_stream_backlog = options.limits.max_stream_backlog;
+        e.sse_retry = options.limits.sse_retry;
+        e.event_log_bytes = options.limits.event_log_bytes;
+        e.event_log_linger = options.limits.event_log_linger;
         endpoint = std::make_shared<http_endpoint>(ex, std::move(e), std::move(factory));
     }
 

@@ -34,6 +34,14 @@ struct http_limits {
     std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
     /// Bytes of SSE events that may wait for a client that does not read.
     std::size_t max_stream_backlog = std::size_t{16} << 20;
+    /// The reconnection delay (`retry:`) in the priming event of each SSE stream (clients of
+    /// protocol 2025-11-25 and later).
+    std::chrono::milliseconds sse_retry{std::chrono::seconds(1)};
+    /// Bytes of SSE events each session keeps for clients that resume a stream (GET with
+    /// Last-Event-ID); the oldest are dropped beyond it.
+    std::size_t event_log_bytes = std::size_t{4} << 20;
+    /// How long a stream's events stay once its request ended and its last event was delivered.
+    std::chrono::milliseconds event_log_linger{std::chrono::seconds(30)};
 };
 
 struct http_server_options {

@@ -1,11 +1,12 @@
 #include "http/response_channel.hpp"
-#include "http/sse.hpp"
 #include "log.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace proxmox::mcp {
 
@@ -14,10 +15,9 @@ namespace asio = boost::asio;
 response_channel::response_channel(asio::any_io_executor executor, kind k, std::size_t max_backlog)
     : kind_(k), max_backlog_(max_backlog), wake_timer_(std::move(executor)) {}
 
-void response_channel::push_event(std::string_view id, std::string_view data) {
+void response_channel::push_event(std::string event, std::uint64_t seq) {
     if (kind_ != kind::events || ended_ || gone_)
         return;
-    std::string event = sse_event(id, data);
     queued_bytes_ += event.size();
     if (queued_bytes_ > max_backlog_) {
         log(log_severity::warning,
@@ -28,6 +28,15 @@ void response_channel::push_event(std::string_view id, std::string_view data) {
         return;
     }
     events_.push_back(std::move(event));
+    queued_seq_ = std::max(queued_seq_, seq);
+    wake();
+}
+
+void response_channel::prepend_event(std::string event) {
+    if (kind_ != kind::events || gone_ || taken_)
+        return;
+    queued_bytes_ += event.size();
+    events_.push_front(std::move(event));
     wake();
 }
 
@@ -52,7 +61,14 @@ std::deque<std::string> response_channel::take_events() {
     std::deque<std::string> out;
     out.swap(events_);
     queued_bytes_ = 0;
+    taken_ = true;
+    taken_seq_ = queued_seq_;
     return out;
+}
+
+void response_channel::written() {
+    if (on_written_ && taken_seq_ != 0)
+        on_written_(taken_seq_);
 }
 
 void response_channel::give_up() {

@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -31,8 +33,16 @@ public:
 
     // ---- producer ---------------------------------------------------------------------------
 
-    /// events: queues one SSE event (ignored once ended or gone).
-    void push_event(std::string_view id, std::string_view data);
+    /// events: queues one SSE event, already formatted (sse.hpp), with its sequence number in
+    /// the session's event log (0: not logged, e.g. a priming event). Ignored once ended or gone.
+    void push_event(std::string event, std::uint64_t seq = 0);
+    /// events: queues `event` before everything queued (the priming event, once the session's
+    /// protocol version is known), even after end(); ignored once gone or once the consumer took
+    /// events.
+    void prepend_event(std::string event);
+    /// Called (on the consumer's side, see written()) with the highest sequence number of the
+    /// events written to the client so far.
+    void on_written(std::function<void(std::uint64_t)> callback) { on_written_ = std::move(callback); }
     /// single: the response, once (HTTP status and a JSON body; an empty body is sent without
     /// one). events: ends the stream.
     void respond(unsigned status, std::string body);
@@ -48,6 +58,8 @@ public:
 
     /// Queued events (events), moved out.
     std::deque<std::string> take_events();
+    /// The events taken last were written to the client.
+    void written();
     /// single: the response once ended.
     unsigned status() const noexcept { return status_; }
     const std::string& body() const noexcept { return body_; }
@@ -65,6 +77,10 @@ private:
     boost::asio::steady_timer wake_timer_;
     std::deque<std::string> events_;
     std::size_t queued_bytes_ = 0;
+    std::uint64_t queued_seq_ = 0; ///< highest sequence number queued
+    std::uint64_t taken_seq_ = 0;  ///< highest sequence number taken by the consumer
+    bool taken_ = false;
+    std::function<void(std::uint64_t)> on_written_;
     bool ended_ = false;
     bool gone_ = false;
     bool changed_ = false;
