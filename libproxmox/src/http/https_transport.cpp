@@ -135,42 +135,59 @@ struct lease {
 class https_transport final : public transport, public std::enable_shared_from_this<https_transport> {
 public:
     https_transport(asio::any_io_executor ex, endpoint ep, const client_options& opts, std::string pin)
-        : ex_(std::move(ex)), ctx_(ssl::context::tls_client), endpoint_(std::move(ep)), pin_(std::move(pin)),
-          verify_(opts.tls.verify), max_open_(std::max<std::size_t>(opts.max_connections, 1)),
-          idle_timeout_(opts.idle_timeout), keep_alive_(opts.keep_alive),
-          connect_timeout_(opts.connect_timeout), request_timeout_(opts.request_timeout),
-          stalled_after_(opts.stalled_after), max_extra_(opts.max_extra_connections) {}
+        : ex_(std::move(ex)), endpoint_(std::move(ep)), pin_(std::move(pin)), verify_(opts.tls.verify),
+          max_open_(std::max<std::size_t>(opts.max_connections, 1)), idle_timeout_(opts.idle_timeout),
+          keep_alive_(opts.keep_alive), connect_timeout_(opts.connect_timeout),
+          request_timeout_(opts.request_timeout), stalled_after_(opts.stalled_after),
+          max_extra_(opts.max_extra_connections) {}
 
+    /// Keeps the TLS settings; the context itself is made on the first connection (OpenSSL's
+    /// initialisation and a trust store cost milliseconds and megabytes that a client which never
+    /// connects, such as an MCP server that only lists its tools, should not pay). A CA file or
+    /// directory is loaded now, so a bad one is an error at construction.
     result<void> configure_tls(const tls_options& tls) {
-        SSL_CTX_set_min_proto_version(ctx_.native_handle(), TLS1_2_VERSION);
-        boost::system::error_code ec;
-        if (!tls.ca_file.empty()) {
-            ctx_.load_verify_file(tls.ca_file, ec);
-            if (ec)
-                return make_error(errc::invalid_argument, fmt::format("tls.ca_file '{}' cannot be loaded: {}",
-                                                                      tls.ca_file, ec.message()));
-        }
-        if (!tls.ca_path.empty()) {
-            ctx_.add_verify_path(tls.ca_path, ec);
-            if (ec)
-                return make_error(errc::invalid_argument, fmt::format("tls.ca_path '{}' cannot be used: {}",
-                                                                      tls.ca_path, ec.message()));
-        }
-        // The system trust store is read on the first connection that needs it, never when a
-        // pinned fingerprint replaces CA trust: parsing the bundle costs tens of milliseconds of a
-        // start-up that may never open a connection.
-        system_roots_ = tls.ca_file.empty() && tls.ca_path.empty() && verify_ && pin_.empty();
+        tls_ = tls;
+        if (tls.ca_file.empty() && tls.ca_path.empty())
+            return {};
+        auto made = context();
+        if (!made)
+            return made.error();
         return {};
     }
 
-    /// Loads the system's trust store into the context once, before the first handshake.
-    void load_system_roots() {
-        if (!system_roots_)
-            return;
-        std::call_once(system_roots_loaded_, [this] {
-            boost::system::error_code ignored; // a missing store shows as a verification failure
-            ctx_.set_default_verify_paths(ignored);
+    /// The TLS context, made once (the first caller's outcome is every caller's).
+    result<ssl::context*> context() {
+        std::call_once(context_made_, [this] {
+            ctx_.emplace(ssl::context::tls_client);
+            SSL_CTX_set_min_proto_version(ctx_->native_handle(), TLS1_2_VERSION);
+            boost::system::error_code ec;
+            if (!tls_.ca_file.empty()) {
+                ctx_->load_verify_file(tls_.ca_file, ec);
+                if (ec) {
+                    context_error_ = make_error(
+                        errc::invalid_argument,
+                        fmt::format("tls.ca_file '{}' cannot be loaded: {}", tls_.ca_file, ec.message()));
+                    return;
+                }
+            }
+            if (!tls_.ca_path.empty()) {
+                ctx_->add_verify_path(tls_.ca_path, ec);
+                if (ec) {
+                    context_error_ =
+                        make_error(errc::invalid_argument, fmt::format("tls.ca_path '{}' cannot be used: {}",
+                                                                       tls_.ca_path, ec.message()));
+                    return;
+                }
+            }
+            // The system trust store only when it decides: a pinned fingerprint replaces CA trust.
+            if (tls_.ca_file.empty() && tls_.ca_path.empty() && verify_ && pin_.empty()) {
+                boost::system::error_code ignored; // a missing store shows as a verification failure
+                ctx_->set_default_verify_paths(ignored);
+            }
         });
+        if (context_error_)
+            return *context_error_;
+        return &*ctx_;
     }
 
     void async_send(http_request request, handler_type handler) override {
@@ -371,8 +388,10 @@ private:
             co_return make_error(asio::error::operation_aborted,
                                  fmt::format("connecting to {} was cancelled", endpoint_.display));
 
-        load_system_roots();
-        auto s = std::make_unique<session>(ex_, ctx_);
+        auto tls_context = context();
+        if (!tls_context)
+            co_return tls_context.error();
+        auto s = std::make_unique<session>(ex_, **tls_context);
         auto& tcp_layer = beast::get_lowest_layer(s->stream);
         tcp_layer.expires_after(connect_timeout_);
         auto [cec, connected] = co_await tcp_layer.async_connect(results, use_tuple);
@@ -571,7 +590,10 @@ private:
     }
 
     asio::any_io_executor ex_;
-    ssl::context ctx_;
+    tls_options tls_;
+    std::once_flag context_made_;
+    std::optional<ssl::context> ctx_;
+    std::optional<error> context_error_;
     endpoint endpoint_;
     std::string pin_; ///< 64 uppercase hex digits, or empty
     bool verify_;
@@ -586,8 +608,6 @@ private:
     std::vector<session*> busy_; ///< connections whose request is on the wire
     std::vector<session_ptr> idle_;
     std::deque<std::shared_ptr<waiter>> waiters_;
-    bool system_roots_ = false; ///< verification uses the system trust store, not yet loaded
-    std::once_flag system_roots_loaded_;
 };
 
 } // namespace
