@@ -74,8 +74,10 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const guest_
     v = std::move(o);
 }
 
-cluster_resource tag_invoke(boost::json::value_to_tag<cluster_resource>, const boost::json::value& v) {
-    const auto& o = as_object_or_empty(v);
+namespace {
+
+/// The typed fields of a cluster resource entry (everything but `raw`).
+cluster_resource typed_fields(const boost::json::object& o) {
     cluster_resource r;
     r.id = read_string(o, "id");
     r.type = read_string(o, "type");
@@ -96,6 +98,20 @@ cluster_resource tag_invoke(boost::json::value_to_tag<cluster_resource>, const b
     r.pool = read_string(o, "pool");
     r.tags = read_string(o, "tags");
     r.lock = read_string(o, "lock");
+    return r;
+}
+
+} // namespace
+
+cluster_resource cluster_resource::from_json(boost::json::object entry) {
+    cluster_resource r = typed_fields(entry);
+    r.raw = std::move(entry);
+    return r;
+}
+
+cluster_resource tag_invoke(boost::json::value_to_tag<cluster_resource>, const boost::json::value& v) {
+    const auto& o = as_object_or_empty(v);
+    cluster_resource r = typed_fields(o);
     r.raw = o;
     return r;
 }

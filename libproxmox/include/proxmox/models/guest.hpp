@@ -71,6 +71,8 @@ struct cluster_resource {
     boost::json::object raw;
 
     bool is_guest() const noexcept { return type == "qemu" || type == "lxc"; }
+    /// One entry of `GET /cluster/resources`; the object becomes `raw` (moved, not copied).
+    static cluster_resource from_json(boost::json::object entry);
     /// The guest view of a qemu/lxc entry.
     guest_summary to_guest() const;
 };
