@@ -3,7 +3,7 @@
 one run: wrk (the server's ceiling), the SDK (bench_sdk_throughput --external), Debian's
 python3-proxmoxer and npm proxmox-api, at concurrency 1, 8 and 64. Prints a Markdown table.
 
-usage: compare_clients.py PROXMOX_SIM BENCH_SDK_THROUGHPUT [requests=5000] [seconds=5]
+usage: compare_clients.py PROXMOX_SIM BENCH_SDK_THROUGHPUT [requests=50000] [seconds=5]
 """
 import json
 import os
@@ -72,7 +72,7 @@ def sdk(bench, info, requests):
 
 def main():
     sim_path, bench = sys.argv[1], sys.argv[2]
-    requests = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+    requests = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
     seconds = int(sys.argv[4]) if len(sys.argv) > 4 else 5
     with SimProcess(sim_path) as sim:
         info = sim.info
@@ -80,8 +80,8 @@ def main():
         rows = []
         for c in LEVELS:
             ceiling = wrk(info, c, seconds)
-            py = proxmoxer(info, c, max(200, requests // 10))
-            js = proxmox_api(info, c, max(500, requests // 4))
+            py = proxmoxer(info, c, max(200, requests // 50))
+            js = proxmox_api(info, c, max(500, requests // 20))
             rows.append((c, ceiling, ours[c], py, js))
     print(f"GET /nodes/pve/status against one proxmox-sim process ({requests} requests per SDK run)\n")
     print("| concurrency | wrk req/s | SDK req/s | SDK / wrk | proxmoxer req/s | SDK / proxmoxer | proxmox-api req/s | SDK / proxmox-api |")
