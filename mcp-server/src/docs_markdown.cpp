@@ -169,6 +169,13 @@ constexpr std::string_view config_rows[][2] = {
     {"PROXMOX_TOOLSETS",
      "Comma list of toolsets to list (default: all): discovery, lifecycle, lxc, network, images, metrics, "
      "access, orchestration. Fewer tools, less context."},
+    {"PROXMOX_PROFILES",
+     "JSON file naming several clusters (README \"Fewer tools, several clusters, HTTP\"); every tool then "
+     "takes `cluster`."},
+    {"PROXMOX_MCP_HTTP_TOKEN",
+     "With `--http` (environment only): the bearer token clients must send; required beyond loopback."},
+    {"PROXMOX_MCP_HTTP_ALLOWED_ORIGINS",
+     "With `--http` (environment only): browser origins accepted besides localhost."},
 };
 
 std::string_view safety_name(const tool_def& t) {
