@@ -193,6 +193,11 @@ check_number(const json::object& schema, const json::value& v, const std::string
     if (!v.is_number())
         return std::nullopt;
     double d = as_double(v);
+    // Boost.JSON reads some literals (0e621, 1e999) as NaN or infinity, which compare false with
+    // every bound.
+    if (!std::isfinite(d))
+        return fail(path, fmt::format("{} must be a finite number. Fix: pass a number such as 1 or 2.5.",
+                                      describe(path)));
     if (const auto* m = schema.if_contains("minimum"); m && m->is_number() && d < as_double(*m))
         return fail(path, fmt::format("{} must be at least {}, got {}. Fix: pass a value >= {}.",
                                       describe(path), number_text(*m), number_text(v), number_text(*m)));

@@ -136,3 +136,10 @@ TEST(McpValidation, QuotesClientTextAtABoundedLength) {
     EXPECT_LT(r->message.size(), 1024u);
     EXPECT_NE(r->message.find("takes no arguments"), std::string::npos) << r->message;
 }
+
+TEST(McpValidation, NumbersThatJsonReadsAsNanOrInfinityAreRefused) {
+    // Boost.JSON reads 0e621 as NaN and 1e999 as infinity; both compare false with every bound.
+    EXPECT_NE(error_of(R"({"vmid": 100, "ratio": 0e621})").find("finite"), std::string::npos);
+    EXPECT_NE(error_of(R"({"vmid": 100, "ratio": 1e999})").find("finite"), std::string::npos);
+    EXPECT_EQ(path_of(R"({"vmid": 100, "ratio": 0.5})"), "<ok>");
+}
