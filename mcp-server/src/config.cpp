@@ -159,9 +159,11 @@ config_outcome make_config(const env_lookup& env,
                            bool demo) {
     if (!demo) {
         std::optional<std::string> profiles = env("PROXMOX_PROFILES");
-        if ((!profiles || profiles->empty()) && env_file_text)
-            if (const auto* f = parse_dotenv(*env_file_text).find("PROXMOX_PROFILES"))
+        if ((!profiles || profiles->empty()) && env_file_text) {
+            const dotenv file = parse_dotenv(*env_file_text); // named: find() points into it
+            if (const auto* f = file.find("PROXMOX_PROFILES"))
                 profiles = *f;
+        }
         if (profiles && !profiles->empty())
             return load_profiles(*profiles, env, env_file_text, env_file_name);
     }

@@ -299,3 +299,11 @@ TEST(McpProfiles, MalformedFilesNameTheProblemNeverASecret) {
                            false);
     EXPECT_NE(out.error.find("cannot read"), std::string::npos);
 }
+
+TEST(McpProfiles, TheProfileFileCanBeNamedInTheEnvFile) {
+    temp_file file(two_clusters);
+    auto out = make_config(env_of({{"PROXMOX_TOKEN_ID", "root@pam!shared"}, {"PROXMOX_TOKEN_SECRET", "s"}}),
+                           "PROXMOX_PROFILES=" + file.path + "\n", ".env", false);
+    ASSERT_TRUE(out.config) << out.error;
+    EXPECT_EQ(out.clusters.size(), 2u);
+}
