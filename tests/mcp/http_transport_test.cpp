@@ -111,6 +111,17 @@ asio::awaitable<tool_result> chatty_tool(tool_context ctx, json::object args) {
     co_return tool_result::success({{"steps", count}});
 }
 
+/// Asks the client (elicitation) and answers what came back, or the error.
+asio::awaitable<tool_result> ask_tool(tool_context ctx, json::object) {
+    auto asking =
+        ctx.peer.request("elicitation/create", {{"message", "ok?"}, {"requestedSchema", json::object{}}},
+                         std::chrono::seconds(60));
+    client_answer answer = co_await std::move(asking);
+    if (!answer.ok)
+        co_return tool_result::failure(answer.error);
+    co_return tool_result::success({{"answer", answer.result}});
+}
+
 tool_registry fake_registry() {
     tool_registry reg;
     tool_annotations ro{.read_only = true, .destructive = false, .idempotent = true, .open_world = false};
@@ -123,6 +134,8 @@ tool_registry fake_registry() {
              schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
                         "additionalProperties":false})"),
              schema(out), ro, sleep_tool});
+    reg.add({"ask", "Ask", "Asks the client.", schema(R"({"type":"object","additionalProperties":false})"),
+             schema(out), ro, ask_tool});
     reg.add({"progress", "Progress", "Reports progress.",
              schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro, progress_tool});
     reg.add({"reconnect", "Reconnect", "Closes its stream, then reports progress and answers.",
@@ -339,6 +352,18 @@ TEST_F(HttpTransport, JsonOnlyAcceptGetsOneJsonResponse) {
     auto msg = json::parse(res.body());
     EXPECT_EQ(msg.at("id"), 7);
     EXPECT_EQ(msg.at("result").at("structuredContent").at("steps"), 2);
+}
+
+TEST_F(HttpTransport, ARequestToAClientWithoutAStreamFailsAtOnce) {
+    start();
+    client c(port);
+    auto sid = initialize(c);
+    // The answer is the transport's refusal, not the session's timeout (60 s, "no answer within").
+    auto res = c.send(c.post(call_body(9, "ask", "{}", "tok-a"), sid, "application/json"));
+    ASSERT_EQ(res.result_int(), 200);
+    auto msg = json::parse(res.body());
+    EXPECT_EQ(msg.at("result").at("isError"), true);
+    EXPECT_NE(res.body().find("no event stream"), std::string::npos) << res.body();
 }
 
 TEST_F(HttpTransport, GetStreamCarriesWhatAJsonResponseCannot) {

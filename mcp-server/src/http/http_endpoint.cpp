@@ -308,6 +308,29 @@ struct http_endpoint::impl : std::enable_shared_from_this<impl> {
         }
         log(log_severity::debug,
             fmt::format("session {}: a message without an open stream for it was dropped", short_id(e.id)));
+        refuse_undeliverable_request(e, m.line);
+    }
+
+    /// A request to the client (elicitation) that no stream can carry — its call was answered as
+    /// plain JSON and no GET stream is open — is answered with an error at once, so the call does
+    /// not wait for an answer that cannot come. Posted: the session is still sending it.
+    void refuse_undeliverable_request(const entry& e, const std::string& line) {
+        auto parsed = jsonrpc::parse_line(line);
+        const auto* o = parsed.value.if_object();
+        const auto* id = o ? o->if_contains("id") : nullptr;
+        if (!id || !o->contains("method"))
+            return; // a notification: nothing waits for it
+        std::string answer = jsonrpc::to_line(jsonrpc::make_error(
+            *id, jsonrpc::internal_error,
+            "the HTTP client accepts no event stream (Accept: text/event-stream) and opened no GET stream, "
+            "so this request cannot reach it"));
+        asio::post(executor, [w = weak_from_this(), id = e.id, answer = std::move(answer)] {
+            auto self = w.lock();
+            if (!self)
+                return;
+            if (auto it = self->sessions.find(id); it != self->sessions.end() && it->second->mcp)
+                it->second->mcp->on_line(answer);
+        });
     }
 
     /// A message of a request answered as SSE: logged, and written when a client reads the stream.
