@@ -1,5 +1,6 @@
 #include "caller_text.hpp"
 #include "policy.hpp"
+#include "text.hpp"
 #include "toolsets.hpp"
 
 #include <fmt/format.h>
@@ -13,19 +14,11 @@ namespace proxmox::mcp {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::vector<std::string> split_list(std::string_view text) {
     std::vector<std::string> out;
     while (!text.empty()) {
         auto comma = text.find(',');
-        auto item = trim(text.substr(0, comma));
+        auto item = trim_blanks(text.substr(0, comma));
         if (!item.empty())
             out.emplace_back(item);
         if (comma == std::string_view::npos)
@@ -62,8 +55,8 @@ std::optional<std::vector<std::pair<vmid_t, vmid_t>>> parse_vmid_ranges(std::str
     for (const auto& item : split_list(text)) {
         std::string_view s = item;
         auto dash = s.find('-');
-        auto low = parse_vmid(trim(s.substr(0, dash)));
-        auto high = dash == std::string_view::npos ? low : parse_vmid(trim(s.substr(dash + 1)));
+        auto low = parse_vmid(trim_blanks(s.substr(0, dash)));
+        auto high = dash == std::string_view::npos ? low : parse_vmid(trim_blanks(s.substr(dash + 1)));
         if (!low || !high || *high < *low)
             return std::nullopt;
         out.emplace_back(*low, *high);

@@ -1,5 +1,6 @@
 #include "caller_text.hpp"
 #include "http/http_guard.hpp"
+#include "text.hpp"
 
 #include <boost/url/authority_view.hpp>
 #include <boost/url/parse.hpp>
@@ -39,14 +40,6 @@ std::string lower(std::string_view text) {
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
     return out;
-}
-
-std::string_view trim(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
 }
 
 /// A port written as 1 to 5 digits up to 65535.
@@ -221,7 +214,7 @@ allowed_origins_result parse_allowed_origins(std::string_view text) {
     allowed_origins_result out;
     while (!text.empty()) {
         auto comma = text.find(',');
-        std::string_view entry = trim(text.substr(0, comma));
+        std::string_view entry = trim_blanks(text.substr(0, comma));
         text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
         if (entry.empty())
             continue;
@@ -249,11 +242,11 @@ bool origin_allowed(std::string_view origin_header, const std::vector<web_origin
 }
 
 bool bearer_token_matches(std::string_view authorization_header, std::string_view token) {
-    std::string_view h = trim(authorization_header);
+    std::string_view h = trim_blanks(authorization_header);
     auto space = h.find(' ');
     if (space == std::string_view::npos || !iequals(h.substr(0, space), "Bearer"))
         return false;
-    std::string_view credentials = trim(h.substr(space + 1));
+    std::string_view credentials = trim_blanks(h.substr(space + 1));
     if (credentials.empty() || token.empty())
         return false;
     // Hash both, so the comparison below sees equal lengths and takes the same time whatever

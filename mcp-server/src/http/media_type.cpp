@@ -1,4 +1,5 @@
 #include "http/media_type.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <string>
@@ -6,14 +7,6 @@
 namespace proxmox::mcp {
 
 namespace {
-
-std::string_view trim(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -28,7 +21,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 bool excluded(std::string_view parameters) {
     while (!parameters.empty()) {
         auto semicolon = parameters.find(';');
-        std::string_view p = trim(parameters.substr(0, semicolon));
+        std::string_view p = trim_blanks(parameters.substr(0, semicolon));
         parameters =
             semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
         if (p.size() < 2 || !(p[0] == 'q' || p[0] == 'Q') || p[1] != '=')
@@ -51,7 +44,7 @@ bool excluded(std::string_view parameters) {
 
 accepted_media parse_accept(std::string_view accept_header) {
     accepted_media out;
-    if (trim(accept_header).empty()) {
+    if (trim_blanks(accept_header).empty()) {
         out.json = true;
         return out;
     }
@@ -61,7 +54,7 @@ accepted_media parse_accept(std::string_view accept_header) {
         accept_header =
             comma == std::string_view::npos ? std::string_view() : accept_header.substr(comma + 1);
         auto semicolon = range.find(';');
-        std::string_view type = trim(range.substr(0, semicolon));
+        std::string_view type = trim_blanks(range.substr(0, semicolon));
         if (semicolon != std::string_view::npos && excluded(range.substr(semicolon + 1)))
             continue;
         if (iequals(type, "application/json") || iequals(type, "application/*") || type == "*/*")
@@ -73,7 +66,7 @@ accepted_media parse_accept(std::string_view accept_header) {
 }
 
 bool is_json_content_type(std::string_view content_type) {
-    return iequals(trim(content_type.substr(0, content_type.find(';'))), "application/json");
+    return iequals(trim_blanks(content_type.substr(0, content_type.find(';'))), "application/json");
 }
 
 } // namespace proxmox::mcp
