@@ -306,7 +306,7 @@ TEST_F(HttpTransport, ToolsListAndKeepAliveOnOneConnection) {
         auto msg = json::parse(events[0].data);
         EXPECT_EQ(msg.at("id"), i);
         const auto& tools = msg.at("result").at("tools").as_array();
-        ASSERT_EQ(tools.size(), 6u);
+        ASSERT_EQ(tools.size(), 7u);
         EXPECT_EQ(tools[0].at("name"), "echo");
     }
     // Everything above went over one connection.
