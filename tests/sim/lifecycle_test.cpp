@@ -274,6 +274,7 @@ TEST_F(Lifecycle, OfflineMigrationMovesTheVmToTheTarget) {
     EXPECT_EQ(json::serialize(pre.at("allowed_nodes")), R"(["pve","pve3"])");
     ASSERT_EQ(pre.at("local_disks").as_array().size(), 1u);
     EXPECT_EQ(text(pre.at("local_disks").as_array()[0], "volid"), "local-lvm:vm-101-disk-0");
+    EXPECT_EQ(number(pre, "has-dbus-vmstate"), 1) << "qemu-server 9.0.10+ always reports it";
 
     const auto upid = start_task("/nodes/pve2/qemu/101/migrate", "target=pve3");
     EXPECT_TRUE(contains(upid, "UPID:pve2:"));

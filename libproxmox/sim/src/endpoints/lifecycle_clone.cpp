@@ -520,6 +520,9 @@ json::value get_qemu_migrate(call_context& ctx) {
     o["local_resources"] = std::move(resources);
     o["mapped-resources"] = json::array{};
     o["mapped-resource-info"] = json::object{};
+    // qemu-server 9.0.10+ (PVE::API2::Qemu migrate_vm_precondition): the host always has the
+    // dbus-vmstate helper.
+    o["has-dbus-vmstate"] = 1;
     return o;
 }
 
