@@ -374,6 +374,12 @@ TEST_F(GuestConfig, ContainerConfigWritesAndResize) {
     EXPECT_EQ(message_of(r), "unable to shrink disk size\n");
     const std::string rootfs(config(path).at("rootfs").as_string());
     const auto old_gib = std::stoi(rootfs.substr(rootfs.find("size=") + 5));
+    // pve-container resize_vm refuses the current size at once, without a task
+    r = put(*c, path + "/resize", "disk=rootfs&size=" + std::to_string(old_gib) + "G");
+    EXPECT_EQ(r.status, 500u);
+    EXPECT_EQ(message_of(r), "disk is already at specified size\n");
+    r = put(*c, path + "/resize", "disk=rootfs&size=%2B0");
+    EXPECT_EQ(message_of(r), "disk is already at specified size\n");
     EXPECT_EQ(text(wait(put(*c, path + "/resize", "disk=rootfs&size=%2B1G")), "exitstatus"), "OK");
     EXPECT_NE(
         std::string(config(path).at("rootfs").as_string()).find("size=" + std::to_string(old_gib + 1) + "G"),

@@ -89,6 +89,8 @@ json::value put_lxc_resize(call_context& ctx) {
         new_size += size;
     if (new_size < size)
         raise_error("unable to shrink disk size\n");
+    if (new_size == size) // pve-container API2/LXC.pm resize_vm: before any task
+        raise_error("disk is already at specified size\n");
     const unsigned vmid = g.vmid;
     const std::string node = g.node;
     // the config and the volume change in the worker (volume_resize, then resize2fs)
@@ -98,8 +100,6 @@ json::value put_lxc_resize(call_context& ctx) {
             if (!ct || ct->node != node)
                 return {{}, without_newline(missing_config(guest_kind::lxc, vmid, node))};
             task_result r;
-            if (new_size == size)
-                return r;
             if (node_state* n = c.find_node(node))
                 for (auto& usage : n->storages)
                     if (usage.storage == volid.substr(0, volid.find(':')))
