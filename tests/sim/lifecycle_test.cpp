@@ -426,6 +426,32 @@ TEST_F(Lifecycle, LxcCreateErrorsAreThoseOfPve) {
     EXPECT_TRUE(resource(251).empty());
 }
 
+// pve-container API2/LXC.pm create_vm: PVE::Tools::validate_ssh_public_keys before anything else
+TEST_F(Lifecycle, LxcCreateChecksTheSshKeysFirst) {
+    auto bad = c->post("/nodes/pve/lxc", form({{"vmid", "252"},
+                                               {"ostemplate", debian_tmpl},
+                                               {"storage", "local-lvm"},
+                                               {"ssh-public-keys", "not a key"}}));
+    EXPECT_EQ(bad.status, 500u);
+    EXPECT_EQ(message(bad), "SSH public key validation error\n");
+    // before the vmid check too
+    EXPECT_EQ(message(c->post("/nodes/pve/lxc", form({{"vmid", "100"},
+                                                      {"ostemplate", debian_tmpl},
+                                                      {"storage", "local-lvm"},
+                                                      {"ssh-public-keys", "ssh-rsa"}}))),
+              "SSH public key validation error\n");
+    EXPECT_TRUE(resource(252).empty());
+    const auto upid =
+        start_task("/nodes/pve/lxc",
+                   form({{"vmid", "252"},
+                         {"ostemplate", debian_tmpl},
+                         {"storage", "local-lvm"},
+                         {"ssh-public-keys",
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl "
+                          "admin@example"}}));
+    EXPECT_EQ(finish(upid), "OK");
+}
+
 TEST_F(Lifecycle, LxcPowerActions) {
     EXPECT_EQ(message(c->post("/nodes/pve2/lxc/200/status/start")), "CT 200 already running\n");
     EXPECT_EQ(message(c->post("/nodes/pve2/lxc/200/status/resume")), "CT 200 already running\n");

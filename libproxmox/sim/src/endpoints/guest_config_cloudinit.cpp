@@ -221,7 +221,7 @@ std::string encrypt_password(std::string_view password, std::uint64_t salt_seed)
     return "$5$" + salt + "$" + hash;
 }
 
-/// PVE::Tools::validate_ssh_public_keys (ssh-keygen -l on each line)
+/// qemu's `sshkeys` are stored URL-encoded: decoded, then checked as validate_ssh_key_lines does.
 void validate_ssh_keys(const std::string& urlencoded) {
     std::string keys;
     for (std::size_t i = 0; i < urlencoded.size(); ++i) {
@@ -232,6 +232,11 @@ void validate_ssh_keys(const std::string& urlencoded) {
             keys += urlencoded[i];
         }
     }
+    validate_ssh_key_lines(keys);
+}
+
+/// PVE::Tools::validate_ssh_public_keys (ssh-keygen -l on each line)
+void validate_ssh_key_lines(const std::string& keys) {
     // PVE runs ssh-keygen -l on each key; a pattern stands in: [options] type base64 [comment]
     static const perl_regex key_re(
         R"(^(\S+\s+)?(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/]+={0,3}(\s.*)?$)",

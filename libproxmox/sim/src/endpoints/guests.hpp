@@ -91,6 +91,10 @@ void sync_from_config(guest_state& g);
 /// sync_from_config at the end.
 void apply_config_params(call_context& ctx, guest_state& g, const boost::json::object& params, bool creating);
 
+/// PVE::Tools::validate_ssh_public_keys on plain text (one key per line): 500 "SSH public key
+/// validation error" when a line is not a key (qemu `sshkeys`, LXC `ssh-public-keys`).
+void validate_ssh_key_lines(const std::string& keys);
+
 } // namespace proxmox::sim::detail
 
 #endif // PROXMOX_SIM_SRC_GUESTS_HPP

@@ -321,6 +321,9 @@ json::value post_lxc_create(call_context& ctx) {
     const bool unique = ctx.bool_param("unique");
     const bool start = ctx.bool_param("start");
     const auto pool = ctx.param("pool");
+    // pve-container API2/LXC.pm create_vm checks the keys before anything else
+    if (auto keys = ctx.param("ssh-public-keys"))
+        validate_ssh_key_lines(std::string(*keys));
 
     guest_state* existing = ctx.state.find_guest(vmid);
     const bool same_container_exists =
