@@ -472,11 +472,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             return;
         }
         std::string key = jsonrpc::id_key(id);
-        if (active_ids.count(key)) {
-            reply(jsonrpc::make_error(id, jsonrpc::invalid_request,
-                                      "Invalid Request: this id is already used by a running request"));
+        if (refuse_reused_id(id, key, reply))
             return;
-        }
         if (auto problem = validate(tool->input_schema, json::value(args))) {
             auto r = tool_result::failure(
                 fmt::format("Invalid arguments for {}: {}", tool->name, problem->message));
@@ -493,20 +490,33 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             reply(jsonrpc::make_error(id, jsonrpc::internal_error, "Internal error: tool has no handler"));
             return;
         }
-        if (calls.size() >= options.max_calls) { // each running call holds memory and maybe a connection
-            reply(jsonrpc::make_error(
-                id, jsonrpc::server_busy,
-                fmt::format("Server busy: {} tool calls are running; retry once some have "
-                            "answered",
-                            calls.size())));
+        if (refuse_when_busy(id, reply))
             return;
-        }
         json::value progress_token;
         if (const auto* meta = params.if_contains("_meta"); meta && meta->is_object())
             if (const auto* t = meta->get_object().if_contains("progressToken");
                 t && (t->is_string() || t->is_int64() || t->is_uint64()))
                 progress_token = *t;
         start_call(id, key, *tool, std::move(args), reply, std::move(progress_token), cluster, cluster_name);
+    }
+
+    /// Refuses a request whose id a running request still uses (answers it; true when refused).
+    bool refuse_reused_id(const json::value& id, const std::string& key, const reply_fn& reply) {
+        if (!active_ids.count(key))
+            return false;
+        reply(jsonrpc::make_error(id, jsonrpc::invalid_request,
+                                  "Invalid Request: this id is already used by a running request"));
+        return true;
+    }
+
+    /// Refuses a request when max_calls are running: each holds memory and maybe a connection.
+    bool refuse_when_busy(const json::value& id, const reply_fn& reply) {
+        if (calls.size() < options.max_calls)
+            return false;
+        reply(jsonrpc::make_error(
+            id, jsonrpc::server_busy,
+            fmt::format("Server busy: {} calls are running; retry once some have answered", calls.size())));
+        return true;
     }
 
     std::string cluster_names() const {
@@ -563,11 +573,15 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
         call_state state{id, key, tool.name, signal, reply, false};
         state.def = &tool;
         state.mode = mode_for(tool, args);
-        if (tool.safety != tool_safety::read && state.mode == call_mode::execute && options.audit) {
-            state.args = args;
+        // What the audit line shows of an executed write: its arguments and the cluster it named.
+        json::object audited;
+        if (tool.safety != tool_safety::read && options.audit) {
+            audited = args;
             if (!cluster_name.is_null())
-                state.args["cluster"] = cluster_name;
+                audited["cluster"] = cluster_name;
         }
+        if (state.mode == call_mode::execute)
+            state.args = audited;
         state.progress_token = std::move(progress_token);
         calls.emplace(serial, std::move(state));
         active_ids.emplace(key, serial);
@@ -597,29 +611,24 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
             // handler returns: keep the signal alive until then.
             asio::post(ex, [signal] {});
         };
+        asio::awaitable<tool_result> work;
         if (ctx.mode == call_mode::unconfirmed && options.ask_to_confirm && can_ask_user(ctx.peer)) {
             ctx.mode = call_mode::preview;
             execute_ctx.mode = call_mode::execute;
-            json::object audited = args;
-            if (!cluster_name.is_null())
-                audited["cluster"] = cluster_name;
-            auto on_confirmed = [w = weak_from_this(), serial, args = std::move(audited),
-                                 audit = bool(options.audit)] {
+            auto on_confirmed = [w = weak_from_this(), serial, audited = std::move(audited)] {
                 auto self = w.lock();
                 auto it = self ? self->calls.find(serial) : decltype(self->calls.end()){};
                 if (!self || it == self->calls.end())
                     return;
                 it->second.mode = call_mode::execute; // audited as executed from here on
-                if (audit)
-                    it->second.args = args;
+                it->second.args = audited;
             };
-            asio::co_spawn(executor,
-                           confirm_then_run(tool, std::move(ctx), std::move(execute_ctx), std::move(args),
-                                            std::move(on_confirmed), options.client_request_timeout),
-                           asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
-            return;
+            work = confirm_then_run(tool, std::move(ctx), std::move(execute_ctx), std::move(args),
+                                    std::move(on_confirmed), options.client_request_timeout);
+        } else {
+            work = tool.handler(std::move(ctx), std::move(args));
         }
-        asio::co_spawn(executor, tool.handler(std::move(ctx), std::move(args)),
+        asio::co_spawn(executor, std::move(work),
                        asio::bind_cancellation_slot(signal->slot(), std::move(completion)));
     }
 
@@ -804,17 +813,8 @@ struct session::impl : std::enable_shared_from_this<session::impl> {
                        asio::awaitable<rpc_outcome> work,
                        const reply_fn& reply) {
         std::string key = jsonrpc::id_key(id);
-        if (active_ids.count(key)) {
-            reply(jsonrpc::make_error(id, jsonrpc::invalid_request,
-                                      "Invalid Request: this id is already used by a running request"));
+        if (refuse_reused_id(id, key, reply) || refuse_when_busy(id, reply))
             return;
-        }
-        if (calls.size() >= options.max_calls) {
-            reply(jsonrpc::make_error(
-                id, jsonrpc::server_busy,
-                "Server busy: too many requests are running; retry once some have answered"));
-            return;
-        }
         std::uint64_t serial = next_serial++;
         auto signal = std::make_shared<asio::cancellation_signal>();
         calls.emplace(serial, call_state{id, key, method, signal, reply, false});
