@@ -1,8 +1,7 @@
 #include "completion.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/array.hpp>
-
-#include <cctype>
 
 namespace proxmox::mcp {
 
@@ -11,13 +10,7 @@ namespace {
 constexpr std::size_t max_completion_values = 100; // the spec's limit per answer
 
 bool starts_with_icase(std::string_view value, std::string_view prefix) {
-    if (prefix.size() > value.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(value[i])) !=
-            std::tolower(static_cast<unsigned char>(prefix[i])))
-            return false;
-    return true;
+    return prefix.size() <= value.size() && boost::beast::iequals(value.substr(0, prefix.size()), prefix);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "http/http_guard.hpp"
 #include "text.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/authority_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/scheme.hpp>
@@ -18,21 +19,14 @@
 
 namespace proxmox::mcp {
 
+namespace beast = boost::beast;
+
 namespace asio = boost::asio;
 namespace urls = boost::urls;
 
 namespace {
 
 constexpr std::string_view listen_example = "e.g. --http 127.0.0.1:8080 (this machine only)";
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) {
-                   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-               };
-               return lower(x) == lower(y);
-           });
-}
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -65,7 +59,7 @@ asio::ip::address_v6 to_asio(const urls::ipv6_address& a) {
 bool is_loopback_name(const urls::authority_view& a) {
     switch (a.host_type()) {
     case urls::host_type::name:
-        return iequals(a.encoded_host(), "localhost");
+        return beast::iequals(a.encoded_host(), "localhost");
     case urls::host_type::ipv4:
         return to_asio(a.host_ipv4_address()) == asio::ip::make_address_v4("127.0.0.1");
     case urls::host_type::ipv6:
@@ -128,7 +122,7 @@ listen_address_result parse_listen_address(std::string_view text) {
             return fail(fmt::format("--http {} has no address; {}, or 0.0.0.0:PORT for every interface "
                                     "(needs {})",
                                     quoted, listen_example, http_token_env));
-        if (!iequals(a.encoded_host(), "localhost"))
+        if (!beast::iequals(a.encoded_host(), "localhost"))
             return fail(
                 fmt::format("--http {}: host names are not resolved; give an IP address (127.0.0.1, [::1], "
                             "0.0.0.0) or localhost, {}",
@@ -244,7 +238,7 @@ bool origin_allowed(std::string_view origin_header, const std::vector<web_origin
 bool bearer_token_matches(std::string_view authorization_header, std::string_view token) {
     std::string_view h = trim_blanks(authorization_header);
     auto space = h.find(' ');
-    if (space == std::string_view::npos || !iequals(h.substr(0, space), "Bearer"))
+    if (space == std::string_view::npos || !beast::iequals(h.substr(0, space), "Bearer"))
         return false;
     std::string_view credentials = trim_blanks(h.substr(space + 1));
     if (credentials.empty() || token.empty())

@@ -1,21 +1,16 @@
 #include "http/media_type.hpp"
 #include "text.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <string>
 
 namespace proxmox::mcp {
 
-namespace {
+namespace beast = boost::beast;
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) {
-                   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-               };
-               return lower(x) == lower(y);
-           });
-}
+namespace {
 
 /// `q=0`, `q=0.0`, ... among the parameters of a media range.
 bool excluded(std::string_view parameters) {
@@ -57,16 +52,17 @@ accepted_media parse_accept(std::string_view accept_header) {
         std::string_view type = trim_blanks(range.substr(0, semicolon));
         if (semicolon != std::string_view::npos && excluded(range.substr(semicolon + 1)))
             continue;
-        if (iequals(type, "application/json") || iequals(type, "application/*") || type == "*/*")
+        if (beast::iequals(type, "application/json") || beast::iequals(type, "application/*") ||
+            type == "*/*")
             out.json = true;
-        else if (iequals(type, "text/event-stream") || iequals(type, "text/*"))
+        else if (beast::iequals(type, "text/event-stream") || beast::iequals(type, "text/*"))
             out.sse = true;
     }
     return out;
 }
 
 bool is_json_content_type(std::string_view content_type) {
-    return iequals(trim_blanks(content_type.substr(0, content_type.find(';'))), "application/json");
+    return beast::iequals(trim_blanks(content_type.substr(0, content_type.find(';'))), "application/json");
 }
 
 } // namespace proxmox::mcp
