@@ -28,14 +28,6 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-std::optional<vmid_t> parse_vmid(std::string_view s) {
-    vmid_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v < 100 || v > 999999999)
-        return std::nullopt;
-    return v;
-}
-
 std::optional<bool> parse_switch(std::string_view v) {
     if (v == "1" || v == "true" || v == "yes" || v == "on")
         return true;
@@ -49,6 +41,14 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 } // namespace
+
+std::optional<vmid_t> parse_vmid(std::string_view s) {
+    vmid_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v < 100 || v > 999999999)
+        return std::nullopt;
+    return v;
+}
 
 std::optional<std::vector<std::pair<vmid_t, vmid_t>>> parse_vmid_ranges(std::string_view text) {
     std::vector<std::pair<vmid_t, vmid_t>> out;

@@ -51,6 +51,9 @@ struct server_policy {
 std::optional<server_policy> parse_policy(const std::function<std::string(std::string_view)>& get,
                                           std::string& error);
 
+/// A vmid written as digits, 100..999999999; nullopt otherwise.
+std::optional<vmid_t> parse_vmid(std::string_view text);
+
 /// `100-199,9000` -> ranges; nullopt when malformed.
 std::optional<std::vector<std::pair<vmid_t, vmid_t>>> parse_vmid_ranges(std::string_view text);
 

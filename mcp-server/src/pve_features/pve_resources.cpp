@@ -14,8 +14,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <charconv>
 #include <variant>
 
 namespace proxmox::mcp::pve {
@@ -63,30 +61,17 @@ asio::awaitable<resource_contents> read_node_status(tool_context ctx, std::strin
     auto answer = co_await ctx.client->async_call(params, asio::use_awaitable);
     if (!answer) {
         const proxmox::error e = answer.error();
-        auto nodes = co_await tools::cluster_nodes(ctx);
-        if (nodes &&
-            std::none_of(nodes->begin(), nodes->end(), [&](const auto& n) { return n.node == node; })) {
-            std::vector<std::string> names;
-            for (const auto& n : *nodes)
-                names.push_back(n.node);
+        auto names = co_await tools::nodes_without(ctx, node, e);
+        if (names)
             co_return resource_contents::missing(
-                fmt::format("node {} is not in the cluster; nodes: {}", node, tools::joined(names)));
-        }
+                fmt::format("node {} is not in the cluster; nodes: {}", node, tools::joined(*names)));
         co_return read_failure(fmt::format("Reading the status of node {} failed", node), e);
     }
     co_return json_contents(std::move(uri), answer->data);
 }
 
-std::optional<std::int64_t> vmid_in(std::string_view text) {
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 1 || v > 999999999)
-        return std::nullopt;
-    return v;
-}
-
 asio::awaitable<resource_contents> read_guest_config(tool_context ctx, std::string uri, uri_variables vars) {
-    auto vmid = vmid_in(vars["vmid"]);
+    auto vmid = parse_vmid(vars["vmid"]);
     if (!vmid)
         co_return resource_contents::missing(fmt::format("{} is not a vmid", quote_text(vars["vmid"], 32)));
     json::object selector{{"vmid", *vmid}};
@@ -126,8 +111,7 @@ std::variant<proxmox::upid, std::string> task_of(const tool_context& ctx, const 
     if (ctx.policy) {
         if (auto refusal = ctx.policy->refuse_node(parsed->node))
             return *refusal;
-        if (auto vmid = vmid_in(parsed->id);
-            vmid && !ctx.policy->vmid_allowed(static_cast<proxmox::vmid_t>(*vmid)))
+        if (auto vmid = parse_vmid(parsed->id); vmid && !ctx.policy->vmid_allowed(*vmid))
             return fmt::format("the task belongs to guest {}, which PROXMOX_ALLOWED_VMIDS leaves out", *vmid);
     }
     return std::move(*parsed);

@@ -141,21 +141,26 @@ asio::awaitable<outcome<std::vector<proxmox::node_summary>>> cluster_nodes(const
     co_return std::move(*nodes);
 }
 
+asio::awaitable<std::optional<std::vector<std::string>>>
+nodes_without(const tool_context& ctx, std::string_view node, const proxmox::error& e) {
+    if (e.http_status < 400 || is(e, proxmox::errc::auth_failed) || is(e, proxmox::errc::permission_denied))
+        co_return std::nullopt;
+    auto nodes = co_await ctx.client->async_nodes(asio::use_awaitable);
+    if (!nodes || std::any_of(nodes->begin(), nodes->end(), [&](const auto& n) { return n.node == node; }))
+        co_return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& n : *nodes)
+        names.push_back(n.node);
+    co_return names;
+}
+
 asio::awaitable<tool_result>
 node_failure(const tool_context& ctx, std::string_view what, std::string_view node, const proxmox::error& e) {
-    if (e.http_status >= 400 && !is(e, proxmox::errc::auth_failed) &&
-        !is(e, proxmox::errc::permission_denied)) {
-        auto nodes = co_await ctx.client->async_nodes(asio::use_awaitable);
-        if (nodes &&
-            std::none_of(nodes->begin(), nodes->end(), [&](const auto& n) { return n.node == node; })) {
-            std::vector<std::string> names;
-            for (const auto& n : *nodes)
-                names.push_back(n.node);
-            co_return tool_result::failure(
-                fmt::format("{}: node '{}' is not in the cluster. Fix: use one of its nodes: {}.", what,
-                            quote_text(node), fmt::join(names, ", ")));
-        }
-    }
+    auto names = co_await nodes_without(ctx, node, e);
+    if (names)
+        co_return tool_result::failure(
+            fmt::format("{}: node '{}' is not in the cluster. Fix: use one of its nodes: {}.", what,
+                        quote_text(node), fmt::join(*names, ", ")));
     co_return failure(what, e);
 }
 

@@ -42,6 +42,11 @@ node_argument(const tool_context& ctx, const json::object& args, std::string_vie
 /// The cluster's nodes (`GET /nodes`), for checks and messages.
 boost::asio::awaitable<outcome<std::vector<proxmox::node_summary>>> cluster_nodes(const tool_context& ctx);
 
+/// After a node-scoped call failed with `e`: the cluster's node names when `node` is not among
+/// them (one `GET /nodes`), nullopt when it is or `e` cannot mean that (auth, permissions).
+boost::asio::awaitable<std::optional<std::vector<std::string>>>
+nodes_without(const tool_context& ctx, std::string_view node, const proxmox::error& e);
+
 /// A failed node-scoped call: when `node` is not in the cluster, says so and lists the nodes
 /// (PVE answers a raw "hostname lookup failed"); otherwise failure(what, e).
 boost::asio::awaitable<tool_result>
