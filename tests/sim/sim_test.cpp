@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -186,6 +187,69 @@ TEST_F(Sim, ClusterResourcesUsesPveIdsAndFilters) {
         EXPECT_EQ(text(s, "id"), "storage/" + text(s, "node") + "/" + text(s, "storage"));
         EXPECT_TRUE(text(s, "content") == "backup,iso,vztmpl" || text(s, "content") == "images,rootdir");
     }
+}
+
+TEST_F(Sim, ClusterResourcesAreOrderedAndShapedLikePveNineOne) {
+    client c(info());
+    // a pool with a running VM (100), a stopped one (101) and a running container (200)
+    ASSERT_EQ(c.post("/pools", "poolid=web").status, 200u);
+    ASSERT_EQ(send_form(c, "PUT", "/pools/web", "vms=100,101,200").status, 200u);
+    // VMID 1000 sorts between 100 and 101 (Cluster.pm: `sort keys`, a string sort)
+    ASSERT_EQ(c.post("/nodes/pve/qemu", "vmid=1000").status, 200u);
+
+    auto all = data(c.get("/cluster/resources")).as_array();
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(text(all[0], "id"), "/pool/web") << "pools come first";
+    std::vector<std::string> order;
+    std::set<std::string> types;
+    for (const auto& r : all) {
+        types.insert(text(r, "type"));
+        if (text(r, "type") == "qemu" || text(r, "type") == "lxc")
+            order.push_back(std::to_string(number(r, "vmid")));
+    }
+    ASSERT_GE(order.size(), 3u);
+    EXPECT_EQ((std::vector<std::string>{order[0], order[1], order[2]}),
+              (std::vector<std::string>{"100", "1000", "101"}));
+    EXPECT_FALSE(types.contains("sdn")) << "a 9.x node publishes network entries instead";
+
+    // the pool sums its running members: maxcpu, mem, maxmem; cpu weighted by maxcpu; the
+    // longest uptime
+    json::object vm100, ct200;
+    std::vector<json::object> zones;
+    for (const auto& r : all) {
+        if (text(r, "id") == "qemu/100")
+            vm100 = r.as_object();
+        if (text(r, "id") == "lxc/200")
+            ct200 = r.as_object();
+        if (text(r, "type") == "network")
+            zones.push_back(r.as_object());
+        if (text(r, "type") == "node") {
+            EXPECT_EQ(number(r, "cgroup-mode"), 2) << text(r, "id");
+        }
+    }
+    ASSERT_EQ(text(vm100, "status"), "running");
+    ASSERT_EQ(text(ct200, "status"), "running");
+    const auto& pool = all[0].as_object();
+    EXPECT_EQ(number(pool, "maxcpu"), number(vm100, "maxcpu") + number(ct200, "maxcpu"));
+    EXPECT_EQ(number(pool, "maxmem"), number(vm100, "maxmem") + number(ct200, "maxmem"));
+    EXPECT_EQ(number(pool, "mem"), number(vm100, "mem") + number(ct200, "mem"));
+    EXPECT_EQ(number(pool, "uptime"), std::max(number(vm100, "uptime"), number(ct200, "uptime")));
+    const auto cpu = [](const json::object& o) { return o.at("cpu").to_number<double>(); };
+    const double maxcpu_vm = vm100.at("maxcpu").to_number<double>(),
+                 maxcpu_ct = ct200.at("maxcpu").to_number<double>();
+    EXPECT_NEAR(cpu(pool), (cpu(vm100) * maxcpu_vm + cpu(ct200) * maxcpu_ct) / (maxcpu_vm + maxcpu_ct), 1e-9);
+    EXPECT_FALSE(pool.contains("disk")) << "disks are not summed";
+
+    // the default zone of every node, as a `network` entry
+    ASSERT_EQ(zones.size(), 3u);
+    EXPECT_EQ(json::serialize(zones[0]),
+              R"({"id":"network/pve/zone/localnetwork","type":"network","network-type":"zone",)"
+              R"("network":"localnetwork","node":"pve","status":"ok"})");
+    // only without a filter; `type=sdn` finds no legacy entries
+    EXPECT_TRUE(data(c.get("/cluster/resources?type=sdn")).as_array().empty());
+    const auto guests = data(c.get("/cluster/resources?type=vm"));
+    for (const auto& r : guests.as_array())
+        EXPECT_NE(text(r, "type"), "pool");
 }
 
 TEST_F(Sim, GuestListsArePerNode) {

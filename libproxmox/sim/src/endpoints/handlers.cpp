@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 namespace proxmox::sim::detail {
 
@@ -455,41 +456,88 @@ json::value get_node_status(call_context& ctx) {
     return o;
 }
 
+/// A pool's entry sums its running members (Cluster.pm resources), whether or not the caller may
+/// audit them: mem, maxmem and maxcpu add up, cpu is weighted by maxcpu, uptime is the longest.
+void add_to_pool_entry(json::object& pool, const json::object& guest) {
+    const auto number = [](const json::object& o, std::string_view key) {
+        const json::value* v = o.if_contains(key);
+        return v && v->is_number() ? v->to_number<double>() : 0.0;
+    };
+    const auto uptime = guest.if_contains("uptime");
+    if (!uptime || !uptime->is_int64() || uptime->get_int64() == 0)
+        return;
+    if (!pool.contains("uptime") || uptime->get_int64() > pool.at("uptime").to_number<std::int64_t>())
+        pool["uptime"] = uptime->get_int64();
+    pool["mem"] = static_cast<std::int64_t>(number(pool, "mem") + number(guest, "mem"));
+    pool["maxmem"] = static_cast<std::int64_t>(number(pool, "maxmem") + number(guest, "maxmem"));
+    const double maxcpu = number(pool, "maxcpu"), guest_maxcpu = number(guest, "maxcpu");
+    if (maxcpu + guest_maxcpu > 0)
+        pool["cpu"] =
+            (number(pool, "cpu") * maxcpu + number(guest, "cpu") * guest_maxcpu) / (maxcpu + guest_maxcpu);
+    const double sum = maxcpu + guest_maxcpu;
+    if (sum == std::floor(sum)) // Perl prints a whole number without a fraction
+        pool["maxcpu"] = static_cast<std::int64_t>(sum);
+    else
+        pool["maxcpu"] = sum;
+}
+
+/// Cluster.pm resources, PVE 9.1: pools first, then guests in the string order of their VMIDs
+/// (`sort keys`), nodes, storages, and the `network` entries of the default zone. A 9.x node
+/// publishes `network` instead of `sdn` entries, so `type=sdn` lists nothing and `network`
+/// entries (like pools) only come without a filter.
 json::value get_cluster_resources(call_context& ctx) {
     const auto type = ctx.param("type").value_or("");
     const auto now = ctx.now;
+    const auto& access = ctx.state.access;
+    const auto& user = ctx.auth.user;
     json::array out;
-    if (type.empty() || type == "vm")
-        for (const auto& [vmid, g] : ctx.state.guests) {
-            if (!rpc_check(ctx.state.access, ctx.auth.user, fmt::format("/vms/{}", vmid), {"VM.Audit"}))
-                continue; // Cluster.pm resources lists what the caller may audit
-            const node_state* n = ctx.state.find_node(g.node);
-            auto entry = guest_entry(g, now, n && n->offline);
-            if (const std::string* pool = pool_of(ctx.state.access, vmid))
+    std::map<std::string, std::size_t> pool_index; // pool -> its entry in `out`
+    if (type.empty())
+        for (const auto& [poolid, pool] : access.pools)
+            if (rpc_check(access, user, "/pool/" + poolid, {"Pool.Audit"})) {
+                pool_index[poolid] = out.size();
+                out.push_back(json::object{{"id", "/pool/" + poolid}, {"pool", poolid}, {"type", "pool"}});
+            }
+    if (type.empty() || type == "vm") {
+        std::vector<std::pair<std::string, const guest_state*>> by_text;
+        by_text.reserve(ctx.state.guests.size());
+        for (const auto& [vmid, g] : ctx.state.guests)
+            by_text.emplace_back(std::to_string(vmid), &g);
+        std::sort(by_text.begin(), by_text.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& [text, g] : by_text) {
+            const node_state* n = ctx.state.find_node(g->node);
+            auto entry = guest_entry(*g, now, n && n->offline);
+            if (const std::string* pool = pool_of(access, g->vmid)) {
                 entry["pool"] = *pool;
-            out.push_back(std::move(entry));
+                if (auto it = pool_index.find(*pool); it != pool_index.end())
+                    add_to_pool_entry(out[it->second].as_object(), entry);
+            }
+            if (rpc_check(access, user, "/vms/" + text, {"VM.Audit"}))
+                out.push_back(std::move(entry));
         }
+    }
     if (type.empty() || type == "node") {
         auto loads = guest_loads(ctx.state, now);
-        for (const auto& n : ctx.state.nodes)
-            out.push_back(node_entry(n, loads[n.name], now));
+        for (const auto& n : ctx.state.nodes) {
+            auto entry = node_entry(n, loads[n.name], now);
+            entry["cgroup-mode"] = 2; // pvestatd's static-info: the unified cgroup v2 hierarchy
+            out.push_back(std::move(entry));
+        }
     }
     if (type.empty() || type == "storage")
         for (const auto& s : ctx.state.storages)
             for (const auto& n : ctx.state.nodes)
-                if (rpc_check(ctx.state.access, ctx.auth.user, "/storage/" + s.id, {"Datastore.Audit"}))
+                if (rpc_check(access, user, "/storage/" + s.id, {"Datastore.Audit"}))
                     out.push_back(storage_entry(s, n));
-    if (type.empty() || type == "sdn")
+    if (type.empty() && rpc_check(access, user, "/sdn/zones/localnetwork", {"SDN.Audit"}))
         for (const auto& n : ctx.state.nodes)
-            out.push_back(json::object{{"id", fmt::format("sdn/{}/localnetwork", n.name)},
-                                       {"sdn", "localnetwork"},
+            out.push_back(json::object{{"id", fmt::format("network/{}/zone/localnetwork", n.name)},
+                                       {"type", "network"},
+                                       {"network-type", "zone"},
+                                       {"network", "localnetwork"},
                                        {"node", n.name},
-                                       {"type", "sdn"},
-                                       {"status", n.offline ? "unknown" : "ok"}});
-    if (type.empty())
-        for (const auto& [poolid, pool] : ctx.state.access.pools)
-            if (rpc_check(ctx.state.access, ctx.auth.user, "/pool/" + poolid, {"Pool.Audit"}))
-                out.push_back(json::object{{"id", "/pool/" + poolid}, {"pool", poolid}, {"type", "pool"}});
+                                       {"status", "ok"}});
     return out;
 }
 
