@@ -355,11 +355,67 @@ TEST_F(BackupTest, ContainersBecomeTarArchives) {
     EXPECT_TRUE(has_line(lines, "INFO: backup mode: snapshot"));
     EXPECT_TRUE(has_line(lines, "INFO: including mount point rootfs ('/') in backup"));
     EXPECT_TRUE(has_line(lines, "INFO: create storage snapshot 'vzdump'"));
-    EXPECT_TRUE(has_line(lines, "INFO: prune older backups with retention: keep-all=1"));
+    // VZDump.pm new: keep-all (the default retention) turns the remove path off, so no prune lines
+    for (const auto& line : lines)
+        EXPECT_FALSE(line.starts_with("INFO: prune")) << line;
     auto b = backup_of(c, ct.node, ct.vmid);
     EXPECT_EQ(text(b, "format"), "tar");
     EXPECT_EQ(text(b, "subtype"), "lxc");
     EXPECT_FALSE(b.contains("notes"));
+}
+
+/// root@pam with a password: only root may set prune-backups (an API token is not root@pam).
+class BackupAsRoot : public proxmox::testing::sim_fixture {
+protected:
+    void tune(proxmox::sim::options& o) override { o.users = {{"root@pam", "rootpw", ""}}; }
+
+    /// A write as root@pam with a fresh ticket and its CSRF token.
+    reply root_call(client& c, const std::string& method, const std::string& path, const std::string& form) {
+        request login;
+        login.method = "POST";
+        login.target = "/api2/json/access/ticket";
+        login.auth = false;
+        login.content_type = "application/x-www-form-urlencoded";
+        login.body = "username=root@pam&password=rootpw";
+        const auto ticket = data(c.send(login));
+        request r;
+        r.method = method;
+        r.target = "/api2/json" + path;
+        r.auth = false;
+        r.headers = {{"Cookie", "PVEAuthCookie=" + encode_segment(text(ticket, "ticket"))},
+                     {"CSRFPreventionToken", text(ticket, "CSRFPreventionToken")}};
+        r.content_type = "application/x-www-form-urlencoded";
+        r.body = form;
+        return c.send(r);
+    }
+};
+
+TEST_F(BackupAsRoot, PruningLogsTheRetentionAndTheRemovedBackups) {
+    client c(info());
+    const auto vm = pick(c, "qemu", "stopped");
+    const auto path = "/nodes/" + vm.node + "/vzdump";
+    const auto backup = [&](const std::string& extra) {
+        auto r = root_call(c, "POST", path, "vmid=" + vm.vmid + "&storage=local" + extra);
+        EXPECT_EQ(r.status, 200u) << r.body;
+        const std::string upid(data(r).as_string());
+        EXPECT_EQ(text(wait_for_task(c, upid), "exitstatus"), "OK");
+        return task_lines(c, upid);
+    };
+    backup("");
+    server().advance_clock(std::chrono::seconds(60)); // a new archive name
+    const auto lines = backup("&prune-backups=" + form_value("keep-last=1"));
+    EXPECT_TRUE(has_line(lines, "INFO: prune older backups with retention: keep-last=1"));
+    bool removed = false;
+    for (const auto& line : lines)
+        removed =
+            removed || line.starts_with("INFO: removing backup 'local:backup/vzdump-qemu-" + vm.vmid + "-");
+    EXPECT_TRUE(removed);
+    EXPECT_TRUE(has_line(lines, "INFO: pruned 1 backup(s) not covered by keep-retention policy"));
+    backup_of(c, vm.node, vm.vmid); // exactly one left
+
+    // keep-all given explicitly: no prune lines either
+    for (const auto& line : backup("&prune-backups=" + form_value("keep-all=1")))
+        EXPECT_FALSE(line.starts_with("INFO: prune")) << line;
 }
 
 class BackupLock : public proxmox::testing::sim_fixture {

@@ -391,6 +391,10 @@ json::value post_vzdump(call_context& ctx) {
             job.prune = "keep-last=" + *maxfiles;
     if (job.prune.empty())
         job.prune = "keep-all=1";
+    // VZDump.pm new: "avoid triggering any remove code path if keep-all is set" (no prune lines)
+    if (const auto items = split_list(job.prune);
+        std::find(items.begin(), items.end(), "keep-all=1") != items.end())
+        job.remove = false;
 
     // VZDump->new: storage_info decides before any guest is touched
     std::string setup_error;
