@@ -340,6 +340,16 @@ TEST_F(GuestConfig, ResizeGrowsDisksInATask) {
     auto r = put(*c, path + "/resize", "disk=scsi0&size=big");
     EXPECT_EQ(r.status, 400u);
     EXPECT_EQ(error_of(r, "size"), "value does not match the regex pattern");
+
+    // qemu-server's resize_vm checks nothing before its worker: a VM that is not on the node
+    // gets a UPID, and the task fails loading the config
+    const auto node = path.substr(7, path.find('/', 7) - 7);
+    const auto vmid = path.substr(path.rfind('/') + 1);
+    const std::string other = node == "pve" ? "pve2" : "pve";
+    r = put(*c, "/nodes/" + other + "/qemu/" + vmid + "/resize", "disk=scsi0&size=%2B1G");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(text(wait(r), "exitstatus"),
+              "Configuration file 'nodes/" + other + "/qemu-server/" + vmid + ".conf' does not exist");
 }
 
 // --- lxc ------------------------------------------------------------------------------------
