@@ -121,6 +121,13 @@ TEST_F(Lifecycle, QemuCreateHoldsTheCreateLockWhileItsTaskRuns) {
     EXPECT_EQ(number(g, "maxdisk"), 8LL << 30);
     EXPECT_EQ(number(g, "maxcpu"), 2);
     EXPECT_EQ(volids("pve", 150), std::vector<std::string>{"local-lvm:vm-150-disk-0"});
+    // create_disks: each new disk's whole drive line is logged; an existing volume gets the
+    // size volume_size_info reads (the ISO's 790626304 bytes, in format_size's largest exact unit)
+    EXPECT_TRUE(contains(log(upid), "scsi0: successfully created disk 'local-lvm:vm-150-disk-0,size=8G'\n"))
+        << log(upid);
+    auto config = data(c->get("/nodes/pve/qemu/150/config"));
+    EXPECT_EQ(text(config, "ide2"), std::string(debian_iso) + ",media=cdrom,size=754M");
+    EXPECT_EQ(text(config, "scsi0"), "local-lvm:vm-150-disk-0,size=8G");
     bool listed = false;
     const auto vms = data(c->get("/nodes/pve/qemu"));
     for (const auto& vm : vms.as_array())
@@ -226,20 +233,47 @@ TEST_F(Lifecycle, LinkedCloneOfATemplateLocksTheNewVmUntilDone) {
     EXPECT_EQ(message(busy), "VM is locked (clone)\n");
 
     EXPECT_EQ(finish(upid), "OK");
-    EXPECT_TRUE(contains(log(upid), "create linked clone of drive scsi0 (local-lvm:base-9000-disk-0)"))
-        << log(upid);
+    const auto lines = task_lines(*c, upid);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "creating a clone of VM 9000 with ID 300");
+    EXPECT_EQ(lines[1], "create linked clone of drive scsi0 (local-lvm:base-9000-disk-0)");
+    EXPECT_FALSE(contains(log(upid), "allocated target volume")) << "vdisk_clone allocates nothing";
     auto g = resource(300);
     EXPECT_EQ(text(g, "name"), "linked");
     EXPECT_EQ(number(g, "template"), 0);
     EXPECT_FALSE(g.contains("lock"));
-    EXPECT_EQ(volids("pve", 300), std::vector<std::string>{"local-lvm:base-9000-disk-0/vm-300-disk-0"});
+    // LvmThinPlugin clone_image names the thin snapshot like any disk
+    EXPECT_EQ(volids("pve", 300), std::vector<std::string>{"local-lvm:vm-300-disk-0"});
+}
+
+TEST_F(Lifecycle, DestroyingATemplateKeepsItsLvmThinLinkedClones) {
+    ASSERT_EQ(finish(start_task("/nodes/pve/qemu/9000/clone", "newid=300")), "OK");
+    // volume_is_base_and_used cannot see LVM-thin clones, so destroy_vm frees the base volume;
+    // the clone is a thin snapshot that keeps its blocks
+    auto r = del("/nodes/pve/qemu/9000");
+    ASSERT_EQ(r.status, 200u) << r.reason;
+    const auto upid = std::string(data(r).as_string());
+    EXPECT_EQ(finish(upid), "OK");
+    EXPECT_TRUE(contains(log(upid), "  Logical volume \"base-9000-disk-0\" successfully removed."))
+        << log(upid);
+    EXPECT_TRUE(resource(9000).empty());
+    EXPECT_TRUE(volids("pve", 9000).empty());
+    EXPECT_EQ(volids("pve", 300), std::vector<std::string>{"local-lvm:vm-300-disk-0"});
+    EXPECT_EQ(text(data(c->get("/nodes/pve/qemu/300/config")), "scsi0").rfind("local-lvm:vm-300-disk-0,", 0),
+              0u);
+    EXPECT_EQ(finish(start_task("/nodes/pve/qemu/300/status/start")), "OK");
 }
 
 TEST_F(Lifecycle, FullCloneOfARunningVm) {
     const auto upid = start_task("/nodes/pve/qemu/100/clone", "newid=310&full=1");
     EXPECT_EQ(finish(upid), "OK");
     const auto lines = log(upid);
-    EXPECT_TRUE(contains(lines, "create full clone of drive scsi0 (local-lvm:vm-100-disk-0)")) << lines;
+    EXPECT_EQ(lines.rfind("creating a clone of VM 100 with ID 310\n", 0), 0u) << lines;
+    EXPECT_TRUE(contains(lines, "create full clone of drive scsi0 (local-lvm:vm-100-disk-0)\n"
+                                "  Logical volume \"vm-310-disk-0\" created.\n"
+                                "allocated target volume 'local-lvm:vm-310-disk-0'\n"
+                                "drive mirror is starting for drive-scsi0\n"))
+        << lines;
     EXPECT_TRUE(contains(lines, "all 'mirror' jobs are ready")) << lines;
     auto g = resource(310);
     EXPECT_EQ(text(g, "name"), "Copy-of-VM-web01");
@@ -250,8 +284,20 @@ TEST_F(Lifecycle, FullCloneOfARunningVm) {
 TEST_F(Lifecycle, CloneErrorsAreThoseOfPve) {
     EXPECT_EQ(message(c->post("/nodes/pve/qemu/103/clone", "newid=320&full=0")),
               "Linked clone feature is not supported for 'local-lvm:vm-103-disk-0' (scsi0)\n");
-    EXPECT_EQ(message(c->post("/nodes/pve/qemu/103/clone", "newid=101")),
-              "unable to create VM 101: config file already exists\n");
+    // $load_and_check looks for the config on this node only ...
+    EXPECT_EQ(message(c->post("/nodes/pve/qemu/103/clone", "newid=100")),
+              "unable to create VM 100: config file already exists\n");
+    // ... so a VM on another node or a container gets a task, and pmxcfs refuses its temporary
+    // config
+    for (const auto& [newid, kind] : {std::pair{"101", "qemu"}, std::pair{"202", "lxc"}}) {
+        const auto upid = start_task("/nodes/pve/qemu/103/clone", std::string("newid=") + newid);
+        EXPECT_EQ(finish(upid), std::string("close (rename) atomic file '/etc/pve/nodes/pve/qemu-server/") +
+                                    newid + ".conf' failed: File exists");
+        EXPECT_EQ(log(upid), std::string("creating a clone of VM 103 with ID ") + newid + "\nTASK ERROR: " +
+                                 "close (rename) atomic file '/etc/pve/nodes/pve/qemu-server/" + newid +
+                                 ".conf' failed: File exists\n");
+        EXPECT_EQ(text(resource(std::stoi(newid)), "type"), kind) << "the existing guest is untouched";
+    }
     EXPECT_EQ(message(c->post("/nodes/pve/qemu/103/clone", "newid=320&target=pve2")),
               "can't clone VM to node 'pve2' (VM uses local storage)\n");
     EXPECT_EQ(message(c->post("/nodes/pve/qemu/9000/clone", "newid=320&storage=local-lvm")),
@@ -369,6 +415,45 @@ TEST_F(Lifecycle, QemuSuspendToDiskAndResume) {
     st = current("pve", "qemu", 100);
     EXPECT_EQ(text(st, "status"), "running");
     EXPECT_FALSE(st.as_object().contains("lock"));
+}
+
+TEST_F(Lifecycle, StartingWithABridgeTheNodeLacksFailsInTheTask) {
+    // create takes any pve-bridge-id; read_bridge_mtu at start finds no /sys/class/net/vmbr9
+    ASSERT_EQ(finish(start_task("/nodes/pve/qemu", form({{"vmid", "160"}, {"net0", "virtio,bridge=vmbr9"}}))),
+              "OK");
+    EXPECT_EQ(finish(start_task("/nodes/pve/qemu/160/status/start")), "bridge 'vmbr9' does not exist");
+    EXPECT_EQ(text(current("pve", "qemu", 160), "status"), "stopped");
+
+    // a non-virtio NIC gets as far as QEMU, whose network script fails
+    ASSERT_EQ(finish(start_task(
+                  "/nodes/pve/qemu",
+                  form({{"vmid", "161"}, {"net0", "virtio,bridge=vmbr0"}, {"net1", "e1000,bridge=vmbr9"}}))),
+              "OK");
+    const auto e1000 = start_task("/nodes/pve/qemu/161/status/start");
+    EXPECT_EQ(finish(e1000), "start failed: QEMU exited with code 1");
+    EXPECT_EQ(log(e1000), "bridge 'vmbr9' does not exist\n"
+                          "kvm: -netdev type=tap,id=net1,ifname=tap161i1,script=/usr/libexec/qemu-server/"
+                          "pve-bridge,downscript=/usr/libexec/qemu-server/pve-bridgedown: network script "
+                          "/usr/libexec/qemu-server/pve-bridge failed with status 512\n"
+                          "TASK ERROR: start failed: QEMU exited with code 1\n");
+    EXPECT_EQ(text(current("pve", "qemu", 161), "status"), "stopped");
+
+    request fix;
+    fix.method = "PUT";
+    fix.target = "/api2/json/nodes/pve/qemu/161/config";
+    fix.body = "net1=" + form_value("e1000,bridge=vmbr0");
+    fix.content_type = "application/x-www-form-urlencoded";
+    ASSERT_EQ(c->send(fix).status, 200u);
+    EXPECT_EQ(finish(start_task("/nodes/pve/qemu/161/status/start")), "OK");
+
+    // pve-container's update_lxc_config reads every NIC's bridge
+    ASSERT_EQ(finish(start_task("/nodes/pve/lxc", form({{"vmid", "260"},
+                                                        {"ostemplate", debian_tmpl},
+                                                        {"rootfs", "local-lvm:4"},
+                                                        {"net0", "name=eth0,bridge=vmbr9,ip=dhcp"}}))),
+              "OK");
+    EXPECT_EQ(finish(start_task("/nodes/pve/lxc/260/status/start")), "bridge 'vmbr9' does not exist");
+    EXPECT_EQ(text(current("pve", "lxc", 260), "status"), "stopped");
 }
 
 // --- lxc -------------------------------------------------------------------------------------
@@ -571,6 +656,22 @@ TEST_F(Lifecycle, RestoreTakesTheArchivesConfig) {
     auto g = resource(180);
     EXPECT_EQ(text(g, "name"), text(resource(101), "name"));
     EXPECT_EQ(number(g, "maxdisk"), number(resource(101), "maxdisk"));
+
+    // restore_update_config_line: a new vmgenid always, a new smbios1 uuid (and MACs) with unique
+    const auto original = data(c->get("/nodes/pve2/qemu/101/config"));
+    const auto unique = data(c->get("/nodes/pve2/qemu/180/config"));
+    ASSERT_FALSE(text(original, "vmgenid").empty());
+    ASSERT_EQ(text(original, "smbios1").rfind("uuid=", 0), 0u);
+    EXPECT_EQ(text(unique, "vmgenid").size(), 36u);
+    EXPECT_NE(text(unique, "vmgenid"), text(original, "vmgenid"));
+    EXPECT_EQ(text(unique, "smbios1").size(), text(original, "smbios1").size());
+    EXPECT_NE(text(unique, "smbios1"), text(original, "smbios1"));
+    EXPECT_NE(text(unique, "net0"), text(original, "net0"));
+    ASSERT_EQ(finish(start_task("/nodes/pve2/qemu", form({{"vmid", "181"}, {"archive", archive}}))), "OK");
+    const auto copy = data(c->get("/nodes/pve2/qemu/181/config"));
+    EXPECT_NE(text(copy, "vmgenid"), text(original, "vmgenid"));
+    EXPECT_EQ(text(copy, "smbios1"), text(original, "smbios1"));
+    EXPECT_EQ(text(copy, "net0"), text(original, "net0"));
 
     EXPECT_EQ(message(c->post("/nodes/pve2/qemu", form({{"vmid", "101"}, {"archive", archive}}))),
               "unable to restore VM 101 - VM 101 already exists on node 'pve2'\n");

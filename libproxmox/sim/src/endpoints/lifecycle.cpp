@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace proxmox::sim::detail {
@@ -79,6 +80,48 @@ std::optional<std::string> lock_error(const guest_state& g, bool skiplock, std::
     return lock_message(g);
 }
 
+bool node_has_bridge(const cluster& c, const guest_state& g, std::string_view bridge) {
+    const node_state* n = c.find_node(g.node);
+    return n && std::any_of(n->bridges.begin(), n->bridges.end(),
+                            [&](const bridge_state& b) { return b.iface == bridge; });
+}
+
+/// The NICs' bridges at start: PVE::Network::read_bridge_mtu dies for a bridge the node lacks
+/// (create accepted it: pve-bridge-id is a pattern only). qemu-server's print_netdevice_full reads
+/// it for virtio NICs while building the command line; any other model gets as far as QEMU, whose
+/// pve-bridge network script fails. pve-container's update_lxc_config reads it for every NIC.
+std::optional<task_result> missing_bridge(const cluster& c, const guest_state& g) {
+    std::optional<std::pair<std::string, std::string>> qemu_script_failure; // NIC key, bridge
+    for (unsigned i = 0; i < 32; ++i) {
+        const auto key = fmt::format("net{}", i);
+        const auto value = config_value(g, key);
+        if (!value)
+            continue;
+        const auto bridge = property_value(*value, "bridge");
+        if (!bridge || node_has_bridge(c, g, *bridge))
+            continue;
+        const auto error = fmt::format("bridge '{}' does not exist", *bridge);
+        if (g.kind == guest_kind::lxc)
+            return task_result{{}, error};
+        const auto first = value->substr(0, value->find(','));
+        const auto model = first.starts_with("model=") ? first.substr(6) : first.substr(0, first.find('='));
+        if (model == "virtio")
+            return task_result{{}, error};
+        if (!qemu_script_failure)
+            qemu_script_failure.emplace(key, *bridge);
+    }
+    if (!qemu_script_failure)
+        return std::nullopt;
+    const auto& [key, bridge] = *qemu_script_failure;
+    return task_result{
+        {fmt::format("bridge '{}' does not exist", bridge),
+         fmt::format("kvm: -netdev type=tap,id={},ifname=tap{}i{},script=/usr/libexec/qemu-server/pve-bridge,"
+                     "downscript=/usr/libexec/qemu-server/pve-bridgedown: network script "
+                     "/usr/libexec/qemu-server/pve-bridge failed with status 512",
+                     key, g.vmid, key.substr(3))},
+        "start failed: QEMU exited with code 1"};
+}
+
 void stop_qemu(guest_state& g) {
     stop_guest(g);
     g.suspended = false;
@@ -112,6 +155,9 @@ json::value post_qemu_start(call_context& ctx) {
                                g->lock.clear();
                                erase_config_value(*g, "vmstate");
                            }
+                           apply_pending_on_start(c, *g); // vmconfig_apply_pending comes first
+                           if (auto failed = missing_bridge(c, *g))
+                               return *failed;
                            start_guest(*g, c, now);
                            return {};
                        }));
@@ -294,6 +340,8 @@ json::value post_lxc_start(call_context& ctx) {
                              return {{}, "you can't start a CT if it's a template"};
                          if (auto err = lock_error(g, skiplock, "mounted"))
                              return {{}, *err};
+                         if (auto failed = missing_bridge(c, g))
+                             return *failed;
                          g.suspended = false;
                          start_guest(g, c, now);
                          return {};

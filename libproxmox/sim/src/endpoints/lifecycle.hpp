@@ -3,6 +3,7 @@
 #ifndef PROXMOX_SIM_SRC_LIFECYCLE_HPP
 #define PROXMOX_SIM_SRC_LIFECYCLE_HPP
 
+#include "endpoints/guest_config.hpp"
 #include "endpoints/guests.hpp"
 
 #include <optional>
@@ -78,8 +79,6 @@ void sort_config(guest_state& g);
 std::string log_time(epoch_seconds t);
 /// PVE::Tools::render_bytes: `32.0 GiB`.
 std::string render_bytes(std::uint64_t bytes);
-/// Disk size in bytes from a drive value's `size=`.
-std::uint64_t drive_size(std::string_view value);
 
 /// A worker that ends at once with `error` (a check the real worker does first failed).
 std::string failing_worker(call_context& ctx,

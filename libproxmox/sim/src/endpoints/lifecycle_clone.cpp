@@ -51,21 +51,35 @@ bool is_net_key(std::string_view key) {
 }
 
 /// The new volume of a cloned disk: a full copy on `storage` (or the source's), or a linked
-/// clone `base-N-disk-K/vm-NEW-disk-J` on the base volume's storage.
+/// clone on the base volume's storage. LVM-thin (the simulator's image storage) names a linked
+/// clone like any disk: LvmThinPlugin clone_image returns the plain `vm-NEW-disk-J` (the
+/// `base-N-disk-K/vm-NEW-disk-J` form is ZFS's and the directory plugins').
 std::string cloned_volume(std::string_view volid,
                           bool full,
                           const std::optional<std::string>& storage,
                           const config_entries& assigned,
                           unsigned newid) {
-    const auto colon = volid.find(':');
-    const auto source_storage = std::string(volid.substr(0, colon));
+    const auto source_storage = std::string(volid.substr(0, volid.find(':')));
     const auto name = next_disk_name(assigned, newid, false);
-    if (full)
-        return storage.value_or(source_storage) + ":" + name;
-    return fmt::format("{}:{}/{}", source_storage, volid.substr(colon + 1), name);
+    return (full ? storage.value_or(source_storage) : source_storage) + ":" + name;
 }
 
-/// The LV name of a volume: `local-lvm:base-9000-disk-0/vm-105-disk-0` -> `vm-105-disk-0`.
+/// check_storage_access_clone's answer: whether every disk of `conf` lies on shared storage.
+bool only_shared_volumes(const cluster& c, const config_entries& conf) {
+    for (const auto& [key, value] : conf) {
+        if (!is_volume_key(guest_kind::qemu, key))
+            continue;
+        const auto volid = volume_of(value);
+        if (is_cdrom(value) && (volid == "none" || volid == "cdrom"))
+            continue;
+        if (!is_shared_volume(c, volid))
+            return false;
+    }
+    return true;
+}
+
+/// The LV name of a volume: `local-lvm:vm-105-disk-0` -> `vm-105-disk-0` (and the clone in a
+/// ZFS-style `base-9000-disk-0/vm-105-disk-0`).
 std::string volume_name(std::string_view volid) {
     auto name = volid.substr(volid.find(':') + 1);
     return std::string(name.substr(name.rfind('/') == std::string_view::npos ? 0 : name.rfind('/') + 1));
@@ -103,16 +117,24 @@ json::value post_qemu_clone(call_context& ctx) {
     if (ctx.param("format") && !full)
         raise_error("parameter 'format' not allowed for linked clones\n");
 
+    auto oldconf = snap ? snap->config : src.config;
+    std::stable_sort(oldconf.begin(), oldconf.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (target && !only_shared_volumes(ctx.state, oldconf))
+        raise_error(fmt::format("can't clone VM to node '{}' (VM uses local storage)\n", *target));
+    // $load_and_check tests `-f` on this node's qemu-server/NEWID.conf only; a VM of that id on
+    // another node or a container passes, and the worker's file_set_contents of the temporary
+    // config fails (pmxcfs refuses the rename)
+    const guest_state* taken = ctx.state.find_guest(newid);
+    if (taken && taken->kind == guest_kind::qemu && taken->node == node.name)
+        raise_error(fmt::format("unable to create VM {}: config file already exists\n", newid));
+    std::vector<std::string> log = {fmt::format("creating a clone of VM {} with ID {}", src.vmid, newid)};
+
     guest_state clone;
     clone.kind = guest_kind::qemu;
     clone.vmid = newid;
     clone.node = node.name;
     clone.firewall = src.firewall; // clone_vmfw_conf
-    std::vector<std::string> log;
-    bool sharedvm = true;
-    auto oldconf = snap ? snap->config : src.config;
-    std::stable_sort(oldconf.begin(), oldconf.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
     config_entries assigned;
     for (const auto& [key, value] : oldconf) {
         if (key == "parent" || key == "snaptime" || key == "vmstate" || key == "snapstate" || key == "lock" ||
@@ -130,13 +152,9 @@ json::value post_qemu_clone(call_context& ctx) {
         }
         const auto volid = volume_of(value);
         if (is_cdrom(value)) {
-            if (volid != "none" && volid != "cdrom" && !is_shared_volume(ctx.state, volid))
-                sharedvm = false;
             clone.config.emplace_back(key, value);
             continue;
         }
-        if (!is_shared_volume(ctx.state, volid))
-            sharedvm = false;
         // lvmthin: a linked clone needs a base volume
         if (!full && volid.find(":base-") == std::string::npos)
             raise_error(fmt::format("Linked clone feature is not supported for{} '{}' ({})\n",
@@ -146,6 +164,7 @@ json::value post_qemu_clone(call_context& ctx) {
         log.push_back(fmt::format("create {} clone of drive {} ({})", full ? "full" : "linked", key, volid));
         log.push_back(fmt::format("  Logical volume \"{}\" created.", volume_name(new_volid)));
         if (full) {
+            log.push_back(fmt::format("allocated target volume '{}'", new_volid)); // clone_disk
             const auto size = render_bytes(drive_size(value));
             if (src.running) {
                 log.push_back(fmt::format("drive mirror is starting for drive-{}", key));
@@ -159,11 +178,13 @@ json::value post_qemu_clone(call_context& ctx) {
         }
         clone.config.emplace_back(key, with_volume(value, new_volid));
     }
-    if (target && !sharedvm)
-        raise_error(fmt::format("can't clone VM to node '{}' (VM uses local storage)\n", *target));
-    if (ctx.state.guests.contains(newid))
-        raise_error(fmt::format("unable to create VM {}: config file already exists\n", newid));
-
+    if (taken)
+        return json::string(
+            failing_worker(ctx, node, "qmclone", src.vmid,
+                           fmt::format("close (rename) atomic file '/etc/pve/nodes/{}/qemu-server/"
+                                       "{}.conf' failed: File exists",
+                                       node.name, newid),
+                           {log.front()}));
     set_config_value(clone, "smbios1",
                      lifecycle::with_property(config_value(clone, "smbios1").value_or(""), "uuid",
                                               random_uuid(ctx.state, newid)));

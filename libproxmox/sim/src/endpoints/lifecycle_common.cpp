@@ -1,5 +1,6 @@
 // Helpers of the guest lifecycle handlers (see lifecycle.hpp).
 #include "endpoints/lifecycle.hpp"
+#include "schema/schema.hpp"
 #include "schema/text_checks.hpp"
 
 #include <fmt/format.h>
@@ -61,21 +62,6 @@ bool numbered(std::string_view key, std::string_view prefix, unsigned max) {
     if (!std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
         return false;
     return std::strtoul(std::string(digits).c_str(), nullptr, 10) <= max;
-}
-
-std::uint64_t unit_factor(char unit) {
-    switch (unit) {
-    case 'K':
-        return 1024ULL;
-    case 'M':
-        return 1024ULL * 1024;
-    case 'G':
-        return 1024ULL * 1024 * 1024;
-    case 'T':
-        return 1024ULL * 1024 * 1024 * 1024;
-    default:
-        return 1;
-    }
 }
 
 thread_local std::uint64_t random_calls = 0;
@@ -216,7 +202,16 @@ void allocate_new_volumes(guest_state& g, const cluster& c, std::vector<std::str
         const auto size = gib == std::floor(gib) ? fmt::format("{}G", static_cast<std::uint64_t>(gib))
                                                  : fmt::format("{}M", static_cast<std::uint64_t>(gib * 1024));
         log.push_back(fmt::format("  Logical volume \"{}\" created.", name));
-        value = with_property(with_volume(value, s.id + ":" + name), "size", size);
+        const auto new_volid = s.id + ":" + name;
+        if (!qemu) {
+            value = with_property(with_volume(value, new_volid), "size", size);
+            continue;
+        }
+        auto props = split_property_string(with_volume(value, new_volid), "file");
+        set_property_value(props, "size", size);
+        value = print_properties(props, "file");
+        // API2/Qemu.pm create_disks after vdisk_alloc: the whole new drive line
+        log.push_back(fmt::format("{}: successfully created disk '{}'", key, value));
     }
 }
 
@@ -337,14 +332,6 @@ std::string render_bytes(std::uint64_t bytes) {
         ++unit;
     }
     return fmt::format("{:.1f} {}", v, units[unit]);
-}
-
-std::uint64_t drive_size(std::string_view value) {
-    const auto size = property_value(value, "size");
-    if (!size || size->empty())
-        return 0;
-    const double v = std::strtod(size->c_str(), nullptr);
-    return static_cast<std::uint64_t>(v * static_cast<double>(unit_factor(size->back())));
 }
 
 std::string failing_worker(call_context& ctx,

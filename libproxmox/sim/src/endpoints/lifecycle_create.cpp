@@ -78,6 +78,20 @@ void remap_restored_volumes(guest_state& g,
     }
 }
 
+/// create_disks on an existing volume (an ISO image): `size=` from volume_size_info on its line.
+void record_existing_volume_sizes(guest_state& g, const node_state& node) {
+    for (auto& [key, value] : g.config) {
+        if (!is_volume_key(g.kind, key))
+            continue;
+        const volume_state* v = find_volume(node, volume_of(value));
+        if (!v || v->size == 0)
+            continue;
+        auto props = split_property_string(value, "file");
+        set_property_value(props, "size", format_disk_size(v->size));
+        value = print_properties(props, "file");
+    }
+}
+
 /// get_default_bootdevices: the first disk, the first CD-ROM, the first NIC.
 std::string default_boot_order(const guest_state& g) {
     std::vector<std::string> devs;
@@ -183,6 +197,7 @@ json::value post_qemu_create(call_context& ctx) {
         apply_config_params(ctx, g, config, true);
         std::vector<std::string> log;
         allocate_new_volumes(g, ctx.state, log);
+        record_existing_volume_sizes(g, node);
         if (!config_value(g, "boot"))
             if (auto order = default_boot_order(g); !order.empty())
                 set_config_value(g, "boot", order);
@@ -270,6 +285,12 @@ json::value post_qemu_create(call_context& ctx) {
             }
             g->config = backup_config;
             erase_config_value(*g, "lock");
+            // QemuServer.pm restore_update_config_line: a set vmgenid is always new, the smbios1
+            // uuid only with unique (like the MACs below)
+            if (auto gen = config_value(*g, "vmgenid"); gen && *gen != "0")
+                set_config_value(*g, "vmgenid", random_uuid(c, vmid + 1));
+            if (auto smbios = config_value(*g, "smbios1"); smbios && unique)
+                set_config_value(*g, "smbios1", with_property(*smbios, "uuid", random_uuid(c, vmid)));
             for (const auto& [key, value] : overrides)
                 set_config_value(*g, key, text_of(value));
             remap_restored_volumes(*g, storage, log);
