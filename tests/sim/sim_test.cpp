@@ -605,6 +605,20 @@ TEST_F(Sim, RepeatedKeysBecomeArraysAndQueriesArePercentDecoded) {
     EXPECT_EQ(vms.as_array().size(), 12u);
 }
 
+TEST_F(Sim, AFormValueEndsAtTheNextUnescapedEqualsSignAsInPveproxy) {
+    // pve-http-server AnyEvent.pm decode_urlencoded: `my ($k, $v) = split(/=/, $kv);` (no limit),
+    // so `description=a=b` stores `a`; clients must percent-encode `=` inside values
+    client c(info());
+    auto raw = send_form(c, "PUT", "/nodes/pve2/qemu/101/config", "description=a=b");
+    ASSERT_EQ(raw.status, 200u) << raw.body;
+    EXPECT_EQ(text(data(c.get("/nodes/pve2/qemu/101/config")), "description"), "a");
+    ASSERT_EQ(send_form(c, "PUT", "/nodes/pve2/qemu/101/config", "description=a%3Db").status, 200u);
+    EXPECT_EQ(text(data(c.get("/nodes/pve2/qemu/101/config")), "description"), "a=b");
+    // `;` separates pairs too, and a key without `=` is undefined (here: a missing property)
+    EXPECT_EQ(errors_of(send_form(c, "POST", "/nodes/pve/qemu/100/agent/exec", "command;x=1")).at("command"),
+              "property is missing and it is not optional");
+}
+
 // --- 500 ------------------------------------------------------------------------------------
 
 TEST_F(Sim, UnknownNodeFailsTheHostnameLookup) {
