@@ -77,7 +77,8 @@ struct cluster_resource {
     guest_summary to_guest() const;
 };
 
-/// `GET /cluster/resources?type=...`.
+/// `GET /cluster/resources?type=...`. `sdn` finds the `sdn` entries of nodes before PVE 9 only; 9.x
+/// nodes report their zones as `network` entries, which only `all` lists.
 enum class resource_filter { all, vm, storage, node, sdn };
 
 guest_summary tag_invoke(boost::json::value_to_tag<guest_summary>, const boost::json::value& v);
