@@ -321,6 +321,17 @@ TEST_F(GuestConfig, NewDisksAreAllocatedByTheAsyncCall) {
     EXPECT_FALSE(config(path).contains("unused0"));
 }
 
+TEST_F(GuestConfig, AnAttachedIsoGetsItsSize) {
+    // update_vm runs create_disks too: an existing volume gets volume_size_info's size
+    const auto path = vm(false);
+    ASSERT_EQ(put(*c, path + "/config",
+                  "ide2=" + form_value("local:iso/debian-13.1.0-amd64-netinst.iso,media=cdrom"))
+                  .status,
+              200u);
+    EXPECT_EQ(str(config(path).at("ide2")),
+              "local:iso/debian-13.1.0-amd64-netinst.iso,media=cdrom,size=754M");
+}
+
 TEST_F(GuestConfig, ResizeGrowsDisksInATask) {
     const auto path = vm(true);
     const std::string scsi0(config(path).at("scsi0").as_string());

@@ -1,6 +1,7 @@
 // VM config writes and disk resize: qemu-server API2/Qemu.pm $update_vm_api and resize_vm,
 // QemuServer.pm vmconfig_hotplug_pending / vmconfig_apply_pending.
 #include "endpoints/guest_config.hpp"
+#include "endpoints/lifecycle.hpp"
 #include "schema/schema.hpp"
 #include "schema/schema_formats.hpp"
 #include "schema/text_checks.hpp"
@@ -122,7 +123,16 @@ std::string create_disk(cluster& c, guest_state& g, const std::string& value, st
         return print_properties(props, "file");
     }
     auto request = new_disk_request(file);
-    if (!request || is_cdrom_drive(value))
+    if (!request) {
+        // an existing volume (an ISO image): size= from volume_size_info
+        const node_state* node = c.find_node(g.node);
+        const volume_state* v = node ? lifecycle::find_volume(*node, file) : nullptr;
+        if (!v || v->size == 0)
+            return value;
+        set_property_value(props, "size", format_disk_size(v->size));
+        return print_properties(props, "file");
+    }
+    if (is_cdrom_drive(value))
         return value;
     const auto size = static_cast<std::uint64_t>(request->second * 1024 * 1024 * 1024);
     set_property_value(props, "file", allocate_volume(c, g, request->first, size, log));
