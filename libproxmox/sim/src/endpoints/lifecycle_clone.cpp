@@ -2,6 +2,7 @@
 // migrate_vm_precondition, QemuMigrate.pm; pve-container API2/LXC.pm clone_vm, migrate_vm,
 // LXC/Migrate.pm; pve-guest-common AbstractMigrate.pm for the migration log).
 #include "endpoints/lifecycle.hpp"
+#include "endpoints/volumes.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -76,13 +77,6 @@ bool only_shared_volumes(const cluster& c, const config_entries& conf) {
             return false;
     }
     return true;
-}
-
-/// The LV name of a volume: `local-lvm:vm-105-disk-0` -> `vm-105-disk-0` (and the clone in a
-/// ZFS-style `base-9000-disk-0/vm-105-disk-0`).
-std::string volume_name(std::string_view volid) {
-    auto name = volid.substr(volid.find(':') + 1);
-    return std::string(name.substr(name.rfind('/') == std::string_view::npos ? 0 : name.rfind('/') + 1));
 }
 
 /// AbstractMigrate's duration text, HH:MM:SS.

@@ -69,7 +69,7 @@ std::vector<guest_disk> guest_disks(guest_kind kind, const config_entries& confi
 
 std::string volume_name(std::string_view volid) {
     auto name = volid.substr(volid.find(':') + 1);
-    // a linked clone on LVM-thin: base-9000-disk-0/vm-101-disk-0
+    // a linked clone whose volid names its base (ZFS, directories): base-9000-disk-0/vm-101-disk-0
     if (auto slash = name.rfind('/'); slash != std::string_view::npos)
         name.remove_prefix(slash + 1);
     return std::string(name);
