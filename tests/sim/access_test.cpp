@@ -235,13 +235,7 @@ TEST_F(AccessFixture, AccessUsersCreateReadUpdateDelete) {
 
 TEST_F(AccessFixture, AccessUsersPasswordLoginFollowsTheUserState) {
     ASSERT_EQ(root->post("/access/users", "userid=erin@pve&password=erins-secret").status, 200u);
-    request login;
-    login.method = "POST";
-    login.target = "/api2/json/access/ticket";
-    login.auth = false;
-    login.content_type = "application/x-www-form-urlencoded";
-    login.body = "username=erin@pve&password=erins-secret";
-    auto ticket = text(data(root->send(login)), "ticket");
+    auto ticket = text(data(ticket_login(*root, "username=erin@pve&password=erins-secret")), "ticket");
     ASSERT_FALSE(ticket.empty());
 
     request get;
@@ -254,7 +248,7 @@ TEST_F(AccessFixture, AccessUsersPasswordLoginFollowsTheUserState) {
     auto refused = root->send(get);
     EXPECT_EQ(refused.status, 401u);
     EXPECT_EQ(refused.reason, "user 'erin@pve' is disabled");
-    EXPECT_EQ(root->send(login).status, 401u);
+    EXPECT_EQ(ticket_login(*root, "username=erin@pve&password=erins-secret").status, 401u);
     ASSERT_EQ(send(*root, "DELETE", "/access/users/erin@pve").status, 200u);
     EXPECT_EQ(root->send(get).reason, "no such user ('erin@pve')");
 }
@@ -497,13 +491,7 @@ TEST_F(PermissionCheck, UserAdministrationChecks) {
 
 TEST_F(PermissionCheck, LoginCapabilitiesFollowThePrivileges) {
     grant("/vms", "users", "carol@pve", "PVEVMUser");
-    request login;
-    login.method = "POST";
-    login.target = "/api2/json/access/ticket";
-    login.auth = false;
-    login.content_type = "application/x-www-form-urlencoded";
-    login.body = "username=carol@pve&password=carols-password";
-    auto cap = data(root->send(login)).at("cap").as_object();
+    auto cap = data(ticket_login(*root, "username=carol@pve&password=carols-password")).at("cap").as_object();
     EXPECT_TRUE(cap.at("vms").as_object().contains("VM.PowerMgmt"));
     EXPECT_FALSE(cap.at("vms").as_object().contains("VM.Allocate"));
     EXPECT_TRUE(cap.at("nodes").as_object().empty());

@@ -18,15 +18,7 @@ protected:
         o.unauthorized_delay = std::chrono::milliseconds(30); // what the 401 test measures
     }
 
-    reply login(client& c, const std::string& form) {
-        request r;
-        r.method = "POST";
-        r.target = "/api2/json/access/ticket";
-        r.auth = false;
-        r.content_type = "application/x-www-form-urlencoded";
-        r.body = form;
-        return c.send(r);
-    }
+    reply login(client& c, const std::string& form) { return ticket_login(c, form); }
 
     /// {ticket, CSRF token} of alice.
     std::pair<std::string, std::string> alice(client& c) {

@@ -269,16 +269,8 @@ TEST(SimRequestLog, RecordsEveryRequestWithItsConnectionAndNoSecrets) {
     a.get("/version");
     a.get("/nodes?_dc=1");
     b.get("/cluster/resources?type=vm");
-    request login;
-    login.method = "POST";
-    login.target = "/api2/json/access/ticket";
-    login.auth = false;
-    login.content_type = "application/x-www-form-urlencoded";
-    login.body = "username=alice@pve&password=hunter2-secret";
-    const auto ticket = text(data(b.send(login)), "ticket");
-    request renew = login;
-    renew.body = "username=alice@pve&password=" + form_value(ticket);
-    b.send(renew);
+    const auto ticket = text(data(ticket_login(b, "username=alice@pve&password=hunter2-secret")), "ticket");
+    ticket_login(b, "username=alice@pve&password=" + form_value(ticket)); // a renewal
     request with_ticket;
     with_ticket.target = "/api2/json/version";
     with_ticket.auth = false;

@@ -371,13 +371,7 @@ protected:
 
     /// A write as root@pam with a fresh ticket and its CSRF token.
     reply root_call(client& c, const std::string& method, const std::string& path, const std::string& form) {
-        request login;
-        login.method = "POST";
-        login.target = "/api2/json/access/ticket";
-        login.auth = false;
-        login.content_type = "application/x-www-form-urlencoded";
-        login.body = "username=root@pam&password=rootpw";
-        const auto ticket = data(c.send(login));
+        const auto ticket = data(ticket_login(c, "username=root@pam&password=rootpw"));
         request r;
         r.method = method;
         r.target = "/api2/json" + path;

@@ -354,13 +354,7 @@ TEST_F(SimUpload, FieldsInTheWrongOrderOrWithWrongNamesAreRejectedLikePveproxy) 
 
 TEST_F(SimUpload, NoCsrfTokenNeededWithATicketAndNoAnswerWithoutMultipart) {
     client c(info());
-    request login;
-    login.method = "POST";
-    login.target = "/api2/json/access/ticket";
-    login.auth = false;
-    login.content_type = "application/x-www-form-urlencoded";
-    login.body = "username=alice@pve&password=pw";
-    const auto ticket = text(data(c.send(login)), "ticket");
+    const auto ticket = text(data(ticket_login(c, "username=alice@pve&password=pw")), "ticket");
 
     request r;
     r.method = "POST";

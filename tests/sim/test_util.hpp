@@ -117,6 +117,17 @@ send_form(client& c, const std::string& method, const std::string& path, const s
     return c.send(r);
 }
 
+/// `POST /access/ticket` with `form` (`username=...&password=...`) and no API token.
+inline reply ticket_login(client& c, const std::string& form) {
+    request r;
+    r.method = "POST";
+    r.target = "/api2/json/access/ticket";
+    r.auth = false;
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = form;
+    return c.send(r);
+}
+
 /// The `errors` entry for `key` of a 400 answer, or `<none: BODY>`.
 inline std::string error_of(const reply& r, const std::string& key) {
     auto v = body_json(r);
