@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { absentUpid, seedArguments } from "../sample_arguments.mjs";
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,59 +34,16 @@ async function inspect(args) {
   return JSON.parse(stdout);
 }
 
-// The seed's arguments (tests/mcp/node/client.mjs uses the same); objects go as JSON text.
+// The seed's arguments; the tools that read a task get one that does not exist.
 const sample = {
-  "proxmox-node-status": { node: "pve" },
-  "proxmox-list-vms": { status: "stopped" },
-  "proxmox-vm-info": { vmid: 100 },
-  "proxmox-lxc-info": { vmid: 200 },
-  "proxmox-storage-content": { node: "pve", storage: "local" },
-  "proxmox-list-bridges": { node: "pve" },
-  "proxmox-list-tasks": { limit: 5 },
-  "proxmox-task-status": { upid: "UPID:pve:000A1B2C:0BADF00D:6900A000:qmstart:100:root@pam:" },
-  "proxmox-clone-vm": { source_vmid: 9000, new_vmid: 150, name: "clone1" },
-  "proxmox-create-vm": { vmid: 151, name: "new1", cores: 2, memory_mb: 2048, disk_gb: 20 },
-  "proxmox-delete-vm": { vmid: 104 },
-  "proxmox-start-vm": { vmid: 101 },
-  "proxmox-stop-vm": { vmid: 100 },
-  "proxmox-reboot-vm": { vmid: 100 },
-  "proxmox-shutdown-vm": { vmid: 100 },
-  "proxmox-migrate-vm": { vmid: 101, target_node: "pve" },
-  "proxmox-resize-vm-disk": { vmid: 101, disk: "scsi0", grow_gb: 1 },
-  "proxmox-configure-vm": { vmid: 101, params: { cores: 4 } },
-  "proxmox-create-lxc": { vmid: 250, hostname: "ct1", ostemplate: "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst" },
-  "proxmox-delete-lxc": { vmid: 202 },
-  "proxmox-start-lxc": { vmid: 200 },
-  "proxmox-stop-lxc": { vmid: 200 },
-  "proxmox-configure-lxc": { vmid: 200, params: { cores: 2 } },
-  "proxmox-cloudinit-set": { vmid: 101, ciuser: "admin" },
-  "proxmox-vm-nic-add": { vmid: 101, model: "virtio" },
-  "proxmox-vm-nic-remove": { vmid: 101, slot: 0 },
-  "proxmox-vm-firewall-get": { vmid: 100 },
-  "proxmox-vm-firewall-set": { vmid: 101, enable: true },
-  "proxmox-upload-iso": { file_path: "/tmp/x.iso" },
-  "proxmox-upload-template": { file_path: "/tmp/x.tar.zst" },
-  "proxmox-template-vm": { vmid: 101 },
-  "proxmox-list-snapshots": { vmid: 100 },
-  "proxmox-create-snapshot": { vmid: 101, snapname: "s1" },
-  "proxmox-delete-snapshot": { vmid: 101, snapname: "s1" },
-  "proxmox-rollback-snapshot": { vmid: 101, snapname: "s1" },
-  "proxmox-backup-vm": { vmid: 101 },
-  "proxmox-restore-vm": { vmid: 152, archive: "local:backup/vzdump-qemu-101-2026_01_01-00_00_00.vma.zst" },
-  "proxmox-vm-metrics": { vmid: 100 },
-  "proxmox-node-metrics": { node: "pve" },
-  "proxmox-create-pool": { poolid: "p1" },
-  "proxmox-delete-pool": { poolid: "p1" },
-  "proxmox-pool-add": { poolid: "p1", vmid: 101 },
-  "proxmox-pool-remove": { poolid: "p1", vmid: 101 },
-  "proxmox-assign-permission": { path: "/vms/101", roles: "PVEVMUser", users: "root@pam" },
-  "proxmox-wait-task": { upid: "UPID:pve:000A1B2C:0BADF00D:6900A000:qmstart:100:root@pam:", timeout: 5 },
-  "proxmox-register-vm-as-host": { vmid: 100 },
-  "proxmox-guest-exec": { vmid: 100, command: "uptime" },
+  ...seedArguments,
+  "proxmox-task-status": { upid: absentUpid },
+  "proxmox-wait-task": { upid: absentUpid, timeout: 5 },
 };
 // Reading tools whose sample targets nothing that exists: they must still answer a clear error.
 const may_fail = new Set(["proxmox-task-status", "proxmox-wait-task"]);
 
+// `--tool-arg key=value` pairs; the inspector converts them by the tool's schema, objects as JSON.
 function tool_args(args) {
   const out = [];
   for (const [k, v] of Object.entries(args ?? {}))

@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { seedArguments } from "../sample_arguments.mjs";
 
 const exe = process.argv[2];
 const simExe = process.argv[3];
@@ -26,62 +27,6 @@ function check(name, ok, detail = "") {
   console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : ": " + String(detail).slice(0, 600)}`);
 }
 
-// The seed's arguments for every tool (TOOLS.md), aimed at the simulated cluster.
-const seedArguments = {
-  "proxmox-list-nodes": {},
-  "proxmox-node-status": { node: "pve" },
-  "proxmox-list-vms": { status: "stopped" },
-  "proxmox-vm-info": { vmid: 100 },
-  "proxmox-list-lxc": {},
-  "proxmox-lxc-info": { vmid: 200 },
-  "proxmox-list-storage": {},
-  "proxmox-storage-content": { node: "pve", storage: "local" },
-  "proxmox-list-bridges": { node: "pve" },
-  "proxmox-list-tasks": { limit: 5 },
-  "proxmox-task-status": null, // needs a UPID: called below
-  "proxmox-clone-vm": { source_vmid: 9000, new_vmid: 150, name: "clone1", full: true },
-  "proxmox-create-vm": { vmid: 151, name: "new1", cores: 2, memory_mb: 2048, disk_gb: 20 },
-  "proxmox-delete-vm": { vmid: 104, purge: true },
-  "proxmox-start-vm": { vmid: 101 },
-  "proxmox-stop-vm": { vmid: 100, hard: false },
-  "proxmox-reboot-vm": { vmid: 100 },
-  "proxmox-shutdown-vm": { vmid: 100 },
-  "proxmox-migrate-vm": { vmid: 101, target_node: "pve", live: true },
-  "proxmox-resize-vm-disk": { vmid: 101, disk: "scsi0", grow_gb: 1 },
-  "proxmox-configure-vm": { vmid: 101, params: { cores: 4 } },
-  "proxmox-create-lxc": { vmid: 250, hostname: "ct1", ostemplate: "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst" },
-  "proxmox-delete-lxc": { vmid: 202, purge: true },
-  "proxmox-start-lxc": { vmid: 200 },
-  "proxmox-stop-lxc": { vmid: 200 },
-  "proxmox-configure-lxc": { vmid: 200, params: { cores: 2 } },
-  "proxmox-cloudinit-set": { vmid: 101, ciuser: "admin" },
-  "proxmox-vm-nic-add": { vmid: 101, model: "virtio" },
-  "proxmox-vm-nic-remove": { vmid: 101, slot: 0 },
-  "proxmox-vm-firewall-get": { vmid: 100 },
-  "proxmox-vm-firewall-set": { vmid: 101, enable: true },
-  "proxmox-upload-iso": { file_path: "/tmp/x.iso" },
-  "proxmox-upload-template": { file_path: "/tmp/x.tar.zst" },
-  "proxmox-template-vm": { vmid: 101 },
-  "proxmox-list-snapshots": { vmid: 100 },
-  "proxmox-create-snapshot": { vmid: 101, snapname: "s1", vmstate: false },
-  "proxmox-delete-snapshot": { vmid: 101, snapname: "s1" },
-  "proxmox-rollback-snapshot": { vmid: 101, snapname: "s1" },
-  "proxmox-backup-vm": { vmid: 101, mode: "snapshot", compress: "zstd" },
-  "proxmox-restore-vm": { vmid: 152, archive: "local:backup/vzdump-qemu-101-2026_01_01-00_00_00.vma.zst" },
-  "proxmox-vm-metrics": { vmid: 100, timeframe: "hour", cf: "AVERAGE" },
-  "proxmox-node-metrics": { node: "pve", timeframe: "hour", cf: "AVERAGE" },
-  "proxmox-list-pools": {},
-  "proxmox-create-pool": { poolid: "p1" },
-  "proxmox-delete-pool": { poolid: "p1" },
-  "proxmox-pool-add": { poolid: "p1", vmid: 101, type_: "qemu" },
-  "proxmox-pool-remove": { poolid: "p1", vmid: 101, type_: "qemu" },
-  "proxmox-list-users": {},
-  "proxmox-list-roles": {},
-  "proxmox-assign-permission": { path: "/vms/101", roles: "PVEVMUser", users: "root@pam", propagate: true },
-  "proxmox-wait-task": null, // needs a UPID: called below
-  "proxmox-register-vm-as-host": { vmid: 100, ssh_user: "root" },
-  "proxmox-guest-exec": { vmid: 100, command: "uptime" },
-};
 
 async function exercise(label, transport, stderrOf) {
   const client = new Client({ name: "node-sdk-test", version: "1.0.0" });
