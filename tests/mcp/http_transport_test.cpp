@@ -1,5 +1,6 @@
 // The Streamable HTTP transport in process: an http_server on 127.0.0.1:0 serving sessions with
 // fake tools, on its own io thread, driven by a Beast client over real sockets.
+#include "fake_tools.hpp"
 #include "http/http_server.hpp"
 #include "http_test_client.hpp"
 #include "session.hpp"
@@ -35,26 +36,11 @@ namespace json = boost::json;
 using namespace proxmox::mcp;
 using namespace std::chrono_literals;
 using tcp = asio::ip::tcp;
+using namespace proxmox::mcp::testing;
 using proxmox::mcp::testing::client;
 using proxmox::mcp::testing::parse_sse;
 
 namespace {
-
-json::object schema(const char* text) {
-    return json::parse(text).as_object();
-}
-
-asio::awaitable<tool_result> echo_tool(tool_context, json::object args) {
-    co_return tool_result::success({{"text", args.at("text")}});
-}
-
-asio::awaitable<tool_result> sleep_tool(tool_context, json::object args) {
-    auto ms = args.at("ms").to_number<std::int64_t>();
-    auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer timer(ex, std::chrono::milliseconds(ms));
-    co_await timer.async_wait(asio::use_awaitable);
-    co_return tool_result::success({{"slept", ms}});
-}
 
 /// Reports progress twice when the client sent a progress token, then answers.
 asio::awaitable<tool_result> progress_tool(tool_context ctx, json::object) {
@@ -124,32 +110,22 @@ asio::awaitable<tool_result> ask_tool(tool_context ctx, json::object) {
 
 tool_registry fake_registry() {
     tool_registry reg;
-    tool_annotations ro{.read_only = true, .destructive = false, .idempotent = true, .open_world = false};
-    const char* out = R"({"type":"object","properties":{}})";
-    reg.add({"echo", "Echo", "Returns its text.",
-             schema(R"({"type":"object","properties":{"text":{"type":"string","description":"t"}},
-                        "required":["text"],"additionalProperties":false})"),
-             schema(out), ro, echo_tool});
-    reg.add({"sleep", "Sleep", "Waits.",
-             schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
-                        "additionalProperties":false})"),
-             schema(out), ro, sleep_tool});
-    reg.add({"ask", "Ask", "Asks the client.", schema(R"({"type":"object","additionalProperties":false})"),
-             schema(out), ro, ask_tool});
-    reg.add({"progress", "Progress", "Reports progress.",
-             schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro, progress_tool});
+    add_echo_and_sleep(reg);
+    const auto no_arguments = R"({"type":"object","additionalProperties":false})";
+    reg.add(
+        {"ask", "Ask", "Asks the client.", schema(no_arguments), schema(any_output), read_only, ask_tool});
+    reg.add({"progress", "Progress", "Reports progress.", schema(no_arguments), schema(any_output), read_only,
+             progress_tool});
     reg.add({"reconnect", "Reconnect", "Closes its stream, then reports progress and answers.",
-             schema(R"({"type":"object","additionalProperties":false})"), schema(out), ro, reconnect_tool});
+             schema(no_arguments), schema(any_output), read_only, reconnect_tool});
     reg.add({"steps", "Steps", "Reports progress around a wait.",
              schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
                         "additionalProperties":false})"),
-             schema(out), ro, steps_tool});
-    reg.add(
-        {"chatty", "Chatty", "Closes its stream, then reports much progress.",
-         schema(
-             R"({"type":"object","properties":{"count":{"type":"integer","minimum":1}},"required":["count"],
-                        "additionalProperties":false})"),
-         schema(out), ro, chatty_tool});
+             schema(any_output), read_only, steps_tool});
+    reg.add({"chatty", "Chatty", "Closes its stream, then reports much progress.",
+             schema(R"({"type":"object","properties":{"count":{"type":"integer","minimum":1}},
+                        "required":["count"],"additionalProperties":false})"),
+             schema(any_output), read_only, chatty_tool});
     return reg;
 }
 

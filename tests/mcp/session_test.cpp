@@ -1,5 +1,6 @@
 // The MCP session in process, with fake tools (no SDK, no network): dispatch, errors,
 // negotiation, pagination, batches, concurrency, cancellation, end of input.
+#include "fake_tools.hpp"
 #include "jsonrpc.hpp"
 #include "session.hpp"
 #include "session_lines.hpp"
@@ -21,25 +22,10 @@
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace proxmox::mcp;
+using namespace proxmox::mcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-json::object schema(const char* text) {
-    return json::parse(text).as_object();
-}
-
-asio::awaitable<tool_result> echo_tool(tool_context, json::object args) {
-    co_return tool_result::success({{"text", args.at("text")}});
-}
-
-asio::awaitable<tool_result> sleep_tool(tool_context, json::object args) {
-    auto ms = args.at("ms").to_number<std::int64_t>();
-    auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer timer(ex, std::chrono::milliseconds(ms));
-    co_await timer.async_wait(asio::use_awaitable);
-    co_return tool_result::success({{"slept", ms}});
-}
 
 asio::awaitable<tool_result> throw_tool(tool_context, json::object) {
     throw std::runtime_error("kaboom");
@@ -52,23 +38,12 @@ asio::awaitable<tool_result> fail_tool(tool_context, json::object) {
 
 tool_registry fake_registry() {
     tool_registry reg;
-    tool_annotations ro{.read_only = true, .destructive = false, .idempotent = true, .open_world = false};
-    const char* out = R"({"type":"object","properties":{}})";
-    reg.add({"echo", "Echo", "Returns its text.",
-             schema(R"({"type":"object","properties":{"text":{"type":"string","description":"t"}},
-                        "required":["text"],"additionalProperties":false})"),
-             schema(R"({"type":"object","properties":{"text":{"type":"string"}},"required":["text"]})"), ro,
-             echo_tool});
-    reg.add({"sleep", "Sleep", "Waits.",
-             schema(R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0}},"required":["ms"],
-                        "additionalProperties":false})"),
-             schema(out), ro, sleep_tool});
-    reg.add({"throw", "Throw", "Throws.", schema(R"({"type":"object","additionalProperties":false})"),
-             schema(out), ro, throw_tool});
-    reg.add({"fail", "Fail", "Fails.", schema(R"({"type":"object","additionalProperties":false})"),
-             schema(out), ro, fail_tool});
-    reg.add({"fifth", "Fifth", "Pads the list.", schema(R"({"type":"object","additionalProperties":false})"),
-             schema(out), ro, echo_tool});
+    add_echo_and_sleep(reg);
+    const auto no_arguments = R"({"type":"object","additionalProperties":false})";
+    reg.add({"throw", "Throw", "Throws.", schema(no_arguments), schema(any_output), read_only, throw_tool});
+    reg.add({"fail", "Fail", "Fails.", schema(no_arguments), schema(any_output), read_only, fail_tool});
+    reg.add(
+        {"fifth", "Fifth", "Pads the list.", schema(no_arguments), schema(any_output), read_only, echo_tool});
     return reg;
 }
 
