@@ -1,6 +1,7 @@
 #include "caller_text.hpp"
 #include "confirmation.hpp"
 #include "protocol.hpp"
+#include "refusal.hpp"
 
 #include <fmt/format.h>
 
@@ -92,8 +93,6 @@ asio::awaitable<tool_result> confirm_then_run(const tool_def& tool,
                                               std::function<void()> on_confirmed,
                                               std::chrono::milliseconds timeout) {
     call_peer peer = preview.peer;
-    tool_context unconfirmed = preview; // same read-only client
-    unconfirmed.mode = call_mode::unconfirmed;
     auto previewing = tool.handler(std::move(preview), args);
     tool_result plan = co_await std::move(previewing);
     const auto* would_run = plan.structured.if_contains("would_run");
@@ -101,8 +100,12 @@ asio::awaitable<tool_result> confirm_then_run(const tool_def& tool,
         co_return plan; // refused, failed or nothing to do: answered as a preview would be
     if (!would_run->get_bool()) {
         // The checks failed: answer as an unconfirmed call does (what would fail, the plan).
-        auto refusing = tool.handler(std::move(unconfirmed), std::move(args));
-        co_return co_await std::move(refusing);
+        const auto* checks = plan.structured.if_contains("checks");
+        const auto* requests = plan.structured.if_contains("requests");
+        co_return unconfirmed_refusal(
+            summary_of(plan.structured),
+            checks && checks->is_array() ? failed_checks_text(checks->get_array()) : "",
+            requests && requests->is_array() ? requests->get_array() : json::array{});
     }
     json::object params = confirmation_request(tool.name, plan.structured, peer.version);
     std::string method = "elicitation/create";

@@ -1,4 +1,5 @@
 #include "audit.hpp"
+#include "refusal.hpp"
 #include "tools/plan.hpp"
 #include "tools/task_wait.hpp"
 
@@ -25,15 +26,7 @@ bool write_plan::checks_passed() const noexcept {
 }
 
 std::string write_plan::failed_checks() const {
-    std::string out;
-    for (const auto& c : checks_) {
-        if (c.ok)
-            continue;
-        out += fmt::format("{}{}", out.empty() ? "" : "; ", c.what);
-        if (!c.detail.empty())
-            out += fmt::format(" ({})", c.detail);
-    }
-    return out;
+    return failed_checks_text(checks_json());
 }
 
 json::array write_plan::requests_json() const {
@@ -78,15 +71,8 @@ std::optional<tool_result> gate(const tool_context& ctx, const write_plan& plan)
                                      {"checks", plan.checks_json()},
                                      {"requests", plan.requests_json()},
                                      {"would_run", failed.empty()}});
-    case call_mode::unconfirmed: {
-        std::string message =
-            failed.empty()
-                ? fmt::format("Not done: {}. Nothing was sent. Fix: call again with confirm: true to do it "
-                              "(dry_run: true previews the requests).",
-                              plan.summary())
-                : fmt::format("Not done: {}. It would fail: {}. Nothing was sent.", plan.summary(), failed);
-        return tool_result::failure(std::move(message), {{"requests", plan.requests_json()}});
-    }
+    case call_mode::unconfirmed:
+        return unconfirmed_refusal(plan.summary(), failed, plan.requests_json());
     case call_mode::execute:
         if (!failed.empty())
             return tool_result::failure(

@@ -188,6 +188,31 @@ TEST_F(FeatureTools, AnUnconfirmedWriteAsksTheUserWhenTheClientCan) {
     EXPECT_EQ(count("POST", "/nodes/pve2/qemu/101/status/start"), 1u);
 }
 
+TEST_F(FeatureTools, AWriteWhoseChecksFailIsRefusedWithoutAskingAndChecksOnce) {
+    start_server({}, {{"elicitation", json::object{}}});
+    server().clear_request_log();
+    auto preview = ok("proxmox-delete-vm", {{"vmid", 100}, {"dry_run", true}});
+    ASSERT_TRUE(preview.contains("would_run")) << json::serialize(preview);
+    ASSERT_EQ(preview.at("would_run"), false) << json::serialize(preview);
+    const auto preview_requests = server().request_log().size();
+    server().clear_request_log();
+
+    auto id = mcp().send_call("proxmox-delete-vm", {{"vmid", 100}});
+    auto answer = mcp().next();
+    ASSERT_TRUE(answer.is_object() && answer.as_object().contains("id")) << json::serialize(answer);
+    ASSERT_EQ(answer.at("id"), id) << "no question for a write that would fail: " << json::serialize(answer);
+    const auto& result = answer.at("result").as_object();
+    EXPECT_TRUE(is_error(result));
+    // the text a client without elicitation gets
+    EXPECT_EQ(
+        text_of(result),
+        "Not done: destroy VM 100 (web01) on pve and its disks (purge). It would fail: the VM is stopped "
+        "(it is running; stop it first with proxmox-stop-vm). Nothing was sent.\n"
+        R"({"requests":[{"method":"DELETE","path":"/nodes/pve/qemu/100","params":{"purge":"1"}}]})");
+    EXPECT_EQ(server().request_log().size(), preview_requests) << "the checks ran once, as for a preview";
+    EXPECT_TRUE(writes().empty());
+}
+
 TEST_F(SlowTaskTools, ASubscriptionToARunningTaskReportsItsEnd) {
     auto started = ok("proxmox-start-vm", {{"vmid", 101}, {"confirm", true}});
     std::string uri = "proxmox://tasks/" + std::string(started.at("upid").as_string()) + "/status";
