@@ -36,6 +36,61 @@ TEST(Models, ClusterResourceToGuest) {
     EXPECT_EQ(g.cpus, 1u);
 }
 
+TEST(Models, ClusterResourceToGuestReadsAsTheGuestListDoes) {
+    // A full /cluster/resources guest entry: the view from the typed fields equals
+    // value_to<guest_summary> of the same object, field by field; the rvalue form moves `raw`.
+    const auto entry = boost::json::parse(
+        R"({"id":"qemu/100","type":"qemu","vmid":100,"name":"web01","node":"pve","status":"running",)"
+        R"("template":0,"cpu":0.25,"maxcpu":4,"mem":1073741824,"maxmem":4294967296,"disk":0,)"
+        R"("maxdisk":34359738368,"uptime":3600,"netin":1234,"netout":5678,"diskread":1,"diskwrite":2,)"
+        R"("lock":"backup","tags":"prod;web","pool":"web","hastate":"started"})");
+    const auto expected = boost::json::value_to<guest_summary>(entry);
+    auto r = cluster_resource::from_json(entry.as_object());
+    for (const guest_summary& g : {r.to_guest(), cluster_resource(r).to_guest()}) {
+        EXPECT_EQ(g.vmid, expected.vmid);
+        EXPECT_EQ(g.name, expected.name);
+        EXPECT_EQ(g.node, expected.node);
+        EXPECT_EQ(g.type, expected.type);
+        EXPECT_EQ(g.status, expected.status);
+        EXPECT_EQ(g.is_template, expected.is_template);
+        EXPECT_EQ(g.cpu, expected.cpu);
+        EXPECT_EQ(g.cpus, 4u);
+        EXPECT_EQ(g.cpus, expected.cpus);
+        EXPECT_EQ(g.mem, expected.mem);
+        EXPECT_EQ(g.maxmem, expected.maxmem);
+        EXPECT_EQ(g.disk, expected.disk);
+        EXPECT_EQ(g.maxdisk, expected.maxdisk);
+        EXPECT_EQ(g.uptime, expected.uptime);
+        EXPECT_EQ(g.netin, 1234u);
+        EXPECT_EQ(g.netout, expected.netout);
+        EXPECT_EQ(g.lock, expected.lock);
+        EXPECT_EQ(g.tags, expected.tags);
+        EXPECT_EQ(g.pool, expected.pool);
+        EXPECT_EQ(g.raw, entry.as_object());
+    }
+    auto moved = std::move(r).to_guest();
+    EXPECT_EQ(moved.raw, entry.as_object());
+    EXPECT_TRUE(r.raw.empty()) << "the rvalue form moves raw instead of copying it";
+}
+
+TEST(Models, ClusterResourceFieldsAreReadLeniently) {
+    // Perl may send numbers as strings and booleans as JSON booleans; missing fields stay empty
+    auto r = cluster_resource::from_json(
+        boost::json::parse(R"({"id":"qemu/100","type":"qemu","vmid":"100","template":true,)"
+                           R"("maxcpu":"4","cpu":"0.5","mem":-1,"uptime":12.6,"name":42})")
+            .as_object());
+    ASSERT_TRUE(r.vmid);
+    EXPECT_EQ(*r.vmid, 100u);
+    EXPECT_TRUE(r.is_template);
+    EXPECT_EQ(r.maxcpu, 4u);
+    EXPECT_EQ(r.cpu, 0.5);
+    EXPECT_EQ(r.mem, 0u) << "a negative size is 0";
+    EXPECT_EQ(r.uptime, 13u);
+    EXPECT_EQ(r.name, "42");
+    EXPECT_EQ(r.node, "");
+    EXPECT_FALSE(cluster_resource::from_json(boost::json::parse(R"({"vmid":"x"})").as_object()).vmid);
+}
+
 TEST(Models, TaskStatusSuccessRules) {
     auto parse = [](const char* json) {
         return boost::json::value_to<task_status>(boost::json::parse(json));

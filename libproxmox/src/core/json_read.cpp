@@ -17,17 +17,19 @@ const boost::json::object& child_object(const boost::json::object& o, std::strin
     return v && v->is_object() ? v->get_object() : empty;
 }
 
+std::string to_text(const boost::json::value& v) {
+    if (const auto* s = v.if_string())
+        return std::string(*s);
+    if (v.is_int64())
+        return std::to_string(v.get_int64());
+    if (v.is_uint64())
+        return std::to_string(v.get_uint64());
+    return {};
+}
+
 std::string read_string(const boost::json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
-    if (!v)
-        return {};
-    if (const auto* s = v->if_string())
-        return std::string(*s);
-    if (v->is_int64())
-        return std::to_string(v->get_int64());
-    if (v->is_uint64())
-        return std::to_string(v->get_uint64());
-    return {};
+    return v ? to_text(*v) : std::string{};
 }
 
 std::optional<std::int64_t> to_int(const boost::json::value& v) {
@@ -80,9 +82,14 @@ std::int64_t read_int(const boost::json::object& o, std::string_view key, std::i
     return read_optional_int(o, key).value_or(fallback);
 }
 
+std::uint64_t to_uint(const boost::json::value& v) {
+    const auto i = to_int(v).value_or(0);
+    return i < 0 ? 0 : static_cast<std::uint64_t>(i);
+}
+
 std::uint64_t read_uint(const boost::json::object& o, std::string_view key) {
-    auto v = read_int(o, key);
-    return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+    const auto* v = o.if_contains(key);
+    return v ? to_uint(*v) : 0;
 }
 
 double read_double(const boost::json::object& o, std::string_view key) {

@@ -30,6 +30,10 @@ std::vector<std::string> read_string_list(const boost::json::object& o, std::str
 
 std::optional<std::int64_t> to_int(const boost::json::value& v);
 std::optional<double> to_double(const boost::json::value& v);
+/// The readers above for a value already at hand (one pass over an object's members instead of
+/// a lookup per field).
+std::string to_text(const boost::json::value& v);
+std::uint64_t to_uint(const boost::json::value& v);
 
 } // namespace proxmox::detail
 

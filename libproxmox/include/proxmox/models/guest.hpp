@@ -73,8 +73,9 @@ struct cluster_resource {
     bool is_guest() const noexcept { return type == "qemu" || type == "lxc"; }
     /// One entry of `GET /cluster/resources`; the object becomes `raw` (moved, not copied).
     static cluster_resource from_json(boost::json::object entry);
-    /// The guest view of a qemu/lxc entry.
-    guest_summary to_guest() const;
+    /// The guest view of a qemu/lxc entry (its `raw` copied; `std::move(r).to_guest()` moves it).
+    guest_summary to_guest() const&;
+    guest_summary to_guest() &&;
 };
 
 /// `GET /cluster/resources?type=...`. `sdn` finds the `sdn` entries of nodes before PVE 9 only; 9.x
