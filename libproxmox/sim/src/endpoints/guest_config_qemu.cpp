@@ -124,13 +124,8 @@ std::string create_disk(cluster& c, guest_state& g, const std::string& value, st
     }
     auto request = new_disk_request(file);
     if (!request) {
-        // an existing volume (an ISO image): size= from volume_size_info
         const node_state* node = c.find_node(g.node);
-        const volume_state* v = node ? lifecycle::find_volume(*node, file) : nullptr;
-        if (!v || v->size == 0)
-            return value;
-        set_property_value(props, "size", format_disk_size(v->size));
-        return print_properties(props, "file");
+        return node ? lifecycle::with_existing_volume_size(*node, value) : value;
     }
     if (is_cdrom_drive(value))
         return value;

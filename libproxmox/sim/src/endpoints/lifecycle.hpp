@@ -62,6 +62,9 @@ std::string with_new_mac(cluster& c, guest_kind kind, std::string_view value, un
 std::string volume_type(std::string_view volid);
 /// The file of a directory-storage volume on `node`, or nullptr.
 const volume_state* find_volume(const node_state& node, std::string_view volid);
+/// create_disks on an existing volume (an ISO image): the drive with volume_size_info's `size=`;
+/// unchanged when the volume is no file the node holds.
+std::string with_existing_volume_size(const node_state& node, const std::string& drive);
 /// The path PVE::Storage::path gives a directory-storage volume.
 std::string volume_path(const cluster& c, std::string_view volid);
 

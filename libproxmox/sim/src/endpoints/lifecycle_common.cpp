@@ -261,6 +261,15 @@ const volume_state* find_volume(const node_state& node, std::string_view volid) 
     return nullptr;
 }
 
+std::string with_existing_volume_size(const node_state& node, const std::string& drive) {
+    const volume_state* v = find_volume(node, volume_of(drive));
+    if (!v || v->size == 0)
+        return drive;
+    auto props = split_property_string(drive, "file");
+    set_property_value(props, "size", format_disk_size(v->size));
+    return print_properties(props, "file");
+}
+
 std::string volume_path(const cluster& c, std::string_view volid) {
     const auto colon = volid.find(':');
     const auto& s = storage_config(c, volid.substr(0, colon));

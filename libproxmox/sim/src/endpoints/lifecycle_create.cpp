@@ -78,18 +78,11 @@ void remap_restored_volumes(guest_state& g,
     }
 }
 
-/// create_disks on an existing volume (an ISO image): `size=` from volume_size_info on its line.
+/// create_disks on the existing volumes (ISO images): `size=` on their lines.
 void record_existing_volume_sizes(guest_state& g, const node_state& node) {
-    for (auto& [key, value] : g.config) {
-        if (!is_volume_key(g.kind, key))
-            continue;
-        const volume_state* v = find_volume(node, volume_of(value));
-        if (!v || v->size == 0)
-            continue;
-        auto props = split_property_string(value, "file");
-        set_property_value(props, "size", format_disk_size(v->size));
-        value = print_properties(props, "file");
-    }
+    for (auto& [key, value] : g.config)
+        if (is_volume_key(g.kind, key))
+            value = with_existing_volume_size(node, value);
 }
 
 /// get_default_bootdevices: the first disk, the first CD-ROM, the first NIC.
