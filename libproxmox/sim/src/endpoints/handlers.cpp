@@ -456,30 +456,49 @@ json::value get_node_status(call_context& ctx) {
     return o;
 }
 
-/// A pool's entry sums its running members (Cluster.pm resources), whether or not the caller may
-/// audit them: mem, maxmem and maxcpu add up, cpu is weighted by maxcpu, uptime is the longest.
-void add_to_pool_entry(json::object& pool, const json::object& guest) {
-    const auto number = [](const json::object& o, std::string_view key) {
-        const json::value* v = o.if_contains(key);
-        return v && v->is_number() ? v->to_number<double>() : 0.0;
-    };
-    const auto uptime = guest.if_contains("uptime");
-    if (!uptime || !uptime->is_int64() || uptime->get_int64() == 0)
-        return;
-    if (!pool.contains("uptime") || uptime->get_int64() > pool.at("uptime").to_number<std::int64_t>())
-        pool["uptime"] = uptime->get_int64();
-    pool["mem"] = static_cast<std::int64_t>(number(pool, "mem") + number(guest, "mem"));
-    pool["maxmem"] = static_cast<std::int64_t>(number(pool, "maxmem") + number(guest, "maxmem"));
-    const double maxcpu = number(pool, "maxcpu"), guest_maxcpu = number(guest, "maxcpu");
-    if (maxcpu + guest_maxcpu > 0)
-        pool["cpu"] =
-            (number(pool, "cpu") * maxcpu + number(guest, "cpu") * guest_maxcpu) / (maxcpu + guest_maxcpu);
-    const double sum = maxcpu + guest_maxcpu;
-    if (sum == std::floor(sum)) // Perl prints a whole number without a fraction
-        pool["maxcpu"] = static_cast<std::int64_t>(sum);
-    else
-        pool["maxcpu"] = sum;
-}
+/// What a pool's entry sums of its running members (Cluster.pm resources), whether or not the
+/// caller may audit them: mem, maxmem and maxcpu add up, cpu is weighted by maxcpu, uptime is the
+/// longest.
+struct pool_usage {
+    bool any = false;
+    std::int64_t mem = 0, maxmem = 0, uptime = 0;
+    double maxcpu = 0, cpu = 0;
+
+    void add(const json::object& guest) {
+        const auto number = [&](std::string_view key) {
+            const json::value* v = guest.if_contains(key);
+            return v && v->is_number() ? v->to_number<double>() : 0.0;
+        };
+        const auto integer = [&](std::string_view key) {
+            const json::value* v = guest.if_contains(key);
+            return v && (v->is_int64() || v->is_uint64()) ? v->to_number<std::int64_t>() : std::int64_t{0};
+        };
+        const auto guest_uptime = integer("uptime");
+        if (guest_uptime == 0)
+            return;
+        any = true;
+        uptime = std::max(uptime, guest_uptime);
+        mem += integer("mem");
+        maxmem += integer("maxmem");
+        const double guest_maxcpu = number("maxcpu");
+        if (maxcpu + guest_maxcpu > 0)
+            cpu = (cpu * maxcpu + number("cpu") * guest_maxcpu) / (maxcpu + guest_maxcpu);
+        maxcpu += guest_maxcpu;
+    }
+
+    void write_to(json::object& pool) const {
+        if (!any)
+            return;
+        pool["uptime"] = uptime;
+        pool["mem"] = mem;
+        pool["maxmem"] = maxmem;
+        pool["cpu"] = cpu;
+        if (maxcpu == std::floor(maxcpu)) // Perl prints a whole number without a fraction
+            pool["maxcpu"] = static_cast<std::int64_t>(maxcpu);
+        else
+            pool["maxcpu"] = maxcpu;
+    }
+};
 
 /// Cluster.pm resources, PVE 9.1: pools first, then guests in the string order of their VMIDs
 /// (`sort keys`), nodes, storages, and the `network` entries of the default zone. A 9.x node
@@ -491,11 +510,11 @@ json::value get_cluster_resources(call_context& ctx) {
     const auto& access = ctx.state.access;
     const auto& user = ctx.auth.user;
     json::array out;
-    std::map<std::string, std::size_t> pool_index; // pool -> its entry in `out`
+    std::map<std::string, pool_usage> pools; // the listed pools, in name order like `out`
     if (type.empty())
         for (const auto& [poolid, pool] : access.pools)
             if (rpc_check(access, user, "/pool/" + poolid, {"Pool.Audit"})) {
-                pool_index[poolid] = out.size();
+                pools[poolid];
                 out.push_back(json::object{{"id", "/pool/" + poolid}, {"pool", poolid}, {"type", "pool"}});
             }
     if (type.empty() || type == "vm") {
@@ -506,16 +525,23 @@ json::value get_cluster_resources(call_context& ctx) {
         std::sort(by_text.begin(), by_text.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });
         for (const auto& [text, g] : by_text) {
+            const std::string* pool = pool_of(access, g->vmid);
+            const auto usage = pool ? pools.find(*pool) : pools.end();
+            const bool listed = rpc_check(access, user, "/vms/" + text, {"VM.Audit"});
+            if (!listed && usage == pools.end())
+                continue;
             const node_state* n = ctx.state.find_node(g->node);
             auto entry = guest_entry(*g, now, n && n->offline);
-            if (const std::string* pool = pool_of(access, g->vmid)) {
+            if (pool)
                 entry["pool"] = *pool;
-                if (auto it = pool_index.find(*pool); it != pool_index.end())
-                    add_to_pool_entry(out[it->second].as_object(), entry);
-            }
-            if (rpc_check(access, user, "/vms/" + text, {"VM.Audit"}))
+            if (usage != pools.end())
+                usage->second.add(entry);
+            if (listed)
                 out.push_back(std::move(entry));
         }
+        std::size_t i = 0;
+        for (const auto& [poolid, usage] : pools)
+            usage.write_to(out[i++].as_object());
     }
     if (type.empty() || type == "node") {
         auto loads = guest_loads(ctx.state, now);
