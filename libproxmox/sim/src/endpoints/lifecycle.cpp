@@ -91,7 +91,7 @@ bool node_has_bridge(const cluster& c, const guest_state& g, std::string_view br
 /// it for virtio NICs while building the command line; any other model gets as far as QEMU, whose
 /// pve-bridge network script fails. pve-container's update_lxc_config reads it for every NIC.
 std::optional<task_result> missing_bridge(const cluster& c, const guest_state& g) {
-    std::optional<std::pair<std::string, std::string>> qemu_script_failure; // NIC key, bridge
+    std::optional<task_result> qemu_script_failure; // the first non-virtio NIC on a missing bridge
     for (unsigned i = 0; i < 32; ++i) {
         const auto key = fmt::format("net{}", i);
         const auto value = config_value(g, key);
@@ -100,26 +100,23 @@ std::optional<task_result> missing_bridge(const cluster& c, const guest_state& g
         const auto bridge = property_value(*value, "bridge");
         if (!bridge || node_has_bridge(c, g, *bridge))
             continue;
-        const auto error = fmt::format("bridge '{}' does not exist", *bridge);
+        auto error = fmt::format("bridge '{}' does not exist", *bridge);
         if (g.kind == guest_kind::lxc)
-            return task_result{{}, error};
+            return task_result{{}, std::move(error)};
         const auto first = value->substr(0, value->find(','));
         const auto model = first.starts_with("model=") ? first.substr(6) : first.substr(0, first.find('='));
         if (model == "virtio")
-            return task_result{{}, error};
+            return task_result{{}, std::move(error)};
         if (!qemu_script_failure)
-            qemu_script_failure.emplace(key, *bridge);
+            qemu_script_failure = task_result{
+                {std::move(error),
+                 fmt::format("kvm: -netdev type=tap,id={},ifname=tap{}i{},script=/usr/libexec/qemu-server/"
+                             "pve-bridge,downscript=/usr/libexec/qemu-server/pve-bridgedown: network script "
+                             "/usr/libexec/qemu-server/pve-bridge failed with status 512",
+                             key, g.vmid, i)},
+                "start failed: QEMU exited with code 1"};
     }
-    if (!qemu_script_failure)
-        return std::nullopt;
-    const auto& [key, bridge] = *qemu_script_failure;
-    return task_result{
-        {fmt::format("bridge '{}' does not exist", bridge),
-         fmt::format("kvm: -netdev type=tap,id={},ifname=tap{}i{},script=/usr/libexec/qemu-server/pve-bridge,"
-                     "downscript=/usr/libexec/qemu-server/pve-bridgedown: network script "
-                     "/usr/libexec/qemu-server/pve-bridge failed with status 512",
-                     key, g.vmid, key.substr(3))},
-        "start failed: QEMU exited with code 1"};
+    return qemu_script_failure;
 }
 
 void stop_qemu(guest_state& g) {
