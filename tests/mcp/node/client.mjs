@@ -11,6 +11,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { seedArguments } from "../sample_arguments.mjs";
+import { check, finish, tally } from "./check.mjs";
 
 const exe = process.argv[2];
 const simExe = process.argv[3];
@@ -19,13 +20,6 @@ if (!exe) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : ": " + String(detail).slice(0, 600)}`);
-}
 
 
 async function exercise(label, transport, stderrOf) {
@@ -120,7 +114,7 @@ const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
   let stderr = "";
   transport.stderr?.on("data", (d) => (stderr += d));
   await exercise("demo", transport, () => stderr);
-  if (failed) console.error(stderr.slice(-4000));
+  if (tally.failed) console.error(stderr.slice(-4000));
 }
 
 if (simExe) {
@@ -135,10 +129,9 @@ if (simExe) {
   let stderr = "";
   transport.stderr?.on("data", (d) => (stderr += d));
   await exercise("proxmox-sim", transport, () => stderr);
-  if (failed) console.error(stderr.slice(-4000));
+  if (tally.failed) console.error(stderr.slice(-4000));
   sim.stdin.end();
   sim.kill("SIGTERM");
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { check, finish, tally } from "./check.mjs";
 
 const exe = process.argv[2];
 if (!exe) {
@@ -15,13 +16,6 @@ if (!exe) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : ": " + String(detail).slice(0, 600)}`);
-}
 
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PROXMOX_")));
 const token = randomBytes(24).toString("hex");
@@ -120,6 +114,5 @@ if (url) {
   server.kill("SIGKILL");
 }
 
-if (failed) console.error(stderr.slice(-4000));
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+if (tally.failed) console.error(stderr.slice(-4000));
+finish();
